@@ -1,0 +1,11 @@
+/* custrpc.h — everything of libcustrpc in one include. */
+#ifndef CUSTRPC_CUSTRPC_H
+#define CUSTRPC_CUSTRPC_H
+
+#include <custrpc/customer.h>
+#include <custrpc/error.h>
+#include <custrpc/fields.h>
+#include <custrpc/marshal.h>
+#include <custrpc/rights.h>
+
+#endif

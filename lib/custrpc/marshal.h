@@ -1,0 +1,64 @@
+/* marshal.h — struct custrpc_customer to and from xmlrpc-c values, the createCustomer request
+ * document, and the single place where custrpc errors and XML-RPC faults convert. */
+#ifndef CUSTRPC_MARSHAL_H
+#define CUSTRPC_MARSHAL_H
+
+#include <xmlrpc-c/base.h>
+
+#include <custrpc/customer.h>
+#include <custrpc/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CUSTRPC_METHOD_CREATE "createCustomer"
+
+/* Builds the XML-RPC struct of every field that is SET (typed as the table says) or NIL
+ * (<nil/>); absent fields are left out. *out is the caller's to xmlrpc_DECREF. */
+int custrpc_customer_to_value(const struct custrpc_customer *c, xmlrpc_value **out,
+                              struct custrpc_error *err);
+
+enum custrpc_decode_flag {
+    CUSTRPC_DECODE_ALLOW_UNKNOWN = 1u << 0 /* skip members the table lacks (read-back of
+                                              getCustomerInfo, which returns more fields) */
+};
+
+/* Reads an XML-RPC struct into c (initialised by the caller; fields already set are replaced).
+ * Strict: a non-struct is CUSTRPC_E_PARAMS; an unknown member CUSTRPC_E_UNKNOWN (unless
+ * allowed); a wrong type, or nil where the table forbids it, CUSTRPC_E_TYPE; invalid UTF-8 or an
+ * int beyond 32 bits CUSTRPC_E_VALUE. <int>/<i4>/<i8> fit INT fields, and DOUBLE fields also
+ * take integers, as real clients send them. The field's rules are not applied here: call
+ * custrpc_customer_validate (custrpc_customer_decode_request does both). */
+int custrpc_customer_from_value(struct custrpc_customer *c, xmlrpc_value *value, unsigned flags,
+                                struct custrpc_error *err);
+
+/* What a server does with the createCustomer argument: strict decode, then validation. */
+int custrpc_customer_decode_request(struct custrpc_customer *c, xmlrpc_value *value,
+                                    struct custrpc_error *err);
+
+/* The complete createCustomer methodCall document (one struct param; nil as <nil/>).
+ * *xml is NUL-terminated, *len its length (len may be NULL); the caller frees *xml. */
+int custrpc_create_request_xml(const struct custrpc_customer *c, char **xml, size_t *len,
+                               struct custrpc_error *err);
+
+/* "int", "i8", "struct", ...: the element name of an xmlrpc-c value type (xmlrpc_type). */
+const char *custrpc_xmlrpc_type_name(int type);
+
+/* Sets env to the XML-RPC fault of err (code and message as they are). */
+void custrpc_error_to_fault(const struct custrpc_error *err, xmlrpc_env *env);
+
+/* Converts a fault that a server sent (env as an xmlrpc-c client left it) into err, keeping
+ * the code and text as they are; err->field is recovered from a "field: problem" text. */
+void custrpc_error_from_fault(const xmlrpc_env *env, struct custrpc_error *err);
+
+/* Converts an error raised locally by xmlrpc-c (parsing a request, a limit) into err, mapping
+ * its own codes to the contract's: parse -> CUSTRPC_E_PARSE, no such method ->
+ * CUSTRPC_E_METHOD, limit exceeded -> CUSTRPC_E_TOO_LARGE, other type/index errors ->
+ * CUSTRPC_E_REQUEST, anything else -> CUSTRPC_E_INTERNAL. */
+void custrpc_error_from_xmlrpc(const xmlrpc_env *env, struct custrpc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,34 @@
+/* rights.h — the add/edit/delete rights bitmasks of accounts_mgmt, customers_mgmt, tariffs_mgmt
+ * and vouchers_mgmt, and their text form ("add,edit", "all", "none", or a number 0..7). */
+#ifndef CUSTRPC_RIGHTS_H
+#define CUSTRPC_RIGHTS_H
+
+#include <stddef.h>
+
+#include <custrpc/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum custrpc_right {
+    CUSTRPC_RIGHT_ADD = 1 << 0,
+    CUSTRPC_RIGHT_EDIT = 1 << 1,
+    CUSTRPC_RIGHT_DELETE = 1 << 2
+};
+#define CUSTRPC_RIGHTS_NONE 0
+#define CUSTRPC_RIGHTS_ALL (CUSTRPC_RIGHT_ADD | CUSTRPC_RIGHT_EDIT | CUSTRPC_RIGHT_DELETE)
+
+/* Parses rights text: a comma-separated list of add, edit, delete (each at most once, spaces
+ * around items allowed), "all", "none", or a decimal number 0..7. field names the member in
+ * the error (may be NULL). */
+int custrpc_rights_parse(const char *text, const char *field, int *out, struct custrpc_error *err);
+
+/* Writes the canonical text of mask ("none", "add,edit", "all") into buf; returns the length
+ * needed as snprintf does, or -1 with err when mask is outside 0..7. */
+int custrpc_rights_format(int mask, char *buf, size_t size, struct custrpc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,63 @@
+/* error.c — filling struct custrpc_error, and the names of the contract's fault codes. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <custrpc/error.h>
+
+void custrpc_error_clear(struct custrpc_error *err)
+{
+    if (!err)
+        return;
+    err->code = CUSTRPC_OK;
+    err->field[0] = '\0';
+    err->message[0] = '\0';
+}
+
+int custrpc_fail(struct custrpc_error *err, int code, const char *field, const char *fmt, ...)
+{
+    if (!err)
+        return -1;
+    err->code = code;
+    snprintf(err->field, sizeof err->field, "%s", field ? field : "");
+    size_t used = 0;
+    if (err->field[0]) {
+        int n = snprintf(err->message, sizeof err->message, "%s: ", err->field);
+        used = n > 0 ? (size_t)n : 0;
+        if (used >= sizeof err->message)
+            used = sizeof err->message - 1;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message + used, sizeof err->message - used, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+const char *custrpc_code_name(int code)
+{
+    switch (code) {
+    case CUSTRPC_OK: return "success";
+    case CUSTRPC_E_PARSE: return "parse error";
+    case CUSTRPC_E_REQUEST: return "invalid request";
+    case CUSTRPC_E_METHOD: return "method not found";
+    case CUSTRPC_E_PARAMS: return "invalid params";
+    case CUSTRPC_E_MISSING: return "mandatory member missing";
+    case CUSTRPC_E_TYPE: return "wrong type";
+    case CUSTRPC_E_VALUE: return "invalid value";
+    case CUSTRPC_E_UNKNOWN: return "unknown member";
+    case CUSTRPC_E_DUP_NAME: return "name already exists";
+    case CUSTRPC_E_DUP_LOGIN: return "web_login already exists";
+    case CUSTRPC_E_TARIFF: return "tariff not available";
+    case CUSTRPC_E_PERMISSION: return "permission denied";
+    case CUSTRPC_E_DEPTH: return "hierarchy depth exceeded";
+    case CUSTRPC_E_RIGHTS: return "rights exceed the parent's";
+    case CUSTRPC_E_WHOLESALER: return "wholesaler not found";
+    case CUSTRPC_E_NOT_FOUND: return "customer not found";
+    case CUSTRPC_E_TOO_LARGE: return "request too large";
+    case CUSTRPC_E_INTERNAL: return "internal error";
+    default: return "unknown error";
+    }
+}

@@ -1,0 +1,14 @@
+/* check_suites.h — the Check suites of libcustrpc, one per file, run by check_main.c. */
+#ifndef CUSTRPC_CHECK_SUITES_H
+#define CUSTRPC_CHECK_SUITES_H
+
+#include <check.h>
+
+Suite *fields_suite(void);
+Suite *customer_suite(void);
+Suite *rights_suite(void);
+Suite *validate_suite(void);
+Suite *marshal_suite(void);
+Suite *wire_suite(void);
+
+#endif
