@@ -48,6 +48,10 @@ const char *custrpc_utf8_check(const char *s, size_t len, size_t *chars)
             return "is not valid UTF-8 (surrogate code point)";
         if (cp > 0x10FFFF)
             return "is not valid UTF-8 (beyond U+10FFFF)";
+        /* xmlrpc-c 1.33 refuses such strings when it builds or parses a value, so neither side
+         * could carry them; say so here, naming the field, instead of failing deep inside. */
+        if (cp > 0xFFFF)
+            return "contains a character beyond U+FFFF, which XML-RPC here cannot carry";
         if (cp == 0xFFFE || cp == 0xFFFF)
             return "contains a character XML does not allow";
         i += n;

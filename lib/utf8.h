@@ -6,7 +6,8 @@
 
 /* NULL when s[0..len) is well-formed UTF-8 (no overlong forms, surrogates or code points above
  * U+10FFFF) holding no character XML 1.0 cannot carry (NUL and the C0 controls other than tab,
- * LF and CR); otherwise a short description of the first problem. *chars gets the number of
+ * LF and CR) and no character beyond the Basic Multilingual Plane (xmlrpc-c 1.33 cannot carry
+ * those); otherwise a short description of the first problem. *chars gets the number of
  * code points when the text is valid (chars may be NULL). */
 const char *custrpc_utf8_check(const char *s, size_t len, size_t *chars);
 

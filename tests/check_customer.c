@@ -130,8 +130,8 @@ END_TEST
 START_TEST(utf8_edges)
 {
     static const char *const good[] = {
-        "plain", "Zeus & Sons", "\xc3\xa9t\xc3\xa9", "\xe2\x82\xac 100", "\xf0\x9f\x93\x9e phone",
-        "\xef\xbf\xbd", "tab\there", "line\nbreak", "\xf4\x8f\xbf\xbf"};
+        "plain", "Zeus & Sons", "\xc3\xa9t\xc3\xa9", "\xe2\x82\xac 100", "\xef\xbf\xbd", "tab\there",
+        "line\nbreak", "\xef\xbf\xbc"};
     static const char *const bad[] = {
         "\xc3",             /* truncated */
         "\xc0\xaf",         /* overlong '/' */
@@ -142,6 +142,8 @@ START_TEST(utf8_edges)
         "\x80",             /* lone continuation */
         "bell\x07",         /* C0 control XML cannot carry */
         "\xef\xbf\xbf",     /* U+FFFF */
+        "\xf0\x9f\x93\x9e", /* U+1F4DE: beyond the BMP, which xmlrpc-c 1.33 refuses */
+        "\xf4\x8f\xbf\xbf", /* U+10FFFF */
     };
     struct custrpc_customer c;
     struct custrpc_error err;
