@@ -10,8 +10,19 @@
 
 #include "utf8.h"
 
-#define MEMBER(c, f, T) ((T *)((char *)(c) + (f)->offset))
-#define CMEMBER(c, f, T) ((const T *)((const char *)(c) + (f)->offset))
+/* The storage of field f inside c; the descriptor's offset and type say what lives there. */
+static void *slot(struct custrpc_customer *c, const struct custrpc_field *f)
+{
+    return (char *)c + f->offset;
+}
+
+static const void *cslot(const struct custrpc_customer *c, const struct custrpc_field *f)
+{
+    return (const char *)c + f->offset;
+}
+
+#define MEMBER(c, f, T) ((T *)slot((c), (f)))
+#define CMEMBER(c, f, T) ((const T *)cslot((c), (f)))
 
 void custrpc_customer_init(struct custrpc_customer *c)
 {
@@ -188,8 +199,8 @@ int custrpc_customer_get_double(const struct custrpc_customer *c, enum custrpc_f
     return 0;
 }
 
-int custrpc_customer_get_bool(const struct custrpc_customer *c, enum custrpc_field_id id,
-                              bool *out, struct custrpc_error *err)
+int custrpc_customer_get_bool(const struct custrpc_customer *c, enum custrpc_field_id id, bool *out,
+                              struct custrpc_error *err)
 {
     const struct custrpc_field *f = readable_field(c, id, CUSTRPC_TYPE_BOOL, err);
     if (!f)

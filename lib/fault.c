@@ -8,7 +8,8 @@
 
 void custrpc_error_to_fault(const struct custrpc_error *err, xmlrpc_env *env)
 {
-    xmlrpc_env_set_fault(env, err->code, err->message[0] ? err->message : custrpc_code_name(err->code));
+    xmlrpc_env_set_fault(env, err->code,
+                         err->message[0] ? err->message : custrpc_code_name(err->code));
 }
 
 /* Copies text into err->message and recovers err->field from a "field: problem" text when

@@ -8,10 +8,16 @@
 
 static const struct custrpc_field field_table[CUSTRPC_FIELD_COUNT] = {
 #define CUSTRPC_FIELD(wire, type, flags, check, min, max, example, help)                           \
-    {CUSTRPC_F_##wire,     #wire, CUSTRPC_TYPE_##type,                                             \
-     (flags),              CUSTRPC_CHECK_##check,                                                  \
-     (double)(min),        (double)(max),                                                          \
-     offsetof(struct custrpc_customer, wire), example, help},
+    {CUSTRPC_F_##wire,                                                                             \
+     #wire,                                                                                        \
+     CUSTRPC_TYPE_##type,                                                                          \
+     (flags),                                                                                      \
+     CUSTRPC_CHECK_##check,                                                                        \
+     (double)(min),                                                                                \
+     (double)(max),                                                                                \
+     offsetof(struct custrpc_customer, wire),                                                      \
+     example,                                                                                      \
+     help},
 #include <custrpc/fields.def>
 #undef CUSTRPC_FIELD
 };

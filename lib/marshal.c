@@ -27,7 +27,8 @@ static xmlrpc_value *field_value(xmlrpc_env *env, const struct custrpc_customer 
         const char *s = *(char *const *)member;
         return xmlrpc_string_new_lp(env, strlen(s), s);
     }
-    case CUSTRPC_TYPE_INT: return xmlrpc_int_new(env, (xmlrpc_int32) * (const int64_t *)(const void *)member);
+    case CUSTRPC_TYPE_INT:
+        return xmlrpc_int_new(env, (xmlrpc_int32) * (const int64_t *)(const void *)member);
     case CUSTRPC_TYPE_DOUBLE: return xmlrpc_double_new(env, *(const double *)(const void *)member);
     case CUSTRPC_TYPE_BOOL: return xmlrpc_bool_new(env, *(const bool *)(const void *)member);
     }
@@ -62,8 +63,8 @@ int custrpc_customer_to_value(const struct custrpc_customer *c, xmlrpc_value **o
 }
 
 /* Reads one member value into the field, checking its XML-RPC type against the table. */
-static int decode_member(struct custrpc_customer *c, const struct custrpc_field *f,
-                         xmlrpc_value *v, struct custrpc_error *err)
+static int decode_member(struct custrpc_customer *c, const struct custrpc_field *f, xmlrpc_value *v,
+                         struct custrpc_error *err)
 {
     xmlrpc_env env;
     xmlrpc_env_init(&env);
@@ -97,8 +98,9 @@ static int decode_member(struct custrpc_customer *c, const struct custrpc_field 
         } else if (t == XMLRPC_TYPE_I8) {
             xmlrpc_int64 i;
             xmlrpc_read_i8(&env, v, &i);
-            rc = f->type == CUSTRPC_TYPE_INT ? custrpc_customer_set_int(c, f->id, i, err)
-                                             : custrpc_customer_set_double(c, f->id, (double)i, err);
+            rc = f->type == CUSTRPC_TYPE_INT
+                     ? custrpc_customer_set_int(c, f->id, i, err)
+                     : custrpc_customer_set_double(c, f->id, (double)i, err);
         } else if (t == XMLRPC_TYPE_DOUBLE && f->type == CUSTRPC_TYPE_DOUBLE) {
             double d;
             xmlrpc_read_double(&env, v, &d);

@@ -37,7 +37,8 @@ static int parse_number(const char *text, const char *field, int *out, struct cu
 int custrpc_rights_parse(const char *text, const char *field, int *out, struct custrpc_error *err)
 {
     if (!text || !*text)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, field, "empty rights (use none, all or add,edit,delete)");
+        return custrpc_fail(err, CUSTRPC_E_VALUE, field,
+                            "empty rights (use none, all or add,edit,delete)");
     if (isdigit((unsigned char)text[0]))
         return parse_number(text, field, out, err);
     if (strcmp(text, "all") == 0) {
@@ -73,8 +74,8 @@ int custrpc_rights_parse(const char *text, const char *field, int *out, struct c
         if (*p == '\0')
             break;
         if (*p != ',')
-            return custrpc_fail(err, CUSTRPC_E_VALUE, field, "rights \"%s\": expected ',' between items",
-                                text);
+            return custrpc_fail(err, CUSTRPC_E_VALUE, field,
+                                "rights \"%s\": expected ',' between items", text);
         p++;
     }
     *out = mask;

@@ -38,11 +38,11 @@ static int parse_int(const struct custrpc_field *f, const char *text, int64_t *o
     errno = 0;
     long long v = strtoll(text, &end, 10);
     if (end == text || *end != '\0' || text[0] == ' ')
-        return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "\"%s\" is not an integer%s", text,
-                            (f->flags & CUSTRPC_FLAG_NIL_OK) ? (f->flags & CUSTRPC_FLAG_NIL_OWN
-                                                                    ? " or \"own\""
-                                                                    : " or \"unlimited\"")
-                                                             : "");
+        return custrpc_fail(
+            err, CUSTRPC_E_VALUE, f->name, "\"%s\" is not an integer%s", text,
+            (f->flags & CUSTRPC_FLAG_NIL_OK)
+                ? (f->flags & CUSTRPC_FLAG_NIL_OWN ? " or \"own\"" : " or \"unlimited\"")
+                : "");
     if (errno == ERANGE || v < INT32_MIN || v > INT32_MAX)
         return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "%s does not fit a 32-bit int", text);
     *out = v;
@@ -58,8 +58,8 @@ static int parse_double(const struct custrpc_field *f, const char *text, double 
     /* strtod also reads "inf", "nan" and hex floats; the wire knows only decimal numbers. */
     int decimal = strspn(text, "+-0123456789.eE") == strlen(text);
     if (end == text || *end != '\0' || !decimal)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "\"%s\" is not a decimal number%s",
-                            text, (f->flags & CUSTRPC_FLAG_NIL_OK) ? " or \"unlimited\"" : "");
+        return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "\"%s\" is not a decimal number%s", text,
+                            (f->flags & CUSTRPC_FLAG_NIL_OK) ? " or \"unlimited\"" : "");
     if (errno == ERANGE && (v > 1 || v < -1))
         return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "%s is too large", text);
     *out = v;
@@ -81,8 +81,8 @@ static int parse_bool(const struct custrpc_field *f, const char *text, bool *out
             return 0;
         }
     }
-    return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "\"%s\" is not yes/no, true/false, on/off or 1/0",
-                        text);
+    return custrpc_fail(err, CUSTRPC_E_VALUE, f->name,
+                        "\"%s\" is not yes/no, true/false, on/off or 1/0", text);
 }
 
 int custrpc_customer_set_text(struct custrpc_customer *c, enum custrpc_field_id id,

@@ -110,7 +110,8 @@ static int check_syntax(const struct custrpc_field *f, const char *s, struct cus
     case CUSTRPC_CHECK_NONE: return 0;
     case CUSTRPC_CHECK_NAME:
         if (len && (is_space(s[0]) || is_space(s[len - 1])))
-            return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "has leading or trailing white space");
+            return custrpc_fail(err, CUSTRPC_E_VALUE, f->name,
+                                "has leading or trailing white space");
         return 0;
     case CUSTRPC_CHECK_LOGIN:
         for (const char *p = s; *p; p++)
@@ -120,7 +121,8 @@ static int check_syntax(const struct custrpc_field *f, const char *s, struct cus
         return 0;
     case CUSTRPC_CHECK_EMAIL:
         if (len && !is_email(s, len))
-            return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "\"%s\" is not a plausible e-mail address", s);
+            return custrpc_fail(err, CUSTRPC_E_VALUE, f->name,
+                                "\"%s\" is not a plausible e-mail address", s);
         return 0;
     case CUSTRPC_CHECK_EMAIL_LIST:
         if (len && !is_email_list(s))
@@ -160,10 +162,10 @@ static int check_string(const struct custrpc_field *f, const char *s, struct cus
         return custrpc_fail(err, CUSTRPC_E_MISSING, f->name, "mandatory member is empty");
     if ((double)chars < f->min || (double)chars > f->max) {
         if (f->min == f->max)
-            return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "length %zu, must be exactly %.0f characters",
-                                chars, f->min);
-        return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "length %zu out of range %.0f..%.0f characters",
-                            chars, f->min, f->max);
+            return custrpc_fail(err, CUSTRPC_E_VALUE, f->name,
+                                "length %zu, must be exactly %.0f characters", chars, f->min);
+        return custrpc_fail(err, CUSTRPC_E_VALUE, f->name,
+                            "length %zu out of range %.0f..%.0f characters", chars, f->min, f->max);
     }
     return check_syntax(f, s, err);
 }

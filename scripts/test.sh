@@ -16,3 +16,7 @@ if ! make -j"$(nproc)" check; then
   done
   exit 1
 fi
+# Each Check program's closing line ("100%: Checks: N, Failures: 0, Errors: 0"), then the total.
+grep -h -E '^[0-9]+%: Checks: ' $(find . -name '*.log' ! -name config.log ! -name test-suite.log) |
+  tee /dev/stderr |
+  awk -F'[:,] *' '{ n += $3; f += $5 + $7 } END { printf "%d passed, %d failed\n", n - f, f }'

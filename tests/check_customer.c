@@ -130,8 +130,8 @@ END_TEST
 START_TEST(utf8_edges)
 {
     static const char *const good[] = {
-        "plain", "Zeus & Sons", "\xc3\xa9t\xc3\xa9", "\xe2\x82\xac 100", "\xef\xbf\xbd", "tab\there",
-        "line\nbreak", "\xef\xbf\xbc"};
+        "plain",        "Zeus & Sons", "\xc3\xa9t\xc3\xa9", "\xe2\x82\xac 100",
+        "\xef\xbf\xbd", "tab\there",   "line\nbreak",       "\xef\xbf\xbc"};
     static const char *const bad[] = {
         "\xc3",             /* truncated */
         "\xc0\xaf",         /* overlong '/' */
@@ -243,7 +243,8 @@ START_TEST(text_parsing_rejects)
         struct custrpc_customer c;
         struct custrpc_error err;
         custrpc_customer_init(&c);
-        ck_assert_int_eq(custrpc_customer_set_text_by_name(&c, cases[i].field, cases[i].text, &err), -1);
+        ck_assert_int_eq(custrpc_customer_set_text_by_name(&c, cases[i].field, cases[i].text, &err),
+                         -1);
         ck_assert_str_eq(err.message, cases[i].message);
         custrpc_customer_free(&c);
     }

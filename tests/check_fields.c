@@ -8,7 +8,7 @@
 #include "testutil.h"
 
 #define RELEVANT_FLAGS                                                                             \
-    (CUSTRPC_FLAG_MANDATORY | CUSTRPC_FLAG_BITMASK | CUSTRPC_FLAG_NIL_OK | CUSTRPC_FLAG_SECRET |  \
+    (CUSTRPC_FLAG_MANDATORY | CUSTRPC_FLAG_BITMASK | CUSTRPC_FLAG_NIL_OK | CUSTRPC_FLAG_SECRET |   \
      CUSTRPC_FLAG_UNIQUE | CUSTRPC_FLAG_TRUSTED)
 
 START_TEST(table_matches_spec)
@@ -39,7 +39,7 @@ START_TEST(ids_and_lookup_agree)
         ck_assert_msg(f->min <= f->max, "%s: min > max", f->name);
     }
     ck_assert_ptr_null(custrpc_field_get(CUSTRPC_FIELD_COUNT));
-    ck_assert_ptr_null(custrpc_field_get((enum custrpc_field_id)-1));
+    ck_assert_ptr_null(custrpc_field_get((enum custrpc_field_id) - 1));
     ck_assert_ptr_null(custrpc_field_find("no_such_field"));
     ck_assert_ptr_null(custrpc_field_find("Name")); /* the API's names are case-sensitive */
     ck_assert_ptr_null(custrpc_field_find("i_password_policy'"));

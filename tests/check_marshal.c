@@ -63,7 +63,8 @@ START_TEST(round_trip_through_xml)
     struct custrpc_customer a, b;
     struct custrpc_error err;
     customer_full(&a);
-    custrpc_customer_set_string(&a, CUSTRPC_F_name, "Zeus & Sons <\xce\x95\xce\xbb\xce\xbb\xce\xac\xce\xb4\xce\xb1>", &err);
+    custrpc_customer_set_string(
+        &a, CUSTRPC_F_name, "Zeus & Sons <\xce\x95\xce\xbb\xce\xbb\xce\xac\xce\xb4\xce\xb1>", &err);
     custrpc_customer_set_double(&a, CUSTRPC_F_balance, -1234567.125, &err);
     custrpc_customer_set_nil(&a, CUSTRPC_F_max_calls_per_second, &err);
     char *xml;
@@ -228,7 +229,10 @@ static int decode_xml(const char *xml, struct custrpc_customer *c, struct custrp
     return rc;
 }
 
-#define CALL_HEAD "<?xml version=\"1.0\"?><methodCall><methodName>createCustomer</methodName><params><param><value><struct>"
+#define CALL_HEAD                                                                                  \
+    "<?xml "                                                                                       \
+    "version=\"1.0\"?><methodCall><methodName>createCustomer</"                                    \
+    "methodName><params><param><value><struct>"
 #define CALL_TAIL "</struct></value></param></params></methodCall>"
 #define MEMBER(n, v) "<member><name>" n "</name><value>" v "</value></member>"
 
@@ -238,9 +242,10 @@ START_TEST(raw_xml_forms)
     struct custrpc_error err;
     custrpc_customer_init(&c);
     /* An untyped <value> is a string; <i4> is <int>; <nil/> for i_tariff means "own". */
-    int rc = decode_xml(CALL_HEAD MEMBER("name", "Plain Name") MEMBER("web_password", "<string>pw</string>")
-                            MEMBER("i_tariff", "<nil/>") MEMBER("max_depth", "<i4>4</i4>")
-                                MEMBER("balance", "<int>10</int>") CALL_TAIL,
+    int rc = decode_xml(CALL_HEAD MEMBER("name", "Plain Name")
+                            MEMBER("web_password", "<string>pw</string>")
+                                MEMBER("i_tariff", "<nil/>") MEMBER("max_depth", "<i4>4</i4>")
+                                    MEMBER("balance", "<int>10</int>") CALL_TAIL,
                         &c, &err);
     ck_assert_msg(rc == 0, "%s", err.message);
     ck_assert_str_eq(c.name, "Plain Name");
@@ -249,22 +254,25 @@ START_TEST(raw_xml_forms)
     ck_assert(c.balance == 10.0);
     custrpc_customer_free(&c);
 
-    rc = decode_xml(CALL_HEAD MEMBER("name", "x") MEMBER("web_password", "pw") MEMBER("i_tariff", "<int>1</int>")
-                        MEMBER("customers_mgmt", "<int>9</int>") CALL_TAIL,
+    rc = decode_xml(CALL_HEAD MEMBER("name", "x") MEMBER("web_password", "pw")
+                        MEMBER("i_tariff", "<int>1</int>") MEMBER("customers_mgmt", "<int>9</int>")
+                            CALL_TAIL,
                     &c, &err);
     ck_assert_int_eq(rc, -1);
     ck_assert_int_eq(err.code, CUSTRPC_E_VALUE);
     ck_assert_str_eq(err.message, "customers_mgmt: bitmask 9 out of range 0..7");
     custrpc_customer_free(&c);
 
-    rc = decode_xml(CALL_HEAD MEMBER("name", "x") MEMBER("i_tariff", "<int>1</int>") CALL_TAIL, &c, &err);
+    rc = decode_xml(CALL_HEAD MEMBER("name", "x") MEMBER("i_tariff", "<int>1</int>") CALL_TAIL, &c,
+                    &err);
     ck_assert_int_eq(rc, -1);
     ck_assert_int_eq(err.code, CUSTRPC_E_MISSING);
     ck_assert_str_eq(err.message, "web_password: mandatory member is missing");
     custrpc_customer_free(&c);
 
-    rc = decode_xml(CALL_HEAD MEMBER("name", "x") MEMBER("web_password", "pw") MEMBER("i_tariff", "<int>1</int>")
-                        MEMBER("callshop_enabled", "<int>1</int>") CALL_TAIL,
+    rc = decode_xml(CALL_HEAD MEMBER("name", "x") MEMBER("web_password", "pw")
+                        MEMBER("i_tariff", "<int>1</int>")
+                            MEMBER("callshop_enabled", "<int>1</int>") CALL_TAIL,
                     &c, &err);
     ck_assert_int_eq(rc, -1);
     ck_assert_str_eq(err.message, "callshop_enabled: wrong type int, expected boolean");
@@ -272,7 +280,8 @@ START_TEST(raw_xml_forms)
 
     /* A character reference to a control character XML 1.0 forbids: the parser refuses the
      * document, which the contract reports as a parse error. */
-    rc = decode_xml(CALL_HEAD MEMBER("name", "bad&#x7;") MEMBER("web_password", "pw") MEMBER("i_tariff", "<int>1</int>") CALL_TAIL,
+    rc = decode_xml(CALL_HEAD MEMBER("name", "bad&#x7;") MEMBER("web_password", "pw")
+                        MEMBER("i_tariff", "<int>1</int>") CALL_TAIL,
                     &c, &err);
     ck_assert_int_eq(rc, -2);
     ck_assert_int_eq(err.code, CUSTRPC_E_PARSE);
@@ -287,7 +296,9 @@ START_TEST(invalid_strings_in_members)
     custrpc_customer_init(&c);
     /* xmlrpc-c itself refuses to build a string of invalid UTF-8 (and its parser refuses such a
      * document), so the model's own UTF-8 check (check_customer.c) is the second line. */
-    xmlrpc_value *v = xmlrpc_string_new_lp(&env, 3, "a\xff" "b");
+    xmlrpc_value *v = xmlrpc_string_new_lp(&env, 3,
+                                           "a\xff"
+                                           "b");
     ck_assert(env.fault_occurred);
     xmlrpc_env_clean(&env);
     xmlrpc_env_init(&env);
@@ -298,7 +309,9 @@ START_TEST(invalid_strings_in_members)
     ck_assert_int_eq(err.code, CUSTRPC_E_VALUE);
     ck_assert_str_eq(err.message, "city: contains a NUL character");
     xmlrpc_DECREF(s);
-    s = struct_with("city", xmlrpc_string_new_lp(&env, 4, "a\x01" "bc"));
+    s = struct_with("city", xmlrpc_string_new_lp(&env, 4,
+                                                 "a\x01"
+                                                 "bc"));
     ck_assert_int_eq(custrpc_customer_from_value(&c, s, 0, &err), -1);
     ck_assert_str_eq(err.message, "city: contains a control character");
     xmlrpc_DECREF(s);
@@ -332,8 +345,10 @@ START_TEST(fault_conversion)
 
     static const struct {
         int xmlrpc_code, code;
-    } map[] = {{XMLRPC_PARSE_ERROR, CUSTRPC_E_PARSE},         {XMLRPC_NO_SUCH_METHOD_ERROR, CUSTRPC_E_METHOD},
-               {XMLRPC_LIMIT_EXCEEDED_ERROR, CUSTRPC_E_TOO_LARGE}, {XMLRPC_TYPE_ERROR, CUSTRPC_E_REQUEST},
+    } map[] = {{XMLRPC_PARSE_ERROR, CUSTRPC_E_PARSE},
+               {XMLRPC_NO_SUCH_METHOD_ERROR, CUSTRPC_E_METHOD},
+               {XMLRPC_LIMIT_EXCEEDED_ERROR, CUSTRPC_E_TOO_LARGE},
+               {XMLRPC_TYPE_ERROR, CUSTRPC_E_REQUEST},
                {XMLRPC_INTERNAL_ERROR, CUSTRPC_E_INTERNAL}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
         xmlrpc_env_init(&fault);

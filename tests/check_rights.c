@@ -33,9 +33,9 @@ END_TEST
 
 START_TEST(rejected_forms)
 {
-    static const char *const bad[] = {"",     "8",        "-1",   "9",        "07x",   "add,",
-                                      ",add", "add,,edit", "ADD", "add,add", "read",  "add edit",
-                                      "0x7",  "all,add",  " ",    "100000000000000000000"};
+    static const char *const bad[] = {
+        "",    "8",       "-1",   "9",        "07x", "add,",    ",add", "add,,edit",
+        "ADD", "add,add", "read", "add edit", "0x7", "all,add", " ",    "100000000000000000000"};
     struct custrpc_error err;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ck_assert_msg(parse(bad[i], &err) == -1, "\"%s\" was accepted", bad[i]);

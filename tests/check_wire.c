@@ -92,9 +92,11 @@ START_TEST(every_member_typed_as_spec)
         snprintf(expr, sizeof expr, "count(" MEMBER_VALUE "/*)", spec[i].name);
         ck_assert_msg(xpath_number(&w, expr) == 1, "%s: not exactly one typed value", spec[i].name);
         /* <i4> and <int> are the same type in XML-RPC; xmlrpc-c writes <i4>. */
-        const char *type = strcmp(spec[i].type, "int") == 0 ? "*[self::int or self::i4]" : spec[i].type;
+        const char *type =
+            strcmp(spec[i].type, "int") == 0 ? "*[self::int or self::i4]" : spec[i].type;
         snprintf(expr, sizeof expr, "count(" MEMBER_VALUE "/%.40s)", spec[i].name, type);
-        ck_assert_msg(xpath_number(&w, expr) == 1, "%s: not sent as <%s>", spec[i].name, spec[i].type);
+        ck_assert_msg(xpath_number(&w, expr) == 1, "%s: not sent as <%s>", spec[i].name,
+                      spec[i].type);
 
         /* The text on the wire is the example's value in XML-RPC's own notation. */
         const struct custrpc_field *f = custrpc_field_find(spec[i].name);
@@ -116,7 +118,8 @@ START_TEST(every_member_typed_as_spec)
             } else {
                 custrpc_customer_get_double(&c, f->id, &in_model, &err);
             }
-            ck_assert_msg(on_wire == in_model, "%s: wire %s, model %g", spec[i].name, text, in_model);
+            ck_assert_msg(on_wire == in_model, "%s: wire %s, model %g", spec[i].name, text,
+                          in_model);
         }
         free(text);
     }
@@ -134,9 +137,20 @@ START_TEST(nil_and_absent)
     custrpc_customer_set_nil(&c, CUSTRPC_F_i_tariff, &err);
     custrpc_customer_set_nil(&c, CUSTRPC_F_max_sessions, &err);
     wire_parse(&w, &c);
-    ck_assert(xpath_number(&w, "count(" "/methodCall/params/param/value/struct/member[name='i_tariff']/value/nil" ")") == 1);
-    ck_assert(xpath_number(&w, "count(/methodCall/params/param/value/struct/member[name='max_sessions']/value/nil)") == 1);
-    ck_assert(xpath_number(&w, "count(/methodCall/params/param/value/struct/member[name='max_calls_per_second'])") == 0);
+    ck_assert(xpath_number(&w,
+                           "count("
+                           "/methodCall/params/param/value/struct/member[name='i_tariff']/value/nil"
+                           ")") == 1);
+    ck_assert(
+        xpath_number(
+            &w,
+            "count(/methodCall/params/param/value/struct/member[name='max_sessions']/value/nil)") ==
+        1);
+    ck_assert(
+        xpath_number(
+            &w,
+            "count(/methodCall/params/param/value/struct/member[name='max_calls_per_second'])") ==
+        0);
     ck_assert(xpath_number(&w, "count(/methodCall/params/param/value/struct/member)") == 4);
     wire_free(&w);
     custrpc_customer_free(&c);
@@ -147,8 +161,12 @@ END_TEST
 START_TEST(text_escaping)
 {
     static const char *const names[] = {
-        "Zeus & Sons", "<script>alert(1)</script>", "a ]]> b", "quote \" and ' apostrophe",
-        "\xce\x95\xce\xbb\xce\xbb\xce\xac\xce\xb4\xce\xb1 \xe2\x82\xac \xef\xbf\xbd", "x&amp;y",
+        "Zeus & Sons",
+        "<script>alert(1)</script>",
+        "a ]]> b",
+        "quote \" and ' apostrophe",
+        "\xce\x95\xce\xbb\xce\xbb\xce\xac\xce\xb4\xce\xb1 \xe2\x82\xac \xef\xbf\xbd",
+        "x&amp;y",
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         struct custrpc_customer c;
@@ -158,10 +176,12 @@ START_TEST(text_escaping)
         custrpc_customer_set_string(&c, CUSTRPC_F_name, names[i], &err);
         custrpc_customer_set_string(&c, CUSTRPC_F_description, "line one\nline two\ttab", &err);
         wire_parse(&w, &c);
-        char *got = xpath_string(&w, "/methodCall/params/param/value/struct/member[name='name']/value/string");
+        char *got = xpath_string(
+            &w, "/methodCall/params/param/value/struct/member[name='name']/value/string");
         ck_assert_str_eq(got, names[i]);
         free(got);
-        got = xpath_string(&w, "/methodCall/params/param/value/struct/member[name='description']/value/string");
+        got = xpath_string(
+            &w, "/methodCall/params/param/value/struct/member[name='description']/value/string");
         ck_assert_str_eq(got, "line one\nline two\ttab");
         free(got);
         wire_free(&w);

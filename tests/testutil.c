@@ -14,9 +14,9 @@ static unsigned parse_flags(char *text)
         const char *word;
         unsigned flag;
     } words[] = {
-        {"mandatory", CUSTRPC_FLAG_MANDATORY},   {"bitmask", CUSTRPC_FLAG_BITMASK},
-        {"nil-own", CUSTRPC_FLAG_NIL_OWN},       {"nil-unlimited", CUSTRPC_FLAG_NIL_UNLIMITED},
-        {"secret", CUSTRPC_FLAG_SECRET},         {"unique", CUSTRPC_FLAG_UNIQUE},
+        {"mandatory", CUSTRPC_FLAG_MANDATORY}, {"bitmask", CUSTRPC_FLAG_BITMASK},
+        {"nil-own", CUSTRPC_FLAG_NIL_OWN},     {"nil-unlimited", CUSTRPC_FLAG_NIL_UNLIMITED},
+        {"secret", CUSTRPC_FLAG_SECRET},       {"unique", CUSTRPC_FLAG_UNIQUE},
         {"trusted", CUSTRPC_FLAG_TRUSTED},
     };
     unsigned flags = 0;
@@ -27,8 +27,10 @@ static unsigned parse_flags(char *text)
         for (i = 0; i < sizeof words / sizeof words[0]; i++)
             if (strcmp(w, words[i].word) == 0)
                 break;
-        ck_assert_msg(i < sizeof words / sizeof words[0], "spec-fields.txt: unknown flag %s", w);
-        flags |= words[i].flag;
+        if (i == sizeof words / sizeof words[0])
+            ck_abort_msg("spec-fields.txt: unknown flag %s", w);
+        else
+            flags |= words[i].flag;
     }
     return flags;
 }
@@ -61,8 +63,8 @@ static void set_examples(struct custrpc_customer *c, unsigned need_flag)
         if (need_flag && !(f->flags & need_flag))
             continue;
         struct custrpc_error err;
-        ck_assert_msg(custrpc_customer_set_text(c, f->id, f->example, &err) == 0, "%s: %s",
-                      f->name, err.message);
+        ck_assert_msg(custrpc_customer_set_text(c, f->id, f->example, &err) == 0, "%s: %s", f->name,
+                      err.message);
     }
 }
 

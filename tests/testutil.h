@@ -7,7 +7,7 @@
 
 struct spec_field {
     char name[64];
-    char type[16]; /* XML-RPC element name: string, int, double, boolean */
+    char type[16];  /* XML-RPC element name: string, int, double, boolean */
     unsigned flags; /* CUSTRPC_FLAG_* */
 };
 

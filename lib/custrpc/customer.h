@@ -72,8 +72,8 @@ int custrpc_customer_get_int(const struct custrpc_customer *c, enum custrpc_fiel
                              int64_t *out, struct custrpc_error *err);
 int custrpc_customer_get_double(const struct custrpc_customer *c, enum custrpc_field_id id,
                                 double *out, struct custrpc_error *err);
-int custrpc_customer_get_bool(const struct custrpc_customer *c, enum custrpc_field_id id,
-                              bool *out, struct custrpc_error *err);
+int custrpc_customer_get_bool(const struct custrpc_customer *c, enum custrpc_field_id id, bool *out,
+                              struct custrpc_error *err);
 
 /* Sets a field from its text form, as the CLI and CSV import take it:
  *   STRING  the text itself;  INT  a decimal integer;  DOUBLE  a decimal number;

@@ -13,24 +13,24 @@ extern "C" {
  * so these are this project's; a server sends exactly these and clients report them. */
 enum custrpc_code {
     CUSTRPC_OK = 0,
-    CUSTRPC_E_PARSE = -32700,        /* not well-formed XML */
-    CUSTRPC_E_REQUEST = -32600,      /* not a valid XML-RPC request */
-    CUSTRPC_E_METHOD = -32601,       /* method not found */
-    CUSTRPC_E_PARAMS = -32602,       /* not exactly one struct argument */
-    CUSTRPC_E_MISSING = 1001,        /* mandatory member missing or empty */
-    CUSTRPC_E_TYPE = 1002,           /* member has the wrong XML-RPC type */
-    CUSTRPC_E_VALUE = 1003,          /* member value invalid or out of range */
-    CUSTRPC_E_UNKNOWN = 1004,        /* unknown member */
-    CUSTRPC_E_DUP_NAME = 1010,       /* name already exists */
-    CUSTRPC_E_DUP_LOGIN = 1011,      /* web_login already exists */
-    CUSTRPC_E_TARIFF = 1020,         /* i_tariff unknown or not available to the parent */
-    CUSTRPC_E_PERMISSION = 1030,     /* caller may not add customers / use trusted mode */
-    CUSTRPC_E_DEPTH = 1031,          /* hierarchy depth exceeded */
-    CUSTRPC_E_RIGHTS = 1032,         /* rights exceed the parent's */
-    CUSTRPC_E_WHOLESALER = 1033,     /* i_wholesaler does not exist */
-    CUSTRPC_E_NOT_FOUND = 1040,      /* customer not found or outside the caller's subtree */
-    CUSTRPC_E_TOO_LARGE = 1050,      /* request too large or too deeply nested */
-    CUSTRPC_E_INTERNAL = 1099        /* internal error (store, memory); nothing half-written */
+    CUSTRPC_E_PARSE = -32700,    /* not well-formed XML */
+    CUSTRPC_E_REQUEST = -32600,  /* not a valid XML-RPC request */
+    CUSTRPC_E_METHOD = -32601,   /* method not found */
+    CUSTRPC_E_PARAMS = -32602,   /* not exactly one struct argument */
+    CUSTRPC_E_MISSING = 1001,    /* mandatory member missing or empty */
+    CUSTRPC_E_TYPE = 1002,       /* member has the wrong XML-RPC type */
+    CUSTRPC_E_VALUE = 1003,      /* member value invalid or out of range */
+    CUSTRPC_E_UNKNOWN = 1004,    /* unknown member */
+    CUSTRPC_E_DUP_NAME = 1010,   /* name already exists */
+    CUSTRPC_E_DUP_LOGIN = 1011,  /* web_login already exists */
+    CUSTRPC_E_TARIFF = 1020,     /* i_tariff unknown or not available to the parent */
+    CUSTRPC_E_PERMISSION = 1030, /* caller may not add customers / use trusted mode */
+    CUSTRPC_E_DEPTH = 1031,      /* hierarchy depth exceeded */
+    CUSTRPC_E_RIGHTS = 1032,     /* rights exceed the parent's */
+    CUSTRPC_E_WHOLESALER = 1033, /* i_wholesaler does not exist */
+    CUSTRPC_E_NOT_FOUND = 1040,  /* customer not found or outside the caller's subtree */
+    CUSTRPC_E_TOO_LARGE = 1050,  /* request too large or too deeply nested */
+    CUSTRPC_E_INTERNAL = 1099    /* internal error (store, memory); nothing half-written */
 };
 
 #define CUSTRPC_ERROR_FIELD_MAX 64
@@ -46,7 +46,8 @@ struct custrpc_error {
 void custrpc_error_clear(struct custrpc_error *err);
 
 /* Fills err (when not NULL) with code, field and a message "field: <printf text>" (just the
- * text when field is NULL or empty). Always returns -1, so callers can `return custrpc_fail(...)`. */
+ * text when field is NULL or empty). Always returns -1, so callers can `return custrpc_fail(...)`.
+ */
 int custrpc_fail(struct custrpc_error *err, int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

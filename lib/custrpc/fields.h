@@ -52,10 +52,10 @@ struct custrpc_field {
     enum custrpc_field_id id;
     const char *name; /* wire name, e.g. "customers_mgmt" */
     enum custrpc_type type;
-    unsigned flags;   /* enum custrpc_field_flag */
+    unsigned flags; /* enum custrpc_field_flag */
     enum custrpc_check check;
-    double min, max;  /* value range (INT, DOUBLE) or length range in characters (STRING) */
-    size_t offset;    /* offsetof the value in struct custrpc_customer */
+    double min, max; /* value range (INT, DOUBLE) or length range in characters (STRING) */
+    size_t offset;   /* offsetof the value in struct custrpc_customer */
     const char *example;
     const char *help;
 };
