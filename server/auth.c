@@ -1,0 +1,158 @@
+/* auth.c — request identity (see auth.h). Passwords are never seen in plain text except a
+ * Basic one in flight, which is hashed and compared like a Digest HA1. */
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "auth.h"
+#include "secrets.h"
+
+bool auth_is_loopback(const struct sockaddr *addr)
+{
+    if (addr->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)addr;
+        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (addr->sa_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)addr)->sin6_addr;
+        if (IN6_IS_ADDR_LOOPBACK(a))
+            return true;
+        return IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127;
+    }
+    return false;
+}
+
+int auth_add_trusted(struct auth_policy *p, const char *address)
+{
+    if (p->n_trusted == AUTH_MAX_TRUSTED)
+        return -1;
+    struct sockaddr_storage *ss = &p->trusted[p->n_trusted];
+    memset(ss, 0, sizeof *ss);
+    struct sockaddr_in *in = (struct sockaddr_in *)(void *)ss;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)(void *)ss;
+    if (inet_pton(AF_INET, address, &in->sin_addr) == 1)
+        in->sin_family = AF_INET;
+    else if (inet_pton(AF_INET6, address, &in6->sin6_addr) == 1)
+        in6->sin6_family = AF_INET6;
+    else
+        return -1;
+    p->n_trusted++;
+    return 0;
+}
+
+/* The IPv4 address of a peer, unwrapping IPv4-mapped IPv6; false when it has none. */
+static bool ipv4_of(const struct sockaddr *a, struct in_addr *out)
+{
+    if (a->sa_family == AF_INET) {
+        *out = ((const struct sockaddr_in *)(const void *)a)->sin_addr;
+        return true;
+    }
+    const struct in6_addr *v6 = &((const struct sockaddr_in6 *)(const void *)a)->sin6_addr;
+    if (a->sa_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(v6)) {
+        memcpy(&out->s_addr, v6->s6_addr + 12, 4);
+        return true;
+    }
+    return false;
+}
+
+static bool is_trusted(const struct auth_policy *p, const struct sockaddr *peer)
+{
+    struct in_addr peer4;
+    bool has4 = ipv4_of(peer, &peer4);
+    for (size_t i = 0; i < p->n_trusted; i++) {
+        const struct sockaddr *t = (const struct sockaddr *)(const void *)&p->trusted[i];
+        struct in_addr t4;
+        if (ipv4_of(t, &t4)) {
+            if (has4 && t4.s_addr == peer4.s_addr)
+                return true;
+        } else if (peer->sa_family == AF_INET6 &&
+                   memcmp(&((const struct sockaddr_in6 *)(const void *)t)->sin6_addr,
+                          &((const struct sockaddr_in6 *)(const void *)peer)->sin6_addr,
+                          sizeof(struct in6_addr)) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Constant-time comparison: how long it takes must not tell how much matched. */
+static bool same_bytes(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    uint8_t diff = 0;
+    for (size_t i = 0; i < n; i++)
+        diff |= a[i] ^ b[i];
+    return diff == 0;
+}
+
+static enum auth_outcome basic(const struct auth_policy *p, struct MHD_Connection *conn,
+                               struct call_identity *who, char *login, size_t login_size)
+{
+    char *password = NULL;
+    char *user = MHD_basic_auth_get_username_password(conn, &password);
+    enum auth_outcome out = AUTH_CHALLENGE;
+    struct store_credentials cred;
+    struct digest_ha1 given;
+    if (user && password && store_credentials(p->store, user, &cred, NULL) == 0 && cred.api_access &&
+        cred.has_ha1 && secrets_ha1(user, password, &given, NULL) == 0 &&
+        same_bytes(given.sha256, cred.ha1.sha256, sizeof given.sha256)) {
+        who->caller = cred.i_customer;
+        out = AUTH_OK;
+    }
+    if (user)
+        snprintf(login, login_size, "%s", user);
+    if (password) {
+        memset(password, 0, strlen(password));
+        MHD_free(password);
+    }
+    MHD_free(user);
+    return out;
+}
+
+enum auth_outcome auth_identify(const struct auth_policy *p, struct MHD_Connection *conn,
+                                struct call_identity *who, char *login, size_t login_size)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *peer = ci ? ci->client_addr : NULL;
+    const char *authz = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    login[0] = '\0';
+    memset(who, 0, sizeof *who);
+    if (!authz) {
+        /* Real switches trust a listed host that sends no credentials: the i_wholesaler of the
+         * request then names the parent. */
+        if (peer && is_trusted(p, peer)) {
+            who->trusted = true;
+            return AUTH_OK;
+        }
+        if (p->open_local && peer && auth_is_loopback(peer)) {
+            who->caller = STORE_ROOT_ID;
+            return AUTH_OK;
+        }
+        return AUTH_CHALLENGE;
+    }
+    if (p->allow_basic && strncasecmp(authz, "Basic ", 6) == 0)
+        return basic(p, conn, who, login, login_size);
+    char *user = MHD_digest_auth_get_username(conn);
+    if (!user)
+        return AUTH_CHALLENGE;
+    snprintf(login, login_size, "%s", user);
+    struct store_credentials cred;
+    enum auth_outcome out = AUTH_CHALLENGE;
+    if (store_credentials(p->store, user, &cred, NULL) == 0 && cred.api_access && cred.has_ha1) {
+        bool md5 = p->algorithm == MHD_DIGEST_ALG_MD5;
+        int r = MHD_digest_auth_check_digest2(conn, SECRETS_REALM, user, md5 ? cred.ha1.md5 : cred.ha1.sha256,
+                                              md5 ? SECRETS_MD5_LEN : SECRETS_SHA256_LEN, p->nonce_timeout,
+                                              p->algorithm);
+        if (r == MHD_YES) {
+            who->caller = cred.i_customer;
+            out = AUTH_OK;
+        } else if (r == MHD_INVALID_NONCE) {
+            out = AUTH_STALE;
+        }
+    }
+    MHD_free(user);
+    return out;
+}

@@ -1,0 +1,44 @@
+/* auth.h — who is calling: trusted mode, the open local mode, HTTP Digest (RFC 7616, checked by
+ * libmicrohttpd against stored HA1 values) or, when enabled, Basic. */
+#ifndef CUSTRPC_SERVER_AUTH_H
+#define CUSTRPC_SERVER_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+#include "methods.h"
+#include "store.h"
+
+#define AUTH_MAX_TRUSTED 64
+
+struct auth_policy {
+    struct store *store;
+    bool open_local;  /* no root password: loopback requests without credentials act as root */
+    bool allow_basic; /* --auth basic */
+    enum MHD_DigestAuthAlgorithm algorithm; /* the one the challenge offers */
+    unsigned nonce_timeout;                 /* seconds */
+    struct sockaddr_storage trusted[AUTH_MAX_TRUSTED];
+    size_t n_trusted;
+};
+
+enum auth_outcome {
+    AUTH_OK,        /* identity filled */
+    AUTH_CHALLENGE, /* answer 401 with a fresh challenge */
+    AUTH_STALE      /* answer 401, stale=true: the nonce expired, credentials were fine */
+};
+
+/* Decides the identity of a request from its peer address and Authorization header.
+ * login receives the user name for the log ("" when none). */
+enum auth_outcome auth_identify(const struct auth_policy *p, struct MHD_Connection *conn,
+                                struct call_identity *who, char *login, size_t login_size);
+
+/* Whether addr is a loopback address (127.0.0.0/8, ::1, or IPv4-mapped loopback). */
+bool auth_is_loopback(const struct sockaddr *addr);
+
+/* Parses a numeric IPv4/IPv6 address into a trusted-host slot; -1 when it is not one. */
+int auth_add_trusted(struct auth_policy *p, const char *address);
+
+#endif

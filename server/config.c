@@ -1,0 +1,240 @@
+/* config.c — parsing and checking the server's XML configuration (see config.h). */
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "config.h"
+
+void config_init(struct server_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->listen_port = -1;
+}
+
+void config_free(struct server_config *cfg)
+{
+    free(cfg->listen_host);
+    free(cfg->db_path);
+    free(cfg->root_login);
+    free(cfg->root_password_file);
+    for (size_t i = 0; i < cfg->n_trusted; i++)
+        free(cfg->trusted[i]);
+    for (size_t i = 0; i < cfg->n_tariffs; i++)
+        free((char *)cfg->tariffs[i].name);
+    config_init(cfg);
+}
+
+struct element_rule {
+    const char *name;
+    const char *attrs[3]; /* allowed attributes, NULL-terminated */
+    bool repeatable;
+};
+
+static const struct element_rule rules[] = {
+    {"listen", {"host", "port", NULL}, false},
+    {"database", {"path", NULL}, false},
+    {"root", {"login", "password-file", NULL}, false},
+    {"trusted-host", {"address", NULL}, true},
+    {"tariff", {"i_tariff", "name", NULL}, true},
+};
+#define N_RULES (sizeof rules / sizeof rules[0])
+
+struct reader {
+    const char *file;
+    char *dir; /* directory of the file, for relative paths */
+    struct custrpc_error *err;
+};
+
+static int at(struct reader *r, const xmlNode *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int at(struct reader *r, const xmlNode *n, const char *fmt, ...)
+{
+    char text[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    return custrpc_fail(r->err, CUSTRPC_E_VALUE, NULL, "%s:%ld: %s", r->file, xmlGetLineNo(n), text);
+}
+
+/* The attribute's value (malloc'd), or NULL when absent. */
+static char *attr(const xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (!v)
+        return NULL;
+    char *copy = strdup((const char *)v);
+    xmlFree(v);
+    return copy;
+}
+
+static char *required(struct reader *r, const xmlNode *n, const char *name)
+{
+    char *v = attr(n, name);
+    if (!v || !*v) {
+        free(v);
+        at(r, n, "<%s> needs a non-empty %s attribute", (const char *)n->name, name);
+        return NULL;
+    }
+    return v;
+}
+
+/* A path from the file, made relative to the file's directory. */
+static char *file_path(struct reader *r, char *p)
+{
+    if (!p || p[0] == '/')
+        return p;
+    size_t n = strlen(r->dir) + strlen(p) + 2;
+    char *full = malloc(n);
+    if (full)
+        snprintf(full, n, "%s/%s", r->dir, p);
+    free(p);
+    return full;
+}
+
+static int parse_int(struct reader *r, const xmlNode *n, const char *name, const char *text,
+                     long min, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || end == text || *end || v < min || v > max) {
+        char range[64];
+        snprintf(range, sizeof range, "%s must be an integer %ld..%ld", name, min, max);
+        return at(r, n, "%s (got \"%s\")", range, text);
+    }
+    *out = v;
+    return 0;
+}
+
+static int read_element(struct reader *r, const xmlNode *n, struct server_config *cfg)
+{
+    const char *el = (const char *)n->name;
+    long v;
+    if (strcmp(el, "listen") == 0) {
+        char *host = attr(n, "host"), *port = attr(n, "port");
+        int rc = 0;
+        if (port && parse_int(r, n, "port", port, 0, 65535, &v) < 0)
+            rc = -1;
+        else if (port)
+            cfg->listen_port = (int)v;
+        cfg->listen_host = host;
+        free(port);
+        return rc;
+    }
+    if (strcmp(el, "database") == 0)
+        return (cfg->db_path = file_path(r, required(r, n, "path"))) ? 0 : -1;
+    if (strcmp(el, "root") == 0) {
+        cfg->root_login = attr(n, "login");
+        if (cfg->root_login && (!*cfg->root_login || strpbrk(cfg->root_login, ": \t\"\\")))
+            return at(r, n, "<root> login \"%s\" is empty or has white space, ':', '\"' or '\\'",
+                      cfg->root_login);
+        char *pw = attr(n, "password-file");
+        cfg->root_password_file = pw ? file_path(r, pw) : NULL;
+        return 0;
+    }
+    if (strcmp(el, "trusted-host") == 0) {
+        char *a = required(r, n, "address");
+        unsigned char buf[16];
+        if (!a)
+            return -1;
+        if (inet_pton(AF_INET, a, buf) != 1 && inet_pton(AF_INET6, a, buf) != 1) {
+            at(r, n, "<trusted-host> address \"%s\" is not a numeric IPv4 or IPv6 address", a);
+            free(a);
+            return -1;
+        }
+        if (cfg->n_trusted == CONFIG_MAX_TRUSTED) {
+            free(a);
+            return at(r, n, "more than %d <trusted-host> elements", CONFIG_MAX_TRUSTED);
+        }
+        cfg->trusted[cfg->n_trusted++] = a;
+        return 0;
+    }
+    /* tariff */
+    char *id = required(r, n, "i_tariff");
+    char *name = id ? required(r, n, "name") : NULL;
+    int rc = (!id || !name) ? -1 : parse_int(r, n, "i_tariff", id, 1, 2147483647L, &v);
+    for (size_t i = 0; rc == 0 && i < cfg->n_tariffs; i++)
+        if (cfg->tariffs[i].i_tariff == v)
+            rc = at(r, n, "tariff %s is defined twice", id);
+    if (rc == 0 && cfg->n_tariffs == CONFIG_MAX_TARIFFS)
+        rc = at(r, n, "more than %d <tariff> elements", CONFIG_MAX_TARIFFS);
+    free(id);
+    if (rc < 0) {
+        free(name);
+        return -1;
+    }
+    cfg->tariffs[cfg->n_tariffs].i_tariff = v;
+    cfg->tariffs[cfg->n_tariffs++].name = name;
+    return 0;
+}
+
+static int check_element(struct reader *r, const xmlNode *n, int *seen)
+{
+    size_t i;
+    for (i = 0; i < N_RULES; i++)
+        if (strcmp((const char *)n->name, rules[i].name) == 0)
+            break;
+    if (i == N_RULES)
+        return at(r, n, "unknown element <%s>", (const char *)n->name);
+    if (!rules[i].repeatable && seen[i]++)
+        return at(r, n, "<%s> may appear only once", (const char *)n->name);
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        bool known = false;
+        for (const char *const *p = rules[i].attrs; *p; p++)
+            known = known || strcmp(*p, (const char *)a->name) == 0;
+        if (!known)
+            return at(r, n, "unknown attribute %s on <%s>", (const char *)a->name, (const char *)n->name);
+    }
+    return 0;
+}
+
+int config_load(const char *path, struct server_config *cfg, struct custrpc_error *err)
+{
+    char *copy = strdup(path);
+    struct reader r = {path, copy ? strdup(dirname(copy)) : NULL, err};
+    free(copy);
+    /* No network, no entity expansion: a config file is data, not a program. */
+    xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    int rc = 0;
+    if (!doc) {
+        const xmlError *e = xmlGetLastError();
+        rc = custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s:%d: %s", path, e ? e->line : 0,
+                          e && e->message ? e->message : "cannot read the file");
+        /* libxml2's messages end with a line feed. */
+        size_t n = strlen(err ? err->message : "");
+        if (err && n && err->message[n - 1] == '\n')
+            err->message[n - 1] = '\0';
+    } else {
+        xmlNode *root = xmlDocGetRootElement(doc);
+        if (!root || strcmp((const char *)root->name, "custrpc-server") != 0) {
+            rc = custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s:%ld: the root element must be <custrpc-server>",
+                              path, root ? xmlGetLineNo(root) : 0L);
+        } else if (root->properties) {
+            rc = at(&r, root, "unknown attribute %s on <custrpc-server>",
+                    (const char *)root->properties->name);
+        }
+        int seen[N_RULES] = {0};
+        for (xmlNode *n = root ? root->children : NULL; rc == 0 && n; n = n->next) {
+            if (n->type == XML_TEXT_NODE && xmlIsBlankNode(n))
+                continue;
+            if (n->type == XML_COMMENT_NODE)
+                continue;
+            if (n->type != XML_ELEMENT_NODE)
+                rc = at(&r, n, "unexpected text or node inside <custrpc-server>");
+            else
+                rc = check_element(&r, n, seen) < 0 ? -1 : read_element(&r, n, cfg);
+        }
+        xmlFreeDoc(doc);
+    }
+    free(r.dir);
+    return rc;
+}

@@ -1,0 +1,370 @@
+/* http.c — libmicrohttpd request handling (see http.h). Each request's body is collected up to
+ * the limit, screened (no DOCTYPE), run through the registry, and its faults mapped onto the
+ * contract's codes; one log line per request goes to stderr. */
+#define _GNU_SOURCE /* memmem */
+#include <config.h>
+
+#include <netdb.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gnutls/crypto.h>
+#include <libxml/parser.h>
+
+#include <custrpc/marshal.h>
+
+#include "http.h"
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    struct http_options opt;
+    const struct auth_policy *auth;
+    xmlrpc_registry *registry;
+    unsigned char nonce_seed[32];
+};
+
+struct request {
+    struct timespec start;
+    char *body;
+    size_t len, cap;
+    int too_large;
+    struct call_identity who;
+    char login[128];
+    char peer[64];
+};
+
+static double elapsed_ms(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) * 1e3 + (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+}
+
+/* One line per request: time, peer, login, method, outcome, HTTP status, duration. */
+static void log_request(const struct http_server *h, const struct request *rq, unsigned status)
+{
+    if (h->opt.log_level < LOG_INFO)
+        return;
+    char when[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    const char *login = rq->who.trusted ? "(trusted)" : rq->login[0] ? rq->login : "-";
+    char outcome[32];
+    if (status != 200)
+        snprintf(outcome, sizeof outcome, "http=%u", status);
+    else if (rq->who.fault_code)
+        snprintf(outcome, sizeof outcome, "fault=%d", rq->who.fault_code);
+    else
+        snprintf(outcome, sizeof outcome, "OK");
+    fprintf(stderr, "%s %s login=%s method=%s %s i_customer=%lld %.1fms\n", when, rq->peer, login,
+            rq->who.method ? rq->who.method : "-", outcome, (long long)rq->who.i_customer,
+            elapsed_ms(&rq->start));
+}
+
+static enum MHD_Result queue(struct MHD_Connection *conn, unsigned status, const char *type, char *body,
+                             size_t len)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "POST");
+    enum MHD_Result ret = MHD_queue_response(conn, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result queue_text(struct http_server *h, struct MHD_Connection *conn, struct request *rq,
+                                  unsigned status, const char *text)
+{
+    log_request(h, rq, status);
+    char *body = strdup(text);
+    return body ? queue(conn, status, "text/plain; charset=utf-8", body, strlen(body)) : MHD_NO;
+}
+
+static enum MHD_Result queue_challenge(struct http_server *h, struct MHD_Connection *conn,
+                                       struct request *rq, int stale)
+{
+    log_request(h, rq, MHD_HTTP_UNAUTHORIZED);
+    static const char text[] = "authentication required\n";
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(sizeof text - 1, (void *)text, MHD_RESPMEM_PERSISTENT);
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+    enum MHD_Result ret;
+    if (h->auth->allow_basic)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Basic realm=\"" SECRETS_REALM "\"");
+    ret = MHD_queue_auth_fail_response2(conn, SECRETS_REALM, "custrpc", r, stale ? MHD_YES : MHD_NO,
+                                        h->auth->algorithm);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* An XML-RPC fault response for err, as the registry would have written it. */
+static enum MHD_Result queue_fault(struct http_server *h, struct MHD_Connection *conn, struct request *rq,
+                                   const struct custrpc_error *err)
+{
+    xmlrpc_env env, fault;
+    xmlrpc_env_init(&env);
+    xmlrpc_env_init(&fault);
+    custrpc_error_to_fault(err, &fault);
+    rq->who.fault_code = err->code;
+    xmlrpc_mem_block *out = XMLRPC_MEMBLOCK_NEW(char, &env, 0);
+    if (!env.fault_occurred)
+        xmlrpc_serialize_fault(&env, out, &fault);
+    xmlrpc_env_clean(&fault);
+    if (env.fault_occurred) {
+        xmlrpc_env_clean(&env);
+        if (out)
+            XMLRPC_MEMBLOCK_FREE(char, out);
+        return queue_text(h, conn, rq, 500, "cannot serialize fault\n");
+    }
+    size_t len = XMLRPC_MEMBLOCK_SIZE(char, out);
+    char *body = malloc(len);
+    if (body)
+        memcpy(body, XMLRPC_MEMBLOCK_CONTENTS(char, out), len);
+    XMLRPC_MEMBLOCK_FREE(char, out);
+    log_request(h, rq, 200);
+    return body ? queue(conn, 200, "text/xml", body, len) : MHD_NO;
+}
+
+/* xmlrpc-c answers unparsable calls itself with its own codes; find such a fault so it can
+ * be re-issued with the contract's code. Returns 0 when the response is not one. */
+static int foreign_fault(const char *xml, size_t len, xmlrpc_env *fault)
+{
+    if (!memmem(xml, len, "<fault>", 7))
+        return 0;
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    xmlrpc_value *result = NULL;
+    int code = 0;
+    const char *text = NULL;
+    xmlrpc_parse_response2(&env, xml, len, &result, &code, &text);
+    if (result)
+        xmlrpc_DECREF(result);
+    int found = 0;
+    if (!env.fault_occurred && text && code <= XMLRPC_INTERNAL_ERROR && code >= XMLRPC_INVALID_UTF8_ERROR) {
+        xmlrpc_env_set_fault(fault, code, text);
+        found = 1;
+    }
+    free((void *)text);
+    xmlrpc_env_clean(&env);
+    return found;
+}
+
+/* Whether the body is well-formed XML at all (tells -32700 from -32600). */
+static int well_formed(const char *body, size_t len)
+{
+    xmlDocPtr doc = xmlReadMemory(body, (int)len, "request.xml", NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlFreeDoc(doc);
+    return doc != NULL;
+}
+
+static enum MHD_Result process(struct http_server *h, struct MHD_Connection *conn, struct request *rq)
+{
+    struct custrpc_error err;
+    if (rq->too_large) {
+        custrpc_fail(&err, CUSTRPC_E_TOO_LARGE, NULL, "request body larger than %zu bytes", h->opt.max_body);
+        return queue_fault(h, conn, rq, &err);
+    }
+    /* xmlrpc-c's parser expands internal entities (a billion-laughs body burns minutes of
+     * CPU), and XML-RPC has no use for a DTD: refuse one before any parser sees it. */
+    if (rq->body && memmem(rq->body, rq->len, "<!DOCTYPE", 9)) {
+        custrpc_fail(&err, CUSTRPC_E_REQUEST, NULL, "DOCTYPE declarations are not accepted");
+        return queue_fault(h, conn, rq, &err);
+    }
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    xmlrpc_mem_block *out = NULL;
+    xmlrpc_registry_process_call2(&env, h->registry, rq->body ? rq->body : "", rq->len, &rq->who, &out);
+    if (env.fault_occurred) {
+        custrpc_error_from_xmlrpc(&env, &err);
+        xmlrpc_env_clean(&env);
+        return queue_fault(h, conn, rq, &err);
+    }
+    const char *xml = XMLRPC_MEMBLOCK_CONTENTS(char, out);
+    size_t len = XMLRPC_MEMBLOCK_SIZE(char, out);
+    xmlrpc_env fault;
+    xmlrpc_env_init(&fault);
+    if (foreign_fault(xml, len, &fault)) {
+        XMLRPC_MEMBLOCK_FREE(char, out);
+        custrpc_error_from_xmlrpc(&fault, &err);
+        if (err.code == CUSTRPC_E_PARSE && well_formed(rq->body, rq->len))
+            err.code = CUSTRPC_E_REQUEST;
+        if (fault.fault_code == XMLRPC_LIMIT_EXCEEDED_ERROR || strstr(fault.fault_string, "nest"))
+            err.code = CUSTRPC_E_TOO_LARGE;
+        xmlrpc_env_clean(&fault);
+        return queue_fault(h, conn, rq, &err);
+    }
+    xmlrpc_env_clean(&fault);
+    char *body = malloc(len);
+    if (body)
+        memcpy(body, xml, len);
+    XMLRPC_MEMBLOCK_FREE(char, out);
+    log_request(h, rq, 200);
+    return body ? queue(conn, 200, "text/xml", body, len) : MHD_NO;
+}
+
+static void peer_text(struct MHD_Connection *conn, char *buf, size_t size)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(buf, size, "-");
+    if (ci && ci->client_addr)
+        getnameinfo(ci->client_addr,
+                    ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in),
+                    buf, (socklen_t)size, NULL, 0, NI_NUMERICHOST);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **state)
+{
+    (void)version;
+    struct http_server *h = cls;
+    struct request *rq = *state;
+    if (!rq) {
+        rq = calloc(1, sizeof *rq);
+        if (!rq)
+            return MHD_NO;
+        clock_gettime(CLOCK_MONOTONIC, &rq->start);
+        peer_text(conn, rq->peer, sizeof rq->peer);
+        *state = rq;
+        if (strcmp(url, "/RPC2") != 0 && strcmp(url, "/xmlapi/xmlapi") != 0)
+            return queue_text(h, conn, rq, MHD_HTTP_NOT_FOUND, "not found: the endpoint is /RPC2 or /xmlapi/xmlapi\n");
+        if (strcmp(method, "POST") != 0)
+            return queue_text(h, conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED, "XML-RPC takes POST only\n");
+        /* Credentials are judged before the body is read: a wrong password never reaches
+         * the XML-RPC layer. */
+        enum auth_outcome a = auth_identify(h->auth, conn, &rq->who, rq->login, sizeof rq->login);
+        if (a != AUTH_OK)
+            return queue_challenge(h, conn, rq, a == AUTH_STALE);
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!rq->too_large && rq->len + *upload_size > h->opt.max_body) {
+            rq->too_large = 1;
+            free(rq->body);
+            rq->body = NULL;
+            rq->len = rq->cap = 0;
+        }
+        if (!rq->too_large) {
+            if (rq->len + *upload_size > rq->cap) {
+                size_t cap = (rq->len + *upload_size) * 2;
+                char *p = realloc(rq->body, cap);
+                if (!p)
+                    return MHD_NO;
+                rq->body = p;
+                rq->cap = cap;
+            }
+            memcpy(rq->body + rq->len, upload, *upload_size);
+            rq->len += *upload_size;
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    return process(h, conn, rq);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **state, enum MHD_RequestTerminationCode code)
+{
+    (void)cls;
+    (void)conn;
+    (void)code;
+    struct request *rq = *state;
+    if (rq) {
+        free(rq->body);
+        free(rq);
+        *state = NULL;
+    }
+}
+
+static void on_mhd_error(void *cls, const char *fmt, va_list ap)
+{
+    const struct http_server *h = cls;
+    if (h->opt.log_level >= LOG_WARN) {
+        fputs("custrpc-server: ", stderr);
+        vfprintf(stderr, fmt, ap);
+    }
+}
+
+int http_start(struct http_server **out, const struct http_options *o, const struct auth_policy *auth,
+               xmlrpc_registry *registry, struct custrpc_error *err)
+{
+    struct addrinfo hints = {.ai_flags = AI_PASSIVE, .ai_socktype = SOCK_STREAM}, *ai = NULL;
+    char port[16];
+    snprintf(port, sizeof port, "%d", o->port);
+    int gai = getaddrinfo(o->host, port, &hints, &ai);
+    if (gai != 0)
+        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "listen address %s: %s", o->host, gai_strerror(gai));
+    if (auth->open_local && !auth_is_loopback(ai->ai_addr)) {
+        freeaddrinfo(ai);
+        return custrpc_fail(err, CUSTRPC_E_PERMISSION, NULL,
+                            "refusing to listen on %s without a root password: requests without "
+                            "credentials act as root in that mode (configure <root password-file=...>)",
+                            o->host);
+    }
+    struct http_server *h = calloc(1, sizeof *h);
+    if (!h) {
+        freeaddrinfo(ai);
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    }
+    h->opt = *o;
+    h->auth = auth;
+    h->registry = registry;
+    gnutls_rnd(GNUTLS_RND_KEY, h->nonce_seed, sizeof h->nonce_seed);
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+    if (ai->ai_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    if (o->tls_cert_pem)
+        flags |= MHD_USE_TLS;
+    /* A pool of epoll threads: idle keep-alive connections cost no thread, so no fixed number
+     * of clients can starve the next one. */
+    struct MHD_OptionItem tls[] = {
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)o->tls_cert_pem},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)o->tls_key_pem},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    struct MHD_OptionItem plain[] = {{MHD_OPTION_END, 0, NULL}};
+    h->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE,
+        o->threads, MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout, MHD_OPTION_CONNECTION_LIMIT, 4096u,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, h,
+        MHD_OPTION_DIGEST_AUTH_RANDOM, sizeof h->nonce_seed, h->nonce_seed, MHD_OPTION_NONCE_NC_SIZE, 4096u,
+        MHD_OPTION_ARRAY, o->tls_cert_pem ? tls : plain, MHD_OPTION_END);
+    freeaddrinfo(ai);
+    if (!h->daemon) {
+        free(h);
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "cannot listen on %s port %d (in use, or TLS files invalid)",
+                            o->host, o->port);
+    }
+    *out = h;
+    return 0;
+}
+
+int http_port(const struct http_server *h)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info ? info->port : -1;
+}
+
+void http_stop(struct http_server *h)
+{
+    if (!h)
+        return;
+    /* Quiesce first: no new connections, and stopping waits for the threads, so requests in
+     * flight are answered before the store closes. */
+    MHD_socket s = MHD_quiesce_daemon(h->daemon);
+    MHD_stop_daemon(h->daemon);
+    if (s != MHD_INVALID_SOCKET)
+        close(s);
+    free(h);
+}

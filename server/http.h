@@ -1,0 +1,33 @@
+/* http.h — the HTTP side of the reference server, on libmicrohttpd: POST /RPC2 and
+ * /xmlapi/xmlapi, body limits, authentication, dispatch to the xmlrpc-c registry, request log. */
+#ifndef CUSTRPC_SERVER_HTTP_H
+#define CUSTRPC_SERVER_HTTP_H
+
+#include <stddef.h>
+
+#include <xmlrpc-c/server.h>
+
+#include "auth.h"
+
+enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+struct http_options {
+    const char *host; /* numeric address or name */
+    int port;         /* 0: a free port */
+    size_t max_body;
+    const char *tls_cert_pem, *tls_key_pem; /* both NULL: plain HTTP */
+    unsigned threads;
+    unsigned idle_timeout; /* seconds a connection may stay silent */
+    enum log_level log_level;
+};
+
+struct http_server;
+
+int http_start(struct http_server **out, const struct http_options *o, const struct auth_policy *auth,
+               xmlrpc_registry *registry, struct custrpc_error *err);
+/* The port actually bound (useful with port 0). */
+int http_port(const struct http_server *h);
+/* Stops accepting, lets in-flight requests finish, frees everything. */
+void http_stop(struct http_server *h);
+
+#endif

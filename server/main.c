@@ -1,0 +1,328 @@
+/* main.c — custrpc-server: options and config, store and root customer, then serve until
+ * SIGINT/SIGTERM. Prints exactly one line to stdout when ready: "listening on URL". */
+#include <config.h>
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <pthread.h>
+
+#include <libxml/parser.h>
+
+#include "config.h"
+#include "http.h"
+#include "methods.h"
+#include "secrets.h"
+
+#define EXIT_USAGE 64
+#define EXIT_UNAVAILABLE 69
+#define EXIT_CONFIG 78
+
+struct options {
+    const char *listen, *db, *config, *tls_cert, *tls_key;
+    enum log_level log_level;
+    size_t max_body;
+    bool basic;
+    enum MHD_DigestAuthAlgorithm algorithm;
+    unsigned threads;
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: custrpc-server [OPTION]...\n"
+            "The custrpc reference server for the createCustomer() XML-RPC API.\n"
+            "Serves POST /RPC2 and /xmlapi/xmlapi; prints \"listening on URL\" when ready.\n\n"
+            "  --listen HOST:PORT       address to listen on (default 127.0.0.1:8000; port 0 picks\n"
+            "                           a free port; IPv6 as [::1]:8000)\n"
+            "  --db PATH                SQLite database file (default: in memory)\n"
+            "  --config FILE            XML configuration (root login, trusted hosts, tariffs)\n"
+            "  --log-level LEVEL        error, warn, info (one line per request; default), debug\n"
+            "  --max-body BYTES         largest request body accepted (default 1048576)\n"
+            "  --tls-cert FILE          serve HTTPS with this PEM certificate (needs --tls-key)\n"
+            "  --tls-key FILE           PEM private key for --tls-cert\n"
+            "  --auth digest|basic      digest (default), or also accept Basic for old clients\n"
+            "  --digest-algorithm ALG   MD5 (default) or SHA-256, offered in the Digest challenge\n"
+            "  --threads N              request threads (default 4)\n"
+            "  --help                   show this help and exit\n"
+            "  --version                show the version and exit\n\n"
+            "Without a configured root password, requests without credentials from loopback act\n"
+            "as the root customer, and the server refuses non-loopback addresses.\n"
+            "Command-line options override the configuration file.\n"
+            "Exit status: 0 after SIGINT/SIGTERM, 64 usage error, 69 cannot listen or open the\n"
+            "store, 78 configuration error.\n");
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    static const struct option longopts[] = {
+        {"listen", required_argument, NULL, 'l'},    {"db", required_argument, NULL, 'd'},
+        {"config", required_argument, NULL, 'c'},    {"log-level", required_argument, NULL, 'L'},
+        {"max-body", required_argument, NULL, 'm'},  {"tls-cert", required_argument, NULL, 'C'},
+        {"tls-key", required_argument, NULL, 'K'},   {"auth", required_argument, NULL, 'a'},
+        {"digest-algorithm", required_argument, NULL, 'g'}, {"threads", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},            {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    static const char *const levels[] = {"error", "warn", "info", "debug"};
+    int ch;
+    while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        char *end;
+        switch (ch) {
+        case 'l': o->listen = optarg; break;
+        case 'd': o->db = optarg; break;
+        case 'c': o->config = optarg; break;
+        case 'C': o->tls_cert = optarg; break;
+        case 'K': o->tls_key = optarg; break;
+        case 'L': {
+            size_t i;
+            for (i = 0; i < 4 && strcmp(optarg, levels[i]) != 0; i++)
+                ;
+            if (i == 4) {
+                fprintf(stderr, "custrpc-server: --log-level: \"%s\" is not error, warn, info or debug\n", optarg);
+                return -1;
+            }
+            o->log_level = (enum log_level)i;
+            break;
+        }
+        case 'm': {
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (*end || end == optarg || v < 256 || v > (1ull << 30)) {
+                fprintf(stderr, "custrpc-server: --max-body: \"%s\" is not a byte count 256..1073741824\n", optarg);
+                return -1;
+            }
+            o->max_body = (size_t)v;
+            break;
+        }
+        case 't': {
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (*end || end == optarg || v < 1 || v > 256) {
+                fprintf(stderr, "custrpc-server: --threads: \"%s\" is not a number 1..256\n", optarg);
+                return -1;
+            }
+            o->threads = (unsigned)v;
+            break;
+        }
+        case 'a':
+            if (strcmp(optarg, "digest") != 0 && strcmp(optarg, "basic") != 0) {
+                fprintf(stderr, "custrpc-server: --auth: \"%s\" is not digest or basic\n", optarg);
+                return -1;
+            }
+            o->basic = strcmp(optarg, "basic") == 0;
+            break;
+        case 'g':
+            if (strcasecmp(optarg, "MD5") == 0)
+                o->algorithm = MHD_DIGEST_ALG_MD5;
+            else if (strcasecmp(optarg, "SHA-256") == 0 || strcasecmp(optarg, "sha256") == 0)
+                o->algorithm = MHD_DIGEST_ALG_SHA256;
+            else {
+                fprintf(stderr, "custrpc-server: --digest-algorithm: \"%s\" is not MD5 or SHA-256\n", optarg);
+                return -1;
+            }
+            break;
+        case 'h': usage(stdout); exit(0);
+        case 'V': printf("custrpc-server %s\n", PACKAGE_VERSION); exit(0);
+        default: return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "custrpc-server: unexpected argument \"%s\"\n", argv[optind]);
+        return -1;
+    }
+    if (!o->tls_cert != !o->tls_key) {
+        fprintf(stderr, "custrpc-server: --tls-cert and --tls-key go together\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* Splits "HOST:PORT" or "[V6]:PORT" into host (malloc'd) and port. */
+static int split_listen(const char *text, char **host, int *port)
+{
+    const char *colon = strrchr(text, ':');
+    if (!colon || colon == text)
+        return -1;
+    const char *h = text, *h_end = colon;
+    if (text[0] == '[') {
+        if (colon[-1] != ']')
+            return -1;
+        h = text + 1;
+        h_end = colon - 1;
+    }
+    char *end;
+    long p = strtol(colon + 1, &end, 10);
+    if (*end || end == colon + 1 || p < 0 || p > 65535)
+        return -1;
+    *host = strndup(h, (size_t)(h_end - h));
+    *port = (int)p;
+    return *host ? 0 : -1;
+}
+
+static char *read_file(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+    char chunk[4096];
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+        if (len + n + 1 > cap) {
+            cap = (len + n + 1) * 2;
+            char *p = realloc(buf, cap);
+            if (!p) {
+                free(buf);
+                fclose(fp);
+                return NULL;
+            }
+            buf = p;
+        }
+        memcpy(buf + len, chunk, n);
+        len += n;
+    }
+    fclose(fp);
+    if (buf)
+        buf[len] = '\0';
+    return buf;
+}
+
+/* Everything the server holds while it runs, released in one place. */
+struct server {
+    struct server_config cfg;
+    struct methods_env menv;
+    struct auth_policy auth;
+    xmlrpc_registry *registry;
+    struct http_server *http;
+    char *host, *cert, *key, *key_path;
+};
+
+static void server_free(struct server *s)
+{
+    http_stop(s->http);
+    if (s->registry)
+        xmlrpc_registry_free(s->registry);
+    store_close(s->menv.store);
+    config_free(&s->cfg);
+    free(s->host);
+    free(s->cert);
+    free(s->key);
+    free(s->key_path);
+}
+
+/* Opens the store, makes tariffs and the root customer match the configuration. */
+static int setup_store(struct server *s, const char *db, struct custrpc_error *err)
+{
+    if (store_open(&s->menv.store, db, err) < 0)
+        return -1;
+    if (db) {
+        size_t n = strlen(db) + 5;
+        s->key_path = malloc(n);
+        if (!s->key_path)
+            return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+        snprintf(s->key_path, n, "%s.key", db);
+    }
+    if (secrets_load_key(s->key_path, s->menv.web_key, err) < 0)
+        return -1;
+    static const struct store_tariff fallback = {1, "Default"};
+    const struct store_tariff *tariffs = s->cfg.n_tariffs ? s->cfg.tariffs : &fallback;
+    size_t n_tariffs = s->cfg.n_tariffs ? s->cfg.n_tariffs : 1;
+    if (store_put_tariffs(s->menv.store, tariffs, n_tariffs, err) < 0)
+        return -1;
+    const char *login = s->cfg.root_login ? s->cfg.root_login : "ssp-root";
+    struct digest_ha1 ha1;
+    char *password = NULL;
+    if (s->cfg.root_password_file) {
+        if (secrets_read_password_file(s->cfg.root_password_file, &password, err) < 0)
+            return -1;
+        int rc = secrets_ha1(login, password, &ha1, err);
+        memset(password, 0, strlen(password));
+        free(password);
+        if (rc < 0)
+            return -1;
+    }
+    return store_ensure_root(s->menv.store, login, s->cfg.root_password_file ? &ha1 : NULL,
+                             tariffs[0].i_tariff, err);
+}
+
+int main(int argc, char **argv)
+{
+    struct options o = {.log_level = LOG_INFO, .max_body = 1 << 20, .algorithm = MHD_DIGEST_ALG_MD5, .threads = 4};
+    if (parse_options(argc, argv, &o) < 0) {
+        fprintf(stderr, "Try 'custrpc-server --help'.\n");
+        return EXIT_USAGE;
+    }
+    struct server s;
+    memset(&s, 0, sizeof s);
+    config_init(&s.cfg);
+    struct custrpc_error err;
+    if (o.config && config_load(o.config, &s.cfg, &err) < 0) {
+        fprintf(stderr, "custrpc-server: %s\n", err.message);
+        server_free(&s);
+        return EXIT_CONFIG;
+    }
+    int port = s.cfg.listen_port >= 0 ? s.cfg.listen_port : 8000;
+    if (o.listen) {
+        if (split_listen(o.listen, &s.host, &port) < 0) {
+            fprintf(stderr, "custrpc-server: --listen: \"%s\" is not HOST:PORT\n", o.listen);
+            server_free(&s);
+            return EXIT_USAGE;
+        }
+    } else {
+        s.host = strdup(s.cfg.listen_host ? s.cfg.listen_host : "127.0.0.1");
+    }
+    if (o.tls_cert && (!(s.cert = read_file(o.tls_cert)) || !(s.key = read_file(o.tls_key)))) {
+        fprintf(stderr, "custrpc-server: cannot read %s\n", s.cert ? o.tls_key : o.tls_cert);
+        server_free(&s);
+        return EXIT_CONFIG;
+    }
+
+    /* Every thread inherits this mask, so the signals reach only sigwait below; a client that
+     * disconnects early must not kill the server through SIGPIPE. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    xmlInitParser();
+    xmlrpc_limit_set(XMLRPC_XML_SIZE_LIMIT_ID, o.max_body);
+    xmlrpc_limit_set(XMLRPC_NESTING_LIMIT_ID, 64);
+
+    int status = 0;
+    if (setup_store(&s, o.db ? o.db : s.cfg.db_path, &err) < 0) {
+        fprintf(stderr, "custrpc-server: %s\n", err.message);
+        status = EXIT_UNAVAILABLE;
+    }
+    s.auth.store = s.menv.store;
+    s.auth.open_local = !s.cfg.root_password_file;
+    s.auth.allow_basic = o.basic;
+    s.auth.algorithm = o.algorithm;
+    s.auth.nonce_timeout = 300;
+    for (size_t i = 0; i < s.cfg.n_trusted && status == 0; i++)
+        auth_add_trusted(&s.auth, s.cfg.trusted[i]);
+    if (status == 0 && !(s.registry = methods_registry(&s.menv, &err))) {
+        fprintf(stderr, "custrpc-server: %s\n", err.message);
+        status = EXIT_UNAVAILABLE;
+    }
+    struct http_options ho = {s.host, port, o.max_body, s.cert, s.key, o.threads, 30, o.log_level};
+    if (status == 0 && http_start(&s.http, &ho, &s.auth, s.registry, &err) < 0) {
+        fprintf(stderr, "custrpc-server: %s\n", err.message);
+        status = err.code == CUSTRPC_E_PERMISSION ? EXIT_CONFIG : EXIT_UNAVAILABLE;
+    }
+    if (status == 0) {
+        bool v6 = strchr(s.host, ':') != NULL;
+        printf("listening on %s://%s%s%s:%d/RPC2\n", s.cert ? "https" : "http", v6 ? "[" : "", s.host,
+               v6 ? "]" : "", http_port(s.http));
+        fflush(stdout);
+        int sig;
+        sigwait(&stop, &sig);
+        if (o.log_level >= LOG_INFO)
+            fprintf(stderr, "custrpc-server: signal %d, finishing requests in flight\n", sig);
+    }
+    server_free(&s);
+    xmlCleanupParser();
+    return status;
+}

@@ -1,0 +1,31 @@
+/* methods.h — the XML-RPC methods of the reference server (createCustomer, getCustomerInfo)
+ * registered in an xmlrpc-c registry, which also brings introspection and system.multicall. */
+#ifndef CUSTRPC_SERVER_METHODS_H
+#define CUSTRPC_SERVER_METHODS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <xmlrpc-c/server.h>
+
+#include "store.h"
+
+/* Shared by every request: the store and the key for web_password hashes. */
+struct methods_env {
+    struct store *store;
+    uint8_t web_key[SECRETS_KEY_LEN];
+};
+
+/* Who is calling; passed as xmlrpc-c's callInfo. The methods fill the outcome fields for the
+ * request log (the last call wins inside a multicall). */
+struct call_identity {
+    int64_t caller; /* authenticated customer; 0 in trusted mode */
+    bool trusted;   /* trusted host, no credentials: i_wholesaler names the parent */
+    const char *method;
+    int fault_code;
+    int64_t i_customer; /* created or read customer, for the log */
+};
+
+xmlrpc_registry *methods_registry(struct methods_env *menv, struct custrpc_error *err);
+
+#endif

@@ -1,0 +1,79 @@
+/* policy.c — hierarchy rules (see policy.h); the rights fields are the table's bitmask fields. */
+#include <config.h>
+
+#include <custrpc/rights.h>
+
+#include "policy.h"
+
+/* The value of an INT field, or dflt when it is not set. */
+static int64_t int_or(const struct custrpc_customer *c, enum custrpc_field_id id, int64_t dflt)
+{
+    int64_t v;
+    return custrpc_customer_get_int(c, id, &v, NULL) == 0 ? v : dflt;
+}
+
+static int check_rights(const struct store_customer *parent, const struct custrpc_customer *child,
+                        struct custrpc_error *err)
+{
+    if (!(int_or(&parent->c, CUSTRPC_F_customers_mgmt, 0) & CUSTRPC_RIGHT_ADD))
+        return custrpc_fail(err, CUSTRPC_E_PERMISSION, NULL,
+                            "customer %lld may not add customers (customers_mgmt lacks add)",
+                            (long long)parent->i_customer);
+    for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++) {
+        const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
+        if (!(f->flags & CUSTRPC_FLAG_BITMASK))
+            continue;
+        int64_t mine = int_or(child, f->id, 0), theirs = int_or(&parent->c, f->id, 0);
+        if (mine & ~theirs)
+            return custrpc_fail(err, CUSTRPC_E_RIGHTS, f->name, "rights %lld exceed the parent's %lld",
+                                (long long)mine, (long long)theirs);
+    }
+    return 0;
+}
+
+/* max_depth counts the levels of sub-customers a customer may have below it; absent means
+ * unlimited (the root). */
+static int check_depth(const struct store_customer *parent, struct custrpc_customer *child,
+                       struct custrpc_error *err)
+{
+    int64_t limit;
+    if (custrpc_customer_get_int(&parent->c, CUSTRPC_F_max_depth, &limit, NULL) < 0)
+        return 0;
+    if (limit < 1)
+        return custrpc_fail(err, CUSTRPC_E_DEPTH, "max_depth",
+                            "customer %lld may not have sub-customers (its max_depth is %lld)",
+                            (long long)parent->i_customer, (long long)limit);
+    int64_t want;
+    if (custrpc_customer_get_int(child, CUSTRPC_F_max_depth, &want, NULL) < 0)
+        return custrpc_customer_set_int(child, CUSTRPC_F_max_depth, limit - 1, err);
+    if (want >= limit)
+        return custrpc_fail(err, CUSTRPC_E_DEPTH, "max_depth", "%lld must be less than the parent's %lld",
+                            (long long)want, (long long)limit);
+    return 0;
+}
+
+static int resolve_tariff(struct store *s, const struct store_customer *parent,
+                          struct custrpc_customer *child, struct custrpc_error *err)
+{
+    if (custrpc_customer_presence(child, CUSTRPC_F_i_tariff) == CUSTRPC_NIL)
+        return custrpc_customer_set_int(child, CUSTRPC_F_i_tariff, parent->c.i_tariff, err);
+    int64_t owner;
+    if (store_tariff_owner(s, child->i_tariff, &owner, err) < 0)
+        return -1;
+    /* A tariff is available to its owner's whole subtree. */
+    bool visible;
+    if (store_in_subtree(s, owner, parent->i_customer, &visible, err) < 0)
+        return -1;
+    if (!visible)
+        return custrpc_fail(err, CUSTRPC_E_TARIFF, "i_tariff", "tariff %lld is not available to customer %lld",
+                            (long long)child->i_tariff, (long long)parent->i_customer);
+    return 0;
+}
+
+int policy_admit_child(struct store *s, const struct store_customer *parent,
+                       struct custrpc_customer *child, struct custrpc_error *err)
+{
+    if (check_rights(parent, child, err) < 0 || check_depth(parent, child, err) < 0)
+        return -1;
+    return resolve_tariff(s, parent, child, err);
+}

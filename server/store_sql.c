@@ -1,0 +1,117 @@
+/* store_sql.c — SQL generated from the field table (see store_sql.h). */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_sql.h"
+
+bool store_sql_is_column(const struct custrpc_field *f)
+{
+    return !(f->flags & (CUSTRPC_FLAG_SECRET | CUSTRPC_FLAG_TRUSTED));
+}
+
+/* A growing string; on allocation failure it stays NULL and appends become no-ops. */
+struct sbuf {
+    char *p;
+    size_t len, cap;
+    bool failed;
+};
+
+static void sb_add(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_add(struct sbuf *b, const char *fmt, ...)
+{
+    if (b->failed)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (b->len + (size_t)n + 1 > b->cap) {
+        size_t cap = (b->cap + (size_t)n + 1) * 2;
+        char *p = realloc(b->p, cap);
+        if (!p) {
+            free(b->p);
+            b->p = NULL;
+            b->failed = true;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+static const char *sql_type(enum custrpc_type t)
+{
+    switch (t) {
+    case CUSTRPC_TYPE_STRING: return "TEXT";
+    case CUSTRPC_TYPE_INT: return "INTEGER";
+    case CUSTRPC_TYPE_DOUBLE: return "REAL";
+    case CUSTRPC_TYPE_BOOL: return "INTEGER";
+    }
+    return "BLOB";
+}
+
+char *store_sql_schema(void)
+{
+    struct sbuf b = {0};
+    sb_add(&b, "CREATE TABLE IF NOT EXISTS tariffs (\n"
+               "  i_tariff INTEGER PRIMARY KEY,\n"
+               "  name TEXT NOT NULL,\n"
+               "  i_owner INTEGER NOT NULL);\n");
+    /* AUTOINCREMENT: an i_customer is never handed out twice, even after deletions. */
+    sb_add(&b, "CREATE TABLE IF NOT EXISTS customers (\n"
+               "  i_customer INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+               "  i_parent INTEGER REFERENCES customers(i_customer),\n"
+               "  depth INTEGER NOT NULL");
+    for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++) {
+        const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
+        if (!store_sql_is_column(f))
+            continue;
+        sb_add(&b, ",\n  \"%s\" %s%s%s", f->name, sql_type(f->type),
+               (f->flags & CUSTRPC_FLAG_MANDATORY) ? " NOT NULL" : "",
+               (f->flags & CUSTRPC_FLAG_UNIQUE) ? " UNIQUE" : "");
+    }
+    sb_add(&b, ",\n  web_password_salt BLOB,\n  web_password_hmac BLOB,\n"
+               "  api_ha1_md5 BLOB,\n  api_ha1_sha256 BLOB);\n"
+               "CREATE INDEX IF NOT EXISTS customers_parent ON customers(i_parent);\n");
+    return b.p;
+}
+
+char *store_sql_insert(void)
+{
+    struct sbuf b = {0};
+    int params = 2;
+    sb_add(&b, "INSERT INTO customers (i_parent, depth");
+    for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++) {
+        const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
+        if (store_sql_is_column(f)) {
+            sb_add(&b, ", \"%s\"", f->name);
+            params++;
+        }
+    }
+    sb_add(&b, ", web_password_salt, web_password_hmac, api_ha1_md5, api_ha1_sha256) VALUES (?");
+    for (int i = 1; i < params + 4; i++)
+        sb_add(&b, ", ?");
+    sb_add(&b, ")");
+    return b.p;
+}
+
+char *store_sql_select(void)
+{
+    struct sbuf b = {0};
+    sb_add(&b, "SELECT i_customer, i_parent, depth");
+    for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++) {
+        const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
+        if (store_sql_is_column(f))
+            sb_add(&b, ", \"%s\"", f->name);
+    }
+    sb_add(&b, " FROM customers ");
+    return b.p;
+}
