@@ -16,7 +16,10 @@ if ! make -j"$(nproc)" check; then
   done
   exit 1
 fi
-# Each Check program's closing line ("100%: Checks: N, Failures: 0, Errors: 0"), then the total.
-grep -h -E '^[0-9]+%: Checks: ' $(find . -name '*.log' ! -name config.log ! -name test-suite.log) |
-  tee /dev/stderr |
-  awk -F'[:,] *' '{ n += $3; f += $5 + $7 } END { printf "%d passed, %d failed\n", n - f, f }'
+# The closing line of every test program (Check's "100%: Checks: N, Failures: F, Errors: E",
+# the integration tests' "N passed, F failed"), then the total over all of them.
+logs=$(find . -name '*.log' ! -name config.log ! -name test-suite.log)
+grep -h -E '^[0-9]+%: Checks: |^[0-9]+ passed, [0-9]+ failed' $logs | tee /dev/stderr |
+  awk '/Checks:/ { gsub(/[,:]/, " "); n += $3; f += $5 + $7; next }
+       { gsub(/,/, " "); n += $1 + $3; f += $3; s += $5 }
+       END { printf "%d passed, %d failed%s\n", n - f, f, s ? sprintf(", %d skipped", s) : "" }'
