@@ -197,7 +197,14 @@ struct server {
     xmlrpc_registry *registry;
     struct http_server *http;
     char *host, *cert, *key, *key_path;
+    struct digest_ha1 root_ha1;
+    bool has_root_ha1;
 };
+
+static const char *root_login(const struct server *s)
+{
+    return s->cfg.root_login ? s->cfg.root_login : "ssp-root";
+}
 
 static void server_free(struct server *s)
 {
@@ -231,20 +238,23 @@ static int setup_store(struct server *s, const char *db, struct custrpc_error *e
     size_t n_tariffs = s->cfg.n_tariffs ? s->cfg.n_tariffs : 1;
     if (store_put_tariffs(s->menv.store, tariffs, n_tariffs, err) < 0)
         return -1;
-    const char *login = s->cfg.root_login ? s->cfg.root_login : "ssp-root";
-    struct digest_ha1 ha1;
-    char *password = NULL;
-    if (s->cfg.root_password_file) {
-        if (secrets_read_password_file(s->cfg.root_password_file, &password, err) < 0)
-            return -1;
-        int rc = secrets_ha1(login, password, &ha1, err);
-        memset(password, 0, strlen(password));
-        free(password);
-        if (rc < 0)
-            return -1;
-    }
-    return store_ensure_root(s->menv.store, login, s->cfg.root_password_file ? &ha1 : NULL,
+    return store_ensure_root(s->menv.store, root_login(s), s->has_root_ha1 ? &s->root_ha1 : NULL,
                              tariffs[0].i_tariff, err);
+}
+
+/* The root's Digest HA1 from the configured password file; the plain text is wiped at once. */
+static int load_root_password(struct server *s, struct custrpc_error *err)
+{
+    if (!s->cfg.root_password_file)
+        return 0;
+    char *password = NULL;
+    if (secrets_read_password_file(s->cfg.root_password_file, &password, err) < 0)
+        return -1;
+    int rc = secrets_ha1(root_login(s), password, &s->root_ha1, err);
+    memset(password, 0, strlen(password));
+    free(password);
+    s->has_root_ha1 = rc == 0;
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -258,7 +268,7 @@ int main(int argc, char **argv)
     memset(&s, 0, sizeof s);
     config_init(&s.cfg);
     struct custrpc_error err;
-    if (o.config && config_load(o.config, &s.cfg, &err) < 0) {
+    if ((o.config && config_load(o.config, &s.cfg, &err) < 0) || load_root_password(&s, &err) < 0) {
         fprintf(stderr, "custrpc-server: %s\n", err.message);
         server_free(&s);
         return EXIT_CONFIG;

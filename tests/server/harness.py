@@ -126,7 +126,7 @@ class Digest:
 
     def authorization(self, method, uri):
         c = self.challenge
-        algo = c.get("algorithm", "MD5")
+        algo = c.get("algorithm", "MD5").upper()  # libmicrohttpd writes it in lower case
         h = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}[algo]
         H = lambda s: h(s.encode()).hexdigest()
         self.nc += 1
