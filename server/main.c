@@ -12,7 +12,7 @@
 
 #include <libxml/parser.h>
 
-#include "config.h"
+#include "config_file.h"
 #include "http.h"
 #include "methods.h"
 #include "secrets.h"

@@ -1,4 +1,4 @@
-/* config.c — parsing and checking the server's XML configuration (see config.h). */
+/* config_file.c — parsing and checking the server's XML configuration (see config_file.h). */
 #include <config.h>
 
 #include <arpa/inet.h>
@@ -12,7 +12,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "config.h"
+#include "config_file.h"
 
 void config_init(struct server_config *cfg)
 {
