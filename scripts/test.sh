@@ -19,7 +19,9 @@ fi
 # The closing line of every test program (Check's "100%: Checks: N, Failures: F, Errors: E",
 # the integration tests' "N passed, F failed"), then the total over all of them.
 logs=$(find . -name '*.log' ! -name config.log ! -name test-suite.log)
-grep -h -E '^[0-9]+%: Checks: |^[0-9]+ passed, [0-9]+ failed' $logs | tee /dev/stderr |
+closing=$(grep -h -E '^[0-9]+%: Checks: |^[0-9]+ passed, [0-9]+ failed' $logs)
+printf '%s\n' "$closing"
+printf '%s\n' "$closing" |
   awk '/Checks:/ { gsub(/[,:]/, " "); n += $3; f += $5 + $7; next }
        { gsub(/,/, " "); n += $1 + $3; f += $3; s += $5 }
        END { printf "%d passed, %d failed%s\n", n - f, f, s ? sprintf(", %d skipped", s) : "" }'
