@@ -29,12 +29,18 @@ static void take_text(struct custrpc_error *err, const char *text)
     }
 }
 
+/* xmlrpc-c's client puts this before the fault string the server sent. */
+#define CLIENT_FAULT_PREFIX "RPC failed at server.  "
+
 void custrpc_error_from_fault(const xmlrpc_env *env, struct custrpc_error *err)
 {
     if (!err)
         return;
+    const char *text = env->fault_string ? env->fault_string : "";
+    if (strncmp(text, CLIENT_FAULT_PREFIX, strlen(CLIENT_FAULT_PREFIX)) == 0)
+        text += strlen(CLIENT_FAULT_PREFIX);
     err->code = env->fault_code;
-    take_text(err, env->fault_string);
+    take_text(err, text);
 }
 
 void custrpc_error_from_xmlrpc(const xmlrpc_env *env, struct custrpc_error *err)

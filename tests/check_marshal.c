@@ -335,6 +335,14 @@ START_TEST(fault_conversion)
     ck_assert_str_eq(back.message, err.message);
     xmlrpc_env_clean(&fault);
 
+    /* The prefix xmlrpc-c's client adds is dropped: the text is the server's. */
+    xmlrpc_env_init(&fault);
+    xmlrpc_env_set_fault(&fault, 1010, "RPC failed at server.  name: \"x\" already exists");
+    custrpc_error_from_fault(&fault, &back);
+    ck_assert_str_eq(back.message, "name: \"x\" already exists");
+    ck_assert_str_eq(back.field, "name");
+    xmlrpc_env_clean(&fault);
+
     /* A foreign server's code and text are kept; no field is invented. */
     xmlrpc_env_init(&fault);
     xmlrpc_env_set_fault(&fault, 403, "Account is not registered: x");

@@ -10,5 +10,6 @@ Suite *rights_suite(void);
 Suite *validate_suite(void);
 Suite *marshal_suite(void);
 Suite *wire_suite(void);
+Suite *server_suite(void);
 
 #endif
