@@ -5,6 +5,7 @@
 #include <config.h>
 
 #include <netdb.h>
+#include <stdatomic.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@ struct http_server {
     const struct auth_policy *auth;
     xmlrpc_registry *registry;
     unsigned char nonce_seed[32];
+    atomic_int in_flight; /* requests begun and not yet completed */
 };
 
 struct request {
@@ -239,6 +241,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         clock_gettime(CLOCK_MONOTONIC, &rq->start);
         peer_text(conn, rq->peer, sizeof rq->peer);
         *state = rq;
+        atomic_fetch_add(&h->in_flight, 1);
         if (strcmp(url, "/RPC2") != 0 && strcmp(url, "/xmlapi/xmlapi") != 0)
             return queue_text(h, conn, rq, MHD_HTTP_NOT_FOUND, "not found: the endpoint is /RPC2 or /xmlapi/xmlapi\n");
         if (strcmp(method, "POST") != 0)
@@ -277,14 +280,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **state, enum MHD_RequestTerminationCode code)
 {
-    (void)cls;
     (void)conn;
     (void)code;
+    struct http_server *h = cls;
     struct request *rq = *state;
     if (rq) {
         free(rq->body);
         free(rq);
         *state = NULL;
+        atomic_fetch_sub(&h->in_flight, 1);
     }
 }
 
@@ -361,9 +365,12 @@ void http_stop(struct http_server *h)
 {
     if (!h)
         return;
-    /* Quiesce first: no new connections, and stopping waits for the threads, so requests in
-     * flight are answered before the store closes. */
+    /* Quiesce first: no new connections. Then let the requests in flight (a body still
+     * arriving, an answer being sent) complete, for at most the idle timeout; idle keep-alive
+     * connections hold no request and do not delay the stop. */
     MHD_socket s = MHD_quiesce_daemon(h->daemon);
+    for (unsigned waited = 0; atomic_load(&h->in_flight) > 0 && waited < h->opt.idle_timeout * 100; waited++)
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     MHD_stop_daemon(h->daemon);
     if (s != MHD_INVALID_SOCKET)
         close(s);

@@ -77,6 +77,27 @@ class Program(unittest.TestCase):
         create(srv.url, base()).value()
         self.assertEqual(srv.stop(signal.SIGINT), 0)
 
+    def test_stop_finishes_request_in_flight(self):
+        srv = Server().start()
+        body = call_body("createCustomer", base())
+        s = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
+        s.sendall(b"POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: %d\r\n\r\n"
+                  % len(body) + body[:50])
+        import time
+        time.sleep(0.3)  # the request has begun; now ask the server to stop
+        srv.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        s.sendall(body[50:])
+        answer = b""
+        while b"</methodResponse>" not in answer:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+        s.close()
+        self.assertIn(b"<name>i_customer</name>", answer)
+        self.assertEqual(srv.stop(), 0)
+
     def test_idle_keepalive_clients_do_not_starve_others(self):
         with Server() as srv:
             idle = [socket.create_connection(("127.0.0.1", srv.port), timeout=10) for _ in range(40)]
