@@ -163,6 +163,13 @@ def unique(prefix="cust"):
     return "%s-%s" % (prefix, os.urandom(6).hex())
 
 
+def base(**kw):
+    """A valid createCustomer struct with a fresh name; keyword arguments add or replace members."""
+    d = {"name": unique(), "web_password": "pw", "i_tariff": 1}
+    d.update(kw)
+    return d
+
+
 def wait_until(pred, timeout=30.0):
     end = time.monotonic() + timeout
     while time.monotonic() < end:

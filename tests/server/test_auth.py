@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import unittest
 
-from harness import Digest, Server, call_body, create, main, post, unique
+from harness import Digest, Server, base, call_body, create, main, post, unique
 
 ROOT_PW = "root-Secret-1"
 CONFIG = """<?xml version="1.0"?>
@@ -19,11 +19,6 @@ CONFIG = """<?xml version="1.0"?>
 """
 
 
-def base(**kw):
-    d = {"name": unique(), "web_password": "pw", "i_tariff": 1}
-    d.update(kw)
-    return d
-
 
 def reseller(srv, auth, **kw):
     """Creates a customer that can log in to the API; returns (i_customer, Digest for it)."""
@@ -34,7 +29,9 @@ def reseller(srv, auth, **kw):
     return r["i_customer"], Digest(login, pw)
 
 
-class DigestAuth(unittest.TestCase):
+class ConfiguredServer(unittest.TestCase):
+    """One server with a root password and a trusted host for the whole class."""
+
     @classmethod
     def setUpClass(cls):
         cls.srv = Server(config=CONFIG, root_password=ROOT_PW).start()
@@ -44,6 +41,8 @@ class DigestAuth(unittest.TestCase):
     def tearDownClass(cls):
         assert cls.srv.stop() == 0
 
+
+class DigestAuth(ConfiguredServer):
     def test_no_credentials_gets_challenge(self):
         r = create(self.srv.url, base())
         self.assertEqual(r.status, 401)
@@ -131,16 +130,7 @@ class DigestAuth(unittest.TestCase):
         self.assertEqual(info["customer"]["balance"], -12.5)
 
 
-class TrustedMode(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.srv = Server(config=CONFIG, root_password=ROOT_PW).start()
-        cls.root = Digest("ssp-root", ROOT_PW)
-
-    @classmethod
-    def tearDownClass(cls):
-        assert cls.srv.stop() == 0
-
+class TrustedMode(ConfiguredServer):
     def test_trusted_host_without_credentials(self):
         url = self.srv.url
         parent = create(url, base(customers_mgmt=1), auth=self.root).value()["i_customer"]

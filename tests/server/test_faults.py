@@ -6,15 +6,9 @@ import sqlite3
 import unittest
 import xmlrpc.client
 
-from harness import Server, call_body, create, main, post, unique
+from harness import Server, base, call_body, create, main, post, unique
 
-OK_FIELDS = {"web_password": "pw", "i_tariff": 1}
-
-
-def fields(**kw):
-    d = dict(OK_FIELDS, name=unique())
-    d.update(kw)
-    return d
+fields = base
 
 
 class FaultTable(unittest.TestCase):

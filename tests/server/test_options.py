@@ -11,13 +11,8 @@ import tempfile
 import unittest
 import xmlrpc.client
 
-from harness import SERVER, Server, call_body, create, main, post, unique
+from harness import SERVER, Server, base, call_body, create, main, post, unique
 
-
-def base(**kw):
-    d = {"name": unique(), "web_password": "pw", "i_tariff": 1}
-    d.update(kw)
-    return d
 
 
 def run(*args):

@@ -7,13 +7,8 @@ import stat
 import threading
 import unittest
 
-from harness import Server, call_body, create, main, post, unique
+from harness import Server, base, call_body, create, main, post, unique
 
-
-def base(**kw):
-    d = {"name": unique(), "web_password": "pw", "i_tariff": 1}
-    d.update(kw)
-    return d
 
 
 class Store(unittest.TestCase):
