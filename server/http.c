@@ -332,7 +332,8 @@ int http_start(struct http_server **out, const struct http_options *o, const str
     if (o->tls_cert_pem)
         flags |= MHD_USE_TLS;
     /* A pool of epoll threads: idle keep-alive connections cost no thread, so no fixed number
-     * of clients can starve the next one. */
+     * of clients can starve the next one. The nonce table holds 16384 nonces (about 2 MB);
+     * a nonce pushed out of it gets a stale=true challenge, which clients answer at once. */
     struct MHD_OptionItem tls[] = {
         {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)o->tls_cert_pem},
         {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)o->tls_key_pem},
@@ -343,7 +344,7 @@ int http_start(struct http_server **out, const struct http_options *o, const str
         flags, 0, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE,
         o->threads, MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout, MHD_OPTION_CONNECTION_LIMIT, 4096u,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, h,
-        MHD_OPTION_DIGEST_AUTH_RANDOM, sizeof h->nonce_seed, h->nonce_seed, MHD_OPTION_NONCE_NC_SIZE, 4096u,
+        MHD_OPTION_DIGEST_AUTH_RANDOM, sizeof h->nonce_seed, h->nonce_seed, MHD_OPTION_NONCE_NC_SIZE, 16384u,
         MHD_OPTION_ARRAY, o->tls_cert_pem ? tls : plain, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!h->daemon) {

@@ -142,8 +142,10 @@ class Digest:
             fields.append('opaque="%s"' % c["opaque"])
         return "Digest " + ", ".join(fields)
 
-    def post(self, url, body, source=None):
-        """Posts with Digest, fetching a challenge first when there is none yet."""
+    def post(self, url, body, source=None, retry_stale=True):
+        """Posts with Digest, fetching a challenge first when there is none yet. A 401 whose
+        challenge says stale=true (the server forgot or expired the nonce) is retried once
+        with the new nonce, as RFC 7616 clients do."""
         path = urllib.parse.urlsplit(url).path
         if self.challenge is None:
             r = post(url, body, source=source)
@@ -151,7 +153,13 @@ class Digest:
                 return r
             self.challenge = self.parse_challenge(r.headers["www-authenticate"])
             self.nc = 0
-        return post(url, body, {"Authorization": self.authorization("POST", path)}, source=source)
+        r = post(url, body, {"Authorization": self.authorization("POST", path)}, source=source)
+        if r.status == 401 and retry_stale:
+            fresh = self.parse_challenge(r.headers["www-authenticate"])
+            if fresh.get("stale", "").lower() == "true":
+                self.challenge, self.nc = fresh, 0
+                r = post(url, body, {"Authorization": self.authorization("POST", path)}, source=source)
+        return r
 
 
 def create(url, fields, auth=None, source=None):
