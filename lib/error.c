@@ -12,6 +12,8 @@ void custrpc_error_clear(struct custrpc_error *err)
     if (!err)
         return;
     err->code = CUSTRPC_OK;
+    err->kind = CUSTRPC_KIND_NONE;
+    err->http_status = 0;
     err->field[0] = '\0';
     err->message[0] = '\0';
 }
@@ -21,6 +23,8 @@ int custrpc_fail(struct custrpc_error *err, int code, const char *field, const c
     if (!err)
         return -1;
     err->code = code;
+    err->kind = CUSTRPC_KIND_LOCAL;
+    err->http_status = 0;
     snprintf(err->field, sizeof err->field, "%s", field ? field : "");
     size_t used = 0;
     if (err->field[0]) {
@@ -58,6 +62,11 @@ const char *custrpc_code_name(int code)
     case CUSTRPC_E_NOT_FOUND: return "customer not found";
     case CUSTRPC_E_TOO_LARGE: return "request too large";
     case CUSTRPC_E_INTERNAL: return "internal error";
+    case CUSTRPC_E_TRANSPORT: return "transport failure";
+    case CUSTRPC_E_TIMEOUT: return "timed out";
+    case CUSTRPC_E_HTTP: return "HTTP error";
+    case CUSTRPC_E_AUTH: return "authentication failed";
+    case CUSTRPC_E_PROTOCOL: return "not an XML-RPC response";
     default: return "unknown error";
     }
 }

@@ -40,6 +40,8 @@ void custrpc_error_from_fault(const xmlrpc_env *env, struct custrpc_error *err)
     if (strncmp(text, CLIENT_FAULT_PREFIX, strlen(CLIENT_FAULT_PREFIX)) == 0)
         text += strlen(CLIENT_FAULT_PREFIX);
     err->code = env->fault_code;
+    err->kind = CUSTRPC_KIND_FAULT;
+    err->http_status = 0;
     take_text(err, text);
 }
 
@@ -56,5 +58,7 @@ void custrpc_error_from_xmlrpc(const xmlrpc_env *env, struct custrpc_error *err)
     case XMLRPC_INDEX_ERROR: err->code = CUSTRPC_E_REQUEST; break;
     default: err->code = CUSTRPC_E_INTERNAL; break;
     }
+    err->kind = CUSTRPC_KIND_LOCAL;
+    err->http_status = 0;
     take_text(err, env->fault_string);
 }

@@ -30,7 +30,24 @@ enum custrpc_code {
     CUSTRPC_E_WHOLESALER = 1033, /* i_wholesaler does not exist */
     CUSTRPC_E_NOT_FOUND = 1040,  /* customer not found or outside the caller's subtree */
     CUSTRPC_E_TOO_LARGE = 1050,  /* request too large or too deeply nested */
-    CUSTRPC_E_INTERNAL = 1099    /* internal error (store, memory); nothing half-written */
+    CUSTRPC_E_INTERNAL = 1099,   /* internal error (store, memory); nothing half-written */
+
+    /* Client-side outcomes, never sent by a server as faults (see custrpc_error.kind). */
+    CUSTRPC_E_TRANSPORT = 2000, /* could not connect, TLS failure, connection lost */
+    CUSTRPC_E_TIMEOUT = 2001,   /* no complete answer within the timeout */
+    CUSTRPC_E_HTTP = 2002,      /* an HTTP status other than 200 */
+    CUSTRPC_E_AUTH = 2003,      /* HTTP 401: credentials missing or refused */
+    CUSTRPC_E_PROTOCOL = 2004   /* HTTP 200 but not an XML-RPC response (an HTML page, ...) */
+};
+
+/* Where an error comes from, so a caller can tell "nothing was sent" from "the server said no"
+ * from "we do not know whether the server acted". */
+enum custrpc_error_kind {
+    CUSTRPC_KIND_NONE = 0,
+    CUSTRPC_KIND_LOCAL,    /* found here (validation, usage, memory): nothing was sent */
+    CUSTRPC_KIND_FAULT,    /* the server answered with an XML-RPC fault: code and text are its */
+    CUSTRPC_KIND_HTTP,     /* the server answered with an HTTP error status (http_status) */
+    CUSTRPC_KIND_TRANSPORT /* no usable answer: connect, TLS, timeout or a broken response */
 };
 
 #define CUSTRPC_ERROR_FIELD_MAX 64
@@ -38,6 +55,8 @@ enum custrpc_code {
 
 struct custrpc_error {
     int code;                                /* enum custrpc_code, or a foreign fault code */
+    enum custrpc_error_kind kind;
+    int http_status;                         /* with CUSTRPC_KIND_HTTP; else 0 */
     char field[CUSTRPC_ERROR_FIELD_MAX];     /* member the error is about; "" when none */
     char message[CUSTRPC_ERROR_MESSAGE_MAX]; /* "field: problem", ready to show a person */
 };
@@ -46,8 +65,8 @@ struct custrpc_error {
 void custrpc_error_clear(struct custrpc_error *err);
 
 /* Fills err (when not NULL) with code, field and a message "field: <printf text>" (just the
- * text when field is NULL or empty). Always returns -1, so callers can `return custrpc_fail(...)`.
- */
+ * text when field is NULL or empty); the kind is CUSTRPC_KIND_LOCAL. Always returns -1, so
+ * callers can `return custrpc_fail(...)`. */
 int custrpc_fail(struct custrpc_error *err, int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
