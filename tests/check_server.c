@@ -1,4 +1,5 @@
-/* check_server.c — libcustrpc and xmlrpc-c's curl client against custrpc-server: every field
+/* check_server.c — libcustrpc and xmlrpc-c's curl client against custrpc-server (this file)
+ * and the client API (check_client.c): every field
  * of the table through the wire and the store and back, faults converted to custrpc_error,
  * and Digest authentication from a C client. */
 #include <config.h>
@@ -195,6 +196,7 @@ Suite *server_suite(void)
 int main(void)
 {
     SRunner *sr = srunner_create(server_suite());
+    srunner_add_suite(sr, client_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -11,5 +11,6 @@ Suite *validate_suite(void);
 Suite *marshal_suite(void);
 Suite *wire_suite(void);
 Suite *server_suite(void);
+Suite *client_suite(void);
 
 #endif

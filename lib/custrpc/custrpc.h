@@ -2,6 +2,7 @@
 #ifndef CUSTRPC_CUSTRPC_H
 #define CUSTRPC_CUSTRPC_H
 
+#include <custrpc/client.h>
 #include <custrpc/customer.h>
 #include <custrpc/error.h>
 #include <custrpc/fields.h>

@@ -1,0 +1,64 @@
+/* client.h — the createCustomer client: a handle per server URL, built on xmlrpc-c's curl
+ * transport, with Digest/Basic auth, TLS verification and timeouts.
+ *
+ * Thread safety: a handle must be used by one thread at a time; use one handle per thread
+ * (handles share nothing). The process-wide libcurl/xmlrpc-c setup is done once, safely. */
+#ifndef CUSTRPC_CLIENT_H
+#define CUSTRPC_CLIENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <custrpc/customer.h>
+#include <custrpc/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum custrpc_auth {
+    CUSTRPC_AUTH_ANY = 0, /* whatever the server asks for: Digest or Basic */
+    CUSTRPC_AUTH_DIGEST,  /* Digest only (what real switches use) */
+    CUSTRPC_AUTH_BASIC    /* Basic only */
+};
+
+struct custrpc_client_options {
+    const char *url;      /* e.g. https://switch.example.com/xmlapi/xmlapi */
+    const char *user;     /* the customer's web_login; NULL: no credentials (trusted mode) */
+    const char *password; /* its api_password */
+    enum custrpc_auth auth;
+    const char *cacert;   /* PEM file of CAs to trust instead of the system's */
+    bool insecure;        /* skip TLS certificate and host checks (self-signed switches) */
+    unsigned timeout_ms;  /* whole call, connecting included; 0: 30000 */
+    FILE *trace;          /* when set, the XML of each call goes here, passwords masked */
+};
+
+struct custrpc_client;
+
+/* Creates a handle; nothing is sent yet. The options' strings are copied. */
+int custrpc_client_new(struct custrpc_client **out, const struct custrpc_client_options *o,
+                       struct custrpc_error *err);
+void custrpc_client_free(struct custrpc_client *cl);
+
+/* Validates c locally (nothing is sent when it is invalid), then calls createCustomer.
+ * On success *i_customer is the new id. Errors tell their origin in err->kind:
+ * CUSTRPC_KIND_LOCAL (nothing sent), CUSTRPC_KIND_FAULT (the server's code and text),
+ * CUSTRPC_KIND_HTTP (err->http_status; 401 as CUSTRPC_E_AUTH), CUSTRPC_KIND_TRANSPORT
+ * (connect, TLS, timeout: the server may or may not have acted). For trusted mode set
+ * i_wholesaler in c and give no user. */
+int custrpc_client_create(struct custrpc_client *cl, const struct custrpc_customer *c,
+                          int64_t *i_customer, struct custrpc_error *err);
+
+/* getCustomerInfo by id (name NULL) or by name. out is initialised here and owned by the
+ * caller; fields the API returns beyond createCustomer's are skipped. The API returns balance
+ * with its sign inverted "for historical reasons": this function inverts it back, so
+ * out->balance is the customer's real balance. i_wholesaler > 0 adds it (trusted mode). */
+int custrpc_client_get(struct custrpc_client *cl, int64_t i_customer, const char *name,
+                       int64_t i_wholesaler, struct custrpc_customer *out, int64_t *out_id,
+                       struct custrpc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
