@@ -1,0 +1,231 @@
+/* cli.c — shared parts of the custrpc command (see cli.h). */
+#include <config.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+enum { OPT_URL = CLI_CONN_OPT, OPT_USER, OPT_PASSWORD_FILE, OPT_WHOLESALER, OPT_CACERT, OPT_INSECURE, OPT_TIMEOUT,
+       OPT_VERBOSE, OPT_OUTPUT };
+
+const struct option cli_conn_options[] = {
+    {"url", required_argument, NULL, OPT_URL},
+    {"user", required_argument, NULL, OPT_USER},
+    {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+    {"wholesaler", required_argument, NULL, OPT_WHOLESALER},
+    {"cacert", required_argument, NULL, OPT_CACERT},
+    {"insecure", no_argument, NULL, OPT_INSECURE},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"verbose", no_argument, NULL, 'v'},
+    {"output", required_argument, NULL, OPT_OUTPUT},
+    {NULL, 0, NULL, 0},
+};
+
+const char cli_conn_help[] =
+    "Connection:\n"
+    "  --url URL               server endpoint (or $CUSTRPC_URL), e.g. https://switch/xmlapi/xmlapi\n"
+    "  --user LOGIN            web_login to authenticate as (HTTP Digest, or Basic if asked)\n"
+    "  --password-file FILE    its API password (else $CUSTRPC_PASSWORD, else a prompt)\n"
+    "  --wholesaler N          trusted mode: no credentials, act for customer N (i_wholesaler)\n"
+    "  --cacert FILE           trust the CAs in this PEM file\n"
+    "  --insecure              do not verify the server's TLS certificate\n"
+    "  --timeout SECONDS       whole call, connecting included (default 30)\n"
+    "  -v, --verbose           trace the XML on the wire to stderr (passwords masked)\n"
+    "  --output text|json      how results are printed (default text)\n";
+
+void conn_defaults(struct conn_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->url = getenv("CUSTRPC_URL");
+    o->timeout_s = 30;
+    o->output = "text";
+}
+
+int conn_apply(struct conn_options *o, int opt, const char *arg)
+{
+    char *end;
+    switch (opt) {
+    case OPT_URL: o->url = arg; return 1;
+    case OPT_USER: o->user = arg; return 1;
+    case OPT_PASSWORD_FILE: o->password_file = arg; return 1;
+    case OPT_CACERT: o->cacert = arg; return 1;
+    case OPT_INSECURE: o->insecure = true; return 1;
+    case 'v': o->verbose = true; return 1;
+    case OPT_WHOLESALER: {
+        long long v = strtoll(arg, &end, 10);
+        if (*end || end == arg || v < 1 || v > INT32_MAX) {
+            cli_usage_error(NULL, "--wholesaler: \"%s\" is not a customer id", arg);
+            return -1;
+        }
+        o->wholesaler = v;
+        return 1;
+    }
+    case OPT_TIMEOUT: {
+        unsigned long v = strtoul(arg, &end, 10);
+        if (*end || end == arg || v < 1 || v > 3600) {
+            cli_usage_error(NULL, "--timeout: \"%s\" is not a number of seconds 1..3600", arg);
+            return -1;
+        }
+        o->timeout_s = (unsigned)v;
+        return 1;
+    }
+    case OPT_OUTPUT:
+        if (strcmp(arg, "text") != 0 && strcmp(arg, "json") != 0) {
+            cli_usage_error(NULL, "--output: \"%s\" is not text or json", arg);
+            return -1;
+        }
+        o->output = arg;
+        return 1;
+    default: return 0;
+    }
+}
+
+/* Reads one line without echo from the terminal. */
+static char *prompt_secret(const char *prompt)
+{
+    struct termios old, quiet;
+    if (tcgetattr(STDIN_FILENO, &old) != 0)
+        return NULL;
+    quiet = old;
+    quiet.c_lflag &= ~(tcflag_t)ECHO;
+    fprintf(stderr, "%s", prompt);
+    fflush(stderr);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    fputc('\n', stderr);
+    if (n <= 0) {
+        free(line);
+        return NULL;
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    return line;
+}
+
+char *cli_read_secret(const char *file, const char *env, const char *prompt, int *failed)
+{
+    *failed = 0;
+    if (file) {
+        FILE *fp = fopen(file, "r");
+        if (!fp) {
+            fprintf(stderr, "custrpc: %s: %s\n", file, strerror(errno));
+            *failed = 1;
+            return NULL;
+        }
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t n = getline(&line, &cap, fp);
+        fclose(fp);
+        if (n <= 0) {
+            free(line);
+            fprintf(stderr, "custrpc: %s: the password file is empty\n", file);
+            *failed = 1;
+            return NULL;
+        }
+        line[strcspn(line, "\r\n")] = '\0';
+        return line;
+    }
+    const char *value = env ? getenv(env) : NULL;
+    if (value)
+        return strdup(value);
+    if (prompt && isatty(STDIN_FILENO))
+        return prompt_secret(prompt);
+    return NULL;
+}
+
+int conn_open(const struct conn_options *o, struct custrpc_client **out)
+{
+    if (!o->url) {
+        cli_usage_error(NULL, "no server: give --url or set CUSTRPC_URL");
+        return EXIT_USAGE;
+    }
+    if (o->user && o->wholesaler) {
+        cli_usage_error(NULL, "--user and --wholesaler exclude each other (trusted mode sends no credentials)");
+        return EXIT_USAGE;
+    }
+    char *password = NULL;
+    if (o->user) {
+        int failed;
+        password = cli_read_secret(o->password_file, "CUSTRPC_PASSWORD", "API password: ", &failed);
+        if (failed)
+            return EXIT_USAGE;
+        if (!password) {
+            cli_usage_error(NULL, "--user needs a password: --password-file, CUSTRPC_PASSWORD or a terminal");
+            return EXIT_USAGE;
+        }
+    }
+    struct custrpc_client_options co = {
+        .url = o->url,
+        .user = o->user,
+        .password = password,
+        .cacert = o->cacert,
+        .insecure = o->insecure,
+        .timeout_ms = o->timeout_s * 1000,
+        .trace = o->verbose ? stderr : NULL,
+    };
+    struct custrpc_error err;
+    int rc = custrpc_client_new(out, &co, &err);
+    if (password) {
+        memset(password, 0, strlen(password));
+        free(password);
+    }
+    return rc < 0 ? cli_report(&err) : EXIT_OK;
+}
+
+int cli_report(const struct custrpc_error *err)
+{
+    switch (err->kind) {
+    case CUSTRPC_KIND_FAULT:
+        fprintf(stderr, "custrpc: fault %d: %s\n", err->code, err->message);
+        return EXIT_FAULT;
+    case CUSTRPC_KIND_HTTP:
+        fprintf(stderr, "custrpc: %s\n", err->message);
+        return err->code == CUSTRPC_E_AUTH ? EXIT_AUTH : EXIT_PROTOCOL;
+    case CUSTRPC_KIND_TRANSPORT:
+        fprintf(stderr, "custrpc: %s: %s\n", custrpc_code_name(err->code), err->message);
+        return err->code == CUSTRPC_E_PROTOCOL ? EXIT_PROTOCOL : EXIT_TRANSPORT;
+    default:
+        fprintf(stderr, "custrpc: %s\n", err->message);
+        return EXIT_DATA;
+    }
+}
+
+static size_t count(const struct option *o)
+{
+    size_t n = 0;
+    while (o && o[n].name)
+        n++;
+    return n;
+}
+
+struct option *cli_options_join(const struct option *a, const struct option *b, const struct option *c)
+{
+    size_t na = count(a), nb = count(b), nc = count(c);
+    struct option *all = calloc(na + nb + nc + 1, sizeof *all);
+    if (!all)
+        return NULL;
+    memcpy(all, a, na * sizeof *all);
+    if (nb)
+        memcpy(all + na, b, nb * sizeof *all);
+    if (nc)
+        memcpy(all + na + nb, c, nc * sizeof *all);
+    return all;
+}
+
+void cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "custrpc%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}

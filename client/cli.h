@@ -1,0 +1,64 @@
+/* cli.h — what the custrpc command's subcommands share: exit codes, connection options (also
+ * for custrpc-conform later), password sources and error reporting. */
+#ifndef CUSTRPC_CLI_H
+#define CUSTRPC_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <custrpc/custrpc.h>
+
+/* Exit codes (sysexits-style), documented in --help and the README. */
+enum cli_exit {
+    EXIT_OK = 0,
+    EXIT_FAULT = 1,     /* the server answered with an XML-RPC fault */
+    EXIT_PARTIAL = 2,   /* import: some rows failed */
+    EXIT_USAGE = 64,    /* bad command line */
+    EXIT_DATA = 65,     /* invalid field value, found before sending */
+    EXIT_TRANSPORT = 69, /* cannot connect, TLS failure, timeout */
+    EXIT_PROTOCOL = 76, /* the answer is not the API's (HTTP error, HTML page, ...) */
+    EXIT_AUTH = 77      /* HTTP 401: credentials missing or refused */
+};
+
+struct conn_options {
+    const char *url;
+    const char *user;
+    const char *password_file;
+    const char *cacert;
+    bool insecure;
+    unsigned timeout_s;
+    int64_t wholesaler; /* 0: not trusted mode */
+    bool verbose;
+    const char *output; /* "text" or "json" */
+};
+
+/* getopt_long values of the connection options start here; field options use CLI_FIELD_OPT + id. */
+#define CLI_CONN_OPT 0x100
+#define CLI_FIELD_OPT 0x200
+#define CLI_CMD_OPT 0x400
+
+/* The connection options' table entries (terminated by a zero entry) and their help text. */
+extern const struct option cli_conn_options[];
+extern const char cli_conn_help[];
+
+void conn_defaults(struct conn_options *o);
+/* Applies one parsed connection option; returns 1 when it was one, 0 when not, -1 on error. */
+int conn_apply(struct conn_options *o, int opt, const char *arg);
+/* Opens a client from the options: the password comes from --password-file, CUSTRPC_PASSWORD,
+ * or a no-echo prompt on a terminal. Returns an exit code (EXIT_OK on success). */
+int conn_open(const struct conn_options *o, struct custrpc_client **out);
+
+/* Reads a secret: from file when given, else from the environment variable, else (when stdin
+ * is a terminal) by a no-echo prompt; NULL with *failed = 0 when none is available. */
+char *cli_read_secret(const char *file, const char *env, const char *prompt, int *failed);
+
+/* Prints err for a person ("custrpc: fault 1010: name: ...") and returns its exit code. */
+int cli_report(const struct custrpc_error *err);
+
+/* Builds a getopt table from parts (each terminated by a zero entry); caller frees. */
+struct option *cli_options_join(const struct option *a, const struct option *b, const struct option *c);
+
+void cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,124 @@
+/* cmd_create.c — `custrpc create`: one customer from per-field options, validated before
+ * anything is sent; prints the new i_customer (or, with --dry-run, the request XML). */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "field_options.h"
+#include "output.h"
+
+enum { OPT_DRY_RUN = CLI_CMD_OPT, OPT_HELP };
+
+static const struct option own_options[] = {
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "Usage: custrpc create [OPTION]... --name NAME --i-tariff N|own\n"
+                 "Creates one customer with createCustomer and prints its i_customer.\n"
+                 "web_password comes from --web-password-file, $CUSTRPC_WEB_PASSWORD or a prompt.\n\n"
+                 "  --dry-run               print the request XML instead of sending it\n"
+                 "  --help                  show this help\n\n");
+    fputs(cli_conn_help, out);
+    fputc('\n', out);
+    field_options_help(out);
+    fputs(cli_exit_help, out);
+}
+
+/* Fills the password fields from their files, environment variables or a prompt. */
+static int read_secrets(struct custrpc_customer *c, const struct secret_sources *s)
+{
+    for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++) {
+        const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
+        if (!(f->flags & CUSTRPC_FLAG_SECRET))
+            continue;
+        char env[64], prompt[96];
+        field_secret_env(f, env, sizeof env);
+        snprintf(prompt, sizeof prompt, "%s for the new customer: ", f->name);
+        int failed;
+        /* Only a mandatory password is worth a prompt; optional ones must be asked for. */
+        char *value = cli_read_secret(s->file[i], env, (f->flags & CUSTRPC_FLAG_MANDATORY) ? prompt : NULL, &failed);
+        if (failed)
+            return EXIT_USAGE;
+        if (!value)
+            continue;
+        struct custrpc_error err;
+        int rc = custrpc_customer_set_string(c, f->id, value, &err);
+        memset(value, 0, strlen(value));
+        free(value);
+        if (rc < 0)
+            return cli_report(&err);
+    }
+    return EXIT_OK;
+}
+
+int cmd_create(int argc, char **argv)
+{
+    struct conn_options conn;
+    conn_defaults(&conn);
+    struct custrpc_customer c;
+    custrpc_customer_init(&c);
+    struct secret_sources secrets = {{0}};
+    bool dry_run = false;
+    struct option *opts = cli_options_join(cli_conn_options, field_options(), own_options);
+    int status = EXIT_OK, opt;
+    while (status == EXIT_OK && (opt = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
+        int r;
+        if (opt == OPT_DRY_RUN)
+            dry_run = true;
+        else if (opt == OPT_HELP) {
+            usage(stdout);
+            free(opts);
+            custrpc_customer_free(&c);
+            return EXIT_OK;
+        } else if ((r = conn_apply(&conn, opt, optarg)) != 0)
+            status = r < 0 ? EXIT_USAGE : EXIT_OK;
+        else if ((r = field_options_apply(&c, &secrets, opt, optarg)) != 0)
+            status = r < 0 ? EXIT_DATA : EXIT_OK;
+        else
+            status = EXIT_USAGE; /* getopt printed the unknown option */
+    }
+    free(opts);
+    if (status == EXIT_OK && optind < argc) {
+        cli_usage_error("create", "unexpected argument \"%s\"", argv[optind]);
+        status = EXIT_USAGE;
+    }
+    if (status == EXIT_OK)
+        status = read_secrets(&c, &secrets);
+    struct custrpc_error err;
+    if (status == EXIT_OK && conn.wholesaler &&
+        custrpc_customer_set_int(&c, CUSTRPC_F_i_wholesaler, conn.wholesaler, &err) < 0)
+        status = cli_report(&err);
+    if (status == EXIT_OK && custrpc_customer_validate(&c, &err) < 0)
+        status = cli_report(&err);
+    if (status == EXIT_OK && dry_run) {
+        char *xml;
+        if (custrpc_create_request_xml(&c, &xml, NULL, &err) < 0)
+            status = cli_report(&err);
+        else {
+            fputs(xml, stdout);
+            free(xml);
+        }
+    } else if (status == EXIT_OK) {
+        struct custrpc_client *cl;
+        int64_t id;
+        status = conn_open(&conn, &cl);
+        if (status == EXIT_OK) {
+            if (custrpc_client_create(cl, &c, &id, &err) < 0)
+                status = cli_report(&err);
+            else if (strcmp(conn.output, "json") == 0)
+                printf("{\"result\": \"OK\", \"i_customer\": %lld}\n", (long long)id);
+            else
+                printf("%lld\n", (long long)id);
+            custrpc_client_free(cl);
+        }
+    }
+    custrpc_customer_free(&c);
+    return status;
+}

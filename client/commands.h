@@ -1,0 +1,10 @@
+/* commands.h — the subcommands of custrpc, one file each. */
+#ifndef CUSTRPC_COMMANDS_H
+#define CUSTRPC_COMMANDS_H
+
+extern const char cli_exit_help[];
+
+int cmd_create(int argc, char **argv);
+int cmd_get(int argc, char **argv);
+
+#endif

@@ -1,0 +1,110 @@
+/* field_options.c — CLI options from the field table (see field_options.h). Option names are
+ * the wire names with '-' for '_'; passwords are never taken on the command line. */
+#include <config.h>
+
+#include <ctype.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "cli.h"
+#include "field_options.h"
+
+static struct option table[CUSTRPC_FIELD_COUNT + 1];
+static char names[CUSTRPC_FIELD_COUNT][80];
+static pthread_once_t built = PTHREAD_ONCE_INIT;
+
+static void option_name(const struct custrpc_field *f, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s%s", f->name, (f->flags & CUSTRPC_FLAG_SECRET) ? "-file" : "");
+    for (char *p = buf; *p; p++)
+        if (*p == '_')
+            *p = '-';
+}
+
+static void build(void)
+{
+    size_t n = 0;
+    for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++) {
+        const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
+        if (f->flags & CUSTRPC_FLAG_TRUSTED)
+            continue; /* i_wholesaler comes from the connection option --wholesaler */
+        option_name(f, names[i], sizeof names[i]);
+        table[n].name = names[i];
+        table[n].has_arg = f->type == CUSTRPC_TYPE_BOOL ? optional_argument : required_argument;
+        table[n].flag = NULL;
+        table[n].val = CLI_FIELD_OPT + i;
+        n++;
+    }
+}
+
+const struct option *field_options(void)
+{
+    pthread_once(&built, build);
+    return table;
+}
+
+/* The value form shown in --help. */
+static const char *value_form(const struct custrpc_field *f)
+{
+    if (f->flags & CUSTRPC_FLAG_SECRET)
+        return "FILE";
+    if (f->flags & CUSTRPC_FLAG_BITMASK)
+        return "RIGHTS";
+    switch (f->type) {
+    case CUSTRPC_TYPE_STRING: return "TEXT";
+    case CUSTRPC_TYPE_INT:
+        return (f->flags & CUSTRPC_FLAG_NIL_OWN) ? "N|own" : (f->flags & CUSTRPC_FLAG_NIL_UNLIMITED) ? "N|unlimited" : "N";
+    case CUSTRPC_TYPE_DOUBLE: return (f->flags & CUSTRPC_FLAG_NIL_UNLIMITED) ? "X|unlimited" : "X";
+    case CUSTRPC_TYPE_BOOL: return "[=yes|no]";
+    }
+    return "";
+}
+
+void field_secret_env(const struct custrpc_field *f, char *buf, size_t size)
+{
+    snprintf(buf, size, "CUSTRPC_%s", f->name);
+    for (char *p = buf; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+}
+
+void field_options_help(FILE *out)
+{
+    field_options();
+    fprintf(out, "Customer fields (one option per createCustomer member; * = mandatory):\n");
+    for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++) {
+        const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
+        if (f->flags & CUSTRPC_FLAG_TRUSTED)
+            continue;
+        char left[96];
+        const char *form = value_form(f);
+        snprintf(left, sizeof left, "--%s%s%s", names[i], form[0] == '[' ? "" : " ", form);
+        fprintf(out, "  %-36s %s %s", left, (f->flags & CUSTRPC_FLAG_MANDATORY) ? "*" : " ", f->help);
+        if (f->flags & CUSTRPC_FLAG_SECRET) {
+            char env[64];
+            field_secret_env(f, env, sizeof env);
+            fprintf(out, " (or $%s)", env);
+        }
+        fprintf(out, " [%s]\n", custrpc_type_name(f->type));
+    }
+    fprintf(out, "RIGHTS: add,edit,delete in any combination, all, none, or 0..7.\n");
+}
+
+int field_options_apply(struct custrpc_customer *c, struct secret_sources *secrets, int opt,
+                        const char *arg)
+{
+    int id = opt - CLI_FIELD_OPT;
+    const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)id);
+    if (opt < CLI_FIELD_OPT || opt >= CLI_CMD_OPT || !f)
+        return 0;
+    if (f->flags & CUSTRPC_FLAG_SECRET) {
+        secrets->file[id] = arg;
+        return 1;
+    }
+    struct custrpc_error err;
+    /* A bare boolean flag means yes. */
+    if (custrpc_customer_set_text(c, f->id, (f->type == CUSTRPC_TYPE_BOOL && !arg) ? "yes" : arg, &err) < 0) {
+        cli_usage_error("create", "--%s: %s", names[id], err.message);
+        return -1;
+    }
+    return 1;
+}

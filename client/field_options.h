@@ -1,0 +1,30 @@
+/* field_options.h — the create command's per-field options, generated from the field table:
+ * the getopt entries, the --help lines, and applying a parsed option to a customer. */
+#ifndef CUSTRPC_FIELD_OPTIONS_H
+#define CUSTRPC_FIELD_OPTIONS_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include <custrpc/custrpc.h>
+
+/* Where each password field's value comes from: a --<field>-file path; NULL elsewhere. */
+struct secret_sources {
+    const char *file[CUSTRPC_FIELD_COUNT];
+};
+
+/* The option table (terminated by a zero entry); built once, never freed. */
+const struct option *field_options(void);
+
+/* Prints one line per field: option, value form, help, and whether it is mandatory. */
+void field_options_help(FILE *out);
+
+/* 1 when opt was a field option (applied to c, or for a password remembered in secrets),
+ * 0 when it was not one, -1 with a message naming the option when the value is bad. */
+int field_options_apply(struct custrpc_customer *c, struct secret_sources *secrets, int opt,
+                        const char *arg);
+
+/* The environment variable that may hold a password field ("CUSTRPC_WEB_PASSWORD"). */
+void field_secret_env(const struct custrpc_field *f, char *buf, size_t size);
+
+#endif

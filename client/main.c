@@ -1,0 +1,46 @@
+/* main.c — the custrpc command: picks the subcommand. */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+const char cli_exit_help[] = "\nExit status: 0 success, 1 the server answered with a fault, 2 an import left rows\n"
+                             "undone, 64 usage error, 65 invalid value (nothing was sent), 69 cannot connect\n"
+                             "or timed out, 76 the answer is not the API's, 77 authentication failed.\n";
+
+static void usage(FILE *out)
+{
+    fprintf(out, "Usage: custrpc COMMAND [OPTION]...\n"
+                 "Client for the createCustomer() XML-RPC API of billing softswitches.\n\n"
+                 "Commands:\n"
+                 "  create    create one customer (custrpc create --help lists every field)\n"
+                 "  get       read a customer back with getCustomerInfo\n\n"
+                 "  --help    show this help\n"
+                 "  --version show the version\n");
+    fputs(cli_exit_help, out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("custrpc %s\n", PACKAGE_VERSION);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "create") == 0)
+        return cmd_create(argc - 1, argv + 1);
+    if (strcmp(argv[1], "get") == 0)
+        return cmd_get(argc - 1, argv + 1);
+    cli_usage_error(NULL, "unknown command \"%s\" (try custrpc --help)", argv[1]);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,20 @@
+/* output.h — printing results for people (text) and for programs (one line of JSON). */
+#ifndef CUSTRPC_OUTPUT_H
+#define CUSTRPC_OUTPUT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <custrpc/custrpc.h>
+
+/* Writes s as a JSON string literal (quotes included). */
+void output_json_string(FILE *out, const char *s);
+
+/* {"i_customer": N, "<field>": value, ...} on one line: strings, numbers (doubles in their
+ * shortest exact form), true/false, null for nil; rights as their number. */
+void output_customer_json(FILE *out, int64_t i_customer, const struct custrpc_customer *c);
+
+/* "field: value" lines for every field of c that is set or nil, i_customer first. */
+void output_customer_text(FILE *out, int64_t i_customer, const struct custrpc_customer *c);
+
+#endif
