@@ -12,7 +12,7 @@
 #include "cli.h"
 
 enum { OPT_URL = CLI_CONN_OPT, OPT_USER, OPT_PASSWORD_FILE, OPT_WHOLESALER, OPT_CACERT, OPT_INSECURE, OPT_TIMEOUT,
-       OPT_VERBOSE, OPT_OUTPUT };
+       OPT_VERBOSE, OPT_OUTPUT, OPT_PASSWORD_TRAP };
 
 const struct option cli_conn_options[] = {
     {"url", required_argument, NULL, OPT_URL},
@@ -24,6 +24,8 @@ const struct option cli_conn_options[] = {
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"verbose", no_argument, NULL, 'v'},
     {"output", required_argument, NULL, OPT_OUTPUT},
+    /* Exact, so that "--password x" is refused instead of read as --password-file x. */
+    {"password", required_argument, NULL, OPT_PASSWORD_TRAP},
     {NULL, 0, NULL, 0},
 };
 
@@ -56,6 +58,10 @@ int conn_apply(struct conn_options *o, int opt, const char *arg)
     case OPT_PASSWORD_FILE: o->password_file = arg; return 1;
     case OPT_CACERT: o->cacert = arg; return 1;
     case OPT_INSECURE: o->insecure = true; return 1;
+    case OPT_PASSWORD_TRAP:
+        cli_usage_error(NULL, "--password: passwords are not taken on the command line; use --password-file "
+                              "FILE, $CUSTRPC_PASSWORD or the prompt");
+        return -1;
     case 'v': o->verbose = true; return 1;
     case OPT_WHOLESALER: {
         long long v = strtoll(arg, &end, 10);

@@ -36,6 +36,7 @@ struct conn_options {
 /* getopt_long values of the connection options start here; field options use CLI_FIELD_OPT + id. */
 #define CLI_CONN_OPT 0x100
 #define CLI_FIELD_OPT 0x200
+#define CLI_SECRET_TRAP 0x300
 #define CLI_CMD_OPT 0x400
 
 /* The connection options' table entries (terminated by a zero entry) and their help text. */

@@ -80,7 +80,7 @@ int cmd_create(int argc, char **argv)
         } else if ((r = conn_apply(&conn, opt, optarg)) != 0)
             status = r < 0 ? EXIT_USAGE : EXIT_OK;
         else if ((r = field_options_apply(&c, &secrets, opt, optarg)) != 0)
-            status = r < 0 ? EXIT_DATA : EXIT_OK;
+            status = r == -2 ? EXIT_USAGE : r < 0 ? EXIT_DATA : EXIT_OK;
         else
             status = EXIT_USAGE; /* getopt printed the unknown option */
     }

@@ -9,8 +9,10 @@
 #include "cli.h"
 #include "field_options.h"
 
-static struct option table[CUSTRPC_FIELD_COUNT + 1];
+/* Room for one option per field plus a trap per password field (see build). */
+static struct option table[2 * CUSTRPC_FIELD_COUNT + 1];
 static char names[CUSTRPC_FIELD_COUNT][80];
+static char trap_names[CUSTRPC_FIELD_COUNT][80];
 static pthread_once_t built = PTHREAD_ONCE_INIT;
 
 static void option_name(const struct custrpc_field *f, char *buf, size_t size)
@@ -34,6 +36,18 @@ static void build(void)
         table[n].flag = NULL;
         table[n].val = CLI_FIELD_OPT + i;
         n++;
+        if (f->flags & CUSTRPC_FLAG_SECRET) {
+            /* getopt_long takes unambiguous prefixes, so "--web-password s3cret" would be read
+             * as --web-password-file: an exact trap option refuses it instead, without ever
+             * repeating the value. */
+            memcpy(trap_names[i], names[i], sizeof trap_names[i]);
+            trap_names[i][strlen(trap_names[i]) - strlen("-file")] = '\0';
+            table[n].name = trap_names[i];
+            table[n].has_arg = required_argument;
+            table[n].flag = NULL;
+            table[n].val = CLI_SECRET_TRAP + i;
+            n++;
+        }
     }
 }
 
@@ -92,9 +106,16 @@ void field_options_help(FILE *out)
 int field_options_apply(struct custrpc_customer *c, struct secret_sources *secrets, int opt,
                         const char *arg)
 {
+    if (opt >= CLI_SECRET_TRAP && opt < CLI_SECRET_TRAP + CUSTRPC_FIELD_COUNT) {
+        char env[64];
+        field_secret_env(custrpc_field_get((enum custrpc_field_id)(opt - CLI_SECRET_TRAP)), env, sizeof env);
+        cli_usage_error("create", "--%s: passwords are not taken on the command line; use --%s FILE or $%s",
+                        trap_names[opt - CLI_SECRET_TRAP], names[opt - CLI_SECRET_TRAP], env);
+        return -2;
+    }
     int id = opt - CLI_FIELD_OPT;
     const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)id);
-    if (opt < CLI_FIELD_OPT || opt >= CLI_CMD_OPT || !f)
+    if (opt < CLI_FIELD_OPT || opt >= CLI_FIELD_OPT + CUSTRPC_FIELD_COUNT || !f)
         return 0;
     if (f->flags & CUSTRPC_FLAG_SECRET) {
         secrets->file[id] = arg;

@@ -20,7 +20,8 @@ const struct option *field_options(void);
 void field_options_help(FILE *out);
 
 /* 1 when opt was a field option (applied to c, or for a password remembered in secrets),
- * 0 when it was not one, -1 with a message naming the option when the value is bad. */
+ * 0 when it was not one, -1 with a message naming the option when the value is bad, -2 when
+ * a password was given on the command line (refused, value never echoed). */
 int field_options_apply(struct custrpc_customer *c, struct secret_sources *secrets, int opt,
                         const char *arg);
 
