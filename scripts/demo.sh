@@ -26,17 +26,8 @@ url=$(sed -n 's/^listening on //p' "$work/out")
 [[ -n "$url" ]] || { echo "custrpc: the server did not start:" >&2; cat "$work/log" >&2; exit 69; }
 echo "custrpc-server is listening on $url"
 
-# The custrpc command is not built yet: send the createCustomer request with curl.
 name="Demo Customer $(date +%s)"
-response=$(curl -s -H 'Content-Type: text/xml' --data-binary @- "$url" <<XML
-<?xml version="1.0"?>
-<methodCall><methodName>createCustomer</methodName><params><param><value><struct>
-<member><name>name</name><value><string>$name</string></value></member>
-<member><name>web_password</name><value><string>demo-password</string></value></member>
-<member><name>i_tariff</name><value><nil/></value></member>
-</struct></value></param></params></methodCall>
-XML
-)
-i_customer=$(printf '%s' "$response" | tr -d '\r\n' | sed -n 's|.*<name>i_customer</name><value><i4>\([0-9]*\)</i4>.*|\1|p')
-[[ -n "$i_customer" ]] || { echo "custrpc: unexpected answer: $response" >&2; exit 76; }
+i_customer=$(CUSTRPC_WEB_PASSWORD=demo-password "$build_dir/client/custrpc" create --url "$url" \
+  --name "$name" --i-tariff own --customers-mgmt add,edit --max-sessions unlimited)
 echo "created \"$name\": i_customer $i_customer"
+"$build_dir/client/custrpc" get --url "$url" --i-customer "$i_customer"
