@@ -7,5 +7,6 @@ extern const char cli_exit_help[];
 int cmd_create(int argc, char **argv);
 int cmd_get(int argc, char **argv);
 int cmd_fields(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@ static void usage(FILE *out)
                  "Commands:\n"
                  "  create    create one customer (custrpc create --help lists every field)\n"
                  "  get       read a customer back with getCustomerInfo\n"
+                 "  import    create many customers from a CSV or JSON file\n"
                  "  fields    list every createCustomer member with its type and rules\n\n"
                  "  --help    show this help\n"
                  "  --version show the version\n");
@@ -42,6 +43,8 @@ int main(int argc, char **argv)
         return cmd_create(argc - 1, argv + 1);
     if (strcmp(argv[1], "get") == 0)
         return cmd_get(argc - 1, argv + 1);
+    if (strcmp(argv[1], "import") == 0)
+        return cmd_import(argc - 1, argv + 1);
     if (strcmp(argv[1], "fields") == 0)
         return cmd_fields(argc - 1, argv + 1);
     cli_usage_error(NULL, "unknown command \"%s\" (try custrpc --help)", argv[1]);

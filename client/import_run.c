@@ -1,0 +1,233 @@
+/* import_run.c — the import's worker pool. Each worker has its own client handle (handles are
+ * per thread) and takes the next row from a shared counter. A create that times out is never
+ * re-sent blindly: the worker first asks by name whether it landed. */
+#include <config.h>
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "import_run.h"
+#include "output.h"
+
+#define MAX_ATTEMPTS 3
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+    signal(SIGINT, SIG_DFL); /* a second Ctrl-C ends the program at once */
+}
+
+struct run {
+    struct import_file *f;
+    const struct import_options *o;
+    atomic_size_t next, done;
+    atomic_bool stop;
+    pthread_mutex_t lock; /* results file and totals */
+    struct import_totals *t;
+    bool *written;        /* per row: a result line exists */
+    int open_error;       /* exit code when a worker could not open a client */
+};
+
+/* One line of the results file; the caller holds the lock. */
+static void result_line(struct run *r, size_t i, const char *status, int64_t id, const struct custrpc_error *err)
+{
+    FILE *out = r->o->results;
+    const struct import_row *row = &r->f->rows[i];
+    fprintf(out, "%zu,%zu,", i + 1, row->line);
+    /* CSV quoting: double the quotes inside a quoted cell. */
+    fputc('"', out);
+    for (const char *p = row->c.name ? row->c.name : ""; *p; p++) {
+        if (*p == '"')
+            fputc('"', out);
+        fputc(*p, out);
+    }
+    fprintf(out, "\",%s,", status);
+    if (id > 0)
+        fprintf(out, "%lld", (long long)id);
+    fputc(',', out);
+    if (err && err->kind == CUSTRPC_KIND_FAULT)
+        fprintf(out, "%d", err->code);
+    fputs(",\"", out);
+    for (const char *p = err ? err->message : ""; *p; p++) {
+        if (*p == '"')
+            fputc('"', out);
+        fputc(*p == '\n' ? ' ' : *p, out);
+    }
+    fputs("\"\n", out);
+    fflush(out); /* so an interrupted run's file is complete up to here */
+    r->written[i] = true;
+}
+
+static void record(struct run *r, size_t i, const char *status, int64_t id, const struct custrpc_error *err,
+                   size_t *counter)
+{
+    pthread_mutex_lock(&r->lock);
+    result_line(r, i, status, id, err);
+    (*counter)++;
+    pthread_mutex_unlock(&r->lock);
+    atomic_fetch_add(&r->done, 1);
+}
+
+/* Whether a customer with this name exists; 1 yes (id set), 0 no, -1 could not tell. */
+static int exists(struct custrpc_client *cl, const struct run *r, const char *name, int64_t *id,
+                  struct custrpc_error *err)
+{
+    struct custrpc_customer c;
+    if (custrpc_client_get(cl, 0, name, r->o->conn->wholesaler, &c, id, err) == 0) {
+        custrpc_customer_free(&c);
+        return 1;
+    }
+    return err->kind == CUSTRPC_KIND_FAULT && err->code == CUSTRPC_E_NOT_FOUND ? 0 : -1;
+}
+
+static void send_row(struct run *r, struct custrpc_client *cl, size_t i)
+{
+    struct import_row *row = &r->f->rows[i];
+    struct custrpc_error err;
+    int64_t id = 0;
+    for (int attempt = 1;; attempt++) {
+        if (custrpc_client_create(cl, &row->c, &id, &err) == 0) {
+            record(r, i, "created", id, NULL, &r->t->created);
+            return;
+        }
+        if (err.kind == CUSTRPC_KIND_FAULT && err.code == CUSTRPC_E_DUP_NAME) {
+            /* Re-runs meet the rows of earlier runs here: report them as present. */
+            struct custrpc_error lookup;
+            if (exists(cl, r, row->c.name, &id, &lookup) == 1) {
+                record(r, i, "exists", id, NULL, &r->t->existing);
+                return;
+            }
+            break;
+        }
+        if (err.kind == CUSTRPC_KIND_HTTP && err.code == CUSTRPC_E_AUTH) {
+            r->t->auth_failed = true;
+            atomic_store(&r->stop, true);
+            break;
+        }
+        if (err.kind != CUSTRPC_KIND_TRANSPORT || attempt == MAX_ATTEMPTS)
+            break;
+        /* The create may have landed before the connection failed: look before sending again. */
+        struct custrpc_error lookup;
+        int found = -1;
+        for (int look = 0; look < MAX_ATTEMPTS && found < 0; look++) {
+            found = exists(cl, r, row->c.name, &id, &lookup);
+            if (found < 0)
+                sleep(1);
+        }
+        if (found == 1) {
+            record(r, i, "created", id, NULL, &r->t->created);
+            return;
+        }
+        if (found < 0) {
+            custrpc_fail(&err, err.code, NULL, "unknown whether created: %s; lookup: %s", err.message, lookup.message);
+            err.kind = CUSTRPC_KIND_TRANSPORT;
+            break;
+        }
+    }
+    record(r, i, "failed", 0, &err, &r->t->failed);
+}
+
+static void *worker(void *arg)
+{
+    struct run *r = arg;
+    struct custrpc_client *cl;
+    int status = conn_open(r->o->conn, &cl);
+    if (status != EXIT_OK) {
+        pthread_mutex_lock(&r->lock);
+        r->open_error = status;
+        pthread_mutex_unlock(&r->lock);
+        atomic_store(&r->stop, true);
+        return NULL;
+    }
+    for (;;) {
+        if (interrupted || atomic_load(&r->stop))
+            break;
+        size_t i = atomic_fetch_add(&r->next, 1);
+        if (i >= r->f->n)
+            break;
+        if (r->f->rows[i].valid)
+            send_row(r, cl, i);
+    }
+    custrpc_client_free(cl);
+    return NULL;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress(const struct run *r, size_t total, double start, bool final)
+{
+    size_t done = atomic_load(&r->done);
+    double secs = now() - start;
+    double rate = secs > 0 ? (double)done / secs : 0;
+    double eta = rate > 0 ? (double)(total - done) / rate : 0;
+    if (r->o->progress_tty)
+        fprintf(stderr, "\rimport: %zu/%zu rows, %.0f/s, ETA %.0fs   %s", done, total, rate, eta, final ? "\n" : "");
+    else
+        fprintf(stderr, "import: %zu/%zu rows, %.0f/s, ETA %.0fs\n", done, total, rate, eta);
+}
+
+int import_run(struct import_file *f, const struct import_options *o, struct import_totals *t)
+{
+    struct run r = {.f = f, .o = o, .t = t};
+    memset(t, 0, sizeof *t);
+    pthread_mutex_init(&r.lock, NULL);
+    r.written = calloc(f->n ? f->n : 1, sizeof *r.written);
+    if (!r.written)
+        return EXIT_DATA;
+    fputs("row,line,name,status,i_customer,fault_code,message\n", o->results);
+    for (size_t i = 0; i < f->n; i++)
+        if (!f->rows[i].valid) {
+            result_line(&r, i, "invalid", 0, &f->rows[i].err);
+            t->invalid++;
+        }
+    size_t to_send = f->n - f->invalid;
+    interrupted = 0;
+    struct sigaction sa = {.sa_handler = on_sigint}, old;
+    sigaction(SIGINT, &sa, &old);
+    unsigned jobs = o->jobs ? o->jobs : 1;
+    pthread_t *threads = calloc(jobs, sizeof *threads);
+    unsigned started = 0;
+    for (; threads && started < jobs; started++)
+        if (pthread_create(&threads[started], NULL, worker, &r) != 0)
+            break;
+    double start = now(), last = start;
+    while (atomic_load(&r.done) < to_send && !atomic_load(&r.stop) && !interrupted && started) {
+        nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
+        /* A terminal gets a redrawn line 5 times a second; a log a line every 10 seconds. */
+        if (now() - last >= (o->progress_tty ? 0.2 : 10.0)) {
+            progress(&r, to_send, start, false);
+            last = now();
+        }
+    }
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    progress(&r, to_send, start, true);
+    sigaction(SIGINT, &old, NULL);
+    t->interrupted = interrupted != 0;
+    for (size_t i = 0; i < f->n; i++)
+        if (!r.written[i]) {
+            struct custrpc_error why;
+            custrpc_fail(&why, CUSTRPC_E_TRANSPORT, NULL, "%s",
+                         t->interrupted ? "not sent: interrupted" : t->auth_failed ? "not sent: authentication failed"
+                                                                                   : "not sent");
+            result_line(&r, i, "not-sent", 0, &why);
+            t->not_sent++;
+        }
+    free(threads);
+    free(r.written);
+    pthread_mutex_destroy(&r.lock);
+    return r.open_error;
+}
