@@ -111,16 +111,10 @@ int cmd_import(int argc, char **argv)
         snprintf(default_results, sizeof default_results, "%s.results.csv", path);
         results = default_results;
     }
-    FILE *out = fopen(results, "w");
-    if (!out) {
-        perror(results);
-        import_free(&f);
-        return EXIT_USAGE;
-    }
-    struct import_options io = {.conn = &conn, .jobs = jobs, .results = out, .progress_tty = isatty(STDERR_FILENO)};
+    struct import_options io = {.conn = &conn, .jobs = jobs, .results_path = results,
+                                .progress_tty = isatty(STDERR_FILENO)};
     struct import_totals t;
     int open_error = import_run(&f, &io, &t);
-    fclose(out);
     fprintf(stderr,
             "custrpc import: %zu created, %zu already present, %zu failed, %zu invalid, %zu not sent%s; "
             "results in %s\n",

@@ -31,15 +31,21 @@ struct run {
     atomic_size_t next, done;
     atomic_bool stop;
     pthread_mutex_t lock; /* results file and totals */
+    FILE *results;
     struct import_totals *t;
-    bool *written;        /* per row: a result line exists */
+    char **lines;         /* per row: its result line, once written */
     int open_error;       /* exit code when a worker could not open a client */
 };
 
-/* One line of the results file; the caller holds the lock. */
+/* One line of the results file, appended at once (so a run stopped any way leaves an accurate
+ * file) and kept for the final, row-ordered rewrite; the caller holds the lock. */
 static void result_line(struct run *r, size_t i, const char *status, int64_t id, const struct custrpc_error *err)
 {
-    FILE *out = r->o->results;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    if (!out)
+        return;
     const struct import_row *row = &r->f->rows[i];
     fprintf(out, "%zu,%zu,", i + 1, row->line);
     /* CSV quoting: double the quotes inside a quoted cell. */
@@ -62,8 +68,10 @@ static void result_line(struct run *r, size_t i, const char *status, int64_t id,
         fputc(*p == '\n' ? ' ' : *p, out);
     }
     fputs("\"\n", out);
-    fflush(out); /* so an interrupted run's file is complete up to here */
-    r->written[i] = true;
+    fclose(out);
+    fputs(text, r->results);
+    fflush(r->results);
+    r->lines[i] = text;
 }
 
 static void record(struct run *r, size_t i, const char *status, int64_t id, const struct custrpc_error *err,
@@ -179,15 +187,47 @@ static void progress(const struct run *r, size_t total, double start, bool final
         fprintf(stderr, "import: %zu/%zu rows, %.0f/s, ETA %.0fs\n", done, total, rate, eta);
 }
 
+#define RESULTS_HEADER "row,line,name,status,i_customer,fault_code,message\n"
+
+/* Replaces the completion-ordered results file with one in row order, atomically. */
+static int rewrite_in_row_order(const struct run *r, const char *path)
+{
+    size_t n = strlen(path) + 5;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return -1;
+    snprintf(tmp, n, "%s.tmp", path);
+    FILE *out = fopen(tmp, "w");
+    int rc = out ? 0 : -1;
+    if (out) {
+        fputs(RESULTS_HEADER, out);
+        for (size_t i = 0; i < r->f->n; i++)
+            if (r->lines[i])
+                fputs(r->lines[i], out);
+        rc = fflush(out) == 0 && fsync(fileno(out)) == 0 ? 0 : -1;
+        rc = fclose(out) == 0 ? rc : -1;
+        rc = rc == 0 ? rename(tmp, path) : rc;
+    }
+    free(tmp);
+    return rc;
+}
+
 int import_run(struct import_file *f, const struct import_options *o, struct import_totals *t)
 {
     struct run r = {.f = f, .o = o, .t = t};
     memset(t, 0, sizeof *t);
+    r.results = fopen(o->results_path, "w");
+    if (!r.results) {
+        perror(o->results_path);
+        return EXIT_USAGE;
+    }
     pthread_mutex_init(&r.lock, NULL);
-    r.written = calloc(f->n ? f->n : 1, sizeof *r.written);
-    if (!r.written)
+    r.lines = calloc(f->n ? f->n : 1, sizeof *r.lines);
+    if (!r.lines) {
+        fclose(r.results);
         return EXIT_DATA;
-    fputs("row,line,name,status,i_customer,fault_code,message\n", o->results);
+    }
+    fputs(RESULTS_HEADER, r.results);
     for (size_t i = 0; i < f->n; i++)
         if (!f->rows[i].valid) {
             result_line(&r, i, "invalid", 0, &f->rows[i].err);
@@ -218,7 +258,7 @@ int import_run(struct import_file *f, const struct import_options *o, struct imp
     sigaction(SIGINT, &old, NULL);
     t->interrupted = interrupted != 0;
     for (size_t i = 0; i < f->n; i++)
-        if (!r.written[i]) {
+        if (!r.lines[i]) {
             struct custrpc_error why;
             custrpc_fail(&why, CUSTRPC_E_TRANSPORT, NULL, "%s",
                          t->interrupted ? "not sent: interrupted" : t->auth_failed ? "not sent: authentication failed"
@@ -226,8 +266,14 @@ int import_run(struct import_file *f, const struct import_options *o, struct imp
             result_line(&r, i, "not-sent", 0, &why);
             t->not_sent++;
         }
+    fclose(r.results);
+    if (rewrite_in_row_order(&r, o->results_path) < 0)
+        fprintf(stderr, "custrpc import: could not rewrite %s in row order (it is complete, in completion order)\n",
+                o->results_path);
+    for (size_t i = 0; i < f->n; i++)
+        free(r.lines[i]);
     free(threads);
-    free(r.written);
+    free(r.lines);
     pthread_mutex_destroy(&r.lock);
     return r.open_error;
 }

@@ -11,7 +11,8 @@
 struct import_options {
     const struct conn_options *conn;
     unsigned jobs;
-    FILE *results;  /* CSV: row,line,name,status,i_customer,fault_code,message */
+    const char *results_path; /* CSV: row,line,name,status,i_customer,fault_code,message; lines
+                                 are appended as rows complete, then rewritten in row order */
     bool progress_tty; /* redraw one progress line; else print plain lines */
 };
 
