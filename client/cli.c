@@ -41,6 +41,25 @@ const char cli_conn_help[] =
     "  -v, --verbose           trace the XML on the wire to stderr (passwords masked)\n"
     "  --output text|json      how results are printed (default text)\n";
 
+const struct cli_exit_doc cli_exit_docs[] = {
+    {EXIT_OK, "success"},
+    {EXIT_FAULT, "the server answered with an XML-RPC fault (shown as \"fault CODE: text\")"},
+    {EXIT_PARTIAL, "an import left rows failed, invalid or not sent (see the results file)"},
+    {EXIT_USAGE, "usage error"},
+    {EXIT_DATA, "invalid value or file, found before anything was sent"},
+    {EXIT_TRANSPORT, "cannot connect, TLS failure, or timed out"},
+    {EXIT_PROTOCOL, "the answer is not the API's (an HTTP error status, an HTML page, ...)"},
+    {EXIT_AUTH, "authentication failed (HTTP 401)"},
+    {-1, NULL},
+};
+
+void cli_exit_help(FILE *out)
+{
+    fputs("\nExit status:\n", out);
+    for (const struct cli_exit_doc *d = cli_exit_docs; d->text; d++)
+        fprintf(out, "  %-3d %s\n", d->code, d->text);
+}
+
 void conn_defaults(struct conn_options *o)
 {
     memset(o, 0, sizeof *o);

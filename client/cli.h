@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <custrpc/custrpc.h>
 
@@ -20,6 +21,14 @@ enum cli_exit {
     EXIT_PROTOCOL = 76, /* the answer is not the API's (HTTP error, HTML page, ...) */
     EXIT_AUTH = 77      /* HTTP 401: credentials missing or refused */
 };
+
+/* The exit codes with their meaning, for --help and the man page alike. */
+struct cli_exit_doc {
+    int code;
+    const char *text;
+};
+extern const struct cli_exit_doc cli_exit_docs[]; /* ends with text NULL */
+void cli_exit_help(FILE *out);
 
 struct conn_options {
     const char *url;

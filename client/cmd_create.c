@@ -28,7 +28,7 @@ static void usage(FILE *out)
     fputs(cli_conn_help, out);
     fputc('\n', out);
     field_options_help(out);
-    fputs(cli_exit_help, out);
+    cli_exit_help(out);
 }
 
 /* Fills the password fields from their files, environment variables or a prompt. */

@@ -27,7 +27,7 @@ static void usage(FILE *out)
                  "  --name NAME             or its exact name\n"
                  "  --help                  show this help\n\n");
     fputs(cli_conn_help, out);
-    fputs(cli_exit_help, out);
+    cli_exit_help(out);
 }
 
 int cmd_get(int argc, char **argv)

@@ -37,7 +37,7 @@ static void usage(FILE *out)
             "  --format csv|json       instead of guessing from the file name\n"
             "  --help                  show this help\n\n");
     fputs(cli_conn_help, out);
-    fputs(cli_exit_help, out);
+    cli_exit_help(out);
 }
 
 int cmd_import(int argc, char **argv)

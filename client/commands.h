@@ -2,8 +2,6 @@
 #ifndef CUSTRPC_COMMANDS_H
 #define CUSTRPC_COMMANDS_H
 
-extern const char cli_exit_help[];
-
 int cmd_create(int argc, char **argv);
 int cmd_get(int argc, char **argv);
 int cmd_fields(int argc, char **argv);

@@ -57,8 +57,7 @@ const struct option *field_options(void)
     return table;
 }
 
-/* The value form shown in --help. */
-static const char *value_form(const struct custrpc_field *f)
+const char *field_value_form(const struct custrpc_field *f)
 {
     if (f->flags & CUSTRPC_FLAG_SECRET)
         return "FILE";
@@ -90,7 +89,7 @@ void field_options_help(FILE *out)
         if (f->flags & CUSTRPC_FLAG_TRUSTED)
             continue;
         char left[96];
-        const char *form = value_form(f);
+        const char *form = field_value_form(f);
         snprintf(left, sizeof left, "--%s%s%s", names[i], form[0] == '[' ? "" : " ", form);
         fprintf(out, "  %-36s %s %s", left, (f->flags & CUSTRPC_FLAG_MANDATORY) ? "*" : " ", f->help);
         if (f->flags & CUSTRPC_FLAG_SECRET) {

@@ -25,6 +25,9 @@ void field_options_help(FILE *out);
 int field_options_apply(struct custrpc_customer *c, struct secret_sources *secrets, int opt,
                         const char *arg);
 
+/* The value form shown in --help and the man page: "N|own", "RIGHTS", "[=yes|no]", ... */
+const char *field_value_form(const struct custrpc_field *f);
+
 /* The environment variable that may hold a password field ("CUSTRPC_WEB_PASSWORD"). */
 void field_secret_env(const struct custrpc_field *f, char *buf, size_t size);
 

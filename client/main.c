@@ -7,10 +7,6 @@
 #include "cli.h"
 #include "commands.h"
 
-const char cli_exit_help[] = "\nExit status: 0 success, 1 the server answered with a fault, 2 an import left rows\n"
-                             "undone, 64 usage error, 65 invalid value (nothing was sent), 69 cannot connect\n"
-                             "or timed out, 76 the answer is not the API's, 77 authentication failed.\n";
-
 static void usage(FILE *out)
 {
     fprintf(out, "Usage: custrpc COMMAND [OPTION]...\n"
@@ -22,7 +18,7 @@ static void usage(FILE *out)
                  "  fields    list every createCustomer member with its type and rules\n\n"
                  "  --help    show this help\n"
                  "  --version show the version\n");
-    fputs(cli_exit_help, out);
+    cli_exit_help(out);
 }
 
 int main(int argc, char **argv)

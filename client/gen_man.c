@@ -1,0 +1,92 @@
+/* gen_man.c — writes the custrpc(1) man page to stdout at build time, from the same field
+ * table, option texts and exit codes that --help uses, so the two cannot drift apart. */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "field_options.h"
+
+/* Text with roff's special characters escaped. */
+static void roff(const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\\')
+            fputs("\\e", stdout);
+        else if (*s == '-')
+            fputs("\\-", stdout);
+        else
+            putchar(*s);
+    }
+}
+
+/* A preformatted block, each line escaped; lines starting with '.' or '\'' are guarded. */
+static void block(const char *text)
+{
+    puts(".nf");
+    for (const char *line = text; *line;) {
+        size_t n = strcspn(line, "\n");
+        char buf[512];
+        snprintf(buf, sizeof buf, "%.*s", (int)n, line);
+        if (buf[0] == '.' || buf[0] == '\'')
+            fputs("\\&", stdout);
+        roff(buf);
+        putchar('\n');
+        line += n + (line[n] == '\n');
+    }
+    puts(".fi");
+}
+
+int main(void)
+{
+    printf(".TH CUSTRPC 1 \"\" \"custrpc %s\" \"User Commands\"\n", PACKAGE_VERSION);
+    puts(".SH NAME\ncustrpc \\- client for the createCustomer() XML\\-RPC API of billing softswitches");
+    puts(".SH SYNOPSIS\n"
+         ".B custrpc create\n[\\fIOPTION\\fR]... \\fB\\-\\-name\\fR \\fINAME\\fR \\fB\\-\\-i\\-tariff\\fR \\fIN\\fR|own\n.br\n"
+         ".B custrpc get\n(\\fB\\-\\-i\\-customer\\fR \\fIN\\fR | \\fB\\-\\-name\\fR \\fINAME\\fR) [\\fIOPTION\\fR]...\n.br\n"
+         ".B custrpc import\n\\fIFILE\\fR [\\fIOPTION\\fR]...\n.br\n"
+         ".B custrpc fields\n[\\fB\\-\\-output json\\fR]");
+    puts(".SH DESCRIPTION\n"
+         "\\fBcustrpc\\fR creates customers through the createCustomer() XML\\-RPC method that "
+         "Sippy\\-style softswitches expose, reads them back with getCustomerInfo, and imports many "
+         "from CSV or JSON files. Every value is validated before anything is sent; errors name the "
+         "member. Passwords are never taken on the command line. Each command lists its own options "
+         "with \\fB\\-\\-help\\fR.");
+    puts(".SH CONNECTION OPTIONS");
+    block(cli_conn_help);
+    puts(".SH CUSTOMER FIELDS\nOptions of \\fBcustrpc create\\fR, one per createCustomer member; "
+         "the member names also head the columns of an import file.");
+    for (const struct option *o = field_options(); o->name; o++) {
+        const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)(o->val - CLI_FIELD_OPT));
+        if (o->val >= CLI_SECRET_TRAP || !f)
+            continue; /* the traps that refuse passwords on the command line */
+        const char *form = field_value_form(f);
+        fputs(".TP\n.B \\-\\-", stdout);
+        roff(o->name);
+        fputs(form[0] == '[' ? "" : " ", stdout);
+        roff(form);
+        printf("\n%s", (f->flags & CUSTRPC_FLAG_MANDATORY) ? "(mandatory) " : "");
+        roff(f->help);
+        printf(" [%s]", custrpc_type_name(f->type));
+        if (!(f->flags & CUSTRPC_FLAG_SECRET)) { /* a password's example would only confuse */
+            fputs("; example: ", stdout);
+            roff(f->example);
+        }
+        putchar('\n');
+    }
+    puts(".PP\nRIGHTS are add, edit, delete in any combination, all, none, or a number 0..7. "
+         "\\fBown\\fR and \\fBunlimited\\fR send <nil/>.");
+    puts(".SH EXIT STATUS");
+    for (const struct cli_exit_doc *d = cli_exit_docs; d->text; d++) {
+        printf(".TP\n.B %d\n", d->code);
+        roff(d->text);
+        putchar('\n');
+    }
+    puts(".SH ENVIRONMENT\n"
+         ".TP\n.B CUSTRPC_URL\nthe server endpoint when \\-\\-url is not given\n"
+         ".TP\n.B CUSTRPC_PASSWORD\nthe API password for \\-\\-user\n"
+         ".TP\n.B CUSTRPC_WEB_PASSWORD, CUSTRPC_API_PASSWORD\nthe new customer's passwords");
+    puts(".SH SEE ALSO\ncustrpc\\-server(1)");
+    return 0;
+}
