@@ -1,0 +1,212 @@
+/* case.c — reading conformance case files with libxml2 (see case.h and cases/README.md). */
+#include <config.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "case.h"
+
+static char *prop(const xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    char *s = v ? strdup((const char *)v) : NULL;
+    xmlFree(v);
+    return s;
+}
+
+static char *content(const xmlNode *n)
+{
+    xmlChar *v = xmlNodeGetContent(n);
+    char *s = strdup(v ? (const char *)v : "");
+    xmlFree(v);
+    return s;
+}
+
+static int bad(struct custrpc_error *err, const char *path, const xmlNode *n, const char *what, const char *detail)
+{
+    return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s:%ld: %s%s", path, n ? xmlGetLineNo(n) : 0L, what,
+                        detail ? detail : "");
+}
+
+static int read_expect(const char *path, const xmlNode *n, struct conform_case *c, struct custrpc_error *err)
+{
+    char *status = prop(n, "status"), *outcome = prop(n, "outcome"), *code = prop(n, "fault-code");
+    int rc = 0;
+    c->status = status ? atoi(status) : 200;
+    if (!outcome || strcmp(outcome, "any") == 0)
+        c->outcome = OUTCOME_ANY;
+    else if (strcmp(outcome, "success") == 0)
+        c->outcome = OUTCOME_SUCCESS;
+    else if (strcmp(outcome, "fault") == 0)
+        c->outcome = OUTCOME_FAULT;
+    else
+        rc = bad(err, path, n, "outcome must be success, fault or any, not ", outcome);
+    if (code) {
+        c->has_fault_code = true;
+        c->fault_code = atoi(code);
+        c->outcome = OUTCOME_FAULT;
+    }
+    for (const xmlNode *k = n->children; rc == 0 && k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        if (strcmp((const char *)k->name, "xpath") != 0) {
+            rc = bad(err, path, k, "unknown element in <expect>: ", (const char *)k->name);
+            break;
+        }
+        if (c->n_checks == CASE_MAX_CHECKS) {
+            rc = bad(err, path, k, "too many <xpath> checks", NULL);
+            break;
+        }
+        struct case_check *ch = &c->checks[c->n_checks++];
+        ch->expr = prop(k, "expr");
+        char *eq = prop(k, "equals"), *ne = prop(k, "not-equals");
+        ch->op = ne ? CHECK_NOT_EQUALS : CHECK_EQUALS;
+        ch->value = ne ? ne : eq;
+        if (ne)
+            free(eq);
+        if (!ch->expr || !ch->value)
+            rc = bad(err, path, k, "<xpath> needs expr and equals or not-equals", NULL);
+    }
+    free(status);
+    free(outcome);
+    free(code);
+    return rc;
+}
+
+int case_load(const char *path, struct conform_case *c, struct custrpc_error *err)
+{
+    memset(c, 0, sizeof *c);
+    c->file = strdup(path);
+    c->status = 200;
+    xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc) {
+        const xmlError *e = xmlGetLastError();
+        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s:%d: %s", path, e ? e->line : 0,
+                            e && e->message ? e->message : "cannot read");
+    }
+    xmlNode *root = xmlDocGetRootElement(doc);
+    int rc = 0;
+    if (!root || strcmp((const char *)root->name, "case") != 0) {
+        rc = bad(err, path, root, "the root element must be <case>", NULL);
+        goto done;
+    }
+    c->name = prop(root, "name");
+    c->requires = prop(root, "requires");
+    if (!c->name) {
+        rc = bad(err, path, root, "<case> needs a name", NULL);
+        goto done;
+    }
+    for (const xmlNode *n = root->children; rc == 0 && n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        const char *el = (const char *)n->name;
+        if (strcmp(el, "description") == 0) {
+            c->description = content(n);
+        } else if (strcmp(el, "request") == 0) {
+            char *auth = prop(n, "auth");
+            c->path = prop(n, "path");
+            if (!auth || strcmp(auth, "default") == 0)
+                c->auth = AUTH_DEFAULT;
+            else if (strcmp(auth, "none") == 0)
+                c->auth = AUTH_NONE;
+            else if (strcmp(auth, "wrong-password") == 0)
+                c->auth = AUTH_WRONG_PASSWORD;
+            else
+                rc = bad(err, path, n, "auth must be default, none or wrong-password, not ", auth);
+            free(auth);
+            for (const xmlNode *b = n->children; b; b = b->next)
+                if (b->type == XML_ELEMENT_NODE && strcmp((const char *)b->name, "body") == 0)
+                    c->body = content(b);
+            if (rc == 0 && !c->body)
+                rc = bad(err, path, n, "<request> needs a <body>", NULL);
+        } else if (strcmp(el, "expect") == 0) {
+            rc = read_expect(path, n, c, err);
+        } else if (strcmp(el, "capture") == 0) {
+            if (c->n_captures == CASE_MAX_CAPTURES) {
+                rc = bad(err, path, n, "too many <capture> elements", NULL);
+                break;
+            }
+            struct case_capture *cap = &c->captures[c->n_captures++];
+            cap->var = prop(n, "var");
+            cap->expr = prop(n, "xpath");
+            if (!cap->var || !cap->expr)
+                rc = bad(err, path, n, "<capture> needs var and xpath", NULL);
+        } else {
+            rc = bad(err, path, n, "unknown element ", el);
+        }
+    }
+    if (rc == 0 && !c->body)
+        rc = bad(err, path, root, "the case has no <request>", NULL);
+done:
+    xmlFreeDoc(doc);
+    if (rc < 0)
+        case_free(c);
+    return rc;
+}
+
+void case_free(struct conform_case *c)
+{
+    free(c->file);
+    free(c->name);
+    free(c->description);
+    free(c->requires);
+    free(c->path);
+    free(c->body);
+    for (size_t i = 0; i < c->n_checks; i++) {
+        free(c->checks[i].expr);
+        free(c->checks[i].value);
+    }
+    for (size_t i = 0; i < c->n_captures; i++) {
+        free(c->captures[i].var);
+        free(c->captures[i].expr);
+    }
+    memset(c, 0, sizeof *c);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int case_load_dir(const char *dir, struct conform_case **cases, size_t *n, struct custrpc_error *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: cannot open the cases directory", dir);
+    char **names = NULL;
+    size_t count = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".xml") != 0)
+            continue;
+        if (count == cap) {
+            cap = cap ? cap * 2 : 64;
+            names = realloc(names, cap * sizeof *names);
+        }
+        names[count++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, count, sizeof *names, by_name);
+    *cases = calloc(count ? count : 1, sizeof **cases);
+    *n = 0;
+    int rc = 0;
+    for (size_t i = 0; i < count; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (rc == 0 && case_load(path, &(*cases)[*n], err) == 0)
+            (*n)++;
+        else
+            rc = -1;
+        free(names[i]);
+    }
+    free(names);
+    if (rc == 0 && *n == 0)
+        rc = custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: no case files (*.xml)", dir);
+    return rc;
+}

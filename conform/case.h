@@ -1,0 +1,54 @@
+/* case.h — one conformance case, read from its XML file: the raw request, how to
+ * authenticate it, and what the answer must look like. */
+#ifndef CUSTRPC_CONFORM_CASE_H
+#define CUSTRPC_CONFORM_CASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <custrpc/error.h>
+
+#define CASE_MAX_CHECKS 24
+#define CASE_MAX_CAPTURES 4
+
+enum case_auth { AUTH_DEFAULT, AUTH_NONE, AUTH_WRONG_PASSWORD };
+enum case_outcome { OUTCOME_ANY, OUTCOME_SUCCESS, OUTCOME_FAULT };
+enum check_op { CHECK_EQUALS, CHECK_NOT_EQUALS, CHECK_MATCHES_INT };
+
+struct case_check {
+    char *expr;  /* XPath over the response document */
+    enum check_op op;
+    char *value; /* placeholders allowed */
+};
+
+struct case_capture {
+    char *var;
+    char *expr;
+};
+
+struct conform_case {
+    char *file;
+    char *name;
+    char *description;
+    char *requires; /* space-separated: auth, trusted, not-trusted */
+    enum case_auth auth;
+    char *path;     /* NULL: the URL's own */
+    char *body;     /* sent byte for byte after placeholders are filled */
+    int status;     /* expected HTTP status; 200 unless given */
+    enum case_outcome outcome;
+    bool has_fault_code;
+    int fault_code;
+    struct case_check checks[CASE_MAX_CHECKS];
+    size_t n_checks;
+    struct case_capture captures[CASE_MAX_CAPTURES];
+    size_t n_captures;
+};
+
+/* Reads one case file; errors name the file and line. */
+int case_load(const char *path, struct conform_case *c, struct custrpc_error *err);
+void case_free(struct conform_case *c);
+
+/* Loads every *.xml in dir, sorted by file name (the order cases run in). */
+int case_load_dir(const char *dir, struct conform_case **cases, size_t *n, struct custrpc_error *err);
+
+#endif

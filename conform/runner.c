@@ -1,0 +1,332 @@
+/* runner.c — fills each case's placeholders, sends it, and judges the answer: HTTP status,
+ * a well-formed methodResponse, success or fault with an <int> code, XPath checks; captured
+ * values feed later cases. */
+#include <config.h>
+
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+
+#include "runner.h"
+
+#define MAX_VARS 128
+
+struct vars {
+    char *name[MAX_VARS];
+    char *value[MAX_VARS];
+    size_t n;
+};
+
+static void var_set(struct vars *v, const char *name, const char *value)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (strcmp(v->name[i], name) == 0) {
+            free(v->value[i]);
+            v->value[i] = strdup(value);
+            return;
+        }
+    if (v->n < MAX_VARS) {
+        v->name[v->n] = strdup(name);
+        v->value[v->n++] = strdup(value);
+    }
+}
+
+static const char *var_get(const struct vars *v, const char *name)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (strcmp(v->name[i], name) == 0)
+            return v->value[i];
+    return NULL;
+}
+
+struct buf {
+    char *p;
+    size_t len, cap;
+};
+
+static void put(struct buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        b->cap = (b->len + n + 1) * 2;
+        b->p = realloc(b->p, b->cap);
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void put_escaped(struct buf *b, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '&')
+            put(b, "&amp;", 5);
+        else if (*s == '<')
+            put(b, "&lt;", 4);
+        else if (*s == '>')
+            put(b, "&gt;", 4);
+        else
+            put(b, s, 1);
+    }
+}
+
+/* Replaces {{var}}, {{name:KEY}} and {{repeat:N:TEXT}}; values are XML-escaped unless raw.
+ * Returns NULL and names the variable in missing when one is unknown. */
+static char *fill(const char *text, const struct vars *v, const struct runner_options *o, bool raw, char *missing,
+                  size_t missing_size)
+{
+    struct buf b = {0};
+    put(&b, "", 0);
+    for (const char *p = text; *p;) {
+        const char *open = strstr(p, "{{");
+        const char *close = open ? strstr(open + 2, "}}") : NULL;
+        if (!open || !close) {
+            put(&b, p, strlen(p));
+            break;
+        }
+        put(&b, p, (size_t)(open - p));
+        char key[256];
+        snprintf(key, sizeof key, "%.*s", (int)(close - open - 2), open + 2);
+        const char *value = var_get(v, key);
+        char generated[1024];
+        if (!value && strncmp(key, "name:", 5) == 0) {
+            snprintf(generated, sizeof generated, "%s%s-%s", o->name_prefix, var_get(v, "run"), key + 5);
+            value = generated;
+        }
+        if (!value && strncmp(key, "repeat:", 7) == 0) {
+            char *rest;
+            long count = strtol(key + 7, &rest, 10);
+            if (*rest == ':')
+                for (long i = 0; i < count && i < 1000000; i++)
+                    put(&b, rest + 1, strlen(rest + 1));
+            p = close + 2;
+            continue;
+        }
+        if (!value) {
+            snprintf(missing, missing_size, "%s", key);
+            free(b.p);
+            return NULL;
+        }
+        /* wholesaler_member is markup (an i_wholesaler <member>), everything else is text. */
+        if (raw || strcmp(key, "wholesaler_member") == 0)
+            put(&b, value, strlen(value));
+        else
+            put_escaped(&b, value);
+        p = close + 2;
+    }
+    return b.p;
+}
+
+/* The string value of an XPath expression (numbers as XPath prints them); caller frees. */
+static char *xpath_value(xmlXPathContextPtr ctx, const char *expr)
+{
+    xmlXPathObjectPtr obj = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
+    if (!obj)
+        return NULL;
+    xmlChar *s = xmlXPathCastToString(obj);
+    xmlXPathFreeObject(obj);
+    char *out = strdup((const char *)s);
+    xmlFree(s);
+    return out;
+}
+
+static enum case_status fail(struct case_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static enum case_status fail(struct case_result *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->reason, sizeof r->reason, fmt, ap);
+    va_end(ap);
+    return r->status = CASE_FAIL;
+}
+
+static enum case_status skip(struct case_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static enum case_status skip(struct case_result *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->reason, sizeof r->reason, fmt, ap);
+    va_end(ap);
+    return r->status = CASE_SKIP;
+}
+
+static bool requires_word(const struct conform_case *c, const char *word)
+{
+    if (!c->requires)
+        return false;
+    size_t n = strlen(word);
+    for (const char *p = c->requires; (p = strstr(p, word)); p += n)
+        if ((p == c->requires || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+            return true;
+    return false;
+}
+
+/* The first bytes of an answer, for a failure message. */
+static void excerpt(const char *body, char *out, size_t size)
+{
+    size_t i = 0;
+    for (; body[i] && i + 1 < size && i < 60; i++)
+        out[i] = (body[i] == '\n' || body[i] == '\r') ? ' ' : body[i];
+    out[i] = '\0';
+}
+
+/* Judges a 200 answer; fills r and captures. */
+static enum case_status judge(const struct conform_case *c, const struct runner_options *o, struct vars *v,
+                              const struct http_reply *reply, struct case_result *r)
+{
+    char start[64];
+    excerpt(reply->body, start, sizeof start);
+    xmlDocPtr doc = xmlReadMemory(reply->body, (int)reply->len, "response.xml", NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc)
+        return fail(r, "the answer is not well-formed XML (it starts \"%s\")", start);
+    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+    enum case_status st = CASE_PASS;
+    char *root = xpath_value(ctx, "name(/*)");
+    char *is_fault = xpath_value(ctx, "count(/methodResponse/fault)");
+    char *params = xpath_value(ctx, "count(/methodResponse/params/param/value)");
+    char *code_type = xpath_value(ctx, "name(/methodResponse/fault/value/struct/member[name='faultCode']/value/*)");
+    char *code = xpath_value(ctx, "string(/methodResponse/fault/value/struct/member[name='faultCode']/value)");
+    char *text = xpath_value(ctx, "string(/methodResponse/fault/value/struct/member[name='faultString']/value)");
+    if (!root || strcmp(root, "methodResponse") != 0) {
+        st = fail(r, "the answer is <%s>, not an XML-RPC <methodResponse>", root ? root : "?");
+    } else if (strcmp(is_fault, "1") == 0) {
+        /* The fault struct itself: an <int>/<i4> code and a string text, as XML-RPC says. */
+        if (strcmp(code_type, "int") != 0 && strcmp(code_type, "i4") != 0)
+            st = fail(r, "faultCode is <%s>, not <int>", code_type[0] ? code_type : "string");
+        else if (c->outcome == OUTCOME_SUCCESS)
+            st = fail(r, "expected success, got fault %s: %s", code, text);
+        else if (c->has_fault_code && !o->any_fault_code && atoi(code) != c->fault_code)
+            st = fail(r, "fault %s (%s), expected fault %d", code, text, c->fault_code);
+        else if (text[0] == '\0')
+            st = fail(r, "fault %s has an empty faultString", code);
+    } else if (strcmp(params, "1") != 0) {
+        st = fail(r, "the methodResponse has %s <param> values, not exactly 1", params);
+    } else if (c->outcome == OUTCOME_FAULT) {
+        if (c->has_fault_code)
+            st = fail(r, "expected fault %d, got success", c->fault_code);
+        else
+            st = fail(r, "expected a fault, got success");
+    }
+    for (size_t i = 0; st == CASE_PASS && i < c->n_checks; i++) {
+        char missing[256];
+        char *want = fill(c->checks[i].value, v, o, true, missing, sizeof missing);
+        char *got = xpath_value(ctx, c->checks[i].expr);
+        if (!want)
+            st = skip(r, "needs {{%s}}, which no earlier case captured", missing);
+        else if (!got)
+            st = fail(r, "bad XPath in the case: %s", c->checks[i].expr);
+        else if (c->checks[i].op == CHECK_EQUALS && strcmp(got, want) != 0)
+            st = fail(r, "%s is \"%s\", expected \"%s\"", c->checks[i].expr, got, want);
+        else if (c->checks[i].op == CHECK_NOT_EQUALS && strcmp(got, want) == 0)
+            st = fail(r, "%s is \"%s\", which it must not be", c->checks[i].expr, got);
+        free(want);
+        free(got);
+    }
+    for (size_t i = 0; st == CASE_PASS && i < c->n_captures; i++) {
+        char *got = xpath_value(ctx, c->captures[i].expr);
+        if (got && *got)
+            var_set(v, c->captures[i].var, got);
+        else
+            st = fail(r, "nothing to capture for {{%s}} at %s", c->captures[i].var, c->captures[i].expr);
+        free(got);
+    }
+    free(root);
+    free(is_fault);
+    free(params);
+    free(code_type);
+    free(code);
+    free(text);
+    xmlXPathFreeContext(ctx);
+    xmlFreeDoc(doc);
+    return st;
+}
+
+static enum case_status run_one(const struct conform_case *c, size_t index, const struct runner_options *o,
+                                struct vars *v, struct case_result *r)
+{
+    bool trusted = o->wholesaler > 0;
+    if (requires_word(c, "auth") && !o->target.user)
+        return skip(r, "needs credentials (--user)");
+    if (requires_word(c, "trusted") && !trusted)
+        return skip(r, "needs trusted mode (--wholesaler)");
+    if (requires_word(c, "not-trusted") && trusted)
+        return skip(r, "does not apply in trusted mode");
+    char unique[512];
+    snprintf(unique, sizeof unique, "%s%s-%03zu", o->name_prefix, var_get(v, "run"), index + 1);
+    var_set(v, "unique_name", unique);
+    char missing[256];
+    char *body = fill(c->body, v, o, false, missing, sizeof missing);
+    if (!body)
+        return skip(r, "needs {{%s}}, which no earlier case captured", missing);
+    struct http_target t = o->target;
+    char wrong[64];
+    if (c->auth == AUTH_NONE) {
+        t.user = NULL;
+    } else if (c->auth == AUTH_WRONG_PASSWORD) {
+        snprintf(wrong, sizeof wrong, "wrong-%s", var_get(v, "run"));
+        t.password = wrong;
+    }
+    struct http_reply reply;
+    http_post(&t, c->path, body, strlen(body), &reply);
+    free(body);
+    enum case_status st;
+    if (reply.status == 0)
+        st = fail(r, "no answer: %s", reply.error);
+    else if (reply.status != c->status)
+        st = fail(r, "HTTP %ld, expected %d", reply.status, c->status);
+    else if (reply.status != 200)
+        st = CASE_PASS;
+    else
+        st = judge(c, o, v, &reply, r);
+    http_reply_free(&reply);
+    return r->status = st;
+}
+
+void runner_run(const struct conform_case *cases, size_t n, const struct runner_options *o,
+                struct case_result *results)
+{
+    struct vars v = {0};
+    char run[32], number[32];
+    srand((unsigned)time(NULL) ^ (unsigned)clock());
+    snprintf(run, sizeof run, "%06x", (unsigned)rand() & 0xffffff);
+    var_set(&v, "run", run);
+    var_set(&v, "name_prefix", o->name_prefix);
+    snprintf(number, sizeof number, "%lld", (long long)o->tariff);
+    var_set(&v, "i_tariff", number);
+    snprintf(number, sizeof number, "%lld", (long long)o->wholesaler);
+    var_set(&v, "wholesaler", number);
+    /* Creates carry i_wholesaler only in trusted mode; case bodies say where it goes. */
+    char member[160] = "";
+    if (o->wholesaler > 0)
+        snprintf(member, sizeof member, "<member><name>i_wholesaler</name><value><int>%lld</int></value></member>",
+                 (long long)o->wholesaler);
+    var_set(&v, "wholesaler_member", member);
+    for (size_t i = 0; i < n; i++) {
+        struct case_result *r = &results[i];
+        memset(r, 0, sizeof *r);
+        if (o->only && fnmatch(o->only, cases[i].name, 0) != 0) {
+            r->status = CASE_NOT_RUN;
+            continue;
+        }
+        struct timespec a, b;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        run_one(&cases[i], i, o, &v, r);
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        r->seconds = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+        if (r->status == CASE_PASS)
+            printf("ok   %s\n", cases[i].name);
+        else
+            printf("%s %s: %s\n", r->status == CASE_FAIL ? "FAIL" : "skip", cases[i].name, r->reason);
+        fflush(stdout);
+    }
+    for (size_t i = 0; i < v.n; i++) {
+        free(v.name[i]);
+        free(v.value[i]);
+    }
+}
