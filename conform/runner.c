@@ -102,7 +102,7 @@ static char *fill(const char *text, const struct vars *v, const struct runner_op
             char *rest;
             long count = strtol(key + 7, &rest, 10);
             if (*rest == ':')
-                for (long i = 0; i < count && i < 1000000; i++)
+                for (long i = 0; i < count && i < 16L * 1024 * 1024; i++)
                     put(&b, rest + 1, strlen(rest + 1));
             p = close + 2;
             continue;
