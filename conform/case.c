@@ -97,6 +97,7 @@ int case_load(const char *path, struct conform_case *c, struct custrpc_error *er
     }
     c->name = prop(root, "name");
     c->requires = prop(root, "requires");
+    c->needs = prop(root, "needs");
     if (!c->name) {
         rc = bad(err, path, root, "<case> needs a name", NULL);
         goto done;
@@ -155,6 +156,7 @@ void case_free(struct conform_case *c)
     free(c->name);
     free(c->description);
     free(c->requires);
+    free(c->needs);
     free(c->path);
     free(c->body);
     for (size_t i = 0; i < c->n_checks; i++) {

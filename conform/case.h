@@ -31,6 +31,7 @@ struct conform_case {
     char *name;
     char *description;
     char *requires; /* space-separated: auth, trusted, not-trusted */
+    char *needs;    /* space-separated variables earlier cases must have captured */
     enum case_auth auth;
     char *path;     /* NULL: the URL's own */
     char *body;     /* sent byte for byte after placeholders are filled */

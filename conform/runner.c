@@ -257,6 +257,12 @@ static enum case_status run_one(const struct conform_case *c, size_t index, cons
         return skip(r, "needs trusted mode (--wholesaler)");
     if (requires_word(c, "not-trusted") && trusted)
         return skip(r, "does not apply in trusted mode");
+    /* A case that builds on an earlier one says so; without that one it means nothing. */
+    char needs[256];
+    snprintf(needs, sizeof needs, "%s", c->needs ? c->needs : "");
+    for (char *save = NULL, *w = strtok_r(needs, " ", &save); w; w = strtok_r(NULL, " ", &save))
+        if (!var_get(v, w))
+            return skip(r, "needs {{%s}}, which no earlier case captured", w);
     char unique[512];
     snprintf(unique, sizeof unique, "%s%s-%03zu", o->name_prefix, var_get(v, "run"), index + 1);
     var_set(v, "unique_name", unique);
