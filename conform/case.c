@@ -194,7 +194,8 @@ int case_load_dir(const char *dir, struct conform_case **cases, size_t *n, struc
         names[count++] = strdup(e->d_name);
     }
     closedir(d);
-    qsort(names, count, sizeof *names, by_name);
+    if (count)
+        qsort(names, count, sizeof *names, by_name);
     *cases = calloc(count ? count : 1, sizeof **cases);
     *n = 0;
     int rc = 0;
@@ -210,5 +211,12 @@ int case_load_dir(const char *dir, struct conform_case **cases, size_t *n, struc
     free(names);
     if (rc == 0 && *n == 0)
         rc = custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: no case files (*.xml)", dir);
+    if (rc < 0) {
+        for (size_t i = 0; i < *n; i++)
+            case_free(&(*cases)[i]);
+        free(*cases);
+        *cases = NULL;
+        *n = 0;
+    }
     return rc;
 }
