@@ -11,8 +11,18 @@
 
 #include "cli.h"
 
-enum { OPT_URL = CLI_CONN_OPT, OPT_USER, OPT_PASSWORD_FILE, OPT_WHOLESALER, OPT_CACERT, OPT_INSECURE, OPT_TIMEOUT,
-       OPT_VERBOSE, OPT_OUTPUT, OPT_PASSWORD_TRAP };
+enum {
+    OPT_URL = CLI_CONN_OPT,
+    OPT_USER,
+    OPT_PASSWORD_FILE,
+    OPT_WHOLESALER,
+    OPT_CACERT,
+    OPT_INSECURE,
+    OPT_TIMEOUT,
+    OPT_VERBOSE,
+    OPT_OUTPUT,
+    OPT_PASSWORD_TRAP
+};
 
 const struct option cli_conn_options[] = {
     {"url", required_argument, NULL, OPT_URL},
@@ -31,7 +41,8 @@ const struct option cli_conn_options[] = {
 
 const char cli_conn_help[] =
     "Connection:\n"
-    "  --url URL               server endpoint (or $CUSTRPC_URL), e.g. https://switch/xmlapi/xmlapi\n"
+    "  --url URL               server endpoint (or $CUSTRPC_URL), e.g. "
+    "https://switch/xmlapi/xmlapi\n"
     "  --user LOGIN            web_login to authenticate as (HTTP Digest, or Basic if asked)\n"
     "  --password-file FILE    its API password (else $CUSTRPC_PASSWORD, else a prompt)\n"
     "  --wholesaler N          trusted mode: no credentials, act for customer N (i_wholesaler)\n"
@@ -78,8 +89,9 @@ int conn_apply(struct conn_options *o, int opt, const char *arg)
     case OPT_CACERT: o->cacert = arg; return 1;
     case OPT_INSECURE: o->insecure = true; return 1;
     case OPT_PASSWORD_TRAP:
-        cli_usage_error(NULL, "--password: passwords are not taken on the command line; use --password-file "
-                              "FILE, $CUSTRPC_PASSWORD or the prompt");
+        cli_usage_error(
+            NULL, "--password: passwords are not taken on the command line; use --password-file "
+                  "FILE, $CUSTRPC_PASSWORD or the prompt");
         return -1;
     case 'v': o->verbose = true; return 1;
     case OPT_WHOLESALER: {
@@ -173,7 +185,8 @@ int conn_open(const struct conn_options *o, struct custrpc_client **out)
         return EXIT_USAGE;
     }
     if (o->user && o->wholesaler) {
-        cli_usage_error(NULL, "--user and --wholesaler exclude each other (trusted mode sends no credentials)");
+        cli_usage_error(
+            NULL, "--user and --wholesaler exclude each other (trusted mode sends no credentials)");
         return EXIT_USAGE;
     }
     char *password = NULL;
@@ -183,7 +196,8 @@ int conn_open(const struct conn_options *o, struct custrpc_client **out)
         if (failed)
             return EXIT_USAGE;
         if (!password) {
-            cli_usage_error(NULL, "--user needs a password: --password-file, CUSTRPC_PASSWORD or a terminal");
+            cli_usage_error(
+                NULL, "--user needs a password: --password-file, CUSTRPC_PASSWORD or a terminal");
             return EXIT_USAGE;
         }
     }
@@ -217,9 +231,7 @@ int cli_report(const struct custrpc_error *err)
     case CUSTRPC_KIND_TRANSPORT:
         fprintf(stderr, "custrpc: %s: %s\n", custrpc_code_name(err->code), err->message);
         return err->code == CUSTRPC_E_PROTOCOL ? EXIT_PROTOCOL : EXIT_TRANSPORT;
-    default:
-        fprintf(stderr, "custrpc: %s\n", err->message);
-        return EXIT_DATA;
+    default: fprintf(stderr, "custrpc: %s\n", err->message); return EXIT_DATA;
     }
 }
 
@@ -231,7 +243,8 @@ static size_t count(const struct option *o)
     return n;
 }
 
-struct option *cli_options_join(const struct option *a, const struct option *b, const struct option *c)
+struct option *cli_options_join(const struct option *a, const struct option *b,
+                                const struct option *c)
 {
     size_t na = count(a), nb = count(b), nc = count(c);
     struct option *all = calloc(na + nb + nc + 1, sizeof *all);

@@ -13,13 +13,13 @@
 /* Exit codes (sysexits-style), documented in --help and the README. */
 enum cli_exit {
     EXIT_OK = 0,
-    EXIT_FAULT = 1,     /* the server answered with an XML-RPC fault */
-    EXIT_PARTIAL = 2,   /* import: some rows failed */
-    EXIT_USAGE = 64,    /* bad command line */
-    EXIT_DATA = 65,     /* invalid field value, found before sending */
+    EXIT_FAULT = 1,      /* the server answered with an XML-RPC fault */
+    EXIT_PARTIAL = 2,    /* import: some rows failed */
+    EXIT_USAGE = 64,     /* bad command line */
+    EXIT_DATA = 65,      /* invalid field value, found before sending */
     EXIT_TRANSPORT = 69, /* cannot connect, TLS failure, timeout */
-    EXIT_PROTOCOL = 76, /* the answer is not the API's (HTTP error, HTML page, ...) */
-    EXIT_AUTH = 77      /* HTTP 401: credentials missing or refused */
+    EXIT_PROTOCOL = 76,  /* the answer is not the API's (HTTP error, HTML page, ...) */
+    EXIT_AUTH = 77       /* HTTP 401: credentials missing or refused */
 };
 
 /* The exit codes with their meaning, for --help and the man page alike. */
@@ -67,7 +67,8 @@ char *cli_read_secret(const char *file, const char *env, const char *prompt, int
 int cli_report(const struct custrpc_error *err);
 
 /* Builds a getopt table from parts (each terminated by a zero entry); caller frees. */
-struct option *cli_options_join(const struct option *a, const struct option *b, const struct option *c);
+struct option *cli_options_join(const struct option *a, const struct option *b,
+                                const struct option *c);
 
 void cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -20,11 +20,12 @@ static const struct option own_options[] = {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "Usage: custrpc create [OPTION]... --name NAME --i-tariff N|own\n"
-                 "Creates one customer with createCustomer and prints its i_customer.\n"
-                 "web_password comes from --web-password-file, $CUSTRPC_WEB_PASSWORD or a prompt.\n\n"
-                 "  --dry-run               print the request XML instead of sending it\n"
-                 "  --help                  show this help\n\n");
+    fprintf(out,
+            "Usage: custrpc create [OPTION]... --name NAME --i-tariff N|own\n"
+            "Creates one customer with createCustomer and prints its i_customer.\n"
+            "web_password comes from --web-password-file, $CUSTRPC_WEB_PASSWORD or a prompt.\n\n"
+            "  --dry-run               print the request XML instead of sending it\n"
+            "  --help                  show this help\n\n");
     fputs(cli_conn_help, out);
     fputc('\n', out);
     field_options_help(out);
@@ -43,7 +44,8 @@ static int read_secrets(struct custrpc_customer *c, const struct secret_sources 
         snprintf(prompt, sizeof prompt, "%s for the new customer: ", f->name);
         int failed;
         /* Only a mandatory password is worth a prompt; optional ones must be asked for. */
-        char *value = cli_read_secret(s->file[i], env, (f->flags & CUSTRPC_FLAG_MANDATORY) ? prompt : NULL, &failed);
+        char *value = cli_read_secret(s->file[i], env,
+                                      (f->flags & CUSTRPC_FLAG_MANDATORY) ? prompt : NULL, &failed);
         if (failed)
             return EXIT_USAGE;
         if (!value)

@@ -35,9 +35,10 @@ int cmd_fields(int argc, char **argv)
 {
     bool json = argc == 3 && strcmp(argv[1], "--output") == 0 && strcmp(argv[2], "json") == 0;
     if (argc > 1 && !json) {
-        fprintf(argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr,
-                "Usage: custrpc fields [--output json]\nLists every createCustomer member: wire name, "
-                "XML-RPC type, flags, range, example, help.\n");
+        fprintf(
+            argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr,
+            "Usage: custrpc fields [--output json]\nLists every createCustomer member: wire name, "
+            "XML-RPC type, flags, range, example, help.\n");
         return argc == 2 && strcmp(argv[1], "--help") == 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (json)
@@ -47,7 +48,8 @@ int cmd_fields(int argc, char **argv)
         char flags[128];
         flags_text(f->flags, flags, sizeof flags);
         if (json) {
-            printf("%s{\"name\": \"%s\", \"type\": \"%s\", \"flags\": \"%s\", \"min\": %.17g, \"max\": %.17g, "
+            printf("%s{\"name\": \"%s\", \"type\": \"%s\", \"flags\": \"%s\", \"min\": %.17g, "
+                   "\"max\": %.17g, "
                    "\"example\": ",
                    i ? ", " : "", f->name, custrpc_type_name(f->type), flags, f->min, f->max);
             output_json_string(stdout, f->example);

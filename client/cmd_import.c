@@ -15,27 +15,32 @@
 enum { OPT_JOBS = CLI_CMD_OPT, OPT_RESULTS, OPT_KEEP_GOING, OPT_FORMAT, OPT_HELP };
 
 static const struct option own_options[] = {
-    {"jobs", required_argument, NULL, OPT_JOBS},       {"results", required_argument, NULL, OPT_RESULTS},
-    {"keep-going", no_argument, NULL, OPT_KEEP_GOING}, {"format", required_argument, NULL, OPT_FORMAT},
-    {"help", no_argument, NULL, OPT_HELP},             {NULL, 0, NULL, 0},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"results", required_argument, NULL, OPT_RESULTS},
+    {"keep-going", no_argument, NULL, OPT_KEEP_GOING},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
 };
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: custrpc import FILE [OPTION]...\n"
-            "Creates the customers of FILE: CSV with a header row of member names (custrpc fields\n"
-            "lists them; an empty cell leaves the member out) or a JSON array of objects (null is nil).\n"
-            "Every row is validated first; bad rows are listed with their line numbers and nothing\n"
-            "is sent, unless --keep-going. A row whose name already exists is reported as \"exists\",\n"
-            "so a run can be repeated; after a timeout the name is looked up before any re-send.\n\n"
-            "  --jobs N                concurrent connections (default 4)\n"
-            "  --results FILE          per-row outcome as CSV (default FILE.results.csv):\n"
-            "                          row,line,name,status,i_customer,fault_code,message with status\n"
-            "                          created, exists, failed, invalid or not-sent\n"
-            "  --keep-going            send the valid rows even when some are invalid\n"
-            "  --format csv|json       instead of guessing from the file name\n"
-            "  --help                  show this help\n\n");
+    fprintf(
+        out,
+        "Usage: custrpc import FILE [OPTION]...\n"
+        "Creates the customers of FILE: CSV with a header row of member names (custrpc fields\n"
+        "lists them; an empty cell leaves the member out) or a JSON array of objects (null is "
+        "nil).\n"
+        "Every row is validated first; bad rows are listed with their line numbers and nothing\n"
+        "is sent, unless --keep-going. A row whose name already exists is reported as \"exists\",\n"
+        "so a run can be repeated; after a timeout the name is looked up before any re-send.\n\n"
+        "  --jobs N                concurrent connections (default 4)\n"
+        "  --results FILE          per-row outcome as CSV (default FILE.results.csv):\n"
+        "                          row,line,name,status,i_customer,fault_code,message with status\n"
+        "                          created, exists, failed, invalid or not-sent\n"
+        "  --keep-going            send the valid rows even when some are invalid\n"
+        "  --format csv|json       instead of guessing from the file name\n"
+        "  --help                  show this help\n\n");
     fputs(cli_conn_help, out);
     cli_exit_help(out);
 }
@@ -99,9 +104,12 @@ int cmd_import(int argc, char **argv)
     }
     for (size_t i = 0; i < f.n; i++)
         if (!f.rows[i].valid)
-            fprintf(stderr, "custrpc import: %s:%zu: %s\n", path, f.rows[i].line, f.rows[i].err.message);
+            fprintf(stderr, "custrpc import: %s:%zu: %s\n", path, f.rows[i].line,
+                    f.rows[i].err.message);
     if (f.invalid && !keep_going) {
-        fprintf(stderr, "custrpc import: %zu of %zu rows are invalid; nothing was sent (--keep-going sends the rest)\n",
+        fprintf(stderr,
+                "custrpc import: %zu of %zu rows are invalid; nothing was sent (--keep-going sends "
+                "the rest)\n",
                 f.invalid, f.n);
         import_free(&f);
         return EXIT_DATA;
@@ -111,14 +119,18 @@ int cmd_import(int argc, char **argv)
         snprintf(default_results, sizeof default_results, "%s.results.csv", path);
         results = default_results;
     }
-    struct import_options io = {.conn = &conn, .jobs = jobs, .results_path = results,
+    struct import_options io = {.conn = &conn,
+                                .jobs = jobs,
+                                .results_path = results,
                                 .progress_tty = isatty(STDERR_FILENO)};
     struct import_totals t;
     int open_error = import_run(&f, &io, &t);
     fprintf(stderr,
-            "custrpc import: %zu created, %zu already present, %zu failed, %zu invalid, %zu not sent%s; "
+            "custrpc import: %zu created, %zu already present, %zu failed, %zu invalid, %zu not "
+            "sent%s; "
             "results in %s\n",
-            t.created, t.existing, t.failed, t.invalid, t.not_sent, t.interrupted ? " (interrupted)" : "", results);
+            t.created, t.existing, t.failed, t.invalid, t.not_sent,
+            t.interrupted ? " (interrupted)" : "", results);
     import_free(&f);
     if (open_error)
         return open_error;

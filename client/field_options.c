@@ -66,7 +66,9 @@ const char *field_value_form(const struct custrpc_field *f)
     switch (f->type) {
     case CUSTRPC_TYPE_STRING: return "TEXT";
     case CUSTRPC_TYPE_INT:
-        return (f->flags & CUSTRPC_FLAG_NIL_OWN) ? "N|own" : (f->flags & CUSTRPC_FLAG_NIL_UNLIMITED) ? "N|unlimited" : "N";
+        return (f->flags & CUSTRPC_FLAG_NIL_OWN)         ? "N|own"
+               : (f->flags & CUSTRPC_FLAG_NIL_UNLIMITED) ? "N|unlimited"
+                                                         : "N";
     case CUSTRPC_TYPE_DOUBLE: return (f->flags & CUSTRPC_FLAG_NIL_UNLIMITED) ? "X|unlimited" : "X";
     case CUSTRPC_TYPE_BOOL: return "[=yes|no]";
     }
@@ -91,7 +93,8 @@ void field_options_help(FILE *out)
         char left[96];
         const char *form = field_value_form(f);
         snprintf(left, sizeof left, "--%s%s%s", names[i], form[0] == '[' ? "" : " ", form);
-        fprintf(out, "  %-36s %s %s", left, (f->flags & CUSTRPC_FLAG_MANDATORY) ? "*" : " ", f->help);
+        fprintf(out, "  %-36s %s %s", left, (f->flags & CUSTRPC_FLAG_MANDATORY) ? "*" : " ",
+                f->help);
         if (f->flags & CUSTRPC_FLAG_SECRET) {
             char env[64];
             field_secret_env(f, env, sizeof env);
@@ -107,8 +110,10 @@ int field_options_apply(struct custrpc_customer *c, struct secret_sources *secre
 {
     if (opt >= CLI_SECRET_TRAP && opt < CLI_SECRET_TRAP + CUSTRPC_FIELD_COUNT) {
         char env[64];
-        field_secret_env(custrpc_field_get((enum custrpc_field_id)(opt - CLI_SECRET_TRAP)), env, sizeof env);
-        cli_usage_error("create", "--%s: passwords are not taken on the command line; use --%s FILE or $%s",
+        field_secret_env(custrpc_field_get((enum custrpc_field_id)(opt - CLI_SECRET_TRAP)), env,
+                         sizeof env);
+        cli_usage_error("create",
+                        "--%s: passwords are not taken on the command line; use --%s FILE or $%s",
                         trap_names[opt - CLI_SECRET_TRAP], names[opt - CLI_SECRET_TRAP], env);
         return -2;
     }
@@ -122,7 +127,8 @@ int field_options_apply(struct custrpc_customer *c, struct secret_sources *secre
     }
     struct custrpc_error err;
     /* A bare boolean flag means yes. */
-    if (custrpc_customer_set_text(c, f->id, (f->type == CUSTRPC_TYPE_BOOL && !arg) ? "yes" : arg, &err) < 0) {
+    if (custrpc_customer_set_text(c, f->id, (f->type == CUSTRPC_TYPE_BOOL && !arg) ? "yes" : arg,
+                                  &err) < 0) {
         cli_usage_error("create", "--%s: %s", names[id], err.message);
         return -1;
     }

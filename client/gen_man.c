@@ -41,24 +41,29 @@ static void block(const char *text)
 int main(void)
 {
     printf(".TH CUSTRPC 1 \"\" \"custrpc %s\" \"User Commands\"\n", PACKAGE_VERSION);
-    puts(".SH NAME\ncustrpc \\- client for the createCustomer() XML\\-RPC API of billing softswitches");
+    puts(".SH NAME\ncustrpc \\- client for the createCustomer() XML\\-RPC API of billing "
+         "softswitches");
     puts(".SH SYNOPSIS\n"
-         ".B custrpc create\n[\\fIOPTION\\fR]... \\fB\\-\\-name\\fR \\fINAME\\fR \\fB\\-\\-i\\-tariff\\fR \\fIN\\fR|own\n.br\n"
-         ".B custrpc get\n(\\fB\\-\\-i\\-customer\\fR \\fIN\\fR | \\fB\\-\\-name\\fR \\fINAME\\fR) [\\fIOPTION\\fR]...\n.br\n"
+         ".B custrpc create\n[\\fIOPTION\\fR]... \\fB\\-\\-name\\fR \\fINAME\\fR "
+         "\\fB\\-\\-i\\-tariff\\fR \\fIN\\fR|own\n.br\n"
+         ".B custrpc get\n(\\fB\\-\\-i\\-customer\\fR \\fIN\\fR | \\fB\\-\\-name\\fR \\fINAME\\fR) "
+         "[\\fIOPTION\\fR]...\n.br\n"
          ".B custrpc import\n\\fIFILE\\fR [\\fIOPTION\\fR]...\n.br\n"
          ".B custrpc fields\n[\\fB\\-\\-output json\\fR]");
-    puts(".SH DESCRIPTION\n"
-         "\\fBcustrpc\\fR creates customers through the createCustomer() XML\\-RPC method that "
-         "Sippy\\-style softswitches expose, reads them back with getCustomerInfo, and imports many "
-         "from CSV or JSON files. Every value is validated before anything is sent; errors name the "
-         "member. Passwords are never taken on the command line. Each command lists its own options "
-         "with \\fB\\-\\-help\\fR.");
+    puts(
+        ".SH DESCRIPTION\n"
+        "\\fBcustrpc\\fR creates customers through the createCustomer() XML\\-RPC method that "
+        "Sippy\\-style softswitches expose, reads them back with getCustomerInfo, and imports many "
+        "from CSV or JSON files. Every value is validated before anything is sent; errors name the "
+        "member. Passwords are never taken on the command line. Each command lists its own options "
+        "with \\fB\\-\\-help\\fR.");
     puts(".SH CONNECTION OPTIONS");
     block(cli_conn_help);
     puts(".SH CUSTOMER FIELDS\nOptions of \\fBcustrpc create\\fR, one per createCustomer member; "
          "the member names also head the columns of an import file.");
     for (const struct option *o = field_options(); o->name; o++) {
-        const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)(o->val - CLI_FIELD_OPT));
+        const struct custrpc_field *f =
+            custrpc_field_get((enum custrpc_field_id)(o->val - CLI_FIELD_OPT));
         if (o->val >= CLI_SECRET_TRAP || !f)
             continue; /* the traps that refuse passwords on the command line */
         const char *form = field_value_form(f);

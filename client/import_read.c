@@ -34,9 +34,9 @@ struct csv_state {
     size_t cap;
     const struct custrpc_field *columns[CUSTRPC_FIELD_COUNT];
     size_t n_columns;
-    size_t column;       /* index of the next cell in the current record */
-    size_t line;         /* physical line being fed to the parser */
-    size_t record_line;  /* line where the current record began */
+    size_t column;      /* index of the next cell in the current record */
+    size_t line;        /* physical line being fed to the parser */
+    size_t record_line; /* line where the current record began */
     bool header_done, record_open, failed;
     struct custrpc_error *err;
 };
@@ -70,14 +70,16 @@ static void csv_cell(void *data, size_t len, void *state_)
         const struct custrpc_field *f = custrpc_field_find(text);
         if (!f) {
             st->failed = true;
-            custrpc_fail(st->err, CUSTRPC_E_UNKNOWN, NULL, "line %zu: column %zu: \"%s\" is not a createCustomer member",
-                         st->line, col + 1, text);
+            custrpc_fail(st->err, CUSTRPC_E_UNKNOWN, NULL,
+                         "line %zu: column %zu: \"%s\" is not a createCustomer member", st->line,
+                         col + 1, text);
             return;
         }
         for (size_t i = 0; i < st->n_columns; i++)
             if (st->columns[i] == f) {
                 st->failed = true;
-                custrpc_fail(st->err, CUSTRPC_E_VALUE, NULL, "line %zu: column %s appears twice", st->line, text);
+                custrpc_fail(st->err, CUSTRPC_E_VALUE, NULL, "line %zu: column %s appears twice",
+                             st->line, text);
                 return;
             }
         st->columns[st->n_columns++] = f;
@@ -91,7 +93,8 @@ static void csv_cell(void *data, size_t len, void *state_)
         return;
     }
     /* An empty cell leaves the member out, as an absent option would. */
-    if (text[0] && r->valid && custrpc_customer_set_text(&r->c, st->columns[col]->id, text, &r->err) < 0)
+    if (text[0] && r->valid &&
+        custrpc_customer_set_text(&r->c, st->columns[col]->id, text, &r->err) < 0)
         r->valid = false;
 }
 
@@ -108,7 +111,8 @@ static void csv_record(int terminator, void *state_)
     }
     struct import_row *r = &st->f->rows[st->f->n - 1];
     if (r->valid && st->column < st->n_columns)
-        custrpc_fail(&r->err, CUSTRPC_E_VALUE, NULL, "%zu cells, the header has %zu columns", st->column, st->n_columns);
+        custrpc_fail(&r->err, CUSTRPC_E_VALUE, NULL, "%zu cells, the header has %zu columns",
+                     st->column, st->n_columns);
     r->valid = r->valid && st->column == st->n_columns;
 }
 
@@ -125,12 +129,14 @@ static int read_csv(FILE *fp, const char *path, struct import_file *f, struct cu
     while (!st.failed && (n = getline(&line, &cap, fp)) > 0) {
         st.line++;
         if (csv_parse(&p, line, (size_t)n, csv_cell, csv_record, &st) != (size_t)n) {
-            custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s:%zu: %s", path, st.line, csv_strerror(csv_error(&p)));
+            custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s:%zu: %s", path, st.line,
+                         csv_strerror(csv_error(&p)));
             st.failed = true;
         }
     }
     if (!st.failed && csv_fini(&p, csv_cell, csv_record, &st) != 0) {
-        custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s:%zu: %s", path, st.line, csv_strerror(csv_error(&p)));
+        custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s:%zu: %s", path, st.line,
+                     csv_strerror(csv_error(&p)));
         st.failed = true;
     }
     free(line);
@@ -194,7 +200,8 @@ static int read_json(FILE *fp, const char *path, struct import_file *f, struct c
     xmlrpc_value *all = xmlrpc_parse_json(&env, text);
     int rc = 0;
     if (env.fault_occurred)
-        rc = custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: not valid JSON: %s", path, env.fault_string);
+        rc = custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: not valid JSON: %s", path,
+                          env.fault_string);
     else if (xmlrpc_value_type(all) != XMLRPC_TYPE_ARRAY)
         rc = custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: expected a JSON array of objects", path);
     size_t count = rc == 0 ? (size_t)xmlrpc_array_size(&env, all) : 0;
@@ -253,8 +260,8 @@ static void check_rows(struct import_file *f)
             if (strcmp(refs[i].name, refs[i - 1].name) == 0) {
                 struct import_row *r = &f->rows[refs[i].row];
                 r->valid = false;
-                custrpc_fail(&r->err, CUSTRPC_E_DUP_NAME, "name", "\"%s\" is also on line %zu", r->c.name,
-                             f->rows[refs[i - 1].row].line);
+                custrpc_fail(&r->err, CUSTRPC_E_DUP_NAME, "name", "\"%s\" is also on line %zu",
+                             r->c.name, f->rows[refs[i - 1].row].line);
             }
     }
     free(refs);

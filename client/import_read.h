@@ -9,7 +9,7 @@
 #include <custrpc/custrpc.h>
 
 struct import_row {
-    size_t line;              /* first line of the row in the file */
+    size_t line; /* first line of the row in the file */
     struct custrpc_customer c;
     bool valid;
     struct custrpc_error err; /* why not valid */

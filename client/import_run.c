@@ -33,13 +33,14 @@ struct run {
     pthread_mutex_t lock; /* results file and totals */
     FILE *results;
     struct import_totals *t;
-    char **lines;         /* per row: its result line, once written */
-    int open_error;       /* exit code when a worker could not open a client */
+    char **lines;   /* per row: its result line, once written */
+    int open_error; /* exit code when a worker could not open a client */
 };
 
 /* One line of the results file, appended at once (so a run stopped any way leaves an accurate
  * file) and kept for the final, row-ordered rewrite; the caller holds the lock. */
-static void result_line(struct run *r, size_t i, const char *status, int64_t id, const struct custrpc_error *err)
+static void result_line(struct run *r, size_t i, const char *status, int64_t id,
+                        const struct custrpc_error *err)
 {
     char *text = NULL;
     size_t size = 0;
@@ -74,8 +75,8 @@ static void result_line(struct run *r, size_t i, const char *status, int64_t id,
     r->lines[i] = text;
 }
 
-static void record(struct run *r, size_t i, const char *status, int64_t id, const struct custrpc_error *err,
-                   size_t *counter)
+static void record(struct run *r, size_t i, const char *status, int64_t id,
+                   const struct custrpc_error *err, size_t *counter)
 {
     pthread_mutex_lock(&r->lock);
     result_line(r, i, status, id, err);
@@ -135,7 +136,8 @@ static void send_row(struct run *r, struct custrpc_client *cl, size_t i)
             return;
         }
         if (found < 0) {
-            custrpc_fail(&err, err.code, NULL, "unknown whether created: %s; lookup: %s", err.message, lookup.message);
+            custrpc_fail(&err, err.code, NULL, "unknown whether created: %s; lookup: %s",
+                         err.message, lookup.message);
             err.kind = CUSTRPC_KIND_TRANSPORT;
             break;
         }
@@ -182,7 +184,8 @@ static void progress(const struct run *r, size_t total, double start, bool final
     double rate = secs > 0 ? (double)done / secs : 0;
     double eta = rate > 0 ? (double)(total - done) / rate : 0;
     if (r->o->progress_tty)
-        fprintf(stderr, "\rimport: %zu/%zu rows, %.0f/s, ETA %.0fs   %s", done, total, rate, eta, final ? "\n" : "");
+        fprintf(stderr, "\rimport: %zu/%zu rows, %.0f/s, ETA %.0fs   %s", done, total, rate, eta,
+                final ? "\n" : "");
     else
         fprintf(stderr, "import: %zu/%zu rows, %.0f/s, ETA %.0fs\n", done, total, rate, eta);
 }
@@ -261,14 +264,17 @@ int import_run(struct import_file *f, const struct import_options *o, struct imp
         if (!r.lines[i]) {
             struct custrpc_error why;
             custrpc_fail(&why, CUSTRPC_E_TRANSPORT, NULL, "%s",
-                         t->interrupted ? "not sent: interrupted" : t->auth_failed ? "not sent: authentication failed"
-                                                                                   : "not sent");
+                         t->interrupted   ? "not sent: interrupted"
+                         : t->auth_failed ? "not sent: authentication failed"
+                                          : "not sent");
             result_line(&r, i, "not-sent", 0, &why);
             t->not_sent++;
         }
     fclose(r.results);
     if (rewrite_in_row_order(&r, o->results_path) < 0)
-        fprintf(stderr, "custrpc import: could not rewrite %s in row order (it is complete, in completion order)\n",
+        fprintf(stderr,
+                "custrpc import: could not rewrite %s in row order (it is complete, in completion "
+                "order)\n",
                 o->results_path);
     for (size_t i = 0; i < f->n; i++)
         free(r.lines[i]);

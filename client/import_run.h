@@ -13,7 +13,7 @@ struct import_options {
     unsigned jobs;
     const char *results_path; /* CSV: row,line,name,status,i_customer,fault_code,message; lines
                                  are appended as rows complete, then rewritten in row order */
-    bool progress_tty; /* redraw one progress line; else print plain lines */
+    bool progress_tty;        /* redraw one progress line; else print plain lines */
 };
 
 struct import_totals {

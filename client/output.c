@@ -47,7 +47,9 @@ void output_customer_json(FILE *out, int64_t i_customer, const struct custrpc_cu
             custrpc_customer_format(c, f->id, num, sizeof num, NULL);
             fputs(num, out);
             break;
-        case CUSTRPC_TYPE_BOOL: fputs(*(const bool *)(const void *)m ? "true" : "false", out); break;
+        case CUSTRPC_TYPE_BOOL:
+            fputs(*(const bool *)(const void *)m ? "true" : "false", out);
+            break;
         }
     }
     fputs("}\n", out);

@@ -27,13 +27,15 @@ static char *content(const xmlNode *n)
     return s;
 }
 
-static int bad(struct custrpc_error *err, const char *path, const xmlNode *n, const char *what, const char *detail)
+static int bad(struct custrpc_error *err, const char *path, const xmlNode *n, const char *what,
+               const char *detail)
 {
-    return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s:%ld: %s%s", path, n ? xmlGetLineNo(n) : 0L, what,
-                        detail ? detail : "");
+    return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s:%ld: %s%s", path, n ? xmlGetLineNo(n) : 0L,
+                        what, detail ? detail : "");
 }
 
-static int read_expect(const char *path, const xmlNode *n, struct conform_case *c, struct custrpc_error *err)
+static int read_expect(const char *path, const xmlNode *n, struct conform_case *c,
+                       struct custrpc_error *err)
 {
     char *status = prop(n, "status"), *outcome = prop(n, "outcome"), *code = prop(n, "fault-code");
     int rc = 0;
@@ -83,7 +85,8 @@ int case_load(const char *path, struct conform_case *c, struct custrpc_error *er
     memset(c, 0, sizeof *c);
     c->file = strdup(path);
     c->status = 200;
-    xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlDocPtr doc =
+        xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc) {
         const xmlError *e = xmlGetLastError();
         return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s:%d: %s", path, e ? e->line : 0,
@@ -175,21 +178,28 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int case_load_dir(const char *dir, struct conform_case **cases, size_t *n, struct custrpc_error *err)
+int case_load_dir(const char *dir, struct conform_case **cases, size_t *n,
+                  struct custrpc_error *err)
 {
     DIR *d = opendir(dir);
     if (!d)
         return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: cannot open the cases directory", dir);
     char **names = NULL;
     size_t count = 0, cap = 0;
+    bool oom = false;
     struct dirent *e;
     while ((e = readdir(d))) {
         size_t len = strlen(e->d_name);
         if (len < 5 || strcmp(e->d_name + len - 4, ".xml") != 0)
             continue;
         if (count == cap) {
-            cap = cap ? cap * 2 : 64;
-            names = realloc(names, cap * sizeof *names);
+            size_t more = cap ? cap * 2 : 64;
+            char **grown = realloc(names, more * sizeof *names);
+            if (!grown)
+                break; /* out of memory: the cases read so far are loaded, the error below is
+                          noticed */
+            names = grown;
+            cap = more;
         }
         names[count++] = strdup(e->d_name);
     }
@@ -198,7 +208,7 @@ int case_load_dir(const char *dir, struct conform_case **cases, size_t *n, struc
         qsort(names, count, sizeof *names, by_name);
     *cases = calloc(count ? count : 1, sizeof **cases);
     *n = 0;
-    int rc = 0;
+    int rc = oom ? custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory") : 0;
     for (size_t i = 0; i < count; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);

@@ -16,7 +16,7 @@ enum case_outcome { OUTCOME_ANY, OUTCOME_SUCCESS, OUTCOME_FAULT };
 enum check_op { CHECK_EQUALS, CHECK_NOT_EQUALS, CHECK_MATCHES_INT };
 
 struct case_check {
-    char *expr;  /* XPath over the response document */
+    char *expr; /* XPath over the response document */
     enum check_op op;
     char *value; /* placeholders allowed */
 };
@@ -33,9 +33,9 @@ struct conform_case {
     char *requires; /* space-separated: auth, trusted, not-trusted */
     char *needs;    /* space-separated variables earlier cases must have captured */
     enum case_auth auth;
-    char *path;     /* NULL: the URL's own */
-    char *body;     /* sent byte for byte after placeholders are filled */
-    int status;     /* expected HTTP status; 200 unless given */
+    char *path; /* NULL: the URL's own */
+    char *body; /* sent byte for byte after placeholders are filled */
+    int status; /* expected HTTP status; 200 unless given */
     enum case_outcome outcome;
     bool has_fault_code;
     int fault_code;
@@ -50,6 +50,7 @@ int case_load(const char *path, struct conform_case *c, struct custrpc_error *er
 void case_free(struct conform_case *c);
 
 /* Loads every *.xml in dir, sorted by file name (the order cases run in). */
-int case_load_dir(const char *dir, struct conform_case **cases, size_t *n, struct custrpc_error *err);
+int case_load_dir(const char *dir, struct conform_case **cases, size_t *n,
+                  struct custrpc_error *err);
 
 #endif

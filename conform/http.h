@@ -8,7 +8,7 @@
 
 struct http_target {
     const char *url;
-    const char *user;     /* NULL: no credentials */
+    const char *user; /* NULL: no credentials */
     const char *password;
     const char *cacert;
     bool insecure;
@@ -17,8 +17,8 @@ struct http_target {
 };
 
 struct http_reply {
-    long status;   /* 0 when no answer came */
-    char *body;    /* NUL-terminated */
+    long status; /* 0 when no answer came */
+    char *body;  /* NUL-terminated */
     size_t len;
     char error[256]; /* transport failure text when status is 0 */
 };

@@ -17,20 +17,34 @@
 #define CONFORM_CASES_DIR "cases"
 #endif
 
-enum { OPT_CASES = CLI_CMD_OPT, OPT_ONLY, OPT_JUNIT, OPT_PREFIX, OPT_ANY_CODE, OPT_TARIFF, OPT_HELP, OPT_VERSION };
+enum {
+    OPT_CASES = CLI_CMD_OPT,
+    OPT_ONLY,
+    OPT_JUNIT,
+    OPT_PREFIX,
+    OPT_ANY_CODE,
+    OPT_TARIFF,
+    OPT_HELP,
+    OPT_VERSION
+};
 
 static const struct option own_options[] = {
-    {"cases", required_argument, NULL, OPT_CASES},        {"only", required_argument, NULL, OPT_ONLY},
-    {"junit", required_argument, NULL, OPT_JUNIT},        {"name-prefix", required_argument, NULL, OPT_PREFIX},
-    {"any-fault-code", no_argument, NULL, OPT_ANY_CODE}, {"tariff", required_argument, NULL, OPT_TARIFF},
-    {"help", no_argument, NULL, OPT_HELP},                {"version", no_argument, NULL, OPT_VERSION},
+    {"cases", required_argument, NULL, OPT_CASES},
+    {"only", required_argument, NULL, OPT_ONLY},
+    {"junit", required_argument, NULL, OPT_JUNIT},
+    {"name-prefix", required_argument, NULL, OPT_PREFIX},
+    {"any-fault-code", no_argument, NULL, OPT_ANY_CODE},
+    {"tariff", required_argument, NULL, OPT_TARIFF},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
 };
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: custrpc-conform --url URL [--user LOGIN --password-file F | --wholesaler N] [OPTION]...\n"
+            "Usage: custrpc-conform --url URL [--user LOGIN --password-file F | --wholesaler N] "
+            "[OPTION]...\n"
             "Runs conformance cases against a createCustomer server; one line per case, then\n"
             "\"N passed, N failed, N skipped\". Exit status 0 only when no case failed.\n"
             "It creates real customers, named with --name-prefix and a random run id.\n\n"
@@ -60,8 +74,9 @@ static void xml_attr(FILE *out, const char *s)
     }
 }
 
-static int write_junit(const char *path, const struct conform_case *cases, const struct case_result *r, size_t n,
-                       size_t failed, size_t skipped, size_t ran)
+static int write_junit(const char *path, const struct conform_case *cases,
+                       const struct case_result *r, size_t n, size_t failed, size_t skipped,
+                       size_t ran)
 {
     FILE *out = fopen(path, "w");
     if (!out)
@@ -69,9 +84,10 @@ static int write_junit(const char *path, const struct conform_case *cases, const
     double total = 0;
     for (size_t i = 0; i < n; i++)
         total += r[i].seconds;
-    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                 "<testsuites>\n<testsuite name=\"custrpc-conform\" tests=\"%zu\" failures=\"%zu\" "
-                 "skipped=\"%zu\" errors=\"0\" time=\"%.3f\">\n",
+    fprintf(out,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<testsuites>\n<testsuite name=\"custrpc-conform\" tests=\"%zu\" failures=\"%zu\" "
+            "skipped=\"%zu\" errors=\"0\" time=\"%.3f\">\n",
             ran, failed, skipped, total);
     for (size_t i = 0; i < n; i++) {
         if (r[i].status == CASE_NOT_RUN)
@@ -110,26 +126,33 @@ int main(int argc, char **argv)
         case OPT_PREFIX: ro.name_prefix = optarg; break;
         case OPT_ANY_CODE: ro.any_fault_code = true; break;
         case OPT_TARIFF: ro.tariff = atoll(optarg); break;
-        case OPT_HELP: usage(stdout); free(opts); return EXIT_OK;
-        case OPT_VERSION: printf("custrpc-conform %s\n", PACKAGE_VERSION); free(opts); return EXIT_OK;
-        default:
-            r = conn_apply(&conn, opt, optarg);
-            status = r == 1 ? EXIT_OK : EXIT_USAGE;
+        case OPT_HELP:
+            usage(stdout);
+            free(opts);
+            return EXIT_OK;
+        case OPT_VERSION:
+            printf("custrpc-conform %s\n", PACKAGE_VERSION);
+            free(opts);
+            return EXIT_OK;
+        default: r = conn_apply(&conn, opt, optarg); status = r == 1 ? EXIT_OK : EXIT_USAGE;
         }
     }
     free(opts);
     if (status != EXIT_OK || optind != argc || !conn.url) {
         if (status == EXIT_OK)
-            cli_usage_error(NULL, "%s", !conn.url ? "give --url (or CUSTRPC_URL)" : "unexpected argument");
+            cli_usage_error(NULL, "%s",
+                            !conn.url ? "give --url (or CUSTRPC_URL)" : "unexpected argument");
         fprintf(stderr, "Try 'custrpc-conform --help'.\n");
         return EXIT_USAGE;
     }
     char *password = NULL;
     if (conn.user) {
         int failed;
-        password = cli_read_secret(conn.password_file, "CUSTRPC_PASSWORD", "API password: ", &failed);
+        password =
+            cli_read_secret(conn.password_file, "CUSTRPC_PASSWORD", "API password: ", &failed);
         if (!password) {
-            cli_usage_error(NULL, "--user needs a password: --password-file, CUSTRPC_PASSWORD or a terminal");
+            cli_usage_error(
+                NULL, "--user needs a password: --password-file, CUSTRPC_PASSWORD or a terminal");
             return EXIT_USAGE;
         }
     }
@@ -143,8 +166,9 @@ int main(int argc, char **argv)
         return EXIT_DATA;
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    ro.target = (struct http_target){conn.url, conn.user, password, conn.cacert, conn.insecure,
-                                     (long)conn.timeout_s * 1000, conn.verbose};
+    ro.target = (struct http_target){conn.url,    conn.user,     password,
+                                     conn.cacert, conn.insecure, (long)conn.timeout_s * 1000,
+                                     conn.verbose};
     ro.wholesaler = conn.wholesaler;
     struct case_result *results = calloc(n, sizeof *results);
     runner_run(cases, n, &ro, results);
@@ -154,7 +178,8 @@ int main(int argc, char **argv)
         failed += results[i].status == CASE_FAIL;
         skipped += results[i].status == CASE_SKIP;
     }
-    if (junit && write_junit(junit, cases, results, n, failed, skipped, passed + failed + skipped) != 0) {
+    if (junit &&
+        write_junit(junit, cases, results, n, failed, skipped, passed + failed + skipped) != 0) {
         perror(junit);
         status = EXIT_USAGE;
     }

@@ -77,8 +77,8 @@ static void put_escaped(struct buf *b, const char *s)
 
 /* Replaces {{var}}, {{name:KEY}} and {{repeat:N:TEXT}}; values are XML-escaped unless raw.
  * Returns NULL and names the variable in missing when one is unknown. */
-static char *fill(const char *text, const struct vars *v, const struct runner_options *o, bool raw, char *missing,
-                  size_t missing_size)
+static char *fill(const char *text, const struct vars *v, const struct runner_options *o, bool raw,
+                  char *missing, size_t missing_size)
 {
     struct buf b = {0};
     put(&b, "", 0);
@@ -95,7 +95,8 @@ static char *fill(const char *text, const struct vars *v, const struct runner_op
         const char *value = var_get(v, key);
         char generated[1024];
         if (!value && strncmp(key, "name:", 5) == 0) {
-            snprintf(generated, sizeof generated, "%s%s-%s", o->name_prefix, var_get(v, "run"), key + 5);
+            snprintf(generated, sizeof generated, "%s%s-%s", o->name_prefix, var_get(v, "run"),
+                     key + 5);
             value = generated;
         }
         if (!value && strncmp(key, "repeat:", 7) == 0) {
@@ -135,7 +136,8 @@ static char *xpath_value(xmlXPathContextPtr ctx, const char *expr)
     return out;
 }
 
-static enum case_status fail(struct case_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static enum case_status fail(struct case_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static enum case_status fail(struct case_result *r, const char *fmt, ...)
 {
     va_list ap;
@@ -145,7 +147,8 @@ static enum case_status fail(struct case_result *r, const char *fmt, ...)
     return r->status = CASE_FAIL;
 }
 
-static enum case_status skip(struct case_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static enum case_status skip(struct case_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static enum case_status skip(struct case_result *r, const char *fmt, ...)
 {
     va_list ap;
@@ -176,8 +179,8 @@ static void excerpt(const char *body, char *out, size_t size)
 }
 
 /* Judges a 200 answer; fills r and captures. */
-static enum case_status judge(const struct conform_case *c, const struct runner_options *o, struct vars *v,
-                              const struct http_reply *reply, struct case_result *r)
+static enum case_status judge(const struct conform_case *c, const struct runner_options *o,
+                              struct vars *v, const struct http_reply *reply, struct case_result *r)
 {
     char start[64];
     excerpt(reply->body, start, sizeof start);
@@ -190,9 +193,12 @@ static enum case_status judge(const struct conform_case *c, const struct runner_
     char *root = xpath_value(ctx, "name(/*)");
     char *is_fault = xpath_value(ctx, "count(/methodResponse/fault)");
     char *params = xpath_value(ctx, "count(/methodResponse/params/param/value)");
-    char *code_type = xpath_value(ctx, "name(/methodResponse/fault/value/struct/member[name='faultCode']/value/*)");
-    char *code = xpath_value(ctx, "string(/methodResponse/fault/value/struct/member[name='faultCode']/value)");
-    char *text = xpath_value(ctx, "string(/methodResponse/fault/value/struct/member[name='faultString']/value)");
+    char *code_type = xpath_value(
+        ctx, "name(/methodResponse/fault/value/struct/member[name='faultCode']/value/*)");
+    char *code = xpath_value(
+        ctx, "string(/methodResponse/fault/value/struct/member[name='faultCode']/value)");
+    char *text = xpath_value(
+        ctx, "string(/methodResponse/fault/value/struct/member[name='faultString']/value)");
     if (!root || strcmp(root, "methodResponse") != 0) {
         st = fail(r, "the answer is <%s>, not an XML-RPC <methodResponse>", root ? root : "?");
     } else if (strcmp(is_fault, "1") == 0) {
@@ -233,7 +239,8 @@ static enum case_status judge(const struct conform_case *c, const struct runner_
         if (got && *got)
             var_set(v, c->captures[i].var, got);
         else
-            st = fail(r, "nothing to capture for {{%s}} at %s", c->captures[i].var, c->captures[i].expr);
+            st = fail(r, "nothing to capture for {{%s}} at %s", c->captures[i].var,
+                      c->captures[i].expr);
         free(got);
     }
     free(root);
@@ -247,8 +254,9 @@ static enum case_status judge(const struct conform_case *c, const struct runner_
     return st;
 }
 
-static enum case_status run_one(const struct conform_case *c, size_t index, const struct runner_options *o,
-                                struct vars *v, struct case_result *r)
+static enum case_status run_one(const struct conform_case *c, size_t index,
+                                const struct runner_options *o, struct vars *v,
+                                struct case_result *r)
 {
     bool trusted = o->wholesaler > 0;
     if (requires_word(c, "auth") && !o->target.user)
@@ -310,7 +318,8 @@ void runner_run(const struct conform_case *cases, size_t n, const struct runner_
     /* Creates carry i_wholesaler only in trusted mode; case bodies say where it goes. */
     char member[160] = "";
     if (o->wholesaler > 0)
-        snprintf(member, sizeof member, "<member><name>i_wholesaler</name><value><int>%lld</int></value></member>",
+        snprintf(member, sizeof member,
+                 "<member><name>i_wholesaler</name><value><int>%lld</int></value></member>",
                  (long long)o->wholesaler);
     var_set(&v, "wholesaler_member", member);
     for (size_t i = 0; i < n; i++) {
@@ -328,7 +337,8 @@ void runner_run(const struct conform_case *cases, size_t n, const struct runner_
         if (r->status == CASE_PASS)
             printf("ok   %s\n", cases[i].name);
         else
-            printf("%s %s: %s\n", r->status == CASE_FAIL ? "FAIL" : "skip", cases[i].name, r->reason);
+            printf("%s %s: %s\n", r->status == CASE_FAIL ? "FAIL" : "skip", cases[i].name,
+                   r->reason);
         fflush(stdout);
     }
     for (size_t i = 0; i < v.n; i++) {

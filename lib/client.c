@@ -150,9 +150,10 @@ static int transport_failed(const char *text, struct custrpc_error *err)
     int status = 0;
     if (status_at && sscanf(status_at, "HTTP response code is %d", &status) == 1) {
         custrpc_fail(err, status == 401 ? CUSTRPC_E_AUTH : CUSTRPC_E_HTTP, NULL, "%s",
-                     status == 401 ? "authentication failed (HTTP 401): check the login and API password, "
-                                     "and that the customer has API access"
-                                   : text);
+                     status == 401
+                         ? "authentication failed (HTTP 401): check the login and API password, "
+                           "and that the customer has API access"
+                         : text);
         if (err) {
             err->kind = CUSTRPC_KIND_HTTP;
             err->http_status = status;
@@ -175,8 +176,8 @@ static int protocol_error(struct custrpc_error *err, const char *what, const cha
 }
 
 /* One call with one struct argument (a reference is taken); *result is the response value. */
-static int rpc(struct custrpc_client *cl, const char *method, xmlrpc_value *arg, xmlrpc_value **result,
-               struct custrpc_error *err)
+static int rpc(struct custrpc_client *cl, const char *method, xmlrpc_value *arg,
+               xmlrpc_value **result, struct custrpc_error *err)
 {
     xmlrpc_env env;
     xmlrpc_env_init(&env);
@@ -188,7 +189,8 @@ static int rpc(struct custrpc_client *cl, const char *method, xmlrpc_value *arg,
     if (!env.fault_occurred)
         xmlrpc_serialize_call2(&env, call, method, params, xmlrpc_dialect_i8);
     if (env.fault_occurred) {
-        custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "cannot serialize the call: %s", env.fault_string);
+        custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "cannot serialize the call: %s",
+                     env.fault_string);
         goto done;
     }
     if (cl->trace)
@@ -244,7 +246,8 @@ static int check_ok(xmlrpc_value *result, struct custrpc_error *err)
     if (!v || xmlrpc_value_type(v) != XMLRPC_TYPE_STRING)
         rc = protocol_error(err, "the answer has no string member ", "\"result\"");
     else if (xmlrpc_read_string(&env, v, &s), env.fault_occurred || strcmp(s, "OK") != 0)
-        rc = protocol_error(err, "the answer's \"result\" is not \"OK\": ", s ? s : "(not a string)");
+        rc = protocol_error(err,
+                            "the answer's \"result\" is not \"OK\": ", s ? s : "(not a string)");
     free((void *)s);
     if (v)
         xmlrpc_DECREF(v);
@@ -299,8 +302,9 @@ int custrpc_client_get(struct custrpc_client *cl, int64_t i_customer, const char
     custrpc_customer_init(out);
     xmlrpc_env env;
     xmlrpc_env_init(&env);
-    xmlrpc_value *arg = name ? xmlrpc_build_value(&env, "{s:s}", "name", name)
-                             : xmlrpc_build_value(&env, "{s:i}", "i_customer", (xmlrpc_int32)i_customer);
+    xmlrpc_value *arg =
+        name ? xmlrpc_build_value(&env, "{s:s}", "name", name)
+             : xmlrpc_build_value(&env, "{s:i}", "i_customer", (xmlrpc_int32)i_customer);
     if (!env.fault_occurred && i_wholesaler > 0) {
         xmlrpc_value *w = xmlrpc_int_new(&env, (xmlrpc_int32)i_wholesaler);
         xmlrpc_struct_set_value(&env, arg, "i_wholesaler", w);
@@ -320,7 +324,8 @@ int custrpc_client_get(struct custrpc_client *cl, int64_t i_customer, const char
         if (!customer || xmlrpc_value_type(customer) != XMLRPC_TYPE_STRUCT)
             rc = protocol_error(err, "the answer has no ", "customer struct");
     }
-    if (rc == 0 && custrpc_customer_from_value(out, customer, CUSTRPC_DECODE_ALLOW_UNKNOWN, err) < 0) {
+    if (rc == 0 &&
+        custrpc_customer_from_value(out, customer, CUSTRPC_DECODE_ALLOW_UNKNOWN, err) < 0) {
         if (err) /* the server sent it: a decoding problem is the server's, not a local one */
             err->kind = CUSTRPC_KIND_TRANSPORT, err->code = CUSTRPC_E_PROTOCOL;
         rc = -1;

@@ -96,8 +96,8 @@ static enum auth_outcome basic(const struct auth_policy *p, struct MHD_Connectio
     enum auth_outcome out = AUTH_CHALLENGE;
     struct store_credentials cred;
     struct digest_ha1 given;
-    if (user && password && store_credentials(p->store, user, &cred, NULL) == 0 && cred.api_access &&
-        cred.has_ha1 && secrets_ha1(user, password, &given, NULL) == 0 &&
+    if (user && password && store_credentials(p->store, user, &cred, NULL) == 0 &&
+        cred.api_access && cred.has_ha1 && secrets_ha1(user, password, &given, NULL) == 0 &&
         same_bytes(given.sha256, cred.ha1.sha256, sizeof given.sha256)) {
         who->caller = cred.i_customer;
         out = AUTH_OK;
@@ -115,9 +115,11 @@ static enum auth_outcome basic(const struct auth_policy *p, struct MHD_Connectio
 enum auth_outcome auth_identify(const struct auth_policy *p, struct MHD_Connection *conn,
                                 struct call_identity *who, char *login, size_t login_size)
 {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const struct sockaddr *peer = ci ? ci->client_addr : NULL;
-    const char *authz = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    const char *authz =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     login[0] = '\0';
     memset(who, 0, sizeof *who);
     if (!authz) {
@@ -143,9 +145,9 @@ enum auth_outcome auth_identify(const struct auth_policy *p, struct MHD_Connecti
     enum auth_outcome out = AUTH_CHALLENGE;
     if (store_credentials(p->store, user, &cred, NULL) == 0 && cred.api_access && cred.has_ha1) {
         bool md5 = p->algorithm == MHD_DIGEST_ALG_MD5;
-        int r = MHD_digest_auth_check_digest2(conn, SECRETS_REALM, user, md5 ? cred.ha1.md5 : cred.ha1.sha256,
-                                              md5 ? SECRETS_MD5_LEN : SECRETS_SHA256_LEN, p->nonce_timeout,
-                                              p->algorithm);
+        int r = MHD_digest_auth_check_digest2(
+            conn, SECRETS_REALM, user, md5 ? cred.ha1.md5 : cred.ha1.sha256,
+            md5 ? SECRETS_MD5_LEN : SECRETS_SHA256_LEN, p->nonce_timeout, p->algorithm);
         if (r == MHD_YES) {
             who->caller = cred.i_customer;
             out = AUTH_OK;

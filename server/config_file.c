@@ -40,10 +40,8 @@ struct element_rule {
 };
 
 static const struct element_rule rules[] = {
-    {"listen", {"host", "port", NULL}, false},
-    {"database", {"path", NULL}, false},
-    {"root", {"login", "password-file", NULL}, false},
-    {"trusted-host", {"address", NULL}, true},
+    {"listen", {"host", "port", NULL}, false},         {"database", {"path", NULL}, false},
+    {"root", {"login", "password-file", NULL}, false}, {"trusted-host", {"address", NULL}, true},
     {"tariff", {"i_tariff", "name", NULL}, true},
 };
 #define N_RULES (sizeof rules / sizeof rules[0])
@@ -54,7 +52,8 @@ struct reader {
     struct custrpc_error *err;
 };
 
-static int at(struct reader *r, const xmlNode *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int at(struct reader *r, const xmlNode *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int at(struct reader *r, const xmlNode *n, const char *fmt, ...)
 {
     char text[256];
@@ -62,7 +61,8 @@ static int at(struct reader *r, const xmlNode *n, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    return custrpc_fail(r->err, CUSTRPC_E_VALUE, NULL, "%s:%ld: %s", r->file, xmlGetLineNo(n), text);
+    return custrpc_fail(r->err, CUSTRPC_E_VALUE, NULL, "%s:%ld: %s", r->file, xmlGetLineNo(n),
+                        text);
 }
 
 /* The attribute's value (malloc'd), or NULL when absent. */
@@ -192,7 +192,8 @@ static int check_element(struct reader *r, const xmlNode *n, int *seen)
         for (const char *const *p = rules[i].attrs; *p; p++)
             known = known || strcmp(*p, (const char *)a->name) == 0;
         if (!known)
-            return at(r, n, "unknown attribute %s on <%s>", (const char *)a->name, (const char *)n->name);
+            return at(r, n, "unknown attribute %s on <%s>", (const char *)a->name,
+                      (const char *)n->name);
     }
     return 0;
 }
@@ -203,7 +204,8 @@ int config_load(const char *path, struct server_config *cfg, struct custrpc_erro
     struct reader r = {path, copy ? strdup(dirname(copy)) : NULL, err};
     free(copy);
     /* No network, no entity expansion: a config file is data, not a program. */
-    xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlDocPtr doc =
+        xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     int rc = 0;
     if (!doc) {
         const xmlError *e = xmlGetLastError();
@@ -216,8 +218,9 @@ int config_load(const char *path, struct server_config *cfg, struct custrpc_erro
     } else {
         xmlNode *root = xmlDocGetRootElement(doc);
         if (!root || strcmp((const char *)root->name, "custrpc-server") != 0) {
-            rc = custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s:%ld: the root element must be <custrpc-server>",
-                              path, root ? xmlGetLineNo(root) : 0L);
+            rc = custrpc_fail(err, CUSTRPC_E_VALUE, NULL,
+                              "%s:%ld: the root element must be <custrpc-server>", path,
+                              root ? xmlGetLineNo(root) : 0L);
         } else if (root->properties) {
             rc = at(&r, root, "unknown attribute %s on <custrpc-server>",
                     (const char *)root->properties->name);

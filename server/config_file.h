@@ -14,11 +14,11 @@
 #define CONFIG_MAX_TARIFFS 256
 
 struct server_config {
-    char *listen_host; /* NULL: not given */
-    int listen_port;   /* -1: not given */
-    char *db_path;     /* NULL: in-memory */
-    char *root_login;  /* NULL: default "ssp-root" */
-    char *root_password_file; /* NULL: no root password (open local mode) */
+    char *listen_host;                 /* NULL: not given */
+    int listen_port;                   /* -1: not given */
+    char *db_path;                     /* NULL: in-memory */
+    char *root_login;                  /* NULL: default "ssp-root" */
+    char *root_password_file;          /* NULL: no root password (open local mode) */
     char *trusted[CONFIG_MAX_TRUSTED]; /* numeric addresses */
     size_t n_trusted;
     struct store_tariff tariffs[CONFIG_MAX_TARIFFS]; /* names owned here */

@@ -42,7 +42,8 @@ static double elapsed_ms(const struct timespec *start)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) * 1e3 + (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+    return (double)(now.tv_sec - start->tv_sec) * 1e3 +
+           (double)(now.tv_nsec - start->tv_nsec) / 1e6;
 }
 
 /* One line per request: time, peer, login, method, outcome, HTTP status, duration. */
@@ -68,8 +69,8 @@ static void log_request(const struct http_server *h, const struct request *rq, u
             elapsed_ms(&rq->start));
 }
 
-static enum MHD_Result queue(struct MHD_Connection *conn, unsigned status, const char *type, char *body,
-                             size_t len)
+static enum MHD_Result queue(struct MHD_Connection *conn, unsigned status, const char *type,
+                             char *body, size_t len)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
     if (!r) {
@@ -84,8 +85,8 @@ static enum MHD_Result queue(struct MHD_Connection *conn, unsigned status, const
     return ret;
 }
 
-static enum MHD_Result queue_text(struct http_server *h, struct MHD_Connection *conn, struct request *rq,
-                                  unsigned status, const char *text)
+static enum MHD_Result queue_text(struct http_server *h, struct MHD_Connection *conn,
+                                  struct request *rq, unsigned status, const char *text)
 {
     log_request(h, rq, status);
     char *body = strdup(text);
@@ -104,7 +105,8 @@ static enum MHD_Result queue_challenge(struct http_server *h, struct MHD_Connect
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
     enum MHD_Result ret;
     if (h->auth->allow_basic)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Basic realm=\"" SECRETS_REALM "\"");
+        MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                "Basic realm=\"" SECRETS_REALM "\"");
     ret = MHD_queue_auth_fail_response2(conn, SECRETS_REALM, "custrpc", r, stale ? MHD_YES : MHD_NO,
                                         h->auth->algorithm);
     MHD_destroy_response(r);
@@ -112,8 +114,8 @@ static enum MHD_Result queue_challenge(struct http_server *h, struct MHD_Connect
 }
 
 /* An XML-RPC fault response for err, as the registry would have written it. */
-static enum MHD_Result queue_fault(struct http_server *h, struct MHD_Connection *conn, struct request *rq,
-                                   const struct custrpc_error *err)
+static enum MHD_Result queue_fault(struct http_server *h, struct MHD_Connection *conn,
+                                   struct request *rq, const struct custrpc_error *err)
 {
     xmlrpc_env env, fault;
     xmlrpc_env_init(&env);
@@ -154,7 +156,8 @@ static int foreign_fault(const char *xml, size_t len, xmlrpc_env *fault)
     if (result)
         xmlrpc_DECREF(result);
     int found = 0;
-    if (!env.fault_occurred && text && code <= XMLRPC_INTERNAL_ERROR && code >= XMLRPC_INVALID_UTF8_ERROR) {
+    if (!env.fault_occurred && text && code <= XMLRPC_INTERNAL_ERROR &&
+        code >= XMLRPC_INVALID_UTF8_ERROR) {
         xmlrpc_env_set_fault(fault, code, text);
         found = 1;
     }
@@ -172,11 +175,13 @@ static int well_formed(const char *body, size_t len)
     return doc != NULL;
 }
 
-static enum MHD_Result process(struct http_server *h, struct MHD_Connection *conn, struct request *rq)
+static enum MHD_Result process(struct http_server *h, struct MHD_Connection *conn,
+                               struct request *rq)
 {
     struct custrpc_error err;
     if (rq->too_large) {
-        custrpc_fail(&err, CUSTRPC_E_TOO_LARGE, NULL, "request body larger than %zu bytes", h->opt.max_body);
+        custrpc_fail(&err, CUSTRPC_E_TOO_LARGE, NULL, "request body larger than %zu bytes",
+                     h->opt.max_body);
         return queue_fault(h, conn, rq, &err);
     }
     /* xmlrpc-c's parser expands internal entities (a billion-laughs body burns minutes of
@@ -188,7 +193,8 @@ static enum MHD_Result process(struct http_server *h, struct MHD_Connection *con
     xmlrpc_env env;
     xmlrpc_env_init(&env);
     xmlrpc_mem_block *out = NULL;
-    xmlrpc_registry_process_call2(&env, h->registry, rq->body ? rq->body : "", rq->len, &rq->who, &out);
+    xmlrpc_registry_process_call2(&env, h->registry, rq->body ? rq->body : "", rq->len, &rq->who,
+                                  &out);
     if (env.fault_occurred) {
         custrpc_error_from_xmlrpc(&env, &err);
         xmlrpc_env_clean(&env);
@@ -204,7 +210,8 @@ static enum MHD_Result process(struct http_server *h, struct MHD_Connection *con
         if (err.code == CUSTRPC_E_PARSE && well_formed(rq->body, rq->len))
             err.code = CUSTRPC_E_REQUEST;
         /* xmlrpc-c reports its nesting limit as a parse error; the contract calls it 1050. */
-        if (fault.fault_code == XMLRPC_LIMIT_EXCEEDED_ERROR || strstr(fault.fault_string, "too deep"))
+        if (fault.fault_code == XMLRPC_LIMIT_EXCEEDED_ERROR ||
+            strstr(fault.fault_string, "too deep"))
             err.code = CUSTRPC_E_TOO_LARGE;
         xmlrpc_env_clean(&fault);
         return queue_fault(h, conn, rq, &err);
@@ -220,16 +227,19 @@ static enum MHD_Result process(struct http_server *h, struct MHD_Connection *con
 
 static void peer_text(struct MHD_Connection *conn, char *buf, size_t size)
 {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     snprintf(buf, size, "-");
     if (ci && ci->client_addr)
         getnameinfo(ci->client_addr,
-                    ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in),
+                    ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                           : sizeof(struct sockaddr_in),
                     buf, (socklen_t)size, NULL, 0, NI_NUMERICHOST);
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-                                  const char *version, const char *upload, size_t *upload_size, void **state)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **state)
 {
     (void)version;
     struct http_server *h = cls;
@@ -243,9 +253,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *state = rq;
         atomic_fetch_add(&h->in_flight, 1);
         if (strcmp(url, "/RPC2") != 0 && strcmp(url, "/xmlapi/xmlapi") != 0)
-            return queue_text(h, conn, rq, MHD_HTTP_NOT_FOUND, "not found: the endpoint is /RPC2 or /xmlapi/xmlapi\n");
+            return queue_text(h, conn, rq, MHD_HTTP_NOT_FOUND,
+                              "not found: the endpoint is /RPC2 or /xmlapi/xmlapi\n");
         if (strcmp(method, "POST") != 0)
-            return queue_text(h, conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED, "XML-RPC takes POST only\n");
+            return queue_text(h, conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
+                              "XML-RPC takes POST only\n");
         /* Credentials are judged before the body is read: a wrong password never reaches
          * the XML-RPC layer. */
         enum auth_outcome a = auth_identify(h->auth, conn, &rq->who, rq->login, sizeof rq->login);
@@ -278,7 +290,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return process(h, conn, rq);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn, void **state, enum MHD_RequestTerminationCode code)
+static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
+                         enum MHD_RequestTerminationCode code)
 {
     (void)conn;
     (void)code;
@@ -301,21 +314,23 @@ static void on_mhd_error(void *cls, const char *fmt, va_list ap)
     }
 }
 
-int http_start(struct http_server **out, const struct http_options *o, const struct auth_policy *auth,
-               xmlrpc_registry *registry, struct custrpc_error *err)
+int http_start(struct http_server **out, const struct http_options *o,
+               const struct auth_policy *auth, xmlrpc_registry *registry, struct custrpc_error *err)
 {
     struct addrinfo hints = {.ai_flags = AI_PASSIVE, .ai_socktype = SOCK_STREAM}, *ai = NULL;
     char port[16];
     snprintf(port, sizeof port, "%d", o->port);
     int gai = getaddrinfo(o->host, port, &hints, &ai);
     if (gai != 0)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "listen address %s: %s", o->host, gai_strerror(gai));
+        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "listen address %s: %s", o->host,
+                            gai_strerror(gai));
     if (auth->open_local && !auth_is_loopback(ai->ai_addr)) {
         freeaddrinfo(ai);
-        return custrpc_fail(err, CUSTRPC_E_PERMISSION, NULL,
-                            "refusing to listen on %s without a root password: requests without "
-                            "credentials act as root in that mode (configure <root password-file=...>)",
-                            o->host);
+        return custrpc_fail(
+            err, CUSTRPC_E_PERMISSION, NULL,
+            "refusing to listen on %s without a root password: requests without "
+            "credentials act as root in that mode (configure <root password-file=...>)",
+            o->host);
     }
     struct http_server *h = calloc(1, sizeof *h);
     if (!h) {
@@ -342,16 +357,18 @@ int http_start(struct http_server **out, const struct http_options *o, const str
     struct MHD_OptionItem plain[] = {{MHD_OPTION_END, 0, NULL}};
     h->daemon = MHD_start_daemon(
         /* The logger first: libmicrohttpd reports problems with later options through it. */
-        flags, 0, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, h, MHD_OPTION_SOCK_ADDR,
-        ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, o->threads, MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout,
-        MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-        MHD_OPTION_DIGEST_AUTH_RANDOM, sizeof h->nonce_seed, h->nonce_seed, MHD_OPTION_NONCE_NC_SIZE, 16384u,
-        MHD_OPTION_ARRAY, o->tls_cert_pem ? tls : plain, MHD_OPTION_END);
+        flags, 0, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, h,
+        MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, o->threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout, MHD_OPTION_CONNECTION_LIMIT, 4096u,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_DIGEST_AUTH_RANDOM,
+        sizeof h->nonce_seed, h->nonce_seed, MHD_OPTION_NONCE_NC_SIZE, 16384u, MHD_OPTION_ARRAY,
+        o->tls_cert_pem ? tls : plain, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!h->daemon) {
         free(h);
-        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "cannot listen on %s port %d (in use, or TLS files invalid)",
-                            o->host, o->port);
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL,
+                            "cannot listen on %s port %d (in use, or TLS files invalid)", o->host,
+                            o->port);
     }
     *out = h;
     return 0;
@@ -371,7 +388,8 @@ void http_stop(struct http_server *h)
      * arriving, an answer being sent) complete, for at most the idle timeout; idle keep-alive
      * connections hold no request and do not delay the stop. */
     MHD_socket s = MHD_quiesce_daemon(h->daemon);
-    for (unsigned waited = 0; atomic_load(&h->in_flight) > 0 && waited < h->opt.idle_timeout * 100; waited++)
+    for (unsigned waited = 0; atomic_load(&h->in_flight) > 0 && waited < h->opt.idle_timeout * 100;
+         waited++)
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     MHD_stop_daemon(h->daemon);
     if (s != MHD_INVALID_SOCKET)

@@ -23,8 +23,9 @@ struct http_options {
 
 struct http_server;
 
-int http_start(struct http_server **out, const struct http_options *o, const struct auth_policy *auth,
-               xmlrpc_registry *registry, struct custrpc_error *err);
+int http_start(struct http_server **out, const struct http_options *o,
+               const struct auth_policy *auth, xmlrpc_registry *registry,
+               struct custrpc_error *err);
 /* The port actually bound (useful with port 0). */
 int http_port(const struct http_server *h);
 /* Stops accepting, lets in-flight requests finish, frees everything. */

@@ -32,39 +32,46 @@ struct options {
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: custrpc-server [OPTION]...\n"
-            "The custrpc reference server for the createCustomer() XML-RPC API.\n"
-            "Serves POST /RPC2 and /xmlapi/xmlapi; prints \"listening on URL\" when ready.\n\n"
-            "  --listen HOST:PORT       address to listen on (default 127.0.0.1:8000; port 0 picks\n"
-            "                           a free port; IPv6 as [::1]:8000)\n"
-            "  --db PATH                SQLite database file (default: in memory)\n"
-            "  --config FILE            XML configuration (root login, trusted hosts, tariffs)\n"
-            "  --log-level LEVEL        error, warn, info (one line per request; default), debug\n"
-            "  --max-body BYTES         largest request body accepted (default 1048576)\n"
-            "  --tls-cert FILE          serve HTTPS with this PEM certificate (needs --tls-key)\n"
-            "  --tls-key FILE           PEM private key for --tls-cert\n"
-            "  --auth digest|basic      digest (default), or also accept Basic for old clients\n"
-            "  --digest-algorithm ALG   MD5 (default) or SHA-256, offered in the Digest challenge\n"
-            "  --threads N              request threads (default 4)\n"
-            "  --help                   show this help and exit\n"
-            "  --version                show the version and exit\n\n"
-            "Without a configured root password, requests without credentials from loopback act\n"
-            "as the root customer, and the server refuses non-loopback addresses.\n"
-            "Command-line options override the configuration file.\n"
-            "Exit status: 0 after SIGINT/SIGTERM, 64 usage error, 69 cannot listen or open the\n"
-            "store, 78 configuration error.\n");
+    fprintf(
+        out,
+        "Usage: custrpc-server [OPTION]...\n"
+        "The custrpc reference server for the createCustomer() XML-RPC API.\n"
+        "Serves POST /RPC2 and /xmlapi/xmlapi; prints \"listening on URL\" when ready.\n\n"
+        "  --listen HOST:PORT       address to listen on (default 127.0.0.1:8000; port 0 picks\n"
+        "                           a free port; IPv6 as [::1]:8000)\n"
+        "  --db PATH                SQLite database file (default: in memory)\n"
+        "  --config FILE            XML configuration (root login, trusted hosts, tariffs)\n"
+        "  --log-level LEVEL        error, warn, info (one line per request; default), debug\n"
+        "  --max-body BYTES         largest request body accepted (default 1048576)\n"
+        "  --tls-cert FILE          serve HTTPS with this PEM certificate (needs --tls-key)\n"
+        "  --tls-key FILE           PEM private key for --tls-cert\n"
+        "  --auth digest|basic      digest (default), or also accept Basic for old clients\n"
+        "  --digest-algorithm ALG   MD5 (default) or SHA-256, offered in the Digest challenge\n"
+        "  --threads N              request threads (default 4)\n"
+        "  --help                   show this help and exit\n"
+        "  --version                show the version and exit\n\n"
+        "Without a configured root password, requests without credentials from loopback act\n"
+        "as the root customer, and the server refuses non-loopback addresses.\n"
+        "Command-line options override the configuration file.\n"
+        "Exit status: 0 after SIGINT/SIGTERM, 64 usage error, 69 cannot listen or open the\n"
+        "store, 78 configuration error.\n");
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
     static const struct option longopts[] = {
-        {"listen", required_argument, NULL, 'l'},    {"db", required_argument, NULL, 'd'},
-        {"config", required_argument, NULL, 'c'},    {"log-level", required_argument, NULL, 'L'},
-        {"max-body", required_argument, NULL, 'm'},  {"tls-cert", required_argument, NULL, 'C'},
-        {"tls-key", required_argument, NULL, 'K'},   {"auth", required_argument, NULL, 'a'},
-        {"digest-algorithm", required_argument, NULL, 'g'}, {"threads", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},            {"version", no_argument, NULL, 'V'},
+        {"listen", required_argument, NULL, 'l'},
+        {"db", required_argument, NULL, 'd'},
+        {"config", required_argument, NULL, 'c'},
+        {"log-level", required_argument, NULL, 'L'},
+        {"max-body", required_argument, NULL, 'm'},
+        {"tls-cert", required_argument, NULL, 'C'},
+        {"tls-key", required_argument, NULL, 'K'},
+        {"auth", required_argument, NULL, 'a'},
+        {"digest-algorithm", required_argument, NULL, 'g'},
+        {"threads", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     static const char *const levels[] = {"error", "warn", "info", "debug"};
@@ -82,7 +89,9 @@ static int parse_options(int argc, char **argv, struct options *o)
             for (i = 0; i < 4 && strcmp(optarg, levels[i]) != 0; i++)
                 ;
             if (i == 4) {
-                fprintf(stderr, "custrpc-server: --log-level: \"%s\" is not error, warn, info or debug\n", optarg);
+                fprintf(stderr,
+                        "custrpc-server: --log-level: \"%s\" is not error, warn, info or debug\n",
+                        optarg);
                 return -1;
             }
             o->log_level = (enum log_level)i;
@@ -91,7 +100,9 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 'm': {
             unsigned long long v = strtoull(optarg, &end, 10);
             if (*end || end == optarg || v < 256 || v > (1ull << 30)) {
-                fprintf(stderr, "custrpc-server: --max-body: \"%s\" is not a byte count 256..1073741824\n", optarg);
+                fprintf(stderr,
+                        "custrpc-server: --max-body: \"%s\" is not a byte count 256..1073741824\n",
+                        optarg);
                 return -1;
             }
             o->max_body = (size_t)v;
@@ -100,7 +111,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 't': {
             unsigned long v = strtoul(optarg, &end, 10);
             if (*end || end == optarg || v < 1 || v > 256) {
-                fprintf(stderr, "custrpc-server: --threads: \"%s\" is not a number 1..256\n", optarg);
+                fprintf(stderr, "custrpc-server: --threads: \"%s\" is not a number 1..256\n",
+                        optarg);
                 return -1;
             }
             o->threads = (unsigned)v;
@@ -119,7 +131,9 @@ static int parse_options(int argc, char **argv, struct options *o)
             else if (strcasecmp(optarg, "SHA-256") == 0 || strcasecmp(optarg, "sha256") == 0)
                 o->algorithm = MHD_DIGEST_ALG_SHA256;
             else {
-                fprintf(stderr, "custrpc-server: --digest-algorithm: \"%s\" is not MD5 or SHA-256\n", optarg);
+                fprintf(stderr,
+                        "custrpc-server: --digest-algorithm: \"%s\" is not MD5 or SHA-256\n",
+                        optarg);
                 return -1;
             }
             break;
@@ -259,7 +273,8 @@ static int load_root_password(struct server *s, struct custrpc_error *err)
 
 int main(int argc, char **argv)
 {
-    struct options o = {.log_level = LOG_INFO, .max_body = 1 << 20, .algorithm = MHD_DIGEST_ALG_MD5, .threads = 4};
+    struct options o = {
+        .log_level = LOG_INFO, .max_body = 1 << 20, .algorithm = MHD_DIGEST_ALG_MD5, .threads = 4};
     if (parse_options(argc, argv, &o) < 0) {
         fprintf(stderr, "Try 'custrpc-server --help'.\n");
         return EXIT_USAGE;
@@ -267,7 +282,7 @@ int main(int argc, char **argv)
     struct server s;
     memset(&s, 0, sizeof s);
     config_init(&s.cfg);
-    struct custrpc_error err;
+    struct custrpc_error err = {0};
     if ((o.config && config_load(o.config, &s.cfg, &err) < 0) || load_root_password(&s, &err) < 0) {
         fprintf(stderr, "custrpc-server: %s\n", err.message);
         server_free(&s);
@@ -324,8 +339,8 @@ int main(int argc, char **argv)
     }
     if (status == 0) {
         bool v6 = strchr(s.host, ':') != NULL;
-        printf("listening on %s://%s%s%s:%d/RPC2\n", s.cert ? "https" : "http", v6 ? "[" : "", s.host,
-               v6 ? "]" : "", http_port(s.http));
+        printf("listening on %s://%s%s%s:%d/RPC2\n", s.cert ? "https" : "http", v6 ? "[" : "",
+               s.host, v6 ? "]" : "", http_port(s.http));
         fflush(stdout);
         int sig;
         sigwait(&stop, &sig);

@@ -11,7 +11,8 @@
 #include "policy.h"
 
 /* Turns err into the method's fault and records it for the log; returns NULL for xmlrpc-c. */
-static xmlrpc_value *fault(xmlrpc_env *env, struct call_identity *who, const struct custrpc_error *err)
+static xmlrpc_value *fault(xmlrpc_env *env, struct call_identity *who,
+                           const struct custrpc_error *err)
 {
     who->fault_code = err->code;
     custrpc_error_to_fault(err, env);
@@ -26,13 +27,15 @@ static int one_struct(xmlrpc_value *params, xmlrpc_value **out, struct custrpc_e
     int n = xmlrpc_array_size(&env, params);
     if (env.fault_occurred || n != 1) {
         xmlrpc_env_clean(&env);
-        return custrpc_fail(err, CUSTRPC_E_PARAMS, NULL, "expected exactly one struct argument, got %d", n);
+        return custrpc_fail(err, CUSTRPC_E_PARAMS, NULL,
+                            "expected exactly one struct argument, got %d", n);
     }
     xmlrpc_array_read_item(&env, params, 0, out);
     if (xmlrpc_value_type(*out) != XMLRPC_TYPE_STRUCT) {
         int t = xmlrpc_value_type(*out);
         xmlrpc_DECREF(*out);
-        return custrpc_fail(err, CUSTRPC_E_PARAMS, NULL, "expected exactly one struct argument, got %s",
+        return custrpc_fail(err, CUSTRPC_E_PARAMS, NULL,
+                            "expected exactly one struct argument, got %s",
                             custrpc_xmlrpc_type_name(t));
     }
     return 0;
@@ -44,14 +47,16 @@ static int acting_parent(struct store *s, const struct call_identity *who, bool 
                          int64_t wholesaler, struct store_customer *out, struct custrpc_error *err)
 {
     if (who->trusted && !has_wholesaler)
-        return custrpc_fail(err, CUSTRPC_E_MISSING, "i_wholesaler", "mandatory member is missing in trusted mode");
+        return custrpc_fail(err, CUSTRPC_E_MISSING, "i_wholesaler",
+                            "mandatory member is missing in trusted mode");
     if (!who->trusted && has_wholesaler)
         return custrpc_fail(err, CUSTRPC_E_PERMISSION, "i_wholesaler",
                             "only allowed in trusted mode (a trusted host sending no credentials)");
     int64_t id = who->trusted ? wholesaler : who->caller;
     if (store_get(s, id, out, err) < 0) {
         if (err->code == CUSTRPC_E_NOT_FOUND && who->trusted)
-            custrpc_fail(err, CUSTRPC_E_WHOLESALER, "i_wholesaler", "customer %lld does not exist", (long long)id);
+            custrpc_fail(err, CUSTRPC_E_WHOLESALER, "i_wholesaler", "customer %lld does not exist",
+                         (long long)id);
         return -1;
     }
     return 0;
@@ -104,7 +109,8 @@ static xmlrpc_value *create_customer(xmlrpc_env *env, xmlrpc_value *params, void
                           has_api ? &api : NULL, &id, &err);
     if (rc == 0) {
         who->i_customer = id;
-        result = xmlrpc_build_value(env, "{s:s,s:i}", "result", "OK", "i_customer", (xmlrpc_int32)id);
+        result =
+            xmlrpc_build_value(env, "{s:s,s:i}", "result", "OK", "i_customer", (xmlrpc_int32)id);
     }
     custrpc_customer_free(&c);
     custrpc_customer_free(&parent.c);
@@ -131,7 +137,8 @@ static int info_selector(xmlrpc_value *arg, int64_t *id, char **name, bool *has_
         xmlrpc_type t = xmlrpc_value_type(v);
         if (strcmp(k, "name") == 0 && t == XMLRPC_TYPE_STRING) {
             xmlrpc_read_string(&env, v, (const char **)name);
-        } else if ((strcmp(k, "i_customer") == 0 || strcmp(k, "i_wholesaler") == 0) && t == XMLRPC_TYPE_INT) {
+        } else if ((strcmp(k, "i_customer") == 0 || strcmp(k, "i_wholesaler") == 0) &&
+                   t == XMLRPC_TYPE_INT) {
             int value;
             xmlrpc_read_int(&env, v, &value);
             if (k[2] == 'c')
@@ -140,9 +147,10 @@ static int info_selector(xmlrpc_value *arg, int64_t *id, char **name, bool *has_
                 *has_wholesaler = true;
                 *wholesaler = value;
             }
-        } else if (strcmp(k, "name") == 0 || strcmp(k, "i_customer") == 0 || strcmp(k, "i_wholesaler") == 0) {
-            rc = custrpc_fail(err, CUSTRPC_E_TYPE, k, "wrong type %s, expected %s", custrpc_xmlrpc_type_name(t),
-                              k[0] == 'n' ? "string" : "int");
+        } else if (strcmp(k, "name") == 0 || strcmp(k, "i_customer") == 0 ||
+                   strcmp(k, "i_wholesaler") == 0) {
+            rc = custrpc_fail(err, CUSTRPC_E_TYPE, k, "wrong type %s, expected %s",
+                              custrpc_xmlrpc_type_name(t), k[0] == 'n' ? "string" : "int");
         } else {
             rc = custrpc_fail(err, CUSTRPC_E_UNKNOWN, k, "unknown member");
         }
@@ -160,14 +168,16 @@ static int info_selector(xmlrpc_value *arg, int64_t *id, char **name, bool *has_
     if ((*id != 0) == (*name != NULL)) {
         free(*name);
         *name = NULL;
-        return custrpc_fail(err, CUSTRPC_E_MISSING, "i_customer", "give exactly one of i_customer and name");
+        return custrpc_fail(err, CUSTRPC_E_MISSING, "i_customer",
+                            "give exactly one of i_customer and name");
     }
     return 0;
 }
 
 /* The customer struct of getCustomerInfo: stored fields (never passwords), i_customer and
  * i_parent, and balance with its sign inverted, as the real API returns it. */
-static xmlrpc_value *info_value(xmlrpc_env *env, struct store_customer *row, struct custrpc_error *err)
+static xmlrpc_value *info_value(xmlrpc_env *env, struct store_customer *row,
+                                struct custrpc_error *err)
 {
     if (custrpc_customer_presence(&row->c, CUSTRPC_F_balance) == CUSTRPC_SET)
         row->c.balance = -row->c.balance;
@@ -175,7 +185,8 @@ static xmlrpc_value *info_value(xmlrpc_env *env, struct store_customer *row, str
     if (custrpc_customer_to_value(&row->c, &v, err) < 0)
         return NULL;
     xmlrpc_value *id = xmlrpc_int_new(env, (xmlrpc_int32)row->i_customer);
-    xmlrpc_value *parent = row->i_parent ? xmlrpc_int_new(env, (xmlrpc_int32)row->i_parent) : xmlrpc_nil_new(env);
+    xmlrpc_value *parent =
+        row->i_parent ? xmlrpc_int_new(env, (xmlrpc_int32)row->i_parent) : xmlrpc_nil_new(env);
     xmlrpc_struct_set_value(env, v, "i_customer", id);
     xmlrpc_struct_set_value(env, v, "i_parent", parent);
     xmlrpc_DECREF(id);
@@ -204,11 +215,13 @@ static xmlrpc_value *get_customer_info(xmlrpc_env *env, xmlrpc_value *params, vo
     if (rc == 0)
         rc = acting_parent(menv->store, who, has_wholesaler, wholesaler, &scope, &err);
     if (rc == 0)
-        rc = name ? store_find_name(menv->store, name, &row, &err) : store_get(menv->store, id, &row, &err);
+        rc = name ? store_find_name(menv->store, name, &row, &err)
+                  : store_get(menv->store, id, &row, &err);
     if (rc == 0)
         rc = store_in_subtree(menv->store, scope.i_customer, row.i_customer, &visible, &err);
     if (rc == 0 && !visible)
-        rc = custrpc_fail(&err, CUSTRPC_E_NOT_FOUND, NULL, "customer %s not found", name ? "with that name" : "");
+        rc = custrpc_fail(&err, CUSTRPC_E_NOT_FOUND, NULL, "customer %s not found",
+                          name ? "with that name" : "");
     xmlrpc_value *customer = NULL;
     if (rc == 0 && !(customer = info_value(env, &row, &err)))
         rc = -1;

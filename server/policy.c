@@ -25,8 +25,9 @@ static int check_rights(const struct store_customer *parent, const struct custrp
             continue;
         int64_t mine = int_or(child, f->id, 0), theirs = int_or(&parent->c, f->id, 0);
         if (mine & ~theirs)
-            return custrpc_fail(err, CUSTRPC_E_RIGHTS, f->name, "rights %lld exceed the parent's %lld",
-                                (long long)mine, (long long)theirs);
+            return custrpc_fail(err, CUSTRPC_E_RIGHTS, f->name,
+                                "rights %lld exceed the parent's %lld", (long long)mine,
+                                (long long)theirs);
     }
     return 0;
 }
@@ -47,8 +48,9 @@ static int check_depth(const struct store_customer *parent, struct custrpc_custo
     if (custrpc_customer_get_int(child, CUSTRPC_F_max_depth, &want, NULL) < 0)
         return custrpc_customer_set_int(child, CUSTRPC_F_max_depth, limit - 1, err);
     if (want >= limit)
-        return custrpc_fail(err, CUSTRPC_E_DEPTH, "max_depth", "%lld must be less than the parent's %lld",
-                            (long long)want, (long long)limit);
+        return custrpc_fail(err, CUSTRPC_E_DEPTH, "max_depth",
+                            "%lld must be less than the parent's %lld", (long long)want,
+                            (long long)limit);
     return 0;
 }
 
@@ -65,7 +67,8 @@ static int resolve_tariff(struct store *s, const struct store_customer *parent,
     if (store_in_subtree(s, owner, parent->i_customer, &visible, err) < 0)
         return -1;
     if (!visible)
-        return custrpc_fail(err, CUSTRPC_E_TARIFF, "i_tariff", "tariff %lld is not available to customer %lld",
+        return custrpc_fail(err, CUSTRPC_E_TARIFF, "i_tariff",
+                            "tariff %lld is not available to customer %lld",
                             (long long)child->i_tariff, (long long)parent->i_customer);
     return 0;
 }

@@ -28,7 +28,8 @@ int secrets_ha1(const char *login, const char *password, struct digest_ha1 *out,
     memset(text, 0, n);
     free(text);
     if (rc < 0)
-        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "hashing failed: %s", gnutls_strerror(rc));
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "hashing failed: %s",
+                            gnutls_strerror(rc));
     return 0;
 }
 
@@ -46,7 +47,8 @@ int secrets_hash_web_password(const uint8_t key[SECRETS_KEY_LEN], const char *pa
     if (h)
         gnutls_hmac_deinit(h, rc == 0 ? out->hmac : NULL);
     if (rc < 0)
-        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "hashing failed: %s", gnutls_strerror(rc));
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "hashing failed: %s",
+                            gnutls_strerror(rc));
     return 0;
 }
 
@@ -68,15 +70,18 @@ int secrets_load_key(const char *path, uint8_t key[SECRETS_KEY_LEN], struct cust
 {
     if (!path) {
         int rc = gnutls_rnd(GNUTLS_RND_KEY, key, SECRETS_KEY_LEN);
-        return rc < 0 ? custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "random bytes: %s", gnutls_strerror(rc)) : 0;
+        return rc < 0 ? custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "random bytes: %s",
+                                     gnutls_strerror(rc))
+                      : 0;
     }
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
         int rc = read_exactly(fd, key, SECRETS_KEY_LEN);
         close(fd);
         if (rc < 0)
-            return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "%s: server key file is shorter than %d bytes",
-                                path, SECRETS_KEY_LEN);
+            return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL,
+                                "%s: server key file is shorter than %d bytes", path,
+                                SECRETS_KEY_LEN);
         return 0;
     }
     if (errno != ENOENT)

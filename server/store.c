@@ -26,7 +26,8 @@ struct store {
 
 static int db_fail(struct store *s, struct custrpc_error *err, const char *what)
 {
-    return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "store: %s: %s", what, sqlite3_errmsg(s->db));
+    return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "store: %s: %s", what,
+                        sqlite3_errmsg(s->db));
 }
 
 static int prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct custrpc_error *err)
@@ -71,8 +72,8 @@ int store_open(struct store **out, const char *path, struct custrpc_error *err)
     pthread_mutex_init(&s->lock, NULL);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path ? path : ":memory:", &s->db, flags, NULL) != SQLITE_OK) {
-        custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "store: %s: %s", path ? path : ":memory:",
-                     s->db ? sqlite3_errmsg(s->db) : "cannot open");
+        custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "store: %s: %s",
+                     path ? path : ":memory:", s->db ? sqlite3_errmsg(s->db) : "cannot open");
         store_close(s);
         return -1;
     }
@@ -80,8 +81,8 @@ int store_open(struct store **out, const char *path, struct custrpc_error *err)
     /* WAL + synchronous=FULL: a COMMIT that returned is on disk, so an acknowledged customer
      * survives kill -9 and power loss alike. */
     if (exec(s, "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;", err) < 0 ||
-        (path && exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err) < 0) || !schema ||
-        exec(s, schema, err) < 0) {
+        (path && exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err) < 0) ||
+        !schema || exec(s, schema, err) < 0) {
         if (!schema)
             custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
         free(schema);
@@ -114,8 +115,8 @@ void store_close(struct store *s)
 {
     if (!s)
         return;
-    sqlite3_stmt *stmts[] = {s->insert,    s->by_id,     s->by_name,
-                             s->by_login,  s->parent_of, s->tariff_owner};
+    sqlite3_stmt *stmts[] = {s->insert,   s->by_id,     s->by_name,
+                             s->by_login, s->parent_of, s->tariff_owner};
     for (size_t i = 0; i < sizeof stmts / sizeof stmts[0]; i++)
         sqlite3_finalize(stmts[i]);
     sqlite3_close(s->db);
@@ -174,7 +175,9 @@ static void bind_field(sqlite3_stmt *st, int idx, const struct custrpc_customer 
     }
     const char *m = (const char *)c + f->offset;
     switch (f->type) {
-    case CUSTRPC_TYPE_STRING: sqlite3_bind_text(st, idx, *(char *const *)m, -1, SQLITE_STATIC); break;
+    case CUSTRPC_TYPE_STRING:
+        sqlite3_bind_text(st, idx, *(char *const *)m, -1, SQLITE_STATIC);
+        break;
     case CUSTRPC_TYPE_INT: sqlite3_bind_int64(st, idx, *(const int64_t *)(const void *)m); break;
     case CUSTRPC_TYPE_DOUBLE: sqlite3_bind_double(st, idx, *(const double *)(const void *)m); break;
     case CUSTRPC_TYPE_BOOL: sqlite3_bind_int(st, idx, *(const bool *)(const void *)m); break;
@@ -187,13 +190,18 @@ static int read_field(sqlite3_stmt *st, int col, struct custrpc_customer *c,
                       const struct custrpc_field *f, struct custrpc_error *err)
 {
     if (sqlite3_column_type(st, col) == SQLITE_NULL)
-        return (f->flags & CUSTRPC_FLAG_NIL_UNLIMITED) ? custrpc_customer_set_nil(c, f->id, err) : 0;
+        return (f->flags & CUSTRPC_FLAG_NIL_UNLIMITED) ? custrpc_customer_set_nil(c, f->id, err)
+                                                       : 0;
     switch (f->type) {
     case CUSTRPC_TYPE_STRING:
-        return custrpc_customer_set_string(c, f->id, (const char *)sqlite3_column_text(st, col), err);
-    case CUSTRPC_TYPE_INT: return custrpc_customer_set_int(c, f->id, sqlite3_column_int64(st, col), err);
-    case CUSTRPC_TYPE_DOUBLE: return custrpc_customer_set_double(c, f->id, sqlite3_column_double(st, col), err);
-    case CUSTRPC_TYPE_BOOL: return custrpc_customer_set_bool(c, f->id, sqlite3_column_int(st, col) != 0, err);
+        return custrpc_customer_set_string(c, f->id, (const char *)sqlite3_column_text(st, col),
+                                           err);
+    case CUSTRPC_TYPE_INT:
+        return custrpc_customer_set_int(c, f->id, sqlite3_column_int64(st, col), err);
+    case CUSTRPC_TYPE_DOUBLE:
+        return custrpc_customer_set_double(c, f->id, sqlite3_column_double(st, col), err);
+    case CUSTRPC_TYPE_BOOL:
+        return custrpc_customer_set_bool(c, f->id, sqlite3_column_int(st, col) != 0, err);
     }
     return 0;
 }
@@ -307,14 +315,15 @@ static int unique_violation(struct store *s, const struct custrpc_customer *c,
 {
     const char *msg = sqlite3_errmsg(s->db);
     if (strstr(msg, "customers.web_login"))
-        return custrpc_fail(err, CUSTRPC_E_DUP_LOGIN, "web_login", "\"%s\" already exists", c->web_login);
+        return custrpc_fail(err, CUSTRPC_E_DUP_LOGIN, "web_login", "\"%s\" already exists",
+                            c->web_login);
     if (strstr(msg, "customers.name"))
         return custrpc_fail(err, CUSTRPC_E_DUP_NAME, "name", "\"%s\" already exists", c->name);
     return db_fail(s, err, "insert");
 }
 
-int store_insert(struct store *s, const struct custrpc_customer *c, int64_t i_parent,
-                 int64_t depth, const struct web_password_hash *web, const struct digest_ha1 *api,
+int store_insert(struct store *s, const struct custrpc_customer *c, int64_t i_parent, int64_t depth,
+                 const struct web_password_hash *web, const struct digest_ha1 *api,
                  int64_t *i_customer, struct custrpc_error *err)
 {
     sqlite3_stmt *st = s->insert;
@@ -390,8 +399,9 @@ int store_ensure_root(struct store *s, const char *login, const struct digest_ha
     struct custrpc_customer root;
     custrpc_customer_init(&root);
     int rc = 0;
-    static const enum custrpc_field_id all_rights[] = {CUSTRPC_F_accounts_mgmt, CUSTRPC_F_customers_mgmt,
-                                                       CUSTRPC_F_tariffs_mgmt, CUSTRPC_F_vouchers_mgmt};
+    static const enum custrpc_field_id all_rights[] = {
+        CUSTRPC_F_accounts_mgmt, CUSTRPC_F_customers_mgmt, CUSTRPC_F_tariffs_mgmt,
+        CUSTRPC_F_vouchers_mgmt};
     for (size_t i = 0; i < sizeof all_rights / sizeof all_rights[0] && rc == 0; i++)
         rc = custrpc_customer_set_int(&root, all_rights[i], 7, err);
     if (rc == 0)
@@ -409,6 +419,7 @@ int store_ensure_root(struct store *s, const char *login, const struct digest_ha
         rc = store_insert(s, &root, 0, 0, NULL, ha1, &id, err);
     custrpc_customer_free(&root);
     if (rc == 0 && id != STORE_ROOT_ID)
-        rc = custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "store: root customer got id %lld", (long long)id);
+        rc = custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "store: root customer got id %lld",
+                          (long long)id);
     return rc;
 }

@@ -17,8 +17,8 @@ struct store;
 
 struct store_customer {
     int64_t i_customer;
-    int64_t i_parent; /* 0 for the root */
-    int64_t depth;    /* 0 for the root */
+    int64_t i_parent;          /* 0 for the root */
+    int64_t depth;             /* 0 for the root */
     struct custrpc_customer c; /* stored fields; passwords are never loaded */
 };
 
@@ -42,7 +42,8 @@ void store_close(struct store *s);
 int store_put_tariffs(struct store *s, const struct store_tariff *t, size_t n,
                       struct custrpc_error *err);
 /* The owner of a tariff; CUSTRPC_E_TARIFF when there is no such tariff. */
-int store_tariff_owner(struct store *s, int64_t i_tariff, int64_t *owner, struct custrpc_error *err);
+int store_tariff_owner(struct store *s, int64_t i_tariff, int64_t *owner,
+                       struct custrpc_error *err);
 
 /* Creates the root customer (i_customer 1) on a new store, or refreshes its login, API
  * credentials and tariff on an existing one. ha1 NULL: the root has no API password. */
@@ -66,8 +67,8 @@ int store_in_subtree(struct store *s, int64_t ancestor, int64_t node, bool *yes,
 
 /* Inserts a customer in one transaction. c must be validated, with i_tariff resolved (SET).
  * Unique violations give CUSTRPC_E_DUP_NAME / CUSTRPC_E_DUP_LOGIN; nothing is half-written. */
-int store_insert(struct store *s, const struct custrpc_customer *c, int64_t i_parent,
-                 int64_t depth, const struct web_password_hash *web, const struct digest_ha1 *api,
+int store_insert(struct store *s, const struct custrpc_customer *c, int64_t i_parent, int64_t depth,
+                 const struct web_password_hash *web, const struct digest_ha1 *api,
                  int64_t *i_customer, struct custrpc_error *err);
 
 #endif

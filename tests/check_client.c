@@ -15,7 +15,8 @@
 
 static struct custrpc_client *client_for(const char *url, const char *user, const char *password)
 {
-    struct custrpc_client_options o = {.url = url, .user = user, .password = password, .timeout_ms = 20000};
+    struct custrpc_client_options o = {
+        .url = url, .user = user, .password = password, .timeout_ms = 20000};
     struct custrpc_client *cl;
     struct custrpc_error err;
     ck_assert_msg(custrpc_client_new(&cl, &o, &err) == 0, "%s", err.message);
@@ -34,8 +35,10 @@ static const char *write_config(char *dir, int trusted)
     fputs("client-root-pw\n", fp);
     fclose(fp);
     fp = fopen(cfg, "w");
-    fprintf(fp, "<custrpc-server><root login=\"ssp-root\" password-file=\"root.pw\"/>%s</custrpc-server>\n",
-            trusted ? "<trusted-host address=\"127.0.0.1\"/>" : "");
+    fprintf(
+        fp,
+        "<custrpc-server><root login=\"ssp-root\" password-file=\"root.pw\"/>%s</custrpc-server>\n",
+        trusted ? "<trusted-host address=\"127.0.0.1\"/>" : "");
     fclose(fp);
     return cfg;
 }
@@ -129,7 +132,8 @@ START_TEST(trusted)
     ck_assert_msg(custrpc_client_create(cl, &c, &id, &err) == 0, "%s", err.message);
     struct custrpc_customer got;
     int64_t got_id;
-    ck_assert_msg(custrpc_client_get(cl, id, NULL, parent, &got, &got_id, &err) == 0, "%s", err.message);
+    ck_assert_msg(custrpc_client_get(cl, id, NULL, parent, &got, &got_id, &err) == 0, "%s",
+                  err.message);
     custrpc_customer_free(&got);
     /* A missing i_wholesaler in trusted mode is the server's fault 1001. */
     custrpc_customer_unset(&c, CUSTRPC_F_i_wholesaler);
@@ -155,34 +159,41 @@ static void expect_broken(const char *reply, int code, int kind, int status)
     customer_minimal(&c);
     ck_assert_int_eq(custrpc_client_create(cl, &c, &id, &err), -1);
     ck_assert_msg(err.code == code && (int)err.kind == kind && err.http_status == status,
-                  "code %d kind %d status %d: %s", err.code, err.kind, err.http_status, err.message);
+                  "code %d kind %d status %d: %s", err.code, err.kind, err.http_status,
+                  err.message);
     custrpc_customer_free(&c);
     custrpc_client_free(cl);
     canned_server_stop(&cs);
 }
 
 #define XML_200(body)                                                                              \
-    "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nConnection: close\r\n\r\n<?xml version=\"1.0\"?>" body
+    "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nConnection: close\r\n\r\n<?xml "                 \
+    "version=\"1.0\"?>" body
 
 START_TEST(broken_servers)
 {
     expect_broken("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n"
                   "<html><body>Internal error</body></html>",
                   CUSTRPC_E_PROTOCOL, CUSTRPC_KIND_TRANSPORT, 0);
-    expect_broken(XML_200("<methodResponse><params><param><value><struct><member><name>result</name>"
-                          "<value>ok</value></member><member><name>i_customer</name><value><int>5</int>"
-                          "</value></member></struct></value></param></params></methodResponse>"),
-                  CUSTRPC_E_PROTOCOL, CUSTRPC_KIND_TRANSPORT, 0);
-    expect_broken(XML_200("<methodResponse><params><param><value><struct><member><name>result</name>"
-                          "<value>OK</value></member><member><name>i_customer</name><value>5"
-                          "</value></member></struct></value></param></params></methodResponse>"),
-                  CUSTRPC_E_PROTOCOL, CUSTRPC_KIND_TRANSPORT, 0);
-    expect_broken(XML_200("<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>403"
-                          "</int></value></member><member><name>faultString</name><value>Account is not "
-                          "registered</value></member></struct></value></fault></methodResponse>"),
-                  403, CUSTRPC_KIND_FAULT, 0);
-    expect_broken("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                  CUSTRPC_E_HTTP, CUSTRPC_KIND_HTTP, 500);
+    expect_broken(
+        XML_200("<methodResponse><params><param><value><struct><member><name>result</name>"
+                "<value>ok</value></member><member><name>i_customer</name><value><int>5</int>"
+                "</value></member></struct></value></param></params></methodResponse>"),
+        CUSTRPC_E_PROTOCOL, CUSTRPC_KIND_TRANSPORT, 0);
+    expect_broken(
+        XML_200("<methodResponse><params><param><value><struct><member><name>result</name>"
+                "<value>OK</value></member><member><name>i_customer</name><value>5"
+                "</value></member></struct></value></param></params></methodResponse>"),
+        CUSTRPC_E_PROTOCOL, CUSTRPC_KIND_TRANSPORT, 0);
+    expect_broken(
+        XML_200(
+            "<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>403"
+            "</int></value></member><member><name>faultString</name><value>Account is not "
+            "registered</value></member></struct></value></fault></methodResponse>"),
+        403, CUSTRPC_KIND_FAULT, 0);
+    expect_broken(
+        "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        CUSTRPC_E_HTTP, CUSTRPC_KIND_HTTP, 500);
 }
 END_TEST
 

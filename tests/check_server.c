@@ -53,7 +53,8 @@ static xmlrpc_value *call(const xmlrpc_server_info *server, const char *method, 
     return result;
 }
 
-static int64_t create(const xmlrpc_server_info *server, const struct custrpc_customer *c, struct custrpc_error *err)
+static int64_t create(const xmlrpc_server_info *server, const struct custrpc_customer *c,
+                      struct custrpc_error *err)
 {
     xmlrpc_value *arg;
     ck_assert_int_eq(custrpc_customer_to_value(c, &arg, err), 0);
@@ -89,19 +90,22 @@ START_TEST(every_field_through_the_store)
     int64_t id = create(server, &sent, &err);
     ck_assert_msg(id >= 2, "%s", err.message);
 
-    xmlrpc_value *r = call(server, "getCustomerInfo", xmlrpc_build_value(&env, "{s:i}", "i_customer", (int)id), &err);
+    xmlrpc_value *r = call(server, "getCustomerInfo",
+                           xmlrpc_build_value(&env, "{s:i}", "i_customer", (int)id), &err);
     ck_assert_msg(r != NULL, "%s", err.message);
     xmlrpc_value *customer;
     xmlrpc_struct_find_value(&env, r, "customer", &customer);
     ck_assert_ptr_nonnull(customer);
     custrpc_customer_init(&got);
-    ck_assert_msg(custrpc_customer_from_value(&got, customer, CUSTRPC_DECODE_ALLOW_UNKNOWN, &err) == 0, "%s",
-                  err.message);
+    ck_assert_msg(custrpc_customer_from_value(&got, customer, CUSTRPC_DECODE_ALLOW_UNKNOWN, &err) ==
+                      0,
+                  "%s", err.message);
     got.balance = -got.balance; /* the API returns balance with its sign inverted */
     for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++) {
         const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
         if (f->flags & (CUSTRPC_FLAG_SECRET | CUSTRPC_FLAG_TRUSTED)) {
-            ck_assert_msg(custrpc_customer_presence(&got, f->id) == CUSTRPC_ABSENT, "%s was returned", f->name);
+            ck_assert_msg(custrpc_customer_presence(&got, f->id) == CUSTRPC_ABSENT,
+                          "%s was returned", f->name);
             custrpc_customer_unset(&sent, f->id);
         }
     }
@@ -126,7 +130,8 @@ START_TEST(faults_become_custrpc_errors)
     ck_assert_int_ge(create(server, &c, &err), 2);
     ck_assert_int_eq(create(server, &c, &err), -1);
     ck_assert_int_eq(err.code, CUSTRPC_E_DUP_NAME);
-    ck_assert_msg(strcmp(err.field, "name") == 0, "field \"%s\" from \"%s\"", err.field, err.message);
+    ck_assert_msg(strcmp(err.field, "name") == 0, "field \"%s\" from \"%s\"", err.field,
+                  err.message);
     custrpc_customer_set_int(&c, CUSTRPC_F_i_tariff, 42, &err);
     custrpc_customer_set_text(&c, CUSTRPC_F_name, "other", &err);
     ck_assert_int_eq(create(server, &c, &err), -1);
@@ -149,7 +154,8 @@ START_TEST(digest_from_c)
     fputs("c-root-pw\n", fp);
     fclose(fp);
     fp = fopen(cfg, "w");
-    fputs("<custrpc-server><root login=\"ssp-root\" password-file=\"root.pw\"/></custrpc-server>\n", fp);
+    fputs("<custrpc-server><root login=\"ssp-root\" password-file=\"root.pw\"/></custrpc-server>\n",
+          fp);
     fclose(fp);
     const char *args[] = {"--config", cfg, NULL};
     struct server_proc srv;

@@ -46,7 +46,8 @@ void server_proc_start(struct server_proc *s, const char *const *args)
     }
     line[len] = '\0';
     close(out[0]);
-    ck_assert_msg(sscanf(line, "listening on %255s", s->url) == 1, "server did not start: \"%s\"", line);
+    ck_assert_msg(sscanf(line, "listening on %255s", s->url) == 1, "server did not start: \"%s\"",
+                  line);
 }
 
 int server_proc_stop(struct server_proc *s)

@@ -28,10 +28,10 @@ struct custrpc_client_options {
     const char *user;     /* the customer's web_login; NULL: no credentials (trusted mode) */
     const char *password; /* its api_password */
     enum custrpc_auth auth;
-    const char *cacert;   /* PEM file of CAs to trust instead of the system's */
-    bool insecure;        /* skip TLS certificate and host checks (self-signed switches) */
-    unsigned timeout_ms;  /* whole call, connecting included; 0: 30000 */
-    FILE *trace;          /* when set, the XML of each call goes here, passwords masked */
+    const char *cacert;  /* PEM file of CAs to trust instead of the system's */
+    bool insecure;       /* skip TLS certificate and host checks (self-signed switches) */
+    unsigned timeout_ms; /* whole call, connecting included; 0: 30000 */
+    FILE *trace;         /* when set, the XML of each call goes here, passwords masked */
 };
 
 struct custrpc_client;

@@ -54,7 +54,7 @@ enum custrpc_error_kind {
 #define CUSTRPC_ERROR_MESSAGE_MAX 512
 
 struct custrpc_error {
-    int code;                                /* enum custrpc_code, or a foreign fault code */
+    int code; /* enum custrpc_code, or a foreign fault code */
     enum custrpc_error_kind kind;
     int http_status;                         /* with CUSTRPC_KIND_HTTP; else 0 */
     char field[CUSTRPC_ERROR_FIELD_MAX];     /* member the error is about; "" when none */
