@@ -195,9 +195,10 @@ int case_load_dir(const char *dir, struct conform_case **cases, size_t *n,
         if (count == cap) {
             size_t more = cap ? cap * 2 : 64;
             char **grown = realloc(names, more * sizeof *names);
-            if (!grown)
-                break; /* out of memory: the cases read so far are loaded, the error below is
-                          noticed */
+            if (!grown) {
+                oom = true;
+                break;
+            }
             names = grown;
             cap = more;
         }
