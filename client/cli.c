@@ -52,6 +52,8 @@ const char cli_conn_help[] =
     "  -v, --verbose           trace the XML on the wire to stderr (passwords masked)\n"
     "  --output text|json      how results are printed (default text)\n";
 
+const char *cli_program = "custrpc";
+
 const struct cli_exit_doc cli_exit_docs[] = {
     {EXIT_OK, "success"},
     {EXIT_FAULT, "the server answered with an XML-RPC fault (shown as \"fault CODE: text\")"},
@@ -79,9 +81,22 @@ void conn_defaults(struct conn_options *o)
     o->output = "text";
 }
 
-int conn_apply(struct conn_options *o, int opt, const char *arg)
+int cli_number(const char *cmd, const char *option, const char *arg, long long min, long long max,
+               long long *out)
 {
     char *end;
+    errno = 0;
+    long long v = strtoll(arg, &end, 10);
+    if (errno || *end || end == arg || v < min || v > max) {
+        cli_usage_error(cmd, "--%s: \"%s\" is not a number %lld..%lld", option, arg, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int conn_apply(struct conn_options *o, int opt, const char *arg)
+{
     switch (opt) {
     case OPT_URL: o->url = arg; return 1;
     case OPT_USER: o->user = arg; return 1;
@@ -95,20 +110,16 @@ int conn_apply(struct conn_options *o, int opt, const char *arg)
         return -1;
     case 'v': o->verbose = true; return 1;
     case OPT_WHOLESALER: {
-        long long v = strtoll(arg, &end, 10);
-        if (*end || end == arg || v < 1 || v > INT32_MAX) {
-            cli_usage_error(NULL, "--wholesaler: \"%s\" is not a customer id", arg);
+        long long v;
+        if (cli_number(NULL, "wholesaler", arg, 1, INT32_MAX, &v) < 0)
             return -1;
-        }
         o->wholesaler = v;
         return 1;
     }
     case OPT_TIMEOUT: {
-        unsigned long v = strtoul(arg, &end, 10);
-        if (*end || end == arg || v < 1 || v > 3600) {
-            cli_usage_error(NULL, "--timeout: \"%s\" is not a number of seconds 1..3600", arg);
+        long long v;
+        if (cli_number(NULL, "timeout", arg, 1, 3600, &v) < 0)
             return -1;
-        }
         o->timeout_s = (unsigned)v;
         return 1;
     }
@@ -153,7 +164,7 @@ char *cli_read_secret(const char *file, const char *env, const char *prompt, int
     if (file) {
         FILE *fp = fopen(file, "r");
         if (!fp) {
-            fprintf(stderr, "custrpc: %s: %s\n", file, strerror(errno));
+            fprintf(stderr, "%s: %s: %s\n", cli_program, file, strerror(errno));
             *failed = 1;
             return NULL;
         }
@@ -163,7 +174,7 @@ char *cli_read_secret(const char *file, const char *env, const char *prompt, int
         fclose(fp);
         if (n <= 0) {
             free(line);
-            fprintf(stderr, "custrpc: %s: the password file is empty\n", file);
+            fprintf(stderr, "%s: %s: the password file is empty\n", cli_program, file);
             *failed = 1;
             return NULL;
         }
@@ -223,13 +234,13 @@ int cli_report(const struct custrpc_error *err)
 {
     switch (err->kind) {
     case CUSTRPC_KIND_FAULT:
-        fprintf(stderr, "custrpc: fault %d: %s\n", err->code, err->message);
+        fprintf(stderr, "%s: fault %d: %s\n", cli_program, err->code, err->message);
         return EXIT_FAULT;
     case CUSTRPC_KIND_HTTP:
-        fprintf(stderr, "custrpc: %s\n", err->message);
+        fprintf(stderr, "%s: %s\n", cli_program, err->message);
         return err->code == CUSTRPC_E_AUTH ? EXIT_AUTH : EXIT_PROTOCOL;
     case CUSTRPC_KIND_TRANSPORT:
-        fprintf(stderr, "custrpc: %s: %s\n", custrpc_code_name(err->code), err->message);
+        fprintf(stderr, "%s: %s: %s\n", cli_program, custrpc_code_name(err->code), err->message);
         return err->code == CUSTRPC_E_PROTOCOL ? EXIT_PROTOCOL : EXIT_TRANSPORT;
     default: fprintf(stderr, "custrpc: %s\n", err->message); return EXIT_DATA;
     }
@@ -262,7 +273,7 @@ void cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "custrpc%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    fprintf(stderr, "%s%s%s: ", cli_program, cmd ? " " : "", cmd ? cmd : "");
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);

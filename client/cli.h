@@ -22,6 +22,9 @@ enum cli_exit {
     EXIT_AUTH = 77       /* HTTP 401: credentials missing or refused */
 };
 
+/* The program name in messages ("custrpc"; custrpc-conform sets its own). */
+extern const char *cli_program;
+
 /* The exit codes with their meaning, for --help and the man page alike. */
 struct cli_exit_doc {
     int code;
@@ -69,6 +72,11 @@ int cli_report(const struct custrpc_error *err);
 /* Builds a getopt table from parts (each terminated by a zero entry); caller frees. */
 struct option *cli_options_join(const struct option *a, const struct option *b,
                                 const struct option *c);
+
+/* Parses option's decimal argument in min..max; on failure prints "cmd: --option: ..." and
+ * returns -1. */
+int cli_number(const char *cmd, const char *option, const char *arg, long long min, long long max,
+               long long *out);
 
 void cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

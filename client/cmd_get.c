@@ -39,18 +39,14 @@ int cmd_get(int argc, char **argv)
     struct option *opts = cli_options_join(cli_conn_options, own_options, NULL);
     int status = EXIT_OK, opt;
     while (status == EXIT_OK && (opt = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
-        char *end;
         int r;
         if (opt == OPT_HELP) {
             usage(stdout);
             free(opts);
             return EXIT_OK;
         } else if (opt == OPT_ID) {
-            long long v = strtoll(optarg, &end, 10);
-            if (*end || end == optarg || v < 1 || v > INT32_MAX) {
-                cli_usage_error("get", "--i-customer: \"%s\" is not a customer id", optarg);
-                status = EXIT_USAGE;
-            }
+            long long v = 0;
+            status = cli_number("get", "i-customer", optarg, 1, INT32_MAX, &v) < 0 ? EXIT_USAGE : EXIT_OK;
             id = v;
         } else if (opt == OPT_NAME) {
             name = optarg;

@@ -56,18 +56,14 @@ int cmd_import(int argc, char **argv)
     struct option *opts = cli_options_join(cli_conn_options, own_options, NULL);
     int status = EXIT_OK, opt;
     while (status == EXIT_OK && (opt = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
-        char *end;
         int r;
         if (opt == OPT_HELP) {
             usage(stdout);
             free(opts);
             return EXIT_OK;
         } else if (opt == OPT_JOBS) {
-            unsigned long v = strtoul(optarg, &end, 10);
-            if (*end || end == optarg || v < 1 || v > 64) {
-                cli_usage_error("import", "--jobs: \"%s\" is not a number 1..64", optarg);
-                status = EXIT_USAGE;
-            }
+            long long v = 4;
+            status = cli_number("import", "jobs", optarg, 1, 64, &v) < 0 ? EXIT_USAGE : EXIT_OK;
             jobs = (unsigned)v;
         } else if (opt == OPT_RESULTS) {
             results = optarg;

@@ -111,6 +111,7 @@ static int write_junit(const char *path, const struct conform_case *cases,
 
 int main(int argc, char **argv)
 {
+    cli_program = "custrpc-conform";
     struct conn_options conn;
     conn_defaults(&conn);
     struct runner_options ro = {.tariff = 1, .name_prefix = "conform-"};
@@ -125,7 +126,12 @@ int main(int argc, char **argv)
         case OPT_JUNIT: junit = optarg; break;
         case OPT_PREFIX: ro.name_prefix = optarg; break;
         case OPT_ANY_CODE: ro.any_fault_code = true; break;
-        case OPT_TARIFF: ro.tariff = atoll(optarg); break;
+        case OPT_TARIFF: {
+            long long v = 1;
+            status = cli_number(NULL, "tariff", optarg, 1, INT32_MAX, &v) < 0 ? EXIT_USAGE : EXIT_OK;
+            ro.tariff = v;
+            break;
+        }
         case OPT_HELP:
             usage(stdout);
             free(opts);
