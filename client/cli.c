@@ -242,7 +242,7 @@ int cli_report(const struct custrpc_error *err)
     case CUSTRPC_KIND_TRANSPORT:
         fprintf(stderr, "%s: %s: %s\n", cli_program, custrpc_code_name(err->code), err->message);
         return err->code == CUSTRPC_E_PROTOCOL ? EXIT_PROTOCOL : EXIT_TRANSPORT;
-    default: fprintf(stderr, "custrpc: %s\n", err->message); return EXIT_DATA;
+    default: fprintf(stderr, "%s: %s\n", cli_program, err->message); return EXIT_DATA;
     }
 }
 
