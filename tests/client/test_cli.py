@@ -43,12 +43,14 @@ class Recorder:
 
     def __init__(self, fault_for=None):
         bodies = self.bodies = []
+        agents = self.agents = []
 
         class Handler(SimpleXMLRPCRequestHandler):
             rpc_paths = ("/RPC2",)
 
             def decode_request_content(self, data):
                 bodies.append(data)
+                agents.append(self.headers.get("User-Agent"))
                 return data
 
             def log_message(self, *a):
@@ -126,6 +128,7 @@ class AgainstPython(unittest.TestCase):
         self.assertEqual(got["tariffs_mgmt"][1], "7")            # "all"
         self.assertEqual(got["callshop_enabled"][1], "1")
         self.assertEqual(got["web_password"][1], "s3cret-Pw")    # read from its file
+        self.assertRegex(self.rec.agents[-1], r"^custrpc/\d+\.\d+\.\d+$")
 
     def test_nil_and_trusted_mode(self):
         r = custrpc("create", "--url", self.rec.url, "--name", "n", "--i-tariff", "own", "--max-sessions",
