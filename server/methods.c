@@ -236,6 +236,19 @@ static xmlrpc_value *get_customer_info(xmlrpc_env *env, xmlrpc_value *params, vo
     return rc == 0 ? result : fault(env, who, &err);
 }
 
+/* xmlrpc-c's built-in system.shutdown would answer with fault code 0; a test server must not
+ * be stoppable over the wire, and says so with the contract's permission fault. */
+static void refuse_shutdown(xmlrpc_env *env, void *context, const char *comment, void *call_info)
+{
+    (void)context;
+    (void)comment;
+    struct call_identity *who = call_info;
+    struct custrpc_error err;
+    who->method = "system.shutdown";
+    custrpc_fail(&err, CUSTRPC_E_PERMISSION, NULL, "remote shutdown is disabled; stop the server with SIGTERM");
+    fault(env, who, &err);
+}
+
 xmlrpc_registry *methods_registry(struct methods_env *menv, struct custrpc_error *err)
 {
     xmlrpc_env env;
@@ -258,6 +271,8 @@ xmlrpc_registry *methods_registry(struct methods_env *menv, struct custrpc_error
         .help = "Returns {result: \"OK\", customer: {...}} for {i_customer} or {name} within the "
                 "caller's subtree; passwords are never returned and balance has its sign inverted.",
     };
+    if (!env.fault_occurred)
+        xmlrpc_registry_set_shutdown(reg, refuse_shutdown, NULL);
     if (!env.fault_occurred)
         xmlrpc_registry_add_method3(&env, reg, &create);
     if (!env.fault_occurred)

@@ -147,6 +147,10 @@ class Interop(unittest.TestCase):
             self.assertIn("getCustomerInfo", methods)
             self.assertIn("i_customer", p.system.methodHelp("createCustomer"))
             self.assertEqual(p.system.methodSignature("createCustomer"), [["struct", "struct"]])
+            with self.assertRaises(xmlrpc.client.Fault) as f:
+                p.system.shutdown("bye")
+            self.assertEqual(f.exception.faultCode, 1030)
+            self.assertEqual(p.system.listMethods(), methods)  # still serving
             name = unique()
             mc = xmlrpc.client.MultiCall(p)
             mc.createCustomer(base(name=name))
