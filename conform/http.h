@@ -18,6 +18,7 @@ struct http_target {
 
 struct http_reply {
     long status; /* 0 when no answer came */
+    char content_type[128];
     char *body;  /* NUL-terminated */
     size_t len;
     char error[256]; /* transport failure text when status is 0 */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <libxml/parser.h>
@@ -296,6 +297,9 @@ static enum case_status run_one(const struct conform_case *c, size_t index,
         st = fail(r, "HTTP %ld, expected %d", reply.status, c->status);
     else if (reply.status != 200)
         st = CASE_PASS;
+    else if (strncasecmp(reply.content_type, "text/xml", 8) != 0)
+        /* XML-RPC answers are text/xml; an HTML error page usually shows itself here first. */
+        st = fail(r, "the answer's Content-Type is \"%s\", not text/xml", reply.content_type);
     else
         st = judge(c, o, v, &reply, r);
     http_reply_free(&reply);
