@@ -32,6 +32,22 @@ static int check_rights(const struct store_customer *parent, const struct custrp
     return 0;
 }
 
+/* API access is the parent's to give: a child may get api_access or api_mgmt only from a parent
+ * whose api_mgmt allows managing its sub-customers' API access. */
+static int check_api(const struct store_customer *parent, const struct custrpc_customer *child,
+                     struct custrpc_error *err)
+{
+    if (int_or(&parent->c, CUSTRPC_F_api_mgmt, 0))
+        return 0;
+    static const enum custrpc_field_id api_fields[] = {CUSTRPC_F_api_access, CUSTRPC_F_api_mgmt};
+    for (size_t i = 0; i < sizeof api_fields / sizeof api_fields[0]; i++)
+        if (int_or(child, api_fields[i], 0))
+            return custrpc_fail(err, CUSTRPC_E_RIGHTS, custrpc_field_get(api_fields[i])->name,
+                                "customer %lld may not grant API access (its api_mgmt is 0)",
+                                (long long)parent->i_customer);
+    return 0;
+}
+
 /* max_depth counts the levels of sub-customers a customer may have below it; absent means
  * unlimited (the root). */
 static int check_depth(const struct store_customer *parent, struct custrpc_customer *child,
@@ -76,7 +92,8 @@ static int resolve_tariff(struct store *s, const struct store_customer *parent,
 int policy_admit_child(struct store *s, const struct store_customer *parent,
                        struct custrpc_customer *child, struct custrpc_error *err)
 {
-    if (check_rights(parent, child, err) < 0 || check_depth(parent, child, err) < 0)
+    if (check_rights(parent, child, err) < 0 || check_api(parent, child, err) < 0 ||
+        check_depth(parent, child, err) < 0)
         return -1;
     return resolve_tariff(s, parent, child, err);
 }

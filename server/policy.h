@@ -7,7 +7,8 @@
 
 /* Checks a validated child against its parent and completes it: i_tariff nil becomes the
  * parent's own tariff, an absent max_depth becomes the parent's minus one. Faults:
- * CUSTRPC_E_PERMISSION (parent lacks the add right), CUSTRPC_E_RIGHTS, CUSTRPC_E_DEPTH,
+ * CUSTRPC_E_PERMISSION (parent lacks the add right), CUSTRPC_E_RIGHTS (a bitmask beyond the
+ * parent's, or API access the parent may not grant), CUSTRPC_E_DEPTH,
  * CUSTRPC_E_TARIFF. */
 int policy_admit_child(struct store *s, const struct store_customer *parent,
                        struct custrpc_customer *child, struct custrpc_error *err);

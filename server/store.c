@@ -309,11 +309,23 @@ int store_in_subtree(struct store *s, int64_t ancestor, int64_t node, bool *yes,
     return rc;
 }
 
+/* Whether a customer has this exact name; the caller holds the lock. */
+static bool name_taken(struct store *s, const char *name)
+{
+    sqlite3_bind_text(s->by_name, 1, name, -1, SQLITE_STATIC);
+    bool taken = sqlite3_step(s->by_name) == SQLITE_ROW;
+    sqlite3_reset(s->by_name);
+    return taken;
+}
+
 /* Maps "UNIQUE constraint failed: customers.<column>" to the contract's duplicate faults. */
 static int unique_violation(struct store *s, const struct custrpc_customer *c,
                             struct custrpc_error *err)
 {
     const char *msg = sqlite3_errmsg(s->db);
+    /* SQLite names one violated constraint; when both collide, the name is the one to report. */
+    if (strstr(msg, "customers.web_login") && name_taken(s, c->name))
+        return custrpc_fail(err, CUSTRPC_E_DUP_NAME, "name", "\"%s\" already exists", c->name);
     if (strstr(msg, "customers.web_login"))
         return custrpc_fail(err, CUSTRPC_E_DUP_LOGIN, "web_login", "\"%s\" already exists",
                             c->web_login);

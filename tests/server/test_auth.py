@@ -21,9 +21,10 @@ CONFIG = """<?xml version="1.0"?>
 
 
 def reseller(srv, auth, **kw):
-    """Creates a customer that can log in to the API; returns (i_customer, Digest for it)."""
+    """Creates a customer that can log in to the API (and grant it further); returns
+    (i_customer, Digest for it)."""
     login, pw = unique("login"), "api-" + unique("pw")
-    f = base(web_login=login, api_access=1, api_password=pw)
+    f = base(web_login=login, api_access=1, api_mgmt=1, api_password=pw)
     f.update(kw)
     r = create(srv.url, f, auth=auth).value()
     return r["i_customer"], Digest(login, pw)
@@ -101,6 +102,12 @@ class DigestAuth(ConfiguredServer):
         # Without the add right no customer may be created.
         _, noadd = reseller(self.srv, pauth, customers_mgmt=2)
         self.assertEqual(create(url, base(), auth=noadd).fault()[0], 1030)
+        # API access is the parent's to give: a reseller whose api_mgmt is 0 cannot.
+        noapi_id, noapi = reseller(self.srv, pauth, customers_mgmt=1, api_mgmt=0)
+        code, text = create(url, base(api_access=1), auth=noapi).fault()
+        self.assertEqual((code, text), (1032, "api_access: customer %d may not grant API access (its api_mgmt is 0)" % noapi_id))
+        self.assertEqual(create(url, base(api_mgmt=1), auth=noapi).fault()[0], 1032)
+        self.assertEqual(create(url, base(api_access=0), auth=noapi).value()["result"], "OK")
         # Callers see their own subtree only.
         self.assertEqual(pauth.post(url, call_body("getCustomerInfo", {"i_customer": 1})).fault()[0], 1040)
         self.assertEqual(gauth.post(url, call_body("getCustomerInfo", {"i_customer": parent})).fault()[0], 1040)

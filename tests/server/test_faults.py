@@ -75,6 +75,8 @@ class FaultTable(unittest.TestCase):
         create(self.srv.url, fields(name=name, web_login=login)).value()
         self.assertEqual(create(self.srv.url, fields(name=name)).fault()[0], 1010)
         self.assertEqual(create(self.srv.url, fields(web_login=login)).fault()[0], 1011)
+        # Both taken: the name is reported.
+        self.assertEqual(create(self.srv.url, fields(name=name, web_login=login)).fault()[0], 1010)
 
     def test_unknown_tariff(self):
         self.assertEqual(create(self.srv.url, fields(i_tariff=77)).fault(), (1020, "i_tariff: tariff 77 does not exist"))
