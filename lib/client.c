@@ -14,7 +14,6 @@
 #include <custrpc/marshal.h>
 
 #define DEFAULT_TIMEOUT_MS 30000
-#define MASK "********"
 
 struct custrpc_client {
     xmlrpc_client *xc;
@@ -98,37 +97,11 @@ void custrpc_client_free(struct custrpc_client *cl)
     free(cl);
 }
 
-/* A copy of a struct argument with the members the table marks secret replaced by a mask. */
-static xmlrpc_value *masked(xmlrpc_env *env, xmlrpc_value *arg)
-{
-    xmlrpc_value *copy = xmlrpc_struct_new(env);
-    int n = xmlrpc_struct_size(env, arg);
-    for (int i = 0; i < n && !env->fault_occurred; i++) {
-        xmlrpc_value *key, *v;
-        const char *name;
-        xmlrpc_struct_read_member(env, arg, (unsigned)i, &key, &v);
-        if (env->fault_occurred)
-            break;
-        xmlrpc_read_string(env, key, &name);
-        const struct custrpc_field *f = env->fault_occurred ? NULL : custrpc_field_find(name);
-        if (f && (f->flags & CUSTRPC_FLAG_SECRET)) {
-            xmlrpc_DECREF(v);
-            v = xmlrpc_string_new(env, MASK);
-        }
-        if (!env->fault_occurred)
-            xmlrpc_struct_set_value(env, copy, name, v);
-        free((void *)name);
-        xmlrpc_DECREF(key);
-        xmlrpc_DECREF(v);
-    }
-    return copy;
-}
-
 static void trace_call(struct custrpc_client *cl, const char *method, xmlrpc_value *arg)
 {
     xmlrpc_env env;
     xmlrpc_env_init(&env);
-    xmlrpc_value *shown = masked(&env, arg);
+    xmlrpc_value *shown = custrpc_mask_secrets(&env, arg);
     xmlrpc_value *params = xmlrpc_array_new(&env);
     xmlrpc_array_append_item(&env, params, shown);
     xmlrpc_mem_block *mb = XMLRPC_MEMBLOCK_NEW(char, &env, 0);

@@ -233,3 +233,51 @@ done:
     xmlrpc_DECREF(s);
     return rc;
 }
+
+xmlrpc_value *custrpc_mask_secrets(xmlrpc_env *env, xmlrpc_value *v)
+{
+    xmlrpc_type t = xmlrpc_value_type(v);
+    if (t == XMLRPC_TYPE_ARRAY) {
+        xmlrpc_value *copy = xmlrpc_array_new(env);
+        int n = xmlrpc_array_size(env, v);
+        for (int i = 0; i < n && !env->fault_occurred; i++) {
+            xmlrpc_value *item, *shown;
+            xmlrpc_array_read_item(env, v, (unsigned)i, &item);
+            if (env->fault_occurred)
+                break;
+            shown = custrpc_mask_secrets(env, item);
+            if (!env->fault_occurred)
+                xmlrpc_array_append_item(env, copy, shown);
+            if (shown)
+                xmlrpc_DECREF(shown);
+            xmlrpc_DECREF(item);
+        }
+        return copy;
+    }
+    if (t != XMLRPC_TYPE_STRUCT) {
+        xmlrpc_INCREF(v);
+        return v;
+    }
+    xmlrpc_value *copy = xmlrpc_struct_new(env);
+    int n = xmlrpc_struct_size(env, v);
+    for (int i = 0; i < n && !env->fault_occurred; i++) {
+        xmlrpc_value *key, *member, *shown = NULL;
+        const char *name = NULL;
+        xmlrpc_struct_read_member(env, v, (unsigned)i, &key, &member);
+        if (env->fault_occurred)
+            break;
+        xmlrpc_read_string(env, key, &name);
+        const struct custrpc_field *f = env->fault_occurred ? NULL : custrpc_field_find(name);
+        if (!env->fault_occurred)
+            shown = (f && (f->flags & CUSTRPC_FLAG_SECRET)) ? xmlrpc_string_new(env, "********")
+                                                             : custrpc_mask_secrets(env, member);
+        if (!env->fault_occurred)
+            xmlrpc_struct_set_value(env, copy, name, shown);
+        if (shown)
+            xmlrpc_DECREF(shown);
+        free((void *)name);
+        xmlrpc_DECREF(key);
+        xmlrpc_DECREF(member);
+    }
+    return copy;
+}

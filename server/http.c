@@ -69,6 +69,40 @@ static void log_request(const struct http_server *h, const struct request *rq, u
             elapsed_ms(&rq->start));
 }
 
+/* --log-level debug: the request as parsed (passwords masked) and the answer, for users
+ * debugging an integration. Runs only at debug level: it parses the request a second time. */
+static void log_exchange(const struct http_server *h, const struct request *rq, const char *answer, size_t len)
+{
+    if (h->opt.log_level < LOG_DEBUG)
+        return;
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    const char *method = NULL;
+    xmlrpc_value *params = NULL, *shown = NULL;
+    xmlrpc_mem_block *mb = NULL;
+    xmlrpc_parse_call(&env, rq->body ? rq->body : "", rq->len, &method, &params);
+    if (!env.fault_occurred)
+        shown = custrpc_mask_secrets(&env, params);
+    if (!env.fault_occurred)
+        mb = XMLRPC_MEMBLOCK_NEW(char, &env, 0);
+    if (!env.fault_occurred)
+        xmlrpc_serialize_call2(&env, mb, method, shown, xmlrpc_dialect_i8);
+    if (!env.fault_occurred)
+        fprintf(stderr, "> %s request (passwords masked)\n%.*s\n", rq->peer, (int)XMLRPC_MEMBLOCK_SIZE(char, mb),
+                XMLRPC_MEMBLOCK_CONTENTS(char, mb));
+    else
+        fprintf(stderr, "> %s request (%zu bytes, not parsable: %s)\n", rq->peer, rq->len, env.fault_string);
+    fprintf(stderr, "< %s answer\n%.*s\n", rq->peer, (int)len, answer);
+    if (mb)
+        XMLRPC_MEMBLOCK_FREE(char, mb);
+    if (shown)
+        xmlrpc_DECREF(shown);
+    if (params)
+        xmlrpc_DECREF(params);
+    free((void *)method);
+    xmlrpc_env_clean(&env);
+}
+
 static enum MHD_Result queue(struct MHD_Connection *conn, unsigned status, const char *type,
                              char *body, size_t len)
 {
@@ -138,6 +172,8 @@ static enum MHD_Result queue_fault(struct http_server *h, struct MHD_Connection 
         memcpy(body, XMLRPC_MEMBLOCK_CONTENTS(char, out), len);
     XMLRPC_MEMBLOCK_FREE(char, out);
     log_request(h, rq, 200);
+    if (body)
+        log_exchange(h, rq, body, len);
     return body ? queue(conn, 200, "text/xml", body, len) : MHD_NO;
 }
 
@@ -222,6 +258,8 @@ static enum MHD_Result process(struct http_server *h, struct MHD_Connection *con
         memcpy(body, xml, len);
     XMLRPC_MEMBLOCK_FREE(char, out);
     log_request(h, rq, 200);
+    if (body)
+        log_exchange(h, rq, body, len);
     return body ? queue(conn, 200, "text/xml", body, len) : MHD_NO;
 }
 

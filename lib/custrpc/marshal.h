@@ -42,6 +42,11 @@ int custrpc_customer_decode_request(struct custrpc_customer *c, xmlrpc_value *va
 int custrpc_create_request_xml(const struct custrpc_customer *c, char **xml, size_t *len,
                                struct custrpc_error *err);
 
+/* A copy of v for logs and traces: every struct member the table marks secret (at any depth,
+ * so multicall arguments too) has its value replaced by the string "********". The caller
+ * DECREFs it; on failure env is set. */
+xmlrpc_value *custrpc_mask_secrets(xmlrpc_env *env, xmlrpc_value *v);
+
 /* "int", "i8", "struct", ...: the element name of an xmlrpc-c value type (xmlrpc_type). */
 const char *custrpc_xmlrpc_type_name(int type);
 

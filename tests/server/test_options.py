@@ -67,6 +67,15 @@ class Program(unittest.TestCase):
             self.assertEqual(create(srv.url, base(i_tariff=5)).value()["result"], "OK")
             self.assertEqual(create(srv.url, base(i_tariff=1)).fault()[0], 1020)
 
+    def test_debug_log_shows_the_xml_without_passwords(self):
+        with Server("--log-level", "debug") as srv:
+            create(srv.url, base(web_password="Debug-Secret-1", api_password="Debug-Secret-2")).value()
+            log = srv.log_text()
+        self.assertIn("<name>web_password</name>", log)
+        self.assertIn("********", log)
+        self.assertIn("<name>i_customer</name>", log)
+        self.assertNotIn("Debug-Secret", log)
+
     def test_sigint_finishes_cleanly(self):
         srv = Server().start()
         create(srv.url, base()).value()
