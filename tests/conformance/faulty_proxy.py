@@ -53,10 +53,17 @@ BUGS = {
                                                   rb"\1<string>\2</string>", resp),
     # duplicate names are accepted
     "no-uniqueness": lambda req, resp: SUCCESS if re.search(rb"<i4>1010</i4>", resp) else resp,
+    # i_customer comes back as a string
+    "id-as-string": lambda req, resp: re.sub(rb"(<name>i_customer</name>\s*<value>)<i4>(\d+)</i4>",
+                                             rb"\1<string>\2</string>", resp),
     # the create answer carries more than {result, i_customer}
     "extra-member": lambda req, resp: resp.replace(
         b"<member><name>result</name>", b"<member><name>status</name><value><string>created</string></value>"
         b"</member><member><name>result</name>", 1) if b"<methodName>createCustomer</methodName>" in req else resp,
+    # faults come back with HTTP status 500
+    "http-500-faults": None,
+    # every answer is labelled text/html
+    "content-type-html": None,
 }
 
 
@@ -81,9 +88,14 @@ class FaultyProxy:
                 resp = r.read()
                 if change and r.status == 200:
                     resp = change(body, resp)
-                self.send_response(r.status)
+                status = r.status
+                if bug == "http-500-faults" and b"<fault>" in resp:
+                    status = 500  # faults as HTTP errors, which XML-RPC clients cannot read
+                self.send_response(status)
                 for k, v in r.getheaders():
-                    if k.lower() in ("content-type", "www-authenticate"):
+                    if k.lower() == "content-type" and bug == "content-type-html":
+                        self.send_header(k, "text/html")
+                    elif k.lower() in ("content-type", "www-authenticate"):
                         self.send_header(k, v)
                 self.send_header("Content-Length", str(len(resp)))
                 self.end_headers()

@@ -94,6 +94,9 @@ EXPECTED = {
     "fault-code-string": "params: two structs instead of one is fault -32602",
     "no-uniqueness": "uniqueness: the same name again is fault 1010",
     "extra-member": 'create: minimal request answers {result: "OK", i_customer: int}',
+    "id-as-string": 'create: minimal request answers {result: "OK", i_customer: int}',
+    "http-500-faults": "members: an unknown member is fault 1004, not ignored",
+    "content-type-html": "introspection: system.listMethods names createCustomer",
 }
 
 
