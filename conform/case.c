@@ -114,6 +114,8 @@ int case_load(const char *path, struct conform_case *c, struct custrpc_error *er
         } else if (strcmp(el, "request") == 0) {
             char *auth = prop(n, "auth");
             c->path = prop(n, "path");
+            c->user = prop(n, "user");
+            c->password = prop(n, "password");
             if (!auth || strcmp(auth, "default") == 0)
                 c->auth = AUTH_DEFAULT;
             else if (strcmp(auth, "none") == 0)
@@ -161,6 +163,8 @@ void case_free(struct conform_case *c)
     free(c->requires);
     free(c->needs);
     free(c->path);
+    free(c->user);
+    free(c->password);
     free(c->body);
     for (size_t i = 0; i < c->n_checks; i++) {
         free(c->checks[i].expr);

@@ -8,7 +8,7 @@
 
 #include <custrpc/error.h>
 
-#define CASE_MAX_CHECKS 24
+#define CASE_MAX_CHECKS 128
 #define CASE_MAX_CAPTURES 4
 
 enum case_auth { AUTH_DEFAULT, AUTH_NONE, AUTH_WRONG_PASSWORD };
@@ -34,6 +34,8 @@ struct conform_case {
     char *needs;    /* space-separated variables earlier cases must have captured */
     enum case_auth auth;
     char *path; /* NULL: the URL's own */
+    char *user; /* credentials of this request only (placeholders allowed), or NULL */
+    char *password;
     char *body; /* sent byte for byte after placeholders are filled */
     int status; /* expected HTTP status; 200 unless given */
     enum case_outcome outcome;

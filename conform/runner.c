@@ -281,6 +281,19 @@ static enum case_status run_one(const struct conform_case *c, size_t index,
         return skip(r, "needs {{%s}}, which no earlier case captured", missing);
     struct http_target t = o->target;
     char wrong[64];
+    /* A case may log in as a customer an earlier case created (hierarchy rules). */
+    char *user = c->user ? fill(c->user, v, o, true, missing, sizeof missing) : NULL;
+    char *password = c->password ? fill(c->password, v, o, true, missing, sizeof missing) : NULL;
+    if ((c->user && !user) || (c->password && !password)) {
+        free(user);
+        free(password);
+        free(body);
+        return skip(r, "needs {{%s}}, which no earlier case captured", missing);
+    }
+    if (c->user) {
+        t.user = user;
+        t.password = password;
+    }
     if (c->auth == AUTH_NONE) {
         t.user = NULL;
     } else if (c->auth == AUTH_WRONG_PASSWORD) {
@@ -290,6 +303,8 @@ static enum case_status run_one(const struct conform_case *c, size_t index,
     struct http_reply reply;
     http_post(&t, c->path, body, strlen(body), &reply);
     free(body);
+    free(user);
+    free(password);
     enum case_status st;
     if (reply.status == 0)
         st = fail(r, "no answer: %s", reply.error);

@@ -60,6 +60,11 @@ BUGS = {
     "extra-member": lambda req, resp: resp.replace(
         b"<member><name>result</name>", b"<member><name>status</name><value><string>created</string></value>"
         b"</member><member><name>result</name>", 1) if b"<methodName>createCustomer</methodName>" in req else resp,
+    # read-back turns booleans into ints
+    "bool-as-int": lambda req, resp: re.sub(rb"<boolean>([01])</boolean>", rb"<i4>\1</i4>", resp)
+    if b"<methodName>getCustomerInfo</methodName>" in req else resp,
+    # hierarchy rules not enforced: depth and rights faults become successes
+    "ignores-hierarchy": lambda req, resp: SUCCESS if re.search(rb"<i4>103[12]</i4>", resp) else resp,
     # faults come back with HTTP status 500
     "http-500-faults": None,
     # every answer is labelled text/html
@@ -83,9 +88,17 @@ class FaultyProxy:
                 sent = strip_unknown(body) if bug == "accept-unknown" else body
                 headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "authorization")}
                 conn = http.client.HTTPConnection(host, port, timeout=120)
-                conn.request("POST", self.path, body=sent, headers=headers)
-                r = conn.getresponse()
-                resp = r.read()
+                try:
+                    conn.request("POST", self.path, body=sent, headers=headers)
+                    r = conn.getresponse()
+                    resp = r.read()
+                except OSError:
+                    # The server answered (a too-large body) and closed before reading it all.
+                    self.send_response(502)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    conn.close()
+                    return
                 if change and r.status == 200:
                     resp = change(body, resp)
                 status = r.status
