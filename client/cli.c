@@ -246,6 +246,33 @@ int cli_report(const struct custrpc_error *err)
     }
 }
 
+int cli_parse(int argc, char **argv, const struct option *a, const struct option *b,
+              struct conn_options *conn, cli_option_fn *own, void *ctx, void (*usage)(FILE *),
+              bool *done)
+{
+    *done = false;
+    struct option *opts = cli_options_join(cli_conn_options, a, b);
+    if (!opts)
+        return EXIT_DATA;
+    int status = EXIT_OK, opt;
+    while (status == EXIT_OK && (opt = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
+        int r;
+        if (opt == CLI_OPT_HELP) {
+            usage(stdout);
+            *done = true;
+            break;
+        }
+        if (opt == '?')
+            status = EXIT_USAGE; /* getopt_long said which option */
+        else if ((r = conn_apply(conn, opt, optarg)) != 0)
+            status = r < 0 ? EXIT_USAGE : EXIT_OK;
+        else
+            status = own ? own(ctx, opt, optarg) : EXIT_USAGE;
+    }
+    free(opts);
+    return status;
+}
+
 static size_t count(const struct option *o)
 {
     size_t n = 0;

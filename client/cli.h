@@ -50,6 +50,24 @@ struct conn_options {
 #define CLI_FIELD_OPT 0x200
 #define CLI_SECRET_TRAP 0x300
 #define CLI_CMD_OPT 0x400
+#define CLI_OPT_HELP 0x4ff
+#define CLI_HELP_OPTION                                                                            \
+    {                                                                                              \
+        "help", no_argument, NULL, CLI_OPT_HELP                                                    \
+    }
+
+struct conn_options;
+
+/* Handles one option of a command's own (returns EXIT_OK, or the exit code of a bad value). */
+typedef int cli_option_fn(void *ctx, int opt, const char *arg);
+
+/* The option loop every command shares: the connection options plus the tables a and b (either
+ * may be NULL; each ends with a zero entry), own() for the rest, --help printing usage to
+ * stdout and setting *done. Returns EXIT_OK or the exit code of the first bad option;
+ * positional arguments start at optind. */
+int cli_parse(int argc, char **argv, const struct option *a, const struct option *b,
+              struct conn_options *conn, cli_option_fn *own, void *ctx, void (*usage)(FILE *),
+              bool *done);
 
 /* The connection options' table entries (terminated by a zero entry) and their help text. */
 extern const struct option cli_conn_options[];

@@ -10,13 +10,30 @@
 #include "field_options.h"
 #include "output.h"
 
-enum { OPT_DRY_RUN = CLI_CMD_OPT, OPT_HELP };
+enum { OPT_DRY_RUN = CLI_CMD_OPT };
 
 static const struct option own_options[] = {
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
-    {"help", no_argument, NULL, OPT_HELP},
+    CLI_HELP_OPTION,
     {NULL, 0, NULL, 0},
 };
+
+struct create_args {
+    struct custrpc_customer c;
+    struct secret_sources secrets;
+    bool dry_run;
+};
+
+static int create_option(void *ctx, int opt, const char *arg)
+{
+    struct create_args *a = ctx;
+    if (opt == OPT_DRY_RUN) {
+        a->dry_run = true;
+        return EXIT_OK;
+    }
+    int r = field_options_apply(&a->c, &a->secrets, opt, arg);
+    return r == 1 ? EXIT_OK : r == -1 ? EXIT_DATA : EXIT_USAGE;
+}
 
 static void usage(FILE *out)
 {
@@ -64,44 +81,30 @@ int cmd_create(int argc, char **argv)
 {
     struct conn_options conn;
     conn_defaults(&conn);
-    struct custrpc_customer c;
-    custrpc_customer_init(&c);
-    struct secret_sources secrets = {{0}};
-    bool dry_run = false;
-    struct option *opts = cli_options_join(cli_conn_options, field_options(), own_options);
-    int status = EXIT_OK, opt;
-    while (status == EXIT_OK && (opt = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
-        int r;
-        if (opt == OPT_DRY_RUN)
-            dry_run = true;
-        else if (opt == OPT_HELP) {
-            usage(stdout);
-            free(opts);
-            custrpc_customer_free(&c);
-            return EXIT_OK;
-        } else if ((r = conn_apply(&conn, opt, optarg)) != 0)
-            status = r < 0 ? EXIT_USAGE : EXIT_OK;
-        else if ((r = field_options_apply(&c, &secrets, opt, optarg)) != 0)
-            status = r == -2 ? EXIT_USAGE : r < 0 ? EXIT_DATA : EXIT_OK;
-        else
-            status = EXIT_USAGE; /* getopt printed the unknown option */
+    struct create_args a = {.dry_run = false};
+    custrpc_customer_init(&a.c);
+    bool done;
+    int status =
+        cli_parse(argc, argv, field_options(), own_options, &conn, create_option, &a, usage, &done);
+    if (done) {
+        custrpc_customer_free(&a.c);
+        return EXIT_OK;
     }
-    free(opts);
     if (status == EXIT_OK && optind < argc) {
         cli_usage_error("create", "unexpected argument \"%s\"", argv[optind]);
         status = EXIT_USAGE;
     }
     if (status == EXIT_OK)
-        status = read_secrets(&c, &secrets);
+        status = read_secrets(&a.c, &a.secrets);
     struct custrpc_error err;
     if (status == EXIT_OK && conn.wholesaler &&
-        custrpc_customer_set_int(&c, CUSTRPC_F_i_wholesaler, conn.wholesaler, &err) < 0)
+        custrpc_customer_set_int(&a.c, CUSTRPC_F_i_wholesaler, conn.wholesaler, &err) < 0)
         status = cli_report(&err);
-    if (status == EXIT_OK && custrpc_customer_validate(&c, &err) < 0)
+    if (status == EXIT_OK && custrpc_customer_validate(&a.c, &err) < 0)
         status = cli_report(&err);
-    if (status == EXIT_OK && dry_run) {
+    if (status == EXIT_OK && a.dry_run) {
         char *xml;
-        if (custrpc_create_request_xml(&c, &xml, NULL, &err) < 0)
+        if (custrpc_create_request_xml(&a.c, &xml, NULL, &err) < 0)
             status = cli_report(&err);
         else {
             fputs(xml, stdout);
@@ -112,7 +115,7 @@ int cmd_create(int argc, char **argv)
         int64_t id;
         status = conn_open(&conn, &cl);
         if (status == EXIT_OK) {
-            if (custrpc_client_create(cl, &c, &id, &err) < 0)
+            if (custrpc_client_create(cl, &a.c, &id, &err) < 0)
                 status = cli_report(&err);
             else if (strcmp(conn.output, "json") == 0)
                 printf("{\"result\": \"OK\", \"i_customer\": %lld}\n", (long long)id);
@@ -121,6 +124,6 @@ int cmd_create(int argc, char **argv)
             custrpc_client_free(cl);
         }
     }
-    custrpc_customer_free(&c);
+    custrpc_customer_free(&a.c);
     return status;
 }

@@ -9,14 +9,32 @@
 #include "commands.h"
 #include "output.h"
 
-enum { OPT_ID = CLI_CMD_OPT, OPT_NAME, OPT_HELP };
+enum { OPT_ID = CLI_CMD_OPT, OPT_NAME };
 
 static const struct option own_options[] = {
     {"i-customer", required_argument, NULL, OPT_ID},
     {"name", required_argument, NULL, OPT_NAME},
-    {"help", no_argument, NULL, OPT_HELP},
+    CLI_HELP_OPTION,
     {NULL, 0, NULL, 0},
 };
+
+struct get_args {
+    long long id;
+    const char *name;
+};
+
+static int get_option(void *ctx, int opt, const char *arg)
+{
+    struct get_args *a = ctx;
+    if (opt == OPT_ID)
+        return cli_number("get", "i-customer", arg, 1, INT32_MAX, &a->id) < 0 ? EXIT_USAGE
+                                                                              : EXIT_OK;
+    if (opt == OPT_NAME) {
+        a->name = arg;
+        return EXIT_OK;
+    }
+    return EXIT_USAGE;
+}
 
 static void usage(FILE *out)
 {
@@ -34,29 +52,13 @@ int cmd_get(int argc, char **argv)
 {
     struct conn_options conn;
     conn_defaults(&conn);
-    int64_t id = 0;
-    const char *name = NULL;
-    struct option *opts = cli_options_join(cli_conn_options, own_options, NULL);
-    int status = EXIT_OK, opt;
-    while (status == EXIT_OK && (opt = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
-        int r;
-        if (opt == OPT_HELP) {
-            usage(stdout);
-            free(opts);
-            return EXIT_OK;
-        } else if (opt == OPT_ID) {
-            long long v = 0;
-            status = cli_number("get", "i-customer", optarg, 1, INT32_MAX, &v) < 0 ? EXIT_USAGE : EXIT_OK;
-            id = v;
-        } else if (opt == OPT_NAME) {
-            name = optarg;
-        } else if ((r = conn_apply(&conn, opt, optarg)) != 0) {
-            status = r < 0 ? EXIT_USAGE : EXIT_OK;
-        } else {
-            status = EXIT_USAGE;
-        }
-    }
-    free(opts);
+    struct get_args a = {0, NULL};
+    bool done;
+    int status = cli_parse(argc, argv, own_options, NULL, &conn, get_option, &a, usage, &done);
+    if (done)
+        return EXIT_OK;
+    int64_t id = a.id;
+    const char *name = a.name;
     if (status == EXIT_OK && (!id) == (!name)) {
         cli_usage_error("get", "give exactly one of --i-customer and --name");
         status = EXIT_USAGE;

@@ -12,16 +12,42 @@
 #include "import_read.h"
 #include "import_run.h"
 
-enum { OPT_JOBS = CLI_CMD_OPT, OPT_RESULTS, OPT_KEEP_GOING, OPT_FORMAT, OPT_HELP };
+enum { OPT_JOBS = CLI_CMD_OPT, OPT_RESULTS, OPT_KEEP_GOING, OPT_FORMAT };
 
 static const struct option own_options[] = {
     {"jobs", required_argument, NULL, OPT_JOBS},
     {"results", required_argument, NULL, OPT_RESULTS},
     {"keep-going", no_argument, NULL, OPT_KEEP_GOING},
     {"format", required_argument, NULL, OPT_FORMAT},
-    {"help", no_argument, NULL, OPT_HELP},
+    CLI_HELP_OPTION,
     {NULL, 0, NULL, 0},
 };
+
+struct import_args {
+    long long jobs;
+    const char *results;
+    bool keep_going;
+    enum import_format format;
+};
+
+static int import_option(void *ctx, int opt, const char *arg)
+{
+    struct import_args *a = ctx;
+    switch (opt) {
+    case OPT_JOBS:
+        return cli_number("import", "jobs", arg, 1, 64, &a->jobs) < 0 ? EXIT_USAGE : EXIT_OK;
+    case OPT_RESULTS: a->results = arg; return EXIT_OK;
+    case OPT_KEEP_GOING: a->keep_going = true; return EXIT_OK;
+    case OPT_FORMAT:
+        if (strcmp(arg, "csv") == 0 || strcmp(arg, "json") == 0) {
+            a->format = arg[0] == 'c' ? IMPORT_CSV : IMPORT_JSON;
+            return EXIT_OK;
+        }
+        cli_usage_error("import", "--format: \"%s\" is not csv or json", arg);
+        return EXIT_USAGE;
+    default: return EXIT_USAGE;
+    }
+}
 
 static void usage(FILE *out)
 {
@@ -49,42 +75,15 @@ int cmd_import(int argc, char **argv)
 {
     struct conn_options conn;
     conn_defaults(&conn);
-    unsigned jobs = 4;
-    const char *results = NULL;
-    bool keep_going = false;
-    enum import_format format = IMPORT_AUTO;
-    struct option *opts = cli_options_join(cli_conn_options, own_options, NULL);
-    int status = EXIT_OK, opt;
-    while (status == EXIT_OK && (opt = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
-        int r;
-        if (opt == OPT_HELP) {
-            usage(stdout);
-            free(opts);
-            return EXIT_OK;
-        } else if (opt == OPT_JOBS) {
-            long long v = 4;
-            status = cli_number("import", "jobs", optarg, 1, 64, &v) < 0 ? EXIT_USAGE : EXIT_OK;
-            jobs = (unsigned)v;
-        } else if (opt == OPT_RESULTS) {
-            results = optarg;
-        } else if (opt == OPT_KEEP_GOING) {
-            keep_going = true;
-        } else if (opt == OPT_FORMAT) {
-            if (strcmp(optarg, "csv") == 0)
-                format = IMPORT_CSV;
-            else if (strcmp(optarg, "json") == 0)
-                format = IMPORT_JSON;
-            else {
-                cli_usage_error("import", "--format: \"%s\" is not csv or json", optarg);
-                status = EXIT_USAGE;
-            }
-        } else if ((r = conn_apply(&conn, opt, optarg)) != 0) {
-            status = r < 0 ? EXIT_USAGE : EXIT_OK;
-        } else {
-            status = EXIT_USAGE;
-        }
-    }
-    free(opts);
+    struct import_args a = {.jobs = 4, .results = NULL, .keep_going = false, .format = IMPORT_AUTO};
+    bool done;
+    int status = cli_parse(argc, argv, own_options, NULL, &conn, import_option, &a, usage, &done);
+    if (done)
+        return EXIT_OK;
+    unsigned jobs = (unsigned)a.jobs;
+    const char *results = a.results;
+    bool keep_going = a.keep_going;
+    enum import_format format = a.format;
     if (status != EXIT_OK)
         return status;
     if (optind != argc - 1) {

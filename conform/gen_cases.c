@@ -148,7 +148,11 @@ static void attr_escape(const char *in, char *out, size_t size)
 {
     size_t n = 0;
     for (; *in && n + 7 < size; in++) {
-        const char *rep = *in == '&' ? "&amp;" : *in == '"' ? "&quot;" : *in == '<' ? "&lt;" : *in == '>' ? "&gt;" : NULL;
+        const char *rep = *in == '&'   ? "&amp;"
+                          : *in == '"' ? "&quot;"
+                          : *in == '<' ? "&lt;"
+                          : *in == '>' ? "&gt;"
+                                       : NULL;
         if (rep) {
             memcpy(out + n, rep, strlen(rep));
             n += strlen(rep);
@@ -190,9 +194,11 @@ static void write_all_fields(void)
         }
     }
     struct custrpc_field all = {.name = "all-fields"};
-    write_case(&all, "1-create", "a customer with every member set from the table's examples is accepted", fixed,
+    write_case(&all, "1-create",
+               "a customer with every member set from the table's examples is accepted", fixed,
                "<expect outcome=\"success\"/>\n  <capture var=\"all_id\" "
-               "xpath=\"string(/methodResponse/params/param/value/struct/member[name='i_customer']/value)\"/>");
+               "xpath=\"string(/methodResponse/params/param/value/struct/member[name='i_customer']/"
+               "value)\"/>");
     free(fixed);
     free(body);
 
@@ -207,7 +213,8 @@ static void write_all_fields(void)
         if (f->flags & CUSTRPC_FLAG_TRUSTED)
             continue;
         if (f->flags & CUSTRPC_FLAG_SECRET) {
-            n += (size_t)snprintf(expect + n, cap - n, "    <xpath expr=\"count(//member[name='%s'])\" equals=\"0\"/>\n",
+            n += (size_t)snprintf(expect + n, cap - n,
+                                  "    <xpath expr=\"count(//member[name='%s'])\" equals=\"0\"/>\n",
                                   f->name);
             continue;
         }
@@ -218,36 +225,48 @@ static void write_all_fields(void)
         else if (f->id == CUSTRPC_F_i_tariff)
             snprintf(value, sizeof value, "{{i_tariff}}");
         else if (f->type == CUSTRPC_TYPE_DOUBLE)
-            snprintf(value, sizeof value, "%.15g", f->id == CUSTRPC_F_balance ? -c.balance : *(const double *)(const void *)((const char *)&c + f->offset));
+            snprintf(value, sizeof value, "%.15g",
+                     f->id == CUSTRPC_F_balance
+                         ? -c.balance
+                         : *(const double *)(const void *)((const char *)&c + f->offset));
         else if (f->type == CUSTRPC_TYPE_BOOL)
-            snprintf(value, sizeof value, "%d", *(const bool *)(const void *)((const char *)&c + f->offset) ? 1 : 0);
+            snprintf(value, sizeof value, "%d",
+                     *(const bool *)(const void *)((const char *)&c + f->offset) ? 1 : 0);
         else if (f->type == CUSTRPC_TYPE_INT)
-            snprintf(value, sizeof value, "%lld", (long long)*(const int64_t *)(const void *)((const char *)&c + f->offset));
+            snprintf(value, sizeof value, "%lld",
+                     (long long)*(const int64_t *)(const void *)((const char *)&c + f->offset));
         else
             snprintf(value, sizeof value, "%s", f->example);
         attr_escape(value, esc, sizeof esc);
         const char *type = f->type == CUSTRPC_TYPE_INT      ? "*[self::int or self::i4]"
                            : f->type == CUSTRPC_TYPE_DOUBLE ? "double"
                            : f->type == CUSTRPC_TYPE_BOOL   ? "boolean"
-                                                            : "*[self::string] | " ;
+                                                            : "*[self::string] | ";
         if (f->type == CUSTRPC_TYPE_STRING)
             /* A string may also be an untyped <value>. */
-            n += (size_t)snprintf(expect + n, cap - n,
-                                  "    <xpath expr=\"count(" C "[string or not(*)])\" equals=\"1\"/>\n", f->name);
+            n += (size_t)snprintf(
+                expect + n, cap - n,
+                "    <xpath expr=\"count(" C "[string or not(*)])\" equals=\"1\"/>\n", f->name);
         else
-            n += (size_t)snprintf(expect + n, cap - n, "    <xpath expr=\"count(" C "/%s)\" equals=\"1\"/>\n", f->name,
+            n += (size_t)snprintf(expect + n, cap - n,
+                                  "    <xpath expr=\"count(" C "/%s)\" equals=\"1\"/>\n", f->name,
                                   type);
-        n += (size_t)snprintf(expect + n, cap - n, "    <xpath expr=\"%s(" C ")\" equals=\"%s\"/>\n",
-                              f->type == CUSTRPC_TYPE_DOUBLE ? "number" : "string", f->name, esc);
+        n +=
+            (size_t)snprintf(expect + n, cap - n, "    <xpath expr=\"%s(" C ")\" equals=\"%s\"/>\n",
+                             f->type == CUSTRPC_TYPE_DOUBLE ? "number" : "string", f->name, esc);
     }
 #undef C
     snprintf(expect + n, cap - n, "  </expect>");
-    write_case(&all, "2-read-back", "getCustomerInfo returns every member as sent, typed as the API says "
-                                     "(no passwords; balance with its sign inverted)",
-               "<?xml version=\"1.0\"?><methodCall><methodName>getCustomerInfo</methodName><params><param><value>"
-               "<struct><member><name>i_customer</name><value><int>{{all_id}}</int></value></member>"
-               "{{wholesaler_member}}</struct></value></param></params></methodCall>",
-               expect);
+    write_case(
+        &all, "2-read-back",
+        "getCustomerInfo returns every member as sent, typed as the API says "
+        "(no passwords; balance with its sign inverted)",
+        "<?xml "
+        "version=\"1.0\"?><methodCall><methodName>getCustomerInfo</"
+        "methodName><params><param><value>"
+        "<struct><member><name>i_customer</name><value><int>{{all_id}}</int></value></member>"
+        "{{wholesaler_member}}</struct></value></param></params></methodCall>",
+        expect);
     free(expect);
     custrpc_customer_free(&c);
 }

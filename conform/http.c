@@ -79,8 +79,7 @@ void http_post(const struct http_target *t, const char *path, const char *body, 
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
         curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type);
         snprintf(out->content_type, sizeof out->content_type, "%s", type ? type : "");
-    }
-    else
+    } else
         snprintf(out->error, sizeof out->error, "%s", curl_easy_strerror(rc));
     curl_slist_free_all(headers);
     curl_easy_cleanup(h);

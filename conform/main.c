@@ -24,7 +24,6 @@ enum {
     OPT_PREFIX,
     OPT_ANY_CODE,
     OPT_TARIFF,
-    OPT_HELP,
     OPT_VERSION
 };
 
@@ -35,7 +34,7 @@ static const struct option own_options[] = {
     {"name-prefix", required_argument, NULL, OPT_PREFIX},
     {"any-fault-code", no_argument, NULL, OPT_ANY_CODE},
     {"tariff", required_argument, NULL, OPT_TARIFF},
-    {"help", no_argument, NULL, OPT_HELP},
+    CLI_HELP_OPTION,
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
 };
@@ -109,41 +108,48 @@ static int write_junit(const char *path, const struct conform_case *cases,
     return fclose(out);
 }
 
+struct conform_args {
+    struct runner_options ro;
+    const char *cases_dir, *junit;
+    bool version;
+};
+
+static int conform_option(void *ctx, int opt, const char *arg)
+{
+    struct conform_args *a = ctx;
+    long long v = 1;
+    switch (opt) {
+    case OPT_CASES: a->cases_dir = arg; return EXIT_OK;
+    case OPT_ONLY: a->ro.only = arg; return EXIT_OK;
+    case OPT_JUNIT: a->junit = arg; return EXIT_OK;
+    case OPT_PREFIX: a->ro.name_prefix = arg; return EXIT_OK;
+    case OPT_ANY_CODE: a->ro.any_fault_code = true; return EXIT_OK;
+    case OPT_TARIFF:
+        if (cli_number(NULL, "tariff", arg, 1, INT32_MAX, &v) < 0)
+            return EXIT_USAGE;
+        a->ro.tariff = v;
+        return EXIT_OK;
+    case OPT_VERSION:
+        printf("custrpc-conform %s\n", PACKAGE_VERSION);
+        a->version = true;
+        return EXIT_OK;
+    default: return EXIT_USAGE;
+    }
+}
+
 int main(int argc, char **argv)
 {
     cli_program = "custrpc-conform";
     struct conn_options conn;
     conn_defaults(&conn);
-    struct runner_options ro = {.tariff = 1, .name_prefix = "conform-"};
-    const char *cases_dir = CONFORM_CASES_DIR, *junit = NULL;
-    struct option *opts = cli_options_join(cli_conn_options, own_options, NULL);
-    int status = EXIT_OK, opt;
-    while (status == EXIT_OK && (opt = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
-        int r;
-        switch (opt) {
-        case OPT_CASES: cases_dir = optarg; break;
-        case OPT_ONLY: ro.only = optarg; break;
-        case OPT_JUNIT: junit = optarg; break;
-        case OPT_PREFIX: ro.name_prefix = optarg; break;
-        case OPT_ANY_CODE: ro.any_fault_code = true; break;
-        case OPT_TARIFF: {
-            long long v = 1;
-            status = cli_number(NULL, "tariff", optarg, 1, INT32_MAX, &v) < 0 ? EXIT_USAGE : EXIT_OK;
-            ro.tariff = v;
-            break;
-        }
-        case OPT_HELP:
-            usage(stdout);
-            free(opts);
-            return EXIT_OK;
-        case OPT_VERSION:
-            printf("custrpc-conform %s\n", PACKAGE_VERSION);
-            free(opts);
-            return EXIT_OK;
-        default: r = conn_apply(&conn, opt, optarg); status = r == 1 ? EXIT_OK : EXIT_USAGE;
-        }
-    }
-    free(opts);
+    struct conform_args a = {.ro = {.tariff = 1, .name_prefix = "conform-"},
+                             .cases_dir = CONFORM_CASES_DIR};
+    bool done;
+    int status = cli_parse(argc, argv, own_options, NULL, &conn, conform_option, &a, usage, &done);
+    if (done || a.version)
+        return EXIT_OK;
+    struct runner_options ro = a.ro;
+    const char *cases_dir = a.cases_dir, *junit = a.junit;
     if (status != EXIT_OK || optind != argc || !conn.url) {
         if (status == EXIT_OK)
             cli_usage_error(NULL, "%s",
