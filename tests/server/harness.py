@@ -5,6 +5,7 @@ import http.client
 import os
 import re
 import select
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -20,6 +21,7 @@ class Server:
     """A running custrpc-server; use as a context manager."""
 
     def __init__(self, *args, config=None, root_password=None, db=None, tmp=None):
+        self.owns_tmp = tmp is None
         self.tmp = tmp or tempfile.mkdtemp(prefix="custrpc-test-")
         self.args = list(args)
         self.db = db
@@ -66,6 +68,8 @@ class Server:
     def __exit__(self, *exc):
         code = self.stop()
         assert code == 0, "server exited with %s\n%s" % (code, self.log_text())
+        if self.owns_tmp and exc[0] is None:
+            shutil.rmtree(self.tmp, ignore_errors=True)  # kept when a test failed, for its log
 
     def log_text(self):
         with open(self.log_path, "rb") as f:
