@@ -62,6 +62,34 @@ class Import(unittest.TestCase):
             self.assertEqual({x["status"] for x in again}, {"exists"})
             self.assertEqual([int(x["i_customer"]) for x in again], ids)
 
+    def test_progress_on_a_terminal_and_in_a_log(self):
+        import pty
+        path = os.path.join(self.tmp, "progress.csv")
+        write_csv(path, self.rows(3000))
+        with Server() as srv:
+            master, slave = pty.openpty()
+            p = subprocess.Popen([CLIENT, "import", path, "--url", srv.url, "--jobs", "1"], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE, stderr=slave)
+            os.close(slave)
+            seen = b""
+            while True:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+            p.wait(timeout=120)
+            os.close(master)
+            self.assertEqual(p.returncode, 0)
+            # A terminal gets one line redrawn in place: done/total, rate, ETA.
+            self.assertRegex(seen.decode(), r"\rimport: 3000/3000 rows, \d+/s, ETA 0s")
+            # A log gets plain lines.
+            r = custrpc("import", path, "--url", srv.url, "--results", os.path.join(self.tmp, "r2.csv"))
+            self.assertRegex(r.stderr, r"(?m)^import: 3000/3000 rows, \d+/s, ETA 0s$")
+            self.assertNotIn("\r", r.stderr)
+
     def test_bad_rows_reported_with_lines_and_nothing_sent(self):
         path = os.path.join(self.tmp, "bad.csv")
         rows = self.rows(6)
