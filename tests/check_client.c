@@ -23,26 +23,6 @@ static struct custrpc_client *client_for(const char *url, const char *user, cons
     return cl;
 }
 
-/* A directory with root.pw and server.xml (root password, 127.0.0.1 trusted when asked). */
-static const char *write_config(char *dir, int trusted)
-{
-    static char cfg[300];
-    char pw[300];
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(pw, sizeof pw, "%s/root.pw", dir);
-    snprintf(cfg, sizeof cfg, "%s/server.xml", dir);
-    FILE *fp = fopen(pw, "w");
-    fputs("client-root-pw\n", fp);
-    fclose(fp);
-    fp = fopen(cfg, "w");
-    fprintf(
-        fp,
-        "<custrpc-server><root login=\"ssp-root\" password-file=\"root.pw\"/>%s</custrpc-server>\n",
-        trusted ? "<trusted-host address=\"127.0.0.1\"/>" : "");
-    fclose(fp);
-    return cfg;
-}
-
 START_TEST(create_and_read_back)
 {
     struct server_proc srv;
@@ -87,8 +67,9 @@ END_TEST
 
 START_TEST(digest)
 {
-    char dir[] = "/tmp/custrpc-client-XXXXXX";
-    const char *args[] = {"--config", write_config(dir, 0), NULL};
+    char dir[] = "/tmp/custrpc-client-XXXXXX", cfg[512];
+    server_proc_config(dir, "client-root-pw", "", cfg, sizeof cfg);
+    const char *args[] = {"--config", cfg, NULL};
     struct server_proc srv;
     server_proc_start(&srv, args);
     struct custrpc_customer c;
@@ -108,13 +89,16 @@ START_TEST(digest)
     custrpc_client_free(cl);
     custrpc_customer_free(&c);
     ck_assert_int_eq(server_proc_stop(&srv), 0);
+    server_proc_config_remove(dir);
 }
 END_TEST
 
 START_TEST(trusted)
 {
-    char dir[] = "/tmp/custrpc-client-XXXXXX";
-    const char *args[] = {"--config", write_config(dir, 1), NULL};
+    char dir[] = "/tmp/custrpc-client-XXXXXX", cfg[512];
+    server_proc_config(dir, "client-root-pw", "<trusted-host address=\"127.0.0.1\"/>", cfg,
+                       sizeof cfg);
+    const char *args[] = {"--config", cfg, NULL};
     struct server_proc srv;
     server_proc_start(&srv, args);
     struct custrpc_customer c;
@@ -144,6 +128,7 @@ START_TEST(trusted)
     custrpc_client_free(cl);
     custrpc_customer_free(&c);
     ck_assert_int_eq(server_proc_stop(&srv), 0);
+    server_proc_config_remove(dir);
 }
 END_TEST
 

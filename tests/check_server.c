@@ -145,18 +145,8 @@ END_TEST
 
 START_TEST(digest_from_c)
 {
-    char dir[] = "/tmp/custrpc-check-XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    char pw[300], cfg[300];
-    snprintf(pw, sizeof pw, "%s/root.pw", dir);
-    snprintf(cfg, sizeof cfg, "%s/server.xml", dir);
-    FILE *fp = fopen(pw, "w");
-    fputs("c-root-pw\n", fp);
-    fclose(fp);
-    fp = fopen(cfg, "w");
-    fputs("<custrpc-server><root login=\"ssp-root\" password-file=\"root.pw\"/></custrpc-server>\n",
-          fp);
-    fclose(fp);
+    char dir[] = "/tmp/custrpc-check-XXXXXX", cfg[512];
+    server_proc_config(dir, "c-root-pw", "", cfg, sizeof cfg);
     const char *args[] = {"--config", cfg, NULL};
     struct server_proc srv;
     server_proc_start(&srv, args);
@@ -180,9 +170,7 @@ START_TEST(digest_from_c)
     xmlrpc_server_info_free(server);
     custrpc_customer_free(&c);
     ck_assert_int_eq(server_proc_stop(&srv), 0);
-    unlink(pw);
-    unlink(cfg);
-    rmdir(dir);
+    server_proc_config_remove(dir);
 }
 END_TEST
 

@@ -58,3 +58,33 @@ int server_proc_stop(struct server_proc *s)
         return -1;
     return WEXITSTATUS(status);
 }
+
+void server_proc_config(char *dir, const char *root_password, const char *extra_xml, char *cfg,
+                        size_t cfg_size)
+{
+    char pw[512];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(pw, sizeof pw, "%s/root.pw", dir);
+    snprintf(cfg, cfg_size, "%s/server.xml", dir);
+    FILE *fp = fopen(pw, "w");
+    ck_assert_ptr_nonnull(fp);
+    fprintf(fp, "%s\n", root_password);
+    fclose(fp);
+    fp = fopen(cfg, "w");
+    ck_assert_ptr_nonnull(fp);
+    fprintf(
+        fp,
+        "<custrpc-server><root login=\"ssp-root\" password-file=\"root.pw\"/>%s</custrpc-server>\n",
+        extra_xml);
+    fclose(fp);
+}
+
+void server_proc_config_remove(const char *dir)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/root.pw", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/server.xml", dir);
+    unlink(path);
+    rmdir(dir);
+}
