@@ -52,6 +52,7 @@ const char *custrpc_code_name(int code)
     case CUSTRPC_E_TYPE: return "wrong type";
     case CUSTRPC_E_VALUE: return "invalid value";
     case CUSTRPC_E_UNKNOWN: return "unknown member";
+    case CUSTRPC_E_DUPLICATE: return "member given twice";
     case CUSTRPC_E_DUP_NAME: return "name already exists";
     case CUSTRPC_E_DUP_LOGIN: return "web_login already exists";
     case CUSTRPC_E_TARIFF: return "tariff not available";

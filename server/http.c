@@ -1,7 +1,6 @@
 /* http.c — libmicrohttpd request handling (see http.h). Each request's body is collected up to
- * the limit, screened (no DOCTYPE), run through the registry, and its faults mapped onto the
- * contract's codes; one log line per request goes to stderr. */
-#define _GNU_SOURCE /* memmem */
+ * the limit, decoded by libcustrpc's parser (no DTD, no entities, limits while parsing), run on
+ * the method table, and answered; one log line per request goes to stderr. */
 #include <config.h>
 
 #include <netdb.h>
@@ -13,9 +12,8 @@
 #include <time.h>
 
 #include <gnutls/crypto.h>
-#include <libxml/parser.h>
-
 #include <custrpc/marshal.h>
+#include <custrpc/xmlrpc_decode.h>
 
 #include "http.h"
 
@@ -23,7 +21,7 @@ struct http_server {
     struct MHD_Daemon *daemon;
     struct http_options opt;
     const struct auth_policy *auth;
-    xmlrpc_registry *registry;
+    struct dispatcher methods;
     unsigned char nonce_seed[32];
     atomic_int in_flight; /* requests begun and not yet completed */
 };
@@ -36,6 +34,13 @@ struct request {
     struct call_identity who;
     char login[128];
     char peer[64];
+};
+
+/* A request body as the decoder left it: the call, or the error that stopped it. */
+struct decoded {
+    char *method;
+    xmlrpc_value *params; /* NULL when decoding failed */
+    struct custrpc_error error;
 };
 
 static double elapsed_ms(const struct timespec *start)
@@ -69,37 +74,36 @@ static void log_request(const struct http_server *h, const struct request *rq, u
             elapsed_ms(&rq->start));
 }
 
-/* --log-level debug: the request as parsed (passwords masked) and the answer, for users
- * debugging an integration. Runs only at debug level: it parses the request a second time. */
-static void log_exchange(const struct http_server *h, const struct request *rq, const char *answer, size_t len)
+/* --log-level debug: the request as decoded (secret members masked, whatever their type) and
+ * the answer, for users debugging an integration. A request that could not be decoded is
+ * shown by its size and the decoder's message, which never quotes a secret member's value. */
+static void log_exchange(const struct http_server *h, const struct request *rq,
+                         const struct decoded *call, const char *answer, size_t len)
 {
     if (h->opt.log_level < LOG_DEBUG)
         return;
     xmlrpc_env env;
     xmlrpc_env_init(&env);
-    const char *method = NULL;
-    xmlrpc_value *params = NULL, *shown = NULL;
+    xmlrpc_value *shown = NULL;
     xmlrpc_mem_block *mb = NULL;
-    xmlrpc_parse_call(&env, rq->body ? rq->body : "", rq->len, &method, &params);
-    if (!env.fault_occurred)
-        shown = custrpc_mask_secrets(&env, params);
-    if (!env.fault_occurred)
-        mb = XMLRPC_MEMBLOCK_NEW(char, &env, 0);
-    if (!env.fault_occurred)
-        xmlrpc_serialize_call2(&env, mb, method, shown, xmlrpc_dialect_i8);
-    if (!env.fault_occurred)
-        fprintf(stderr, "> %s request (passwords masked)\n%.*s\n", rq->peer, (int)XMLRPC_MEMBLOCK_SIZE(char, mb),
-                XMLRPC_MEMBLOCK_CONTENTS(char, mb));
+    if (call->params) {
+        shown = custrpc_mask_secrets(&env, call->params);
+        if (!env.fault_occurred)
+            mb = XMLRPC_MEMBLOCK_NEW(char, &env, 0);
+        if (!env.fault_occurred)
+            xmlrpc_serialize_call2(&env, mb, call->method, shown, xmlrpc_dialect_i8);
+    }
+    if (call->params && !env.fault_occurred)
+        fprintf(stderr, "> %s request (passwords masked)\n%.*s\n", rq->peer,
+                (int)XMLRPC_MEMBLOCK_SIZE(char, mb), XMLRPC_MEMBLOCK_CONTENTS(char, mb));
     else
-        fprintf(stderr, "> %s request (%zu bytes, not parsable: %s)\n", rq->peer, rq->len, env.fault_string);
+        fprintf(stderr, "> %s request (%zu bytes, not decoded: %s)\n", rq->peer, rq->len,
+                call->params ? env.fault_string : call->error.message);
     fprintf(stderr, "< %s answer\n%.*s\n", rq->peer, (int)len, answer);
     if (mb)
         XMLRPC_MEMBLOCK_FREE(char, mb);
     if (shown)
         xmlrpc_DECREF(shown);
-    if (params)
-        xmlrpc_DECREF(params);
-    free((void *)method);
     xmlrpc_env_clean(&env);
 }
 
@@ -147,9 +151,27 @@ static enum MHD_Result queue_challenge(struct http_server *h, struct MHD_Connect
     return ret;
 }
 
-/* An XML-RPC fault response for err, as the registry would have written it. */
+/* Sends an XML-RPC document (answer or fault) with status 200; takes the memory block. */
+static enum MHD_Result queue_xml(struct http_server *h, struct MHD_Connection *conn,
+                                 struct request *rq, const struct decoded *call,
+                                 xmlrpc_mem_block *out)
+{
+    size_t len = XMLRPC_MEMBLOCK_SIZE(char, out);
+    char *body = malloc(len ? len : 1);
+    if (body)
+        memcpy(body, XMLRPC_MEMBLOCK_CONTENTS(char, out), len);
+    XMLRPC_MEMBLOCK_FREE(char, out);
+    log_request(h, rq, 200);
+    if (!body)
+        return MHD_NO;
+    log_exchange(h, rq, call, body, len);
+    return queue(conn, 200, "text/xml; charset=utf-8", body, len);
+}
+
+/* An XML-RPC fault response for err. */
 static enum MHD_Result queue_fault(struct http_server *h, struct MHD_Connection *conn,
-                                   struct request *rq, const struct custrpc_error *err)
+                                   struct request *rq, const struct decoded *call,
+                                   const struct custrpc_error *err)
 {
     xmlrpc_env env, fault;
     xmlrpc_env_init(&env);
@@ -166,101 +188,56 @@ static enum MHD_Result queue_fault(struct http_server *h, struct MHD_Connection 
             XMLRPC_MEMBLOCK_FREE(char, out);
         return queue_text(h, conn, rq, 500, "cannot serialize fault\n");
     }
-    size_t len = XMLRPC_MEMBLOCK_SIZE(char, out);
-    char *body = malloc(len);
-    if (body)
-        memcpy(body, XMLRPC_MEMBLOCK_CONTENTS(char, out), len);
-    XMLRPC_MEMBLOCK_FREE(char, out);
-    log_request(h, rq, 200);
-    if (body)
-        log_exchange(h, rq, body, len);
-    return body ? queue(conn, 200, "text/xml", body, len) : MHD_NO;
+    return queue_xml(h, conn, rq, call, out);
 }
 
-/* xmlrpc-c answers unparsable calls itself with its own codes; find such a fault so it can
- * be re-issued with the contract's code. Returns 0 when the response is not one. */
-static int foreign_fault(const char *xml, size_t len, xmlrpc_env *fault)
+/* The contract's error for a fault a method left in env: our codes pass as they are, xmlrpc-c's
+ * own (a value that could not be built) are mapped. */
+static void fault_of(const xmlrpc_env *env, struct custrpc_error *err)
 {
-    if (!memmem(xml, len, "<fault>", 7))
-        return 0;
-    xmlrpc_env env;
-    xmlrpc_env_init(&env);
-    xmlrpc_value *result = NULL;
-    int code = 0;
-    const char *text = NULL;
-    xmlrpc_parse_response2(&env, xml, len, &result, &code, &text);
-    if (result)
-        xmlrpc_DECREF(result);
-    int found = 0;
-    if (!env.fault_occurred && text && code <= XMLRPC_INTERNAL_ERROR &&
-        code >= XMLRPC_INVALID_UTF8_ERROR) {
-        xmlrpc_env_set_fault(fault, code, text);
-        found = 1;
+    if (env->fault_code <= XMLRPC_INTERNAL_ERROR && env->fault_code >= XMLRPC_INVALID_UTF8_ERROR) {
+        custrpc_error_from_xmlrpc(env, err);
+        return;
     }
-    free((void *)text);
-    xmlrpc_env_clean(&env);
-    return found;
-}
-
-/* Whether the body is well-formed XML at all (tells -32700 from -32600). */
-static int well_formed(const char *body, size_t len)
-{
-    xmlDocPtr doc = xmlReadMemory(body, (int)len, "request.xml", NULL,
-                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    xmlFreeDoc(doc);
-    return doc != NULL;
+    custrpc_fail(err, env->fault_code, NULL, "%s", env->fault_string ? env->fault_string : "");
 }
 
 static enum MHD_Result process(struct http_server *h, struct MHD_Connection *conn,
                                struct request *rq)
 {
+    struct decoded call = {0};
     struct custrpc_error err;
+    enum MHD_Result ret;
     if (rq->too_large) {
-        custrpc_fail(&err, CUSTRPC_E_TOO_LARGE, NULL, "request body larger than %zu bytes",
+        custrpc_fail(&call.error, CUSTRPC_E_TOO_LARGE, NULL, "request body larger than %zu bytes",
                      h->opt.max_body);
-        return queue_fault(h, conn, rq, &err);
+        return queue_fault(h, conn, rq, &call, &call.error);
     }
-    /* xmlrpc-c's parser expands internal entities (a billion-laughs body burns minutes of
-     * CPU), and XML-RPC has no use for a DTD: refuse one before any parser sees it. */
-    if (rq->body && memmem(rq->body, rq->len, "<!DOCTYPE", 9)) {
-        custrpc_fail(&err, CUSTRPC_E_REQUEST, NULL, "DOCTYPE declarations are not accepted");
-        return queue_fault(h, conn, rq, &err);
-    }
+    if (custrpc_xmlrpc_parse_call(rq->body ? rq->body : "", rq->len, &call.method, &call.params,
+                                  &call.error) < 0)
+        return queue_fault(h, conn, rq, &call, &call.error);
     xmlrpc_env env;
     xmlrpc_env_init(&env);
+    xmlrpc_value *result = dispatch_call(&env, &h->methods, call.method, call.params, &rq->who);
     xmlrpc_mem_block *out = NULL;
-    xmlrpc_registry_process_call2(&env, h->registry, rq->body ? rq->body : "", rq->len, &rq->who,
-                                  &out);
+    if (!env.fault_occurred)
+        out = XMLRPC_MEMBLOCK_NEW(char, &env, 0);
+    if (!env.fault_occurred)
+        xmlrpc_serialize_response2(&env, out, result, xmlrpc_dialect_i8);
+    if (result)
+        xmlrpc_DECREF(result);
     if (env.fault_occurred) {
-        custrpc_error_from_xmlrpc(&env, &err);
-        xmlrpc_env_clean(&env);
-        return queue_fault(h, conn, rq, &err);
+        if (out)
+            XMLRPC_MEMBLOCK_FREE(char, out);
+        fault_of(&env, &err);
+        ret = queue_fault(h, conn, rq, &call, &err);
+    } else {
+        ret = queue_xml(h, conn, rq, &call, out);
     }
-    const char *xml = XMLRPC_MEMBLOCK_CONTENTS(char, out);
-    size_t len = XMLRPC_MEMBLOCK_SIZE(char, out);
-    xmlrpc_env fault;
-    xmlrpc_env_init(&fault);
-    if (foreign_fault(xml, len, &fault)) {
-        XMLRPC_MEMBLOCK_FREE(char, out);
-        custrpc_error_from_xmlrpc(&fault, &err);
-        if (err.code == CUSTRPC_E_PARSE && well_formed(rq->body, rq->len))
-            err.code = CUSTRPC_E_REQUEST;
-        /* xmlrpc-c reports its nesting limit as a parse error; the contract calls it 1050. */
-        if (fault.fault_code == XMLRPC_LIMIT_EXCEEDED_ERROR ||
-            strstr(fault.fault_string, "too deep"))
-            err.code = CUSTRPC_E_TOO_LARGE;
-        xmlrpc_env_clean(&fault);
-        return queue_fault(h, conn, rq, &err);
-    }
-    xmlrpc_env_clean(&fault);
-    char *body = malloc(len);
-    if (body)
-        memcpy(body, xml, len);
-    XMLRPC_MEMBLOCK_FREE(char, out);
-    log_request(h, rq, 200);
-    if (body)
-        log_exchange(h, rq, body, len);
-    return body ? queue(conn, 200, "text/xml", body, len) : MHD_NO;
+    xmlrpc_env_clean(&env);
+    xmlrpc_DECREF(call.params);
+    free(call.method);
+    return ret;
 }
 
 static void peer_text(struct MHD_Connection *conn, char *buf, size_t size)
@@ -353,7 +330,7 @@ static void on_mhd_error(void *cls, const char *fmt, va_list ap)
 }
 
 int http_start(struct http_server **out, const struct http_options *o,
-               const struct auth_policy *auth, xmlrpc_registry *registry, struct custrpc_error *err)
+               const struct auth_policy *auth, const struct dispatcher *methods, struct custrpc_error *err)
 {
     struct addrinfo hints = {.ai_flags = AI_PASSIVE, .ai_socktype = SOCK_STREAM}, *ai = NULL;
     char port[16];
@@ -377,7 +354,7 @@ int http_start(struct http_server **out, const struct http_options *o,
     }
     h->opt = *o;
     h->auth = auth;
-    h->registry = registry;
+    h->methods = *methods;
     gnutls_rnd(GNUTLS_RND_KEY, h->nonce_seed, sizeof h->nonce_seed);
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
     if (ai->ai_family == AF_INET6)

@@ -1,5 +1,5 @@
 /* http.h — the HTTP side of the reference server, on libmicrohttpd: POST /RPC2 and
- * /xmlapi/xmlapi, body limits, authentication, dispatch to the xmlrpc-c registry, request log. */
+ * /xmlapi/xmlapi, body limits, authentication, dispatch to the method table, request log. */
 #ifndef CUSTRPC_SERVER_HTTP_H
 #define CUSTRPC_SERVER_HTTP_H
 
@@ -8,6 +8,7 @@
 #include <xmlrpc-c/server.h>
 
 #include "auth.h"
+#include "dispatch.h"
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
@@ -24,7 +25,7 @@ struct http_options {
 struct http_server;
 
 int http_start(struct http_server **out, const struct http_options *o,
-               const struct auth_policy *auth, xmlrpc_registry *registry,
+               const struct auth_policy *auth, const struct dispatcher *methods,
                struct custrpc_error *err);
 /* The port actually bound (useful with port 0). */
 int http_port(const struct http_server *h);

@@ -208,7 +208,7 @@ struct server {
     struct server_config cfg;
     struct methods_env menv;
     struct auth_policy auth;
-    xmlrpc_registry *registry;
+    struct dispatcher methods;
     struct http_server *http;
     char *host, *cert, *key, *key_path;
     struct digest_ha1 root_ha1;
@@ -223,8 +223,6 @@ static const char *root_login(const struct server *s)
 static void server_free(struct server *s)
 {
     http_stop(s->http);
-    if (s->registry)
-        xmlrpc_registry_free(s->registry);
     store_close(s->menv.store);
     config_free(&s->cfg);
     free(s->host);
@@ -313,8 +311,6 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
     xmlInitParser();
-    xmlrpc_limit_set(XMLRPC_XML_SIZE_LIMIT_ID, o.max_body);
-    xmlrpc_limit_set(XMLRPC_NESTING_LIMIT_ID, 64);
 
     int status = 0;
     if (setup_store(&s, o.db ? o.db : s.cfg.db_path, &err) < 0) {
@@ -328,12 +324,9 @@ int main(int argc, char **argv)
     s.auth.nonce_timeout = 300;
     for (size_t i = 0; i < s.cfg.n_trusted && status == 0; i++)
         auth_add_trusted(&s.auth, s.cfg.trusted[i]);
-    if (status == 0 && !(s.registry = methods_registry(&s.menv, &err))) {
-        fprintf(stderr, "custrpc-server: %s\n", err.message);
-        status = EXIT_UNAVAILABLE;
-    }
+    s.methods = methods_dispatcher(&s.menv);
     struct http_options ho = {s.host, port, o.max_body, s.cert, s.key, o.threads, 30, o.log_level};
-    if (status == 0 && http_start(&s.http, &ho, &s.auth, s.registry, &err) < 0) {
+    if (status == 0 && http_start(&s.http, &ho, &s.auth, &s.methods, &err) < 0) {
         fprintf(stderr, "custrpc-server: %s\n", err.message);
         status = err.code == CUSTRPC_E_PERMISSION ? EXIT_CONFIG : EXIT_UNAVAILABLE;
     }

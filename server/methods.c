@@ -236,53 +236,17 @@ static xmlrpc_value *get_customer_info(xmlrpc_env *env, xmlrpc_value *params, vo
     return rc == 0 ? result : fault(env, who, &err);
 }
 
-/* xmlrpc-c's built-in system.shutdown would answer with fault code 0; a test server must not
- * be stoppable over the wire, and says so with the contract's permission fault. */
-static void refuse_shutdown(xmlrpc_env *env, void *context, const char *comment, void *call_info)
-{
-    (void)context;
-    (void)comment;
-    struct call_identity *who = call_info;
-    struct custrpc_error err;
-    who->method = "system.shutdown";
-    custrpc_fail(&err, CUSTRPC_E_PERMISSION, NULL, "remote shutdown is disabled; stop the server with SIGTERM");
-    fault(env, who, &err);
-}
+static const struct method_row rows[] = {
+    {CUSTRPC_METHOD_CREATE, create_customer, "S:S",
+     "Creates a customer under the caller (or, in trusted mode, under i_wholesaler). Takes one "
+     "struct with name, web_password, i_tariff and optional fields; returns {result: \"OK\", "
+     "i_customer: int} or a fault."},
+    {"getCustomerInfo", get_customer_info, "S:S",
+     "Returns {result: \"OK\", customer: {...}} for {i_customer} or {name} within the caller's "
+     "subtree; passwords are never returned and balance has its sign inverted."},
+};
 
-xmlrpc_registry *methods_registry(struct methods_env *menv, struct custrpc_error *err)
+struct dispatcher methods_dispatcher(struct methods_env *menv)
 {
-    xmlrpc_env env;
-    xmlrpc_env_init(&env);
-    xmlrpc_registry *reg = xmlrpc_registry_new(&env);
-    struct xmlrpc_method_info3 const create = {
-        .methodName = CUSTRPC_METHOD_CREATE,
-        .methodFunction = create_customer,
-        .serverInfo = menv,
-        .signatureString = "S:S",
-        .help = "Creates a customer under the caller (or, in trusted mode, under i_wholesaler). "
-                "Takes one struct with name, web_password, i_tariff and optional fields; returns "
-                "{result: \"OK\", i_customer: int} or a fault.",
-    };
-    struct xmlrpc_method_info3 const info = {
-        .methodName = "getCustomerInfo",
-        .methodFunction = get_customer_info,
-        .serverInfo = menv,
-        .signatureString = "S:S",
-        .help = "Returns {result: \"OK\", customer: {...}} for {i_customer} or {name} within the "
-                "caller's subtree; passwords are never returned and balance has its sign inverted.",
-    };
-    if (!env.fault_occurred)
-        xmlrpc_registry_set_shutdown(reg, refuse_shutdown, NULL);
-    if (!env.fault_occurred)
-        xmlrpc_registry_add_method3(&env, reg, &create);
-    if (!env.fault_occurred)
-        xmlrpc_registry_add_method3(&env, reg, &info);
-    if (env.fault_occurred) {
-        custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "registry: %s", env.fault_string);
-        if (reg)
-            xmlrpc_registry_free(reg);
-        xmlrpc_env_clean(&env);
-        return NULL;
-    }
-    return reg;
+    return (struct dispatcher){rows, sizeof rows / sizeof rows[0], menv};
 }

@@ -1,5 +1,5 @@
 /* methods.h — the XML-RPC methods of the reference server (createCustomer, getCustomerInfo)
- * registered in an xmlrpc-c registry, which also brings introspection and system.multicall. */
+ * as rows of a method table (dispatch.h), which also answers introspection and multicall. */
 #ifndef CUSTRPC_SERVER_METHODS_H
 #define CUSTRPC_SERVER_METHODS_H
 
@@ -8,6 +8,7 @@
 
 #include <xmlrpc-c/server.h>
 
+#include "dispatch.h"
 #include "store.h"
 
 /* Shared by every request: the store and the key for web_password hashes. */
@@ -26,6 +27,7 @@ struct call_identity {
     int64_t i_customer; /* created or read customer, for the log */
 };
 
-xmlrpc_registry *methods_registry(struct methods_env *menv, struct custrpc_error *err);
+/* The method table, with menv as every handler's server_info. */
+struct dispatcher methods_dispatcher(struct methods_env *menv);
 
 #endif

@@ -8,5 +8,6 @@
 #include <custrpc/fields.h>
 #include <custrpc/marshal.h>
 #include <custrpc/rights.h>
+#include <custrpc/xmlrpc_decode.h>
 
 #endif

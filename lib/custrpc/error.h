@@ -21,6 +21,7 @@ enum custrpc_code {
     CUSTRPC_E_TYPE = 1002,       /* member has the wrong XML-RPC type */
     CUSTRPC_E_VALUE = 1003,      /* member value invalid or out of range */
     CUSTRPC_E_UNKNOWN = 1004,    /* unknown member */
+    CUSTRPC_E_DUPLICATE = 1005,  /* a struct member given twice */
     CUSTRPC_E_DUP_NAME = 1010,   /* name already exists */
     CUSTRPC_E_DUP_LOGIN = 1011,  /* web_login already exists */
     CUSTRPC_E_TARIFF = 1020,     /* i_tariff unknown or not available to the parent */

@@ -1,0 +1,737 @@
+/* xmlrpc_decode.c — XML-RPC documents to xmlrpc-c values with libxml2's SAX parser (see
+ * xmlrpc_decode.h). SAX, not the reader: the internalSubset event arrives at "<!DOCTYPE name",
+ * before libxml2 reads any declaration, so the parse stops before an entity exists. An explicit
+ * stack of open elements replaces recursion: depth costs a frame up to the limit and no
+ * further, and the value tree built is never deeper than the limit, so neither parsing nor
+ * freeing can run out of stack. */
+#include <config.h>
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include <custrpc/fields.h>
+#include <custrpc/xmlrpc_decode.h>
+
+enum kind {
+    K_DOC, K_CALL, K_RESPONSE, K_METHODNAME, K_PARAMS, K_PARAM, K_FAULT,
+    K_VALUE, K_SCALAR, K_STRUCT, K_MEMBER, K_NAME, K_ARRAY, K_DATA
+};
+
+enum scalar { S_INT, S_I8, S_BOOL, S_STRING, S_DOUBLE, S_DATETIME, S_BASE64, S_NIL };
+
+/* The scalar elements, with the "ex:" spellings of xmlrpc-c's extensions. */
+static const struct {
+    const char *element;
+    enum scalar type;
+} scalars[] = {
+    {"int", S_INT},       {"i4", S_INT},         {"i8", S_I8},         {"ex:i8", S_I8},
+    {"boolean", S_BOOL},  {"string", S_STRING},  {"double", S_DOUBLE}, {"base64", S_BASE64},
+    {"dateTime.iso8601", S_DATETIME},            {"nil", S_NIL},       {"ex:nil", S_NIL},
+};
+
+struct frame {
+    enum kind kind;
+    enum scalar scalar;
+    const char *element; /* the element's name, for messages (static storage) */
+    xmlrpc_value *value; /* the value held (VALUE, PARAM, MEMBER, FAULT, ARRAY) or being
+                            filled (STRUCT, DATA, PARAMS) */
+    char *name;          /* MEMBER: its name */
+    unsigned children;   /* child elements seen */
+};
+
+struct parser {
+    xmlParserCtxtPtr ctxt;
+    bool failed; /* err is set; the parser was told to stop */
+    bool want_response;
+    struct frame stack[CUSTRPC_XML_MAX_DEPTH + 1]; /* stack[0] is the document */
+    int top;
+    char *text; /* character data of the innermost open element */
+    size_t text_len, text_cap;
+    char *method;
+    xmlrpc_value *result; /* a call's params array, or a response's one value */
+    int fault_code;
+    char *fault_string;
+    struct custrpc_error *err;
+};
+
+/* The member being decoded, innermost first: the field errors are about. */
+static const char *current_member(const struct parser *p)
+{
+    for (int i = p->top; i > 0; i--)
+        if (p->stack[i].kind == K_MEMBER && p->stack[i].name)
+            return p->stack[i].name;
+    return NULL;
+}
+
+/* Whether any enclosing member is a secret one: its value then never reaches a message. */
+static bool inside_secret(const struct parser *p)
+{
+    for (int i = p->top; i > 0; i--) {
+        if (p->stack[i].kind != K_MEMBER || !p->stack[i].name)
+            continue;
+        const struct custrpc_field *f = custrpc_field_find(p->stack[i].name);
+        if (f && (f->flags & CUSTRPC_FLAG_SECRET))
+            return true;
+    }
+    return false;
+}
+
+#define fail(p, code, ...) custrpc_fail((p)->err, (code), current_member(p), __VA_ARGS__)
+
+/* A short, quoted sample of a bad value for a message, or "(hidden)" inside a secret. */
+static const char *sample(const struct parser *p, const char *text, char *buf, size_t size)
+{
+    if (inside_secret(p))
+        return "(hidden)";
+    size_t n = strlen(text);
+    snprintf(buf, size, "\"%.*s%s\"", (int)(n > 40 ? 40 : n), text, n > 40 ? "..." : "");
+    return buf;
+}
+
+static bool is_blank_char(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool text_blank(const struct parser *p)
+{
+    for (size_t i = 0; i < p->text_len; i++)
+        if (!is_blank_char(p->text[i]))
+            return false;
+    return true;
+}
+
+static int append_text(struct parser *p, const char *s, size_t n)
+{
+    if (p->text_len + n + 1 > p->text_cap) {
+        size_t cap = (p->text_len + n + 1) * 2;
+        char *t = realloc(p->text, cap);
+        if (!t)
+            return fail(p, CUSTRPC_E_INTERNAL, "out of memory");
+        p->text = t;
+        p->text_cap = cap;
+    }
+    memcpy(p->text + p->text_len, s, n);
+    p->text_len += n;
+    p->text[p->text_len] = '\0';
+    return 0;
+}
+
+static void clear_text(struct parser *p)
+{
+    p->text_len = 0;
+    if (p->text)
+        p->text[0] = '\0';
+}
+
+/* The text without surrounding white space (in place); numbers may be pretty-printed. */
+static char *trimmed(struct parser *p)
+{
+    char *s = p->text ? p->text : (char *)"";
+    size_t n = p->text_len;
+    while (n > 0 && is_blank_char(s[n - 1]))
+        s[--n] = '\0';
+    while (*s && is_blank_char(*s))
+        s++;
+    return s;
+}
+
+/* Turns an xmlrpc-c failure while building a value into err. */
+static int env_failed(struct parser *p, xmlrpc_env *env, const char *what)
+{
+    int rc = fail(p, CUSTRPC_E_REQUEST, "%s: %s", what, env->fault_string);
+    xmlrpc_env_clean(env);
+    return rc;
+}
+
+static bool all_digits(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+static int read_integer(struct parser *p, const char *s, const char *element, int64_t lo,
+                        int64_t hi, int64_t *out)
+{
+    char buf[64];
+    const char *digits = (*s == '-' || *s == '+') ? s + 1 : s;
+    if (!all_digits(digits))
+        return fail(p, CUSTRPC_E_REQUEST, "<%s> value %s is not an integer", element,
+                    sample(p, s, buf, sizeof buf));
+    errno = 0;
+    long long v = strtoll(s, NULL, 10);
+    if (errno == ERANGE || v < lo || v > hi)
+        return fail(p, CUSTRPC_E_REQUEST, "<%s> value %s is out of range %lld..%lld", element,
+                    sample(p, s, buf, sizeof buf), (long long)lo, (long long)hi);
+    *out = v;
+    return 0;
+}
+
+/* XML-RPC's decimal, plus the exponent that Python's repr() writes for large values; never
+ * inf, nan or hexadecimal, which strtod alone would take. */
+static bool double_syntax(const char *s)
+{
+    if (*s == '-' || *s == '+')
+        s++;
+    size_t before = strspn(s, "0123456789");
+    s += before;
+    size_t after = 0;
+    if (*s == '.') {
+        after = strspn(s + 1, "0123456789");
+        s += 1 + after;
+    }
+    if (before + after == 0)
+        return false;
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '-' || *s == '+')
+            s++;
+        size_t exp = strspn(s, "0123456789");
+        if (exp == 0)
+            return false;
+        s += exp;
+    }
+    return *s == '\0';
+}
+
+static int base64_digit(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+/* Decodes base64 (white space ignored, padding optional) into out, which holds at least
+ * strlen(s) * 3 / 4 + 3 bytes; -1 on a character outside the alphabet or data after '='. */
+static long base64_decode(const char *s, unsigned char *out)
+{
+    unsigned acc = 0;
+    int bits = 0;
+    long n = 0;
+    bool padded = false;
+    for (; *s; s++) {
+        if (is_blank_char(*s))
+            continue;
+        if (*s == '=') {
+            padded = true;
+            continue;
+        }
+        int d = base64_digit(*s);
+        if (d < 0 || padded)
+            return -1;
+        acc = (acc << 6) | (unsigned)d;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[n++] = (unsigned char)(acc >> bits);
+            acc &= (1u << bits) - 1;
+        }
+    }
+    return n;
+}
+
+/* The value of a scalar element from its text. */
+static int scalar_value(struct parser *p, const struct frame *f, xmlrpc_value **out)
+{
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    char buf[64];
+    int64_t n = 0;
+    const char *s;
+    switch (f->scalar) {
+    case S_STRING:
+        *out = xmlrpc_string_new_lp(&env, p->text_len, p->text ? p->text : "");
+        break;
+    case S_INT:
+    case S_I8:
+        s = trimmed(p);
+        if (read_integer(p, s, f->element, f->scalar == S_INT ? INT32_MIN : INT64_MIN,
+                         f->scalar == S_INT ? INT32_MAX : INT64_MAX, &n) < 0)
+            return -1;
+        *out = f->scalar == S_INT ? xmlrpc_int_new(&env, (int)n) : xmlrpc_i8_new(&env, n);
+        break;
+    case S_BOOL:
+        s = trimmed(p);
+        if (strcmp(s, "0") != 0 && strcmp(s, "1") != 0)
+            return fail(p, CUSTRPC_E_REQUEST, "<boolean> value %s is not 0 or 1",
+                        sample(p, s, buf, sizeof buf));
+        *out = xmlrpc_bool_new(&env, s[0] == '1');
+        break;
+    case S_DOUBLE: {
+        s = trimmed(p);
+        double d = 0;
+        if (double_syntax(s)) {
+            errno = 0;
+            d = strtod(s, NULL);
+        }
+        if (!double_syntax(s) || !isfinite(d))
+            return fail(p, CUSTRPC_E_REQUEST, "<double> value %s is not a finite decimal number",
+                        sample(p, s, buf, sizeof buf));
+        *out = xmlrpc_double_new(&env, d);
+        break;
+    }
+    case S_DATETIME:
+        s = trimmed(p);
+        *out = xmlrpc_datetime_new_str(&env, s);
+        if (env.fault_occurred) {
+            xmlrpc_env_clean(&env);
+            return fail(p, CUSTRPC_E_REQUEST, "<dateTime.iso8601> value %s is not YYYYMMDDThh:mm:ss",
+                        sample(p, s, buf, sizeof buf));
+        }
+        break;
+    case S_BASE64: {
+        unsigned char *bytes = malloc(p->text_len * 3 / 4 + 3);
+        if (!bytes)
+            return fail(p, CUSTRPC_E_INTERNAL, "out of memory");
+        long len = base64_decode(p->text ? p->text : "", bytes);
+        if (len >= 0)
+            *out = xmlrpc_base64_new(&env, (size_t)len, bytes);
+        free(bytes);
+        if (len < 0)
+            return fail(p, CUSTRPC_E_REQUEST, "<base64> value is not base64");
+        break;
+    }
+    case S_NIL:
+        if (!text_blank(p))
+            return fail(p, CUSTRPC_E_REQUEST, "<nil/> has content");
+        *out = xmlrpc_nil_new(&env);
+        break;
+    }
+    if (env.fault_occurred)
+        return env_failed(p, &env, f->element);
+    return 0;
+}
+
+/* What an element may be inside its parent; -1 (with err set) when it may not be there. */
+static int child_kind(struct parser *p, struct frame *parent, const char *name, struct frame *f)
+{
+    f->element = NULL;
+    switch (parent->kind) {
+    case K_DOC:
+        if (parent->children == 0 && !p->want_response && strcmp(name, "methodCall") == 0)
+            f->kind = K_CALL, f->element = "methodCall";
+        else if (parent->children == 0 && p->want_response && strcmp(name, "methodResponse") == 0)
+            f->kind = K_RESPONSE, f->element = "methodResponse";
+        break;
+    case K_CALL:
+        if (parent->children == 0 && strcmp(name, "methodName") == 0)
+            f->kind = K_METHODNAME, f->element = "methodName";
+        else if (parent->children == 1 && strcmp(name, "params") == 0)
+            f->kind = K_PARAMS, f->element = "params";
+        break;
+    case K_RESPONSE:
+        if (parent->children == 0 && strcmp(name, "params") == 0)
+            f->kind = K_PARAMS, f->element = "params";
+        else if (parent->children == 0 && strcmp(name, "fault") == 0)
+            f->kind = K_FAULT, f->element = "fault";
+        break;
+    case K_PARAMS:
+        if (strcmp(name, "param") == 0)
+            f->kind = K_PARAM, f->element = "param";
+        break;
+    case K_PARAM:
+    case K_FAULT:
+    case K_DATA:
+        if ((parent->kind == K_DATA || parent->children == 0) && strcmp(name, "value") == 0)
+            f->kind = K_VALUE, f->element = "value";
+        break;
+    case K_VALUE:
+        if (parent->children != 0)
+            break;
+        if (strcmp(name, "struct") == 0)
+            f->kind = K_STRUCT, f->element = "struct";
+        else if (strcmp(name, "array") == 0)
+            f->kind = K_ARRAY, f->element = "array";
+        for (size_t i = 0; !f->element && i < sizeof scalars / sizeof scalars[0]; i++)
+            if (strcmp(name, scalars[i].element) == 0) {
+                f->kind = K_SCALAR;
+                f->scalar = scalars[i].type;
+                f->element = scalars[i].element;
+            }
+        break;
+    case K_STRUCT:
+        if (strcmp(name, "member") == 0)
+            f->kind = K_MEMBER, f->element = "member";
+        break;
+    case K_MEMBER:
+        if (parent->children == 0 && strcmp(name, "name") == 0)
+            f->kind = K_NAME, f->element = "name";
+        else if (parent->children == 1 && strcmp(name, "value") == 0)
+            f->kind = K_VALUE, f->element = "value";
+        break;
+    case K_ARRAY:
+        if (parent->children == 0 && strcmp(name, "data") == 0)
+            f->kind = K_DATA, f->element = "data";
+        break;
+    case K_METHODNAME:
+    case K_SCALAR:
+    case K_NAME: break;
+    }
+    if (!f->element) {
+        char shown[64];
+        snprintf(shown, sizeof shown, "%.40s", name);
+        return fail(p, CUSTRPC_E_REQUEST, "unexpected <%s> in %s%s%s", shown,
+                    parent->kind == K_DOC ? "the document" : "<",
+                    parent->kind == K_DOC ? "" : parent->element, parent->kind == K_DOC ? "" : ">");
+    }
+    return 0;
+}
+
+static int start_element(struct parser *p, const char *name)
+{
+    struct frame *parent = &p->stack[p->top];
+    if (p->top == CUSTRPC_XML_MAX_DEPTH)
+        return fail(p, CUSTRPC_E_TOO_LARGE, "XML nested deeper than %d elements",
+                    CUSTRPC_XML_MAX_DEPTH);
+    if (parent->kind != K_VALUE && parent->kind != K_DOC && !text_blank(p))
+        return fail(p, CUSTRPC_E_REQUEST, "text inside <%s>", parent->element);
+    if (parent->kind == K_VALUE && !text_blank(p))
+        return fail(p, CUSTRPC_E_REQUEST, "text beside the typed value in <value>");
+    struct frame f = {0};
+    if (child_kind(p, parent, name, &f) < 0)
+        return -1;
+    if (parent->kind == K_STRUCT && parent->children == CUSTRPC_XML_MAX_MEMBERS)
+        return fail(p, CUSTRPC_E_TOO_LARGE, "struct with more than %d members",
+                    CUSTRPC_XML_MAX_MEMBERS);
+    parent->children++;
+    clear_text(p);
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    if (f.kind == K_STRUCT)
+        f.value = xmlrpc_struct_new(&env);
+    else if (f.kind == K_DATA || f.kind == K_PARAMS)
+        f.value = xmlrpc_array_new(&env);
+    if (env.fault_occurred)
+        return env_failed(p, &env, f.element);
+    p->stack[++p->top] = f;
+    return 0;
+}
+
+/* Hands a finished value to the frame that holds it. Takes the reference. */
+static int deliver(struct parser *p, struct frame *parent, xmlrpc_value *v)
+{
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    if (parent->kind == K_DATA || parent->kind == K_PARAMS) {
+        xmlrpc_array_append_item(&env, parent->value, v);
+        xmlrpc_DECREF(v);
+    } else {
+        parent->value = v;
+    }
+    return env.fault_occurred ? env_failed(p, &env, parent->element) : 0;
+}
+
+static int end_member(struct parser *p, struct frame *f, struct frame *parent)
+{
+    if (!f->name || !f->value)
+        return fail(p, CUSTRPC_E_REQUEST, "<member> needs a <name> and a <value>");
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    if (xmlrpc_struct_has_key(&env, parent->value, f->name))
+        return fail(p, CUSTRPC_E_DUPLICATE, "member given twice");
+    xmlrpc_struct_set_value(&env, parent->value, f->name, f->value);
+    return env.fault_occurred ? env_failed(p, &env, "member") : 0;
+}
+
+static int end_fault(struct parser *p, struct frame *f)
+{
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    xmlrpc_value *code = NULL, *text = NULL;
+    int rc = -1;
+    if (!f->value || xmlrpc_value_type(f->value) != XMLRPC_TYPE_STRUCT)
+        return fail(p, CUSTRPC_E_REQUEST, "<fault> needs a struct value");
+    xmlrpc_struct_find_value(&env, f->value, "faultCode", &code);
+    xmlrpc_struct_find_value(&env, f->value, "faultString", &text);
+    if (!env.fault_occurred && code && text && xmlrpc_value_type(code) == XMLRPC_TYPE_INT &&
+        xmlrpc_value_type(text) == XMLRPC_TYPE_STRING) {
+        xmlrpc_read_int(&env, code, &p->fault_code);
+        xmlrpc_read_string(&env, text, (const char **)&p->fault_string);
+        rc = env.fault_occurred ? -1 : 0;
+    }
+    if (code)
+        xmlrpc_DECREF(code);
+    if (text)
+        xmlrpc_DECREF(text);
+    xmlrpc_env_clean(&env);
+    if (rc < 0)
+        return fail(p, CUSTRPC_E_REQUEST, "<fault> needs an int faultCode and a string faultString");
+    if (p->fault_code == 0)
+        return fail(p, CUSTRPC_E_REQUEST, "<fault> with faultCode 0");
+    return 0;
+}
+
+/* XML-RPC method names: letters, digits, '_', '.', ':' and '/'. */
+static int end_method_name(struct parser *p)
+{
+    const char *s = p->text ? p->text : "";
+    if (!*s || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:/") !=
+                   p->text_len)
+        return fail(p, CUSTRPC_E_REQUEST, "<methodName> must be letters, digits, '_', '.', ':' "
+                                          "or '/'");
+    p->method = strdup(s);
+    return p->method ? 0 : fail(p, CUSTRPC_E_INTERNAL, "out of memory");
+}
+
+static int end_element(struct parser *p)
+{
+    struct frame *f = &p->stack[p->top];
+    struct frame *parent = &p->stack[p->top - 1];
+    xmlrpc_value *v = NULL;
+    int rc = 0;
+    switch (f->kind) {
+    case K_METHODNAME: rc = end_method_name(p); break;
+    case K_NAME:
+        if (!(parent->name = strdup(p->text ? p->text : "")))
+            rc = fail(p, CUSTRPC_E_INTERNAL, "out of memory");
+        break;
+    case K_SCALAR:
+        rc = scalar_value(p, f, &v);
+        if (rc == 0)
+            rc = deliver(p, parent, v);
+        break;
+    case K_VALUE:
+        if (!f->value) {
+            /* No type element: a string, as the XML-RPC text says. */
+            struct frame as_string = {.kind = K_SCALAR, .scalar = S_STRING, .element = "value"};
+            rc = scalar_value(p, &as_string, &f->value);
+        } else if (!text_blank(p)) {
+            rc = fail(p, CUSTRPC_E_REQUEST, "text beside the typed value in <value>");
+        }
+        if (rc == 0) {
+            rc = deliver(p, parent, f->value);
+            f->value = NULL;
+        }
+        break;
+    case K_ARRAY:
+        if (!f->value) {
+            rc = fail(p, CUSTRPC_E_REQUEST, "<array> without <data>");
+            break;
+        }
+        rc = deliver(p, parent, f->value);
+        f->value = NULL;
+        break;
+    case K_STRUCT:
+    case K_DATA:
+        rc = deliver(p, parent, f->value);
+        f->value = NULL;
+        break;
+    case K_MEMBER: rc = end_member(p, f, parent); break;
+    case K_PARAM:
+        if (!f->value) {
+            rc = fail(p, CUSTRPC_E_REQUEST, "<param> without <value>");
+            break;
+        }
+        rc = deliver(p, parent, f->value);
+        f->value = NULL;
+        break;
+    case K_PARAMS:
+        if (parent->kind == K_RESPONSE) {
+            xmlrpc_env env;
+            xmlrpc_env_init(&env);
+            if (xmlrpc_array_size(&env, f->value) != 1)
+                rc = fail(p, CUSTRPC_E_REQUEST, "a methodResponse holds exactly one <param>");
+            else
+                xmlrpc_array_read_item(&env, f->value, 0, &p->result);
+            xmlrpc_env_clean(&env);
+        } else {
+            p->result = f->value;
+            f->value = NULL;
+        }
+        break;
+    case K_FAULT: rc = end_fault(p, f); break;
+    case K_CALL:
+        if (f->children == 0)
+            rc = fail(p, CUSTRPC_E_REQUEST, "<methodCall> without <methodName>");
+        break;
+    case K_RESPONSE:
+        if (f->children == 0)
+            rc = fail(p, CUSTRPC_E_REQUEST, "<methodResponse> without <params> or <fault>");
+        break;
+    case K_DOC: break;
+    }
+    if (rc == 0 && f->kind != K_SCALAR && f->kind != K_VALUE && f->kind != K_NAME &&
+        f->kind != K_METHODNAME && !text_blank(p))
+        rc = fail(p, CUSTRPC_E_REQUEST, "text inside <%s>", f->element);
+    clear_text(p);
+    if (rc == 0) {
+        if (f->value)
+            xmlrpc_DECREF(f->value);
+        free(f->name);
+        p->top--;
+    }
+    return rc;
+}
+
+/* Frees whatever the open frames still hold (after a failure). */
+static void unwind(struct parser *p)
+{
+    for (; p->top >= 0; p->top--) {
+        if (p->stack[p->top].value)
+            xmlrpc_DECREF(p->stack[p->top].value);
+        free(p->stack[p->top].name);
+    }
+}
+
+/* After a handler failed: err is set, and libxml2 must not call us again. */
+static void stop(struct parser *p)
+{
+    p->failed = true;
+    xmlStopParser(p->ctxt);
+}
+
+static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+    (void)atts; /* XML-RPC elements carry none; xmlrpc-c's own ignore them too */
+    struct parser *p = ctx;
+    if (!p->failed && start_element(p, (const char *)name) < 0)
+        stop(p);
+}
+
+static void on_end(void *ctx, const xmlChar *name)
+{
+    (void)name; /* libxml2 has matched it to the start tag */
+    struct parser *p = ctx;
+    if (!p->failed && end_element(p) < 0)
+        stop(p);
+}
+
+static void on_text(void *ctx, const xmlChar *text, int len)
+{
+    struct parser *p = ctx;
+    if (!p->failed && append_text(p, (const char *)text, (size_t)len) < 0)
+        stop(p);
+}
+
+static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *public_id,
+                       const xmlChar *system_id)
+{
+    (void)name;
+    (void)public_id;
+    (void)system_id;
+    struct parser *p = ctx;
+    if (!p->failed) {
+        custrpc_fail(p->err, CUSTRPC_E_REQUEST, NULL, "DOCTYPE declarations are not accepted");
+        stop(p);
+    }
+}
+
+static xmlEntityPtr no_entity(void *ctx, const xmlChar *name)
+{
+    (void)ctx;
+    (void)name;
+    return NULL; /* only the five predefined ones, which libxml2 resolves itself */
+}
+
+static void init_libxml(void)
+{
+    xmlInitParser();
+}
+
+static int run(struct parser *p, const char *xml, size_t len)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, init_libxml);
+    if (len > INT32_MAX)
+        return custrpc_fail(p->err, CUSTRPC_E_TOO_LARGE, NULL, "document larger than 2 GiB");
+    xmlSAXHandler sax;
+    memset(&sax, 0, sizeof sax);
+    sax.internalSubset = on_doctype;
+    sax.getEntity = no_entity;
+    sax.startElement = on_start;
+    sax.endElement = on_end;
+    sax.characters = on_text;
+    sax.cdataBlock = on_text;
+    sax.ignorableWhitespace = on_text;
+    p->stack[0] = (struct frame){.kind = K_DOC};
+    p->top = 0;
+    /* The first bytes go in at creation, for the encoding to be detected (BOM, UTF-16). */
+    int head = len < 4 ? (int)len : 4;
+    p->ctxt = xmlCreatePushParserCtxt(&sax, p, xml, head, NULL);
+    if (!p->ctxt)
+        return custrpc_fail(p->err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    /* No NOENT (entities stay unexpanded), no DTDLOAD/DTDATTR/XINCLUDE, NONET, no HUGE: the
+     * parser's own limits stay on. Errors are collected, not printed. */
+    xmlCtxtUseOptions(p->ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    int parsed = xmlParseChunk(p->ctxt, xml + head, (int)len - head, 1);
+    int rc = p->failed ? -1 : 0;
+    if (rc == 0 && (parsed != 0 || !p->ctxt->wellFormed)) {
+        const xmlError *e = xmlCtxtGetLastError(p->ctxt);
+        char msg[160] = "malformed document";
+        if (e && e->message)
+            snprintf(msg, sizeof msg, "%s", e->message);
+        size_t n = strlen(msg);
+        while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+            msg[--n] = '\0';
+        rc = custrpc_fail(p->err, CUSTRPC_E_PARSE, NULL, "not well-formed XML: line %d, column %d: %s",
+                          e ? e->line : 0, e ? e->int2 : 0, msg);
+    }
+    if (rc == 0 && (p->top != 0 || p->stack[0].children == 0))
+        rc = custrpc_fail(p->err, CUSTRPC_E_PARSE, NULL, "not well-formed XML: no document element");
+    xmlFreeParserCtxt(p->ctxt);
+    unwind(p);
+    free(p->text);
+    return rc;
+}
+
+int custrpc_xmlrpc_parse_call(const char *xml, size_t len, char **method, xmlrpc_value **params,
+                              struct custrpc_error *err)
+{
+    struct parser p = {.err = err};
+    *method = NULL;
+    *params = NULL;
+    if (run(&p, xml, len) < 0) {
+        free(p.method);
+        if (p.result)
+            xmlrpc_DECREF(p.result);
+        return -1;
+    }
+    if (!p.result) {
+        xmlrpc_env env;
+        xmlrpc_env_init(&env);
+        p.result = xmlrpc_array_new(&env);
+        if (env.fault_occurred) {
+            xmlrpc_env_clean(&env);
+            free(p.method);
+            return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+        }
+    }
+    *method = p.method;
+    *params = p.result;
+    return 0;
+}
+
+int custrpc_xmlrpc_parse_response(const char *xml, size_t len, xmlrpc_value **result,
+                                  int *fault_code, char **fault_string, struct custrpc_error *err)
+{
+    struct parser p = {.err = err, .want_response = true};
+    *result = NULL;
+    *fault_code = 0;
+    *fault_string = NULL;
+    if (run(&p, xml, len) < 0) {
+        if (p.result)
+            xmlrpc_DECREF(p.result);
+        free(p.fault_string);
+        return -1;
+    }
+    *result = p.result;
+    *fault_code = p.fault_code;
+    *fault_string = p.fault_string;
+    return 0;
+}
