@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <pthread.h>
+#include <sys/stat.h>
 
 #include <libxml/parser.h>
 
@@ -234,6 +235,8 @@ static void server_free(struct server *s)
 /* Opens the store, makes tariffs and the root customer match the configuration. */
 static int setup_store(struct server *s, const char *db, struct custrpc_error *err)
 {
+    struct stat st;
+    bool db_existed = db && stat(db, &st) == 0 && st.st_size > 0;
     if (store_open(&s->menv.store, db, err) < 0)
         return -1;
     if (db) {
@@ -243,7 +246,7 @@ static int setup_store(struct server *s, const char *db, struct custrpc_error *e
             return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
         snprintf(s->key_path, n, "%s.key", db);
     }
-    if (secrets_load_key(s->key_path, s->menv.web_key, err) < 0)
+    if (secrets_load_key(s->key_path, !db_existed, s->menv.web_key, err) < 0)
         return -1;
     static const struct store_tariff fallback = {1, "Default"};
     const struct store_tariff *tariffs = s->cfg.n_tariffs ? s->cfg.tariffs : &fallback;

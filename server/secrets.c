@@ -66,7 +66,8 @@ static int read_exactly(int fd, uint8_t *buf, size_t n)
     return 0;
 }
 
-int secrets_load_key(const char *path, uint8_t key[SECRETS_KEY_LEN], struct custrpc_error *err)
+int secrets_load_key(const char *path, bool may_create, uint8_t key[SECRETS_KEY_LEN],
+                     struct custrpc_error *err)
 {
     if (!path) {
         int rc = gnutls_rnd(GNUTLS_RND_KEY, key, SECRETS_KEY_LEN);
@@ -86,6 +87,13 @@ int secrets_load_key(const char *path, uint8_t key[SECRETS_KEY_LEN], struct cust
     }
     if (errno != ENOENT)
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "%s: %s", path, strerror(errno));
+    /* A new key would leave every stored web_password hash unverifiable without a word. */
+    if (!may_create)
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL,
+                            "%s: the server key is missing, but the database beside it exists and "
+                            "its web_password hashes were made with that key; restore the key "
+                            "file, or move the database away to start a new one",
+                            path);
     int rc = gnutls_rnd(GNUTLS_RND_KEY, key, SECRETS_KEY_LEN);
     if (rc < 0)
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "random bytes: %s", gnutls_strerror(rc));

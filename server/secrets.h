@@ -4,6 +4,7 @@
 #ifndef CUSTRPC_SERVER_SECRETS_H
 #define CUSTRPC_SERVER_SECRETS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,9 +34,11 @@ int secrets_ha1(const char *login, const char *password, struct digest_ha1 *out,
 int secrets_hash_web_password(const uint8_t key[SECRETS_KEY_LEN], const char *password,
                               struct web_password_hash *out, struct custrpc_error *err);
 
-/* Loads the server key from path, or creates it (mode 0600) with random bytes when absent;
- * path NULL gives a random key for this process only (the in-memory store). */
-int secrets_load_key(const char *path, uint8_t key[SECRETS_KEY_LEN], struct custrpc_error *err);
+/* Loads the server key from path, or, when absent and may_create, creates it (mode 0600) with
+ * random bytes; absent and not may_create (its database already exists) is an error. path NULL
+ * gives a random key for this process only (the in-memory store). */
+int secrets_load_key(const char *path, bool may_create, uint8_t key[SECRETS_KEY_LEN],
+                     struct custrpc_error *err);
 
 /* Reads a password file: its first line, without the line end; refuses an empty one. */
 int secrets_read_password_file(const char *path, char **password, struct custrpc_error *err);

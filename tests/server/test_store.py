@@ -64,6 +64,22 @@ class Store(unittest.TestCase):
         self.assertEqual(post(srv.url, call_body("getCustomerInfo", {"name": names[0]})).value()["result"], "OK")
         self.assertEqual(srv.stop(), 0)
 
+    def test_missing_key_beside_existing_database(self):
+        srv = Server()
+        db = os.path.join(srv.tmp, "customers.db")
+        srv = Server(db=db, tmp=srv.tmp).start()
+        create(srv.url, base()).value()
+        self.assertEqual(srv.stop(), 0)
+        os.unlink(db + ".key")
+        import subprocess
+        from harness import SERVER
+        p = subprocess.run([SERVER, "--listen", "127.0.0.1:0", "--db", db], capture_output=True, timeout=60,
+                           stdin=subprocess.DEVNULL)
+        self.assertEqual(p.returncode, 69, p.stderr)
+        self.assertIn(b"customers.db.key: the server key is missing", p.stderr)
+        self.assertIn(b"restore the key file", p.stderr)
+        self.assertFalse(os.path.exists(db + ".key"))  # not silently regenerated
+
     def test_ids_start_after_root(self):
         with Server() as srv:
             self.assertEqual(create(srv.url, base()).value()["i_customer"], 2)
