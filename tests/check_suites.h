@@ -10,6 +10,7 @@ Suite *rights_suite(void);
 Suite *validate_suite(void);
 Suite *marshal_suite(void);
 Suite *wire_suite(void);
+Suite *decode_suite(void);
 Suite *server_suite(void);
 Suite *client_suite(void);
 

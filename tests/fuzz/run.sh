@@ -40,6 +40,7 @@ for t in "${targets[@]}"; do
     $(xmlrpc-c-config --libs) $(pkg-config --libs libxml-2.0) -lm -lpthread -o "$work/$t"
   mkdir -p "$work/$t.corpus"
   found=0
+  cp "$top"/tests/data/decode/*.xml "$work/corpus/"
   if ! "$work/$t" -max_total_time="$secs" -max_len=8192 -timeout=10 -print_final_stats=1 \
       "$work/$t.corpus" "$work/corpus" >"$work/$t.log" 2>&1; then
     status=1 found=1

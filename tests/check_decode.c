@@ -1,0 +1,214 @@
+/* check_decode.c — the XML-RPC decoder (lib/xmlrpc_decode.c): every document of
+ * tests/data/decode decodes to the outcome its file name starts with (0, or the fault code),
+ * then the limits at their edges, exact numbers, responses, and secrets kept out of messages. */
+#include <config.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <custrpc/xmlrpc_decode.h>
+
+#include "check_suites.h"
+#include "testutil.h"
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    ck_assert_msg(fp != NULL, "cannot open %s", path);
+    char *buf = malloc(1 << 16);
+    *len = fread(buf, 1, 1 << 16, fp);
+    fclose(fp);
+    return buf;
+}
+
+/* The code custrpc_xmlrpc_parse_call gives a document: 0 or the error's code. */
+static int decode_code(const char *xml, size_t len, struct custrpc_error *err)
+{
+    char *method = NULL;
+    xmlrpc_value *params = NULL;
+    if (custrpc_xmlrpc_parse_call(xml, len, &method, &params, err) < 0) {
+        ck_assert_ptr_null(method);
+        ck_assert_ptr_null(params);
+        return err->code;
+    }
+    ck_assert_ptr_nonnull(method);
+    ck_assert_int_eq(xmlrpc_value_type(params), XMLRPC_TYPE_ARRAY);
+    free(method);
+    xmlrpc_DECREF(params);
+    return 0;
+}
+
+START_TEST(test_data_directory)
+{
+    const char *dir = CUSTRPC_TEST_DATA "/decode";
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "cannot open %s", dir);
+    int seen = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!strstr(e->d_name, ".xml"))
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        size_t len;
+        char *xml = slurp(path, &len);
+        struct custrpc_error err = {0};
+        int want = atoi(e->d_name), got = decode_code(xml, len, &err);
+        ck_assert_msg(got == want, "%s: expected %d, got %d (%s)", e->d_name, want, got, err.message);
+        free(xml);
+        seen++;
+    }
+    closedir(d);
+    ck_assert_int_ge(seen, 30);
+}
+END_TEST
+
+/* A createCustomer-shaped call whose param is `levels` nested arrays around inner. */
+static char *nested(int levels, const char *inner)
+{
+    size_t n = 200 + (size_t)levels * 60 + strlen(inner);
+    char *s = malloc(n), *p = s;
+    p += sprintf(p, "<methodCall><methodName>m</methodName><params><param><value>");
+    for (int i = 0; i < levels; i++)
+        p += sprintf(p, "<array><data><value>");
+    p += sprintf(p, "%s", inner);
+    for (int i = 0; i < levels; i++)
+        p += sprintf(p, "</value></data></array>");
+    sprintf(p, "</value></param></params></methodCall>");
+    return s;
+}
+
+START_TEST(test_depth_limit_edge)
+{
+    /* methodCall, params, param, value: 4 elements; each array level adds 3. */
+    struct custrpc_error err;
+    char *at = nested(20, "1"), *over = nested(20, "<int>1</int>");
+    ck_assert_int_eq(decode_code(at, strlen(at), &err), 0);
+    ck_assert_int_eq(decode_code(over, strlen(over), &err), CUSTRPC_E_TOO_LARGE);
+    ck_assert_str_eq(err.message, "XML nested deeper than 64 elements");
+    free(at);
+    free(over);
+}
+END_TEST
+
+START_TEST(test_member_limit_edge)
+{
+    size_t cap = 100 + (size_t)(CUSTRPC_XML_MAX_MEMBERS + 1) * 64;
+    for (int n = CUSTRPC_XML_MAX_MEMBERS; n <= CUSTRPC_XML_MAX_MEMBERS + 1; n++) {
+        char *s = malloc(cap), *p = s;
+        p += sprintf(p, "<methodCall><methodName>m</methodName><params><param><value><struct>");
+        for (int i = 0; i < n; i++)
+            p += sprintf(p, "<member><name>m%d</name><value>1</value></member>", i);
+        sprintf(p, "</struct></value></param></params></methodCall>");
+        struct custrpc_error err;
+        ck_assert_int_eq(decode_code(s, strlen(s), &err),
+                         n > CUSTRPC_XML_MAX_MEMBERS ? CUSTRPC_E_TOO_LARGE : 0);
+        free(s);
+    }
+}
+END_TEST
+
+/* The double a <double> text decodes to. */
+static double decoded_double(const char *text)
+{
+    char xml[256];
+    snprintf(xml, sizeof xml,
+             "<methodCall><methodName>m</methodName><params><param><value><double>%s</double>"
+             "</value></param></params></methodCall>",
+             text);
+    char *method;
+    xmlrpc_value *params, *v;
+    struct custrpc_error err;
+    ck_assert_msg(custrpc_xmlrpc_parse_call(xml, strlen(xml), &method, &params, &err) == 0, "%s",
+                  err.message);
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    double d;
+    xmlrpc_array_read_item(&env, params, 0, &v);
+    xmlrpc_read_double(&env, v, &d);
+    ck_assert(!env.fault_occurred);
+    xmlrpc_DECREF(v);
+    xmlrpc_DECREF(params);
+    free(method);
+    return d;
+}
+
+START_TEST(test_doubles_exact)
+{
+    static const char *const texts[] = {"33.333333333", "0.1", "-0.25", "100", "12.5",
+                                        "1e-05", "1.7976931348623157e308", "4.9e-324"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        ck_assert_msg(decoded_double(texts[i]) == strtod(texts[i], NULL), "%s", texts[i]);
+}
+END_TEST
+
+START_TEST(test_responses)
+{
+    static const char ok[] = "<methodResponse><params><param><value><struct><member><name>result"
+                             "</name><value>OK</value></member></struct></value></param></params>"
+                             "</methodResponse>";
+    static const char fault[] = "<methodResponse><fault><value><struct><member><name>faultCode"
+                                "</name><value><int>1010</int></value></member><member><name>"
+                                "faultString</name><value>name: exists</value></member></struct>"
+                                "</value></fault></methodResponse>";
+    static const char two[] = "<methodResponse><params><param><value>1</value></param><param>"
+                              "<value>2</value></param></params></methodResponse>";
+    xmlrpc_value *result;
+    int code;
+    char *text;
+    struct custrpc_error err;
+    ck_assert_int_eq(custrpc_xmlrpc_parse_response(ok, strlen(ok), &result, &code, &text, &err), 0);
+    ck_assert_int_eq(xmlrpc_value_type(result), XMLRPC_TYPE_STRUCT);
+    ck_assert_int_eq(code, 0);
+    xmlrpc_DECREF(result);
+    ck_assert_int_eq(custrpc_xmlrpc_parse_response(fault, strlen(fault), &result, &code, &text, &err), 0);
+    ck_assert_ptr_null(result);
+    ck_assert_int_eq(code, 1010);
+    ck_assert_str_eq(text, "name: exists");
+    free(text);
+    ck_assert_int_eq(custrpc_xmlrpc_parse_response(two, strlen(two), &result, &code, &text, &err), -1);
+    ck_assert_int_eq(err.code, CUSTRPC_E_REQUEST);
+    char *method;
+    ck_assert_int_eq(custrpc_xmlrpc_parse_call(ok, strlen(ok), &method, &result, &err), -1);
+}
+END_TEST
+
+START_TEST(test_secret_values_not_quoted)
+{
+    static const char *const values[] = {"<int>S3CRETX</int>", "<double>S3CRETX</double>",
+                                         "<boolean>S3CRETX</boolean>", "<i8>S3CRETX</i8>",
+                                         "<dateTime.iso8601>S3CRETX</dateTime.iso8601>"};
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        char xml[512];
+        snprintf(xml, sizeof xml,
+                 "<methodCall><methodName>createCustomer</methodName><params><param><value><struct>"
+                 "<member><name>api_password</name><value>%s</value></member></struct></value>"
+                 "</param></params></methodCall>",
+                 values[i]);
+        struct custrpc_error err;
+        ck_assert_int_eq(decode_code(xml, strlen(xml), &err), CUSTRPC_E_REQUEST);
+        ck_assert_str_eq(err.field, "api_password");
+        ck_assert_msg(!strstr(err.message, "S3CRETX"), "%s", err.message);
+        /* The same shape in a member that is not secret shows the value, for debugging. */
+        char *other = strstr(xml, "api_password");
+        memcpy(other, "description_", 12);
+        ck_assert_int_eq(decode_code(xml, strlen(xml), &err), CUSTRPC_E_REQUEST);
+        ck_assert_msg(strstr(err.message, "S3CRETX"), "%s", err.message);
+    }
+}
+END_TEST
+
+Suite *decode_suite(void)
+{
+    Suite *s = suite_create("decode");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_data_directory);
+    tcase_add_test(tc, test_depth_limit_edge);
+    tcase_add_test(tc, test_member_limit_edge);
+    tcase_add_test(tc, test_doubles_exact);
+    tcase_add_test(tc, test_responses);
+    tcase_add_test(tc, test_secret_values_not_quoted);
+    suite_add_tcase(s, tc);
+    return s;
+}
