@@ -12,6 +12,7 @@
 
 #include <custrpc/client.h>
 #include <custrpc/marshal.h>
+#include <custrpc/xmlrpc_decode.h>
 
 #define DEFAULT_TIMEOUT_MS 30000
 
@@ -181,17 +182,19 @@ static int rpc(struct custrpc_client *cl, const char *method, xmlrpc_value *arg,
     if (cl->trace)
         fprintf(cl->trace, "< HTTP 200\n%.*s\n", (int)len, xml);
     int fault_code = 0;
-    const char *fault_text = NULL;
-    xmlrpc_parse_response2(&env, xml, len, result, &fault_code, &fault_text);
-    if (env.fault_occurred) {
-        protocol_error(err, "the answer is not an XML-RPC response: ", env.fault_string);
+    char *fault_text = NULL;
+    struct custrpc_error parse;
+    /* Our decoder, not xmlrpc-c's: a server's answer is input like any other (no entities, no
+     * unbounded depth), and decimals are read exactly. */
+    if (custrpc_xmlrpc_parse_response(xml, len, result, &fault_code, &fault_text, &parse) < 0) {
+        protocol_error(err, "the answer is not an XML-RPC response: ", parse.message);
     } else if (fault_text) {
         xmlrpc_env fault;
         xmlrpc_env_init(&fault);
         xmlrpc_env_set_fault(&fault, fault_code, fault_text);
         custrpc_error_from_fault(&fault, err);
         xmlrpc_env_clean(&fault);
-        free((void *)fault_text);
+        free(fault_text);
     } else {
         rc = 0;
     }

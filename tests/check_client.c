@@ -182,6 +182,37 @@ START_TEST(broken_servers)
 }
 END_TEST
 
+/* A getCustomerInfo answer read through the client's own decoder: decimals exactly as strtod
+ * reads them (xmlrpc-c 1.33's parser is one unit in the last place off for 33.333333333), and
+ * an answer nested without bound refused, not recursed into. */
+START_TEST(answers_decoded_safely)
+{
+    struct canned_server cs;
+    canned_server_start(
+        &cs, XML_200("<methodResponse><params><param><value><struct><member><name>result</name>"
+                     "<value>OK</value></member><member><name>customer</name><value><struct>"
+                     "<member><name>i_customer</name><value><int>7</int></value></member>"
+                     "<member><name>credit_limit</name><value><double>33.333333333</double>"
+                     "</value></member></struct></value></member></struct></value></param>"
+                     "</params></methodResponse>"));
+    struct custrpc_client *cl = client_for(cs.url, NULL, NULL);
+    struct custrpc_customer c;
+    struct custrpc_error err;
+    int64_t id;
+    ck_assert_msg(custrpc_client_get(cl, 7, NULL, 0, &c, &id, &err) == 0, "%s", err.message);
+    ck_assert(c.credit_limit == strtod("33.333333333", NULL));
+    custrpc_customer_free(&c);
+    custrpc_client_free(cl);
+    canned_server_stop(&cs);
+
+    static char deep[200000];
+    char *end = deep + sprintf(deep, "%s", XML_200("<methodResponse><params><param><value>"));
+    for (int i = 0; i < 5000; i++)
+        end += sprintf(end, "<array><data><value>");
+    expect_broken(deep, CUSTRPC_E_PROTOCOL, CUSTRPC_KIND_TRANSPORT, 0);
+}
+END_TEST
+
 START_TEST(transport_failures)
 {
     /* A port nobody listens on. */
@@ -252,6 +283,7 @@ Suite *client_suite(void)
     tcase_add_test(tc, digest);
     tcase_add_test(tc, trusted);
     tcase_add_test(tc, broken_servers);
+    tcase_add_test(tc, answers_decoded_safely);
     tcase_add_test(tc, transport_failures);
     tcase_add_test(tc, trace_masks_passwords);
     suite_add_tcase(s, tc);
