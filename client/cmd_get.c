@@ -68,16 +68,24 @@ int cmd_get(int argc, char **argv)
         status = conn_open(&conn, &cl);
     if (status == EXIT_OK) {
         struct custrpc_customer c;
+        struct custrpc_extras extras;
         struct custrpc_error err;
         int64_t got_id;
-        if (custrpc_client_get(cl, id, name, conn.wholesaler, &c, &got_id, &err) < 0) {
+        if (custrpc_client_get_ex(cl, id, name, conn.wholesaler, &c, &got_id, &extras, &err) < 0) {
             status = cli_report(&err);
         } else {
+            /* A member the table does not know, or of an unexpected type, is shown as the
+             * server sent it and named on stderr; the rest of the answer still counts. */
+            for (size_t i = 0; i < extras.n; i++)
+                if (extras.items[i].problem)
+                    fprintf(stderr, "custrpc get: the answer's %s: %s (shown as sent)\n",
+                            extras.items[i].name, extras.items[i].problem);
             if (strcmp(conn.output, "json") == 0)
-                output_customer_json(stdout, got_id, &c);
+                output_customer_json(stdout, got_id, &c, &extras);
             else
-                output_customer_text(stdout, got_id, &c);
+                output_customer_text(stdout, got_id, &c, &extras);
             custrpc_customer_free(&c);
+            custrpc_extras_free(&extras);
         }
         custrpc_client_free(cl);
     }

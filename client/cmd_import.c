@@ -59,7 +59,9 @@ static void usage(FILE *out)
         "nil).\n"
         "Every row is validated first; bad rows are listed with their line numbers and nothing\n"
         "is sent, unless --keep-going. A row whose name already exists is reported as \"exists\",\n"
-        "so a run can be repeated; after a timeout the name is looked up before any re-send.\n\n"
+        "so a run can be repeated: when a create is refused or its outcome is unknown, the name\n"
+        "is looked up (getCustomerInfo). A timeout is never followed by a blind re-send; a\n"
+        "refused connection stops the import at once (exit 69).\n\n"
         "  --jobs N                concurrent connections (default 4)\n"
         "  --results FILE          per-row outcome as CSV (default FILE.results.csv):\n"
         "                          row,line,name,status,i_customer,fault_code,message with status\n"
@@ -129,6 +131,11 @@ int cmd_import(int argc, char **argv)
     import_free(&f);
     if (open_error)
         return open_error;
+    if (t.connect_failed) {
+        fprintf(stderr, "custrpc import: %s; the rows not sent can be sent by running again\n",
+                t.connect_error.message);
+        return EXIT_TRANSPORT;
+    }
     if (t.auth_failed)
         return EXIT_AUTH;
     return t.failed || t.invalid || t.not_sent ? EXIT_PARTIAL : EXIT_OK;

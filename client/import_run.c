@@ -1,6 +1,7 @@
 /* import_run.c — the import's worker pool. Each worker has its own client handle (handles are
- * per thread) and takes the next row from a shared counter. A create that times out is never
- * re-sent blindly: the worker first asks by name whether it landed. */
+ * per thread) and takes the next row from a shared counter. Whether a row is already there is
+ * decided by looking its name up (getCustomerInfo), never by a fault code, which servers other
+ * than custrpc-server do not share; a create that times out is never re-sent blindly. */
 #include <config.h>
 
 #include <pthread.h>
@@ -85,49 +86,67 @@ static void record(struct run *r, size_t i, const char *status, int64_t id,
     atomic_fetch_add(&r->done, 1);
 }
 
-/* Whether a customer with this name exists; 1 yes (id set), 0 no, -1 could not tell. */
+/* Whether a customer with this name exists; 1 yes (id set), 0 no (the server answered the
+ * lookup with a fault, whatever its code), -1 could not tell. */
 static int exists(struct custrpc_client *cl, const struct run *r, const char *name, int64_t *id,
                   struct custrpc_error *err)
 {
     struct custrpc_customer c;
-    if (custrpc_client_get(cl, 0, name, r->o->conn->wholesaler, &c, id, err) == 0) {
+    if (custrpc_client_get_ex(cl, 0, name, r->o->conn->wholesaler, &c, id, NULL, err) == 0) {
         custrpc_customer_free(&c);
         return 1;
     }
-    return err->kind == CUSTRPC_KIND_FAULT && err->code == CUSTRPC_E_NOT_FOUND ? 0 : -1;
+    return err->kind == CUSTRPC_KIND_FAULT ? 0 : -1;
+}
+
+/* Nothing was sent and nothing more can be: stop every worker, keep the first reason. */
+static void connect_failed(struct run *r, const struct custrpc_error *err)
+{
+    pthread_mutex_lock(&r->lock);
+    if (!r->t->connect_failed) {
+        r->t->connect_failed = true;
+        r->t->connect_error = *err;
+    }
+    pthread_mutex_unlock(&r->lock);
+    atomic_store(&r->stop, true);
 }
 
 static void send_row(struct run *r, struct custrpc_client *cl, size_t i)
 {
     struct import_row *row = &r->f->rows[i];
-    struct custrpc_error err;
+    struct custrpc_error err, lookup;
     int64_t id = 0;
     for (int attempt = 1;; attempt++) {
         if (custrpc_client_create(cl, &row->c, &id, &err) == 0) {
             record(r, i, "created", id, NULL, &r->t->created);
             return;
         }
-        if (err.kind == CUSTRPC_KIND_FAULT && err.code == CUSTRPC_E_DUP_NAME) {
-            /* Re-runs meet the rows of earlier runs here: report them as present. */
-            struct custrpc_error lookup;
-            if (exists(cl, r, row->c.name, &id, &lookup) == 1) {
-                record(r, i, "exists", id, NULL, &r->t->existing);
-                return;
-            }
-            break;
+        if (err.code == CUSTRPC_E_CONNECT) {
+            connect_failed(r, &err); /* the row stays unsent, and is reported so */
+            return;
         }
         if (err.kind == CUSTRPC_KIND_HTTP && err.code == CUSTRPC_E_AUTH) {
             r->t->auth_failed = true;
             atomic_store(&r->stop, true);
             break;
         }
-        if (err.kind != CUSTRPC_KIND_TRANSPORT || attempt == MAX_ATTEMPTS)
+        if (err.kind == CUSTRPC_KIND_FAULT) {
+            /* Refused: because it is already there (a re-run), or for a reason of its own. */
+            if (exists(cl, r, row->c.name, &id, &lookup) == 1) {
+                record(r, i, "exists", id, NULL, &r->t->existing);
+                return;
+            }
             break;
-        /* The create may have landed before the connection failed: look before sending again. */
-        struct custrpc_error lookup;
+        }
+        if (err.kind != CUSTRPC_KIND_TRANSPORT || err.code == CUSTRPC_E_PROTOCOL ||
+            attempt == MAX_ATTEMPTS)
+            break;
+        /* Cut off midway: the create may have landed. Look before sending again. */
         int found = -1;
         for (int look = 0; look < MAX_ATTEMPTS && found < 0; look++) {
             found = exists(cl, r, row->c.name, &id, &lookup);
+            if (found < 0 && lookup.code == CUSTRPC_E_CONNECT)
+                break;
             if (found < 0)
                 sleep(1);
         }
@@ -139,6 +158,8 @@ static void send_row(struct run *r, struct custrpc_client *cl, size_t i)
             custrpc_fail(&err, err.code, NULL, "unknown whether created: %s; lookup: %s",
                          err.message, lookup.message);
             err.kind = CUSTRPC_KIND_TRANSPORT;
+            if (lookup.code == CUSTRPC_E_CONNECT)
+                connect_failed(r, &lookup);
             break;
         }
     }
@@ -264,9 +285,10 @@ int import_run(struct import_file *f, const struct import_options *o, struct imp
         if (!r.lines[i]) {
             struct custrpc_error why;
             custrpc_fail(&why, CUSTRPC_E_TRANSPORT, NULL, "%s",
-                         t->interrupted   ? "not sent: interrupted"
-                         : t->auth_failed ? "not sent: authentication failed"
-                                          : "not sent");
+                         t->interrupted      ? "not sent: interrupted"
+                         : t->auth_failed    ? "not sent: authentication failed"
+                         : t->connect_failed ? "not sent: cannot connect"
+                                             : "not sent");
             result_line(&r, i, "not-sent", 0, &why);
             t->not_sent++;
         }

@@ -18,7 +18,8 @@ struct import_options {
 
 struct import_totals {
     size_t created, existing, failed, invalid, not_sent;
-    bool interrupted, auth_failed;
+    bool interrupted, auth_failed, connect_failed;
+    struct custrpc_error connect_error; /* why, when connect_failed */
 };
 
 /* Sends every valid row; invalid rows are written to the results as such. Returns the totals

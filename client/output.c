@@ -25,7 +25,8 @@ void output_json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-void output_customer_json(FILE *out, int64_t i_customer, const struct custrpc_customer *c)
+void output_customer_json(FILE *out, int64_t i_customer, const struct custrpc_customer *c,
+                          const struct custrpc_extras *extras)
 {
     fprintf(out, "{\"i_customer\": %" PRId64, i_customer);
     for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++) {
@@ -39,7 +40,7 @@ void output_customer_json(FILE *out, int64_t i_customer, const struct custrpc_cu
             fputs("null", out);
             continue;
         }
-        char num[64];
+        char num[400]; /* a double in positional notation: up to 309 digits */
         switch (f->type) {
         case CUSTRPC_TYPE_STRING: output_json_string(out, *(char *const *)m); break;
         case CUSTRPC_TYPE_INT: fprintf(out, "%" PRId64, *(const int64_t *)(const void *)m); break;
@@ -52,10 +53,17 @@ void output_customer_json(FILE *out, int64_t i_customer, const struct custrpc_cu
             break;
         }
     }
+    for (size_t i = 0; extras && i < extras->n; i++) {
+        fprintf(out, ", ");
+        output_json_string(out, extras->items[i].name);
+        fputs(": ", out);
+        fputs(extras->items[i].json, out);
+    }
     fputs("}\n", out);
 }
 
-void output_customer_text(FILE *out, int64_t i_customer, const struct custrpc_customer *c)
+void output_customer_text(FILE *out, int64_t i_customer, const struct custrpc_customer *c,
+                          const struct custrpc_extras *extras)
 {
     fprintf(out, "i_customer: %" PRId64 "\n", i_customer);
     for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++) {
@@ -63,4 +71,6 @@ void output_customer_text(FILE *out, int64_t i_customer, const struct custrpc_cu
         if (custrpc_customer_format(c, (enum custrpc_field_id)i, buf, sizeof buf, NULL) >= 0)
             fprintf(out, "%s: %s\n", custrpc_field_get((enum custrpc_field_id)i)->name, buf);
     }
+    for (size_t i = 0; extras && i < extras->n; i++)
+        fprintf(out, "%s: %s\n", extras->items[i].name, extras->items[i].text);
 }

@@ -11,10 +11,14 @@
 void output_json_string(FILE *out, const char *s);
 
 /* {"i_customer": N, "<field>": value, ...} on one line: strings, numbers (doubles in their
- * shortest exact form), true/false, null for nil; rights as their number. */
-void output_customer_json(FILE *out, int64_t i_customer, const struct custrpc_customer *c);
+ * shortest exact form, positional), true/false, null for nil; rights as their number; then the
+ * extras (members the model could not take) as the server sent them. extras may be NULL. */
+void output_customer_json(FILE *out, int64_t i_customer, const struct custrpc_customer *c,
+                          const struct custrpc_extras *extras);
 
-/* "field: value" lines for every field of c that is set or nil, i_customer first. */
-void output_customer_text(FILE *out, int64_t i_customer, const struct custrpc_customer *c);
+/* "field: value" lines for every field of c that is set or nil, i_customer first, then the
+ * extras. extras may be NULL. */
+void output_customer_text(FILE *out, int64_t i_customer, const struct custrpc_customer *c,
+                          const struct custrpc_extras *extras);
 
 #endif

@@ -1,6 +1,8 @@
-/* client.c — createCustomer and getCustomerInfo over xmlrpc-c's curl transport. The request
- * is serialized here (so -v can show it, passwords masked) and the response parsed here (so a
- * fault, an HTTP error, a broken answer and a transport failure stay distinct). */
+/* client.c — createCustomer and getCustomerInfo over libcurl. The request is serialized here
+ * (so -v can show it, passwords masked) and the answer read here, whatever its HTTP status (so
+ * a fault sent with status 500 is still the server's fault, and a refused connection, which
+ * sent nothing, is told apart from a call cut off midway). One curl handle per client keeps
+ * the connection and the Digest nonce across calls. */
 #include <config.h>
 
 #include <pthread.h>
@@ -8,19 +10,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <xmlrpc-c/client.h>
+#include <curl/curl.h>
+#include <xmlrpc-c/json.h>
 
 #include <custrpc/client.h>
 #include <custrpc/marshal.h>
 #include <custrpc/xmlrpc_decode.h>
 
 #define DEFAULT_TIMEOUT_MS 30000
+#define MAX_ANSWER (64u << 20) /* a bigger answer is a broken server, not a customer */
+
+struct answer {
+    char *data;
+    size_t len, cap;
+    bool too_big;
+};
 
 struct custrpc_client {
-    xmlrpc_client *xc;
-    xmlrpc_server_info *server;
+    CURL *curl;
+    struct curl_slist *headers;
     FILE *trace;
+    struct answer answer;
     char url[512];
+    char curl_error[CURL_ERROR_SIZE];
 };
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -29,57 +41,74 @@ static int global_ready;
 /* libcurl's global setup must run once per process, before any thread uses it. */
 static void global_setup(void)
 {
-    xmlrpc_env env;
-    xmlrpc_env_init(&env);
-    xmlrpc_client_setup_global_const(&env);
-    global_ready = !env.fault_occurred;
-    xmlrpc_env_clean(&env);
+    global_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+}
+
+static size_t take_answer(char *data, size_t size, size_t n, void *arg)
+{
+    struct answer *a = arg;
+    size_t len = size * n;
+    if (a->len + len > MAX_ANSWER) {
+        a->too_big = true;
+        return 0; /* libcurl stops with CURLE_WRITE_ERROR */
+    }
+    if (a->len + len + 1 > a->cap) {
+        size_t cap = (a->len + len + 1) * 2;
+        char *p = realloc(a->data, cap);
+        if (!p)
+            return 0;
+        a->data = p;
+        a->cap = cap;
+    }
+    memcpy(a->data + a->len, data, len);
+    a->len += len;
+    a->data[a->len] = '\0';
+    return len;
 }
 
 int custrpc_client_new(struct custrpc_client **out, const struct custrpc_client_options *o,
                        struct custrpc_error *err)
 {
+    *out = NULL;
     if (!o->url || !*o->url)
-        return custrpc_fail(err, CUSTRPC_E_TRANSPORT, NULL, "no server URL");
+        return custrpc_fail(err, CUSTRPC_E_CONNECT, NULL, "no server URL");
     pthread_once(&global_once, global_setup);
     if (!global_ready)
         return custrpc_fail(err, CUSTRPC_E_TRANSPORT, NULL, "cannot initialise libcurl");
     struct custrpc_client *cl = calloc(1, sizeof *cl);
-    if (!cl)
+    if (!cl || !(cl->curl = curl_easy_init())) {
+        free(cl);
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    }
     snprintf(cl->url, sizeof cl->url, "%s", o->url);
     cl->trace = o->trace;
-    struct xmlrpc_curl_xportparms cx;
-    memset(&cx, 0, sizeof cx);
-    cx.user_agent = "custrpc/" PACKAGE_VERSION;
-    cx.dont_advertise = 1; /* the User-Agent is ours alone */
-    cx.no_ssl_verifypeer = o->insecure;
-    cx.no_ssl_verifyhost = o->insecure;
-    cx.cainfo = o->cacert;
-    cx.timeout = o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
-    struct xmlrpc_clientparms cp;
-    memset(&cp, 0, sizeof cp);
-    cp.transport = "curl";
-    cp.transportparmsP = &cx;
-    cp.transportparm_size = XMLRPC_CXPSIZE(dont_advertise);
-    xmlrpc_env env;
-    xmlrpc_env_init(&env);
-    xmlrpc_client_create(&env, XMLRPC_CLIENT_NO_FLAGS, "custrpc", PACKAGE_VERSION, &cp,
-                         XMLRPC_CPSIZE(transportparm_size), &cl->xc);
-    if (!env.fault_occurred)
-        cl->server = xmlrpc_server_info_new(&env, o->url);
-    if (!env.fault_occurred && o->user) {
-        xmlrpc_server_info_set_user(&env, cl->server, o->user, o->password ? o->password : "");
-        if (o->auth != CUSTRPC_AUTH_BASIC)
-            xmlrpc_server_info_allow_auth_digest(&env, cl->server);
-        if (o->auth == CUSTRPC_AUTH_DIGEST)
-            xmlrpc_server_info_disallow_auth_basic(&env, cl->server);
-        else
-            xmlrpc_server_info_allow_auth_basic(&env, cl->server);
+    /* "Expect:" off: waiting for 100-continue costs a round trip that no XML-RPC server needs. */
+    cl->headers = curl_slist_append(NULL, "Content-Type: text/xml; charset=utf-8");
+    cl->headers = curl_slist_append(cl->headers, "Expect:");
+    CURL *c = cl->curl;
+    CURLcode rc = curl_easy_setopt(c, CURLOPT_URL, o->url);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM for timeouts */
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, cl->headers);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "custrpc/" PACKAGE_VERSION);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS));
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cl->curl_error);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, take_answer);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &cl->answer);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
+    if (o->cacert)
+        curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert);
+    if (o->user) {
+        curl_easy_setopt(c, CURLOPT_USERNAME, o->user);
+        curl_easy_setopt(c, CURLOPT_PASSWORD, o->password ? o->password : "");
+        long how = o->auth == CUSTRPC_AUTH_DIGEST  ? CURLAUTH_DIGEST
+                   : o->auth == CUSTRPC_AUTH_BASIC ? CURLAUTH_BASIC
+                                                   : CURLAUTH_DIGEST | CURLAUTH_BASIC;
+        curl_easy_setopt(c, CURLOPT_HTTPAUTH, how);
     }
-    if (env.fault_occurred) {
-        custrpc_fail(err, CUSTRPC_E_TRANSPORT, NULL, "%s", env.fault_string);
-        xmlrpc_env_clean(&env);
+    if (rc != CURLE_OK || !cl->headers) {
+        custrpc_fail(err, CUSTRPC_E_CONNECT, NULL, "%s", curl_easy_strerror(rc));
         custrpc_client_free(cl);
         return -1;
     }
@@ -91,10 +120,10 @@ void custrpc_client_free(struct custrpc_client *cl)
 {
     if (!cl)
         return;
-    if (cl->server)
-        xmlrpc_server_info_free(cl->server);
-    if (cl->xc)
-        xmlrpc_client_destroy(cl->xc);
+    if (cl->curl)
+        curl_easy_cleanup(cl->curl);
+    curl_slist_free_all(cl->headers);
+    free(cl->answer.data);
     free(cl);
 }
 
@@ -117,25 +146,10 @@ static void trace_call(struct custrpc_client *cl, const char *method, xmlrpc_val
     xmlrpc_env_clean(&env);
 }
 
-/* Sorts a failure of the HTTP exchange (xmlrpc-c's curl transport text) into our codes. */
-static int transport_failed(const char *text, struct custrpc_error *err)
+static int transport_error(struct custrpc_error *err, int code, const char *what,
+                           const char *detail)
 {
-    const char *status_at = strstr(text, "HTTP response code is ");
-    int status = 0;
-    if (status_at && sscanf(status_at, "HTTP response code is %d", &status) == 1) {
-        custrpc_fail(err, status == 401 ? CUSTRPC_E_AUTH : CUSTRPC_E_HTTP, NULL, "%s",
-                     status == 401
-                         ? "authentication failed (HTTP 401): check the login and API password, "
-                           "and that the customer has API access"
-                         : text);
-        if (err) {
-            err->kind = CUSTRPC_KIND_HTTP;
-            err->http_status = status;
-        }
-        return -1;
-    }
-    bool timeout = strstr(text, "Timeout") || strstr(text, "timed out");
-    custrpc_fail(err, timeout ? CUSTRPC_E_TIMEOUT : CUSTRPC_E_TRANSPORT, NULL, "%s", text);
+    custrpc_fail(err, code, NULL, "%s%s", what, detail);
     if (err)
         err->kind = CUSTRPC_KIND_TRANSPORT;
     return -1;
@@ -143,9 +157,47 @@ static int transport_failed(const char *text, struct custrpc_error *err)
 
 static int protocol_error(struct custrpc_error *err, const char *what, const char *detail)
 {
-    custrpc_fail(err, CUSTRPC_E_PROTOCOL, NULL, "%s%s", what, detail);
-    if (err)
-        err->kind = CUSTRPC_KIND_TRANSPORT;
+    return transport_error(err, CUSTRPC_E_PROTOCOL, what, detail);
+}
+
+/* A failed exchange: CUSTRPC_E_CONNECT when the request was never sent (nothing can have
+ * happened on the server), else a timeout or a transport failure (it may have). */
+static int exchange_failed(struct custrpc_client *cl, CURLcode rc, struct custrpc_error *err)
+{
+    curl_off_t sent_at = 0;
+    curl_easy_getinfo(cl->curl, CURLINFO_PRETRANSFER_TIME_T, &sent_at);
+    const char *why = cl->curl_error[0] ? cl->curl_error : curl_easy_strerror(rc);
+    if (cl->answer.too_big)
+        return protocol_error(err, "the answer is larger than 64 MiB", "");
+    if (sent_at == 0 || rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+        rc == CURLE_COULDNT_RESOLVE_PROXY) {
+        char what[600];
+        snprintf(what, sizeof what, "cannot connect to %s: ", cl->url);
+        return transport_error(err, CUSTRPC_E_CONNECT, what, why);
+    }
+    return transport_error(err, rc == CURLE_OPERATION_TIMEDOUT ? CUSTRPC_E_TIMEOUT
+                                                              : CUSTRPC_E_TRANSPORT,
+                           why, " (the server may or may not have acted)");
+}
+
+/* What an answer that is not a fault means when its status is not 200. */
+static int http_status_error(struct custrpc_client *cl, long status, struct custrpc_error *err)
+{
+    if (status == 401)
+        custrpc_fail(err, CUSTRPC_E_AUTH, NULL, "%s",
+                     "authentication failed (HTTP 401): check the login and API password, and "
+                     "that the customer has API access");
+    else if (status == 404)
+        custrpc_fail(err, CUSTRPC_E_HTTP, NULL,
+                     "HTTP 404 from %s: no XML-RPC endpoint there; real switches serve "
+                     "/xmlapi/xmlapi, custrpc-server also /RPC2",
+                     cl->url);
+    else
+        custrpc_fail(err, CUSTRPC_E_HTTP, NULL, "HTTP %ld from %s", status, cl->url);
+    if (err) {
+        err->kind = CUSTRPC_KIND_HTTP;
+        err->http_status = (int)status;
+    }
     return -1;
 }
 
@@ -155,9 +207,10 @@ static int rpc(struct custrpc_client *cl, const char *method, xmlrpc_value *arg,
 {
     xmlrpc_env env;
     xmlrpc_env_init(&env);
-    xmlrpc_mem_block *call = NULL, *response = NULL;
+    xmlrpc_mem_block *call = NULL;
     xmlrpc_value *params = xmlrpc_array_new(&env);
     int rc = -1;
+    *result = NULL;
     xmlrpc_array_append_item(&env, params, arg);
     call = XMLRPC_MEMBLOCK_NEW(char, &env, 0);
     if (!env.fault_occurred)
@@ -169,38 +222,56 @@ static int rpc(struct custrpc_client *cl, const char *method, xmlrpc_value *arg,
     }
     if (cl->trace)
         trace_call(cl, method, arg);
-    xmlrpc_client_transport_call2(&env, cl->xc, cl->server, call, &response);
-    if (env.fault_occurred) {
-        response = NULL; /* xmlrpc-c leaves it undefined on failure */
+    cl->answer.len = 0;
+    cl->answer.too_big = false;
+    cl->curl_error[0] = '\0';
+    curl_easy_setopt(cl->curl, CURLOPT_POSTFIELDS, XMLRPC_MEMBLOCK_CONTENTS(char, call));
+    curl_easy_setopt(cl->curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     (curl_off_t)XMLRPC_MEMBLOCK_SIZE(char, call));
+    CURLcode crc = curl_easy_perform(cl->curl);
+    if (crc != CURLE_OK) {
         if (cl->trace)
-            fprintf(cl->trace, "< (no response) %s\n", env.fault_string);
-        transport_failed(env.fault_string, err);
+            fprintf(cl->trace, "< (no answer) %s\n", cl->curl_error);
+        exchange_failed(cl, crc, err);
         goto done;
     }
-    const char *xml = XMLRPC_MEMBLOCK_CONTENTS(char, response);
-    size_t len = XMLRPC_MEMBLOCK_SIZE(char, response);
+    long status = 0;
+    curl_easy_getinfo(cl->curl, CURLINFO_RESPONSE_CODE, &status);
+    const char *xml = cl->answer.data ? cl->answer.data : "";
+    size_t len = cl->answer.len;
     if (cl->trace)
-        fprintf(cl->trace, "< HTTP 200\n%.*s\n", (int)len, xml);
+        fprintf(cl->trace, "< HTTP %ld\n%.*s\n", status, (int)len, xml);
     int fault_code = 0;
     char *fault_text = NULL;
     struct custrpc_error parse;
     /* Our decoder, not xmlrpc-c's: a server's answer is input like any other (no entities, no
-     * unbounded depth), and decimals are read exactly. */
-    if (custrpc_xmlrpc_parse_response(xml, len, result, &fault_code, &fault_text, &parse) < 0) {
-        protocol_error(err, "the answer is not an XML-RPC response: ", parse.message);
-    } else if (fault_text) {
+     * unbounded depth), and decimals are read exactly. A fault is the server's answer with any
+     * HTTP status; anything else needs 200. */
+    bool decoded =
+        status != 401 && len > 0 &&
+        custrpc_xmlrpc_parse_response(xml, len, result, &fault_code, &fault_text, &parse) == 0;
+    if (decoded && fault_text) {
         xmlrpc_env fault;
         xmlrpc_env_init(&fault);
         xmlrpc_env_set_fault(&fault, fault_code, fault_text);
         custrpc_error_from_fault(&fault, err);
+        if (err)
+            err->http_status = status == 200 ? 0 : (int)status;
         xmlrpc_env_clean(&fault);
         free(fault_text);
+    } else if (status != 200) {
+        http_status_error(cl, status, err);
+    } else if (!decoded) {
+        protocol_error(err, "the answer is not an XML-RPC response: ",
+                       len ? parse.message : "it is empty");
     } else {
         rc = 0;
     }
+    if (rc < 0 && *result) {
+        xmlrpc_DECREF(*result);
+        *result = NULL;
+    }
 done:
-    if (response)
-        XMLRPC_MEMBLOCK_FREE(char, response);
     if (call)
         XMLRPC_MEMBLOCK_FREE(char, call);
     if (params)
@@ -271,11 +342,175 @@ int custrpc_client_create(struct custrpc_client *cl, const struct custrpc_custom
     return rc;
 }
 
+void custrpc_extras_free(struct custrpc_extras *x)
+{
+    if (!x)
+        return;
+    for (size_t i = 0; i < x->n; i++) {
+        free(x->items[i].name);
+        free(x->items[i].text);
+        free(x->items[i].json);
+        free(x->items[i].problem);
+    }
+    free(x->items);
+    x->items = NULL;
+    x->n = 0;
+}
+
+static void value_json(FILE *out, xmlrpc_value *v)
+{
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    xmlrpc_mem_block *mb = XMLRPC_MEMBLOCK_NEW(char, &env, 0);
+    if (!env.fault_occurred)
+        xmlrpc_serialize_json(&env, v, mb);
+    if (!env.fault_occurred)
+        fprintf(out, "%.*s", (int)XMLRPC_MEMBLOCK_SIZE(char, mb), XMLRPC_MEMBLOCK_CONTENTS(char, mb));
+    else
+        fputs("null", out);
+    if (mb)
+        XMLRPC_MEMBLOCK_FREE(char, mb);
+    xmlrpc_env_clean(&env);
+}
+
+/* A value as text for a person: scalars as they read, structs and arrays as JSON. */
+static void value_text(FILE *out, xmlrpc_value *v)
+{
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    switch (xmlrpc_value_type(v)) {
+    case XMLRPC_TYPE_STRUCT:
+    case XMLRPC_TYPE_ARRAY: value_json(out, v); break;
+    case XMLRPC_TYPE_STRING: {
+        const char *t = NULL;
+        xmlrpc_read_string(&env, v, &t);
+        fputs(t ? t : "", out);
+        free((void *)t);
+        break;
+    }
+    case XMLRPC_TYPE_INT: {
+        int i = 0;
+        xmlrpc_read_int(&env, v, &i);
+        fprintf(out, "%d", i);
+        break;
+    }
+    case XMLRPC_TYPE_I8: {
+        xmlrpc_int64 i = 0;
+        xmlrpc_read_i8(&env, v, &i);
+        fprintf(out, "%lld", (long long)i);
+        break;
+    }
+    case XMLRPC_TYPE_DOUBLE: {
+        double d = 0;
+        xmlrpc_read_double(&env, v, &d);
+        fprintf(out, "%.17g", d);
+        break;
+    }
+    case XMLRPC_TYPE_BOOL: {
+        xmlrpc_bool b = 0;
+        xmlrpc_read_bool(&env, v, &b);
+        fputs(b ? "true" : "false", out);
+        break;
+    }
+    case XMLRPC_TYPE_NIL: fputs("nil", out); break;
+    default: fprintf(out, "(%s)", custrpc_xmlrpc_type_name(xmlrpc_value_type(v))); break;
+    }
+    xmlrpc_env_clean(&env);
+}
+
+static int add_extra(struct custrpc_extras *x, const char *name, xmlrpc_value *v,
+                     const char *problem)
+{
+    struct custrpc_extra_member *items = realloc(x->items, (x->n + 1) * sizeof *items);
+    if (!items)
+        return -1;
+    x->items = items;
+    struct custrpc_extra_member *m = &items[x->n];
+    char *text = NULL, *json = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    if (out) {
+        value_text(out, v);
+        fclose(out);
+    }
+    out = open_memstream(&json, &size);
+    if (out) {
+        value_json(out, v);
+        fclose(out);
+    }
+    m->name = strdup(name);
+    m->text = text;
+    m->json = json;
+    m->problem = problem ? strdup(problem) : NULL;
+    x->n++;
+    return m->name && m->text && m->json ? 0 : -1;
+}
+
+/* Members the API returns beside the createCustomer fields. */
+static bool answer_only(const char *name)
+{
+    return strcmp(name, "i_customer") == 0 || strcmp(name, "i_parent") == 0;
+}
+
+/* Reads the customer struct member by member, so one member of an unexpected type or name is
+ * reported (in extras) instead of failing the whole answer. */
+static int read_customer(xmlrpc_value *customer, struct custrpc_customer *out,
+                         struct custrpc_extras *extras, struct custrpc_error *err)
+{
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    int n = xmlrpc_struct_size(&env, customer);
+    for (int i = 0; i < n && !env.fault_occurred; i++) {
+        xmlrpc_value *key, *member, *one;
+        const char *name = NULL;
+        xmlrpc_struct_read_member(&env, customer, (unsigned)i, &key, &member);
+        if (env.fault_occurred)
+            break;
+        xmlrpc_read_string(&env, key, &name);
+        xmlrpc_DECREF(key);
+        struct custrpc_error why;
+        const char *problem = NULL;
+        if (!env.fault_occurred && !answer_only(name)) {
+            if (!custrpc_field_find(name)) {
+                problem = "unknown member";
+            } else {
+                one = xmlrpc_struct_new(&env);
+                xmlrpc_struct_set_value(&env, one, name, member);
+                if (!env.fault_occurred && custrpc_customer_from_value(out, one, 0, &why) < 0) {
+                    size_t flen = strlen(why.field);
+                    problem = why.message; /* "field: problem", without the field */
+                    if (flen && strncmp(problem, why.field, flen) == 0 && problem[flen] == ':')
+                        problem += flen + 2;
+                }
+                xmlrpc_DECREF(one);
+            }
+        }
+        if (!env.fault_occurred && extras && (problem || (answer_only(name) &&
+                                                          strcmp(name, "i_customer") != 0)) &&
+            add_extra(extras, name, member, problem) < 0)
+            xmlrpc_faultf(&env, "out of memory");
+        free((void *)name);
+        xmlrpc_DECREF(member);
+    }
+    int rc = env.fault_occurred ? protocol_error(err, "the customer struct: ", env.fault_string) : 0;
+    xmlrpc_env_clean(&env);
+    return rc;
+}
+
 int custrpc_client_get(struct custrpc_client *cl, int64_t i_customer, const char *name,
                        int64_t i_wholesaler, struct custrpc_customer *out, int64_t *out_id,
                        struct custrpc_error *err)
 {
+    return custrpc_client_get_ex(cl, i_customer, name, i_wholesaler, out, out_id, NULL, err);
+}
+
+int custrpc_client_get_ex(struct custrpc_client *cl, int64_t i_customer, const char *name,
+                          int64_t i_wholesaler, struct custrpc_customer *out, int64_t *out_id,
+                          struct custrpc_extras *extras, struct custrpc_error *err)
+{
     custrpc_customer_init(out);
+    if (extras)
+        *extras = (struct custrpc_extras){0, NULL};
     xmlrpc_env env;
     xmlrpc_env_init(&env);
     xmlrpc_value *arg =
@@ -300,18 +535,16 @@ int custrpc_client_get(struct custrpc_client *cl, int64_t i_customer, const char
         if (!customer || xmlrpc_value_type(customer) != XMLRPC_TYPE_STRUCT)
             rc = protocol_error(err, "the answer has no ", "customer struct");
     }
-    if (rc == 0 &&
-        custrpc_customer_from_value(out, customer, CUSTRPC_DECODE_ALLOW_UNKNOWN, err) < 0) {
-        if (err) /* the server sent it: a decoding problem is the server's, not a local one */
-            err->kind = CUSTRPC_KIND_TRANSPORT, err->code = CUSTRPC_E_PROTOCOL;
-        rc = -1;
-    }
+    if (rc == 0)
+        rc = read_customer(customer, out, extras, err);
     if (rc == 0 && out_id)
         rc = answer_int(customer, "i_customer", out_id, err);
     if (rc == 0 && custrpc_customer_presence(out, CUSTRPC_F_balance) == CUSTRPC_SET)
         out->balance = -out->balance; /* the API inverts it "for historical reasons" */
-    if (rc < 0)
+    if (rc < 0) {
         custrpc_customer_free(out);
+        custrpc_extras_free(extras);
+    }
     if (customer)
         xmlrpc_DECREF(customer);
     if (result)

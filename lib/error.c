@@ -68,6 +68,7 @@ const char *custrpc_code_name(int code)
     case CUSTRPC_E_HTTP: return "HTTP error";
     case CUSTRPC_E_AUTH: return "authentication failed";
     case CUSTRPC_E_PROTOCOL: return "not an XML-RPC response";
+    case CUSTRPC_E_CONNECT: return "cannot connect";
     default: return "unknown error";
     }
 }

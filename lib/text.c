@@ -122,16 +122,22 @@ int custrpc_customer_set_text_by_name(struct custrpc_customer *c, const char *na
     return custrpc_customer_set_text(c, f->id, text, err);
 }
 
-/* Shortest "%.*g" that reads back to exactly v, so formatted doubles round-trip. */
+/* The fewest significant digits that read back to exactly v, written in plain positional
+ * notation ("100", "12.5", "-0.25", "0.00001"; never "1e+02"): people and spreadsheets read
+ * it, and strtod reads it back to the same double. */
 static int format_double(double v, char *buf, size_t size)
 {
     char tmp[64];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+    int digits = 1;
+    for (; digits <= 17; digits++) {
+        snprintf(tmp, sizeof tmp, "%.*e", digits - 1, v);
         if (strtod(tmp, NULL) == v)
             break;
     }
-    return snprintf(buf, size, "%s", tmp);
+    const char *e = strchr(tmp, 'e');
+    int exponent = e ? atoi(e + 1) : 0;
+    int decimals = digits - 1 - exponent;
+    return snprintf(buf, size, "%.*f", decimals > 0 ? decimals : 0, v);
 }
 
 int custrpc_customer_format(const struct custrpc_customer *c, enum custrpc_field_id id, char *buf,

@@ -179,6 +179,13 @@ START_TEST(broken_servers)
     expect_broken(
         "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
         CUSTRPC_E_HTTP, CUSTRPC_KIND_HTTP, 500);
+    /* A fault sent with status 500 (some servers do) is still the server's fault. */
+    expect_broken(
+        "HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/xml\r\nConnection: close\r\n\r\n"
+        "<?xml version=\"1.0\"?><methodResponse><fault><value><struct><member><name>faultCode"
+        "</name><value><int>7</int></value></member><member><name>faultString</name><value>"
+        "duplicate</value></member></struct></value></fault></methodResponse>",
+        7, CUSTRPC_KIND_FAULT, 500);
 }
 END_TEST
 
@@ -228,7 +235,7 @@ START_TEST(transport_failures)
     customer_minimal(&c);
     ck_assert_int_eq(custrpc_client_create(cl, &c, &id, &err), -1);
     ck_assert_int_eq(err.kind, CUSTRPC_KIND_TRANSPORT);
-    ck_assert_int_eq(err.code, CUSTRPC_E_TRANSPORT);
+    ck_assert_int_eq(err.code, CUSTRPC_E_CONNECT); /* refused: nothing was sent */
     custrpc_client_free(cl);
 
     /* A server that never answers. */

@@ -1,8 +1,11 @@
-/* client.h — the createCustomer client: a handle per server URL, built on xmlrpc-c's curl
- * transport, with Digest/Basic auth, TLS verification and timeouts.
+/* client.h — the createCustomer client: a handle per server URL, on libcurl (one connection
+ * and one Digest nonce kept across calls), with Digest/Basic auth, TLS verification and
+ * timeouts. Errors: CUSTRPC_E_CONNECT when nothing was sent; CUSTRPC_E_TIMEOUT and
+ * CUSTRPC_E_TRANSPORT when the server may or may not have acted; a fault is reported as the
+ * server's fault whatever the HTTP status it came with.
  *
  * Thread safety: a handle must be used by one thread at a time; use one handle per thread
- * (handles share nothing). The process-wide libcurl/xmlrpc-c setup is done once, safely. */
+ * (handles share nothing). The process-wide libcurl setup is done once, safely. */
 #ifndef CUSTRPC_CLIENT_H
 #define CUSTRPC_CLIENT_H
 
@@ -36,7 +39,8 @@ struct custrpc_client_options {
 
 struct custrpc_client;
 
-/* Creates a handle; nothing is sent yet. The options' strings are copied. */
+/* Creates a handle; nothing is sent yet. The options' strings are copied. *out is NULL on
+ * failure, so custrpc_client_free(*out) is always safe. */
 int custrpc_client_new(struct custrpc_client **out, const struct custrpc_client_options *o,
                        struct custrpc_error *err);
 void custrpc_client_free(struct custrpc_client *cl);
@@ -57,6 +61,30 @@ int custrpc_client_create(struct custrpc_client *cl, const struct custrpc_custom
 int custrpc_client_get(struct custrpc_client *cl, int64_t i_customer, const char *name,
                        int64_t i_wholesaler, struct custrpc_customer *out, int64_t *out_id,
                        struct custrpc_error *err);
+
+/* A member of a getCustomerInfo answer that the model could not take: one the field table does
+ * not know, or one of an unexpected type. Shown to a person, never silently dropped. */
+struct custrpc_extra_member {
+    char *name;
+    char *text;    /* the value as text for people (JSON for structs and arrays) */
+    char *json;    /* the value as a JSON value */
+    char *problem; /* "unknown member", "wrong type string, expected int", ...; NULL for
+                      members the API returns beside the fields (i_parent) */
+};
+
+struct custrpc_extras {
+    size_t n;
+    struct custrpc_extra_member *items;
+};
+
+void custrpc_extras_free(struct custrpc_extras *x);
+
+/* custrpc_client_get, also returning (when extras is not NULL) the members the model could not
+ * take; the caller frees them with custrpc_extras_free. Both functions read answers
+ * tolerantly: such members never make the whole answer fail. */
+int custrpc_client_get_ex(struct custrpc_client *cl, int64_t i_customer, const char *name,
+                          int64_t i_wholesaler, struct custrpc_customer *out, int64_t *out_id,
+                          struct custrpc_extras *extras, struct custrpc_error *err);
 
 #ifdef __cplusplus
 }

@@ -38,7 +38,9 @@ enum custrpc_code {
     CUSTRPC_E_TIMEOUT = 2001,   /* no complete answer within the timeout */
     CUSTRPC_E_HTTP = 2002,      /* an HTTP status other than 200 */
     CUSTRPC_E_AUTH = 2003,      /* HTTP 401: credentials missing or refused */
-    CUSTRPC_E_PROTOCOL = 2004   /* HTTP 200 but not an XML-RPC response (an HTML page, ...) */
+    CUSTRPC_E_PROTOCOL = 2004,  /* HTTP 200 but not an XML-RPC response (an HTML page, ...) */
+    CUSTRPC_E_CONNECT = 2005    /* could not connect (refused, no such host, TLS handshake):
+                                   the request was never sent */
 };
 
 /* Where an error comes from, so a caller can tell "nothing was sent" from "the server said no"

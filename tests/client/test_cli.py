@@ -66,10 +66,13 @@ class Recorder:
             return {"result": "OK", "i_customer": self.next_id}
 
         def info(arg):
-            # As the real API: more members than createCustomer has, and balance sign-inverted.
-            return {"result": "OK", "customer": {"i_customer": arg.get("i_customer", 7), "name": "Py Co",
-                                                 "balance": -12.5, "i_parent": 1, "i_tariff": 3,
-                                                 "credit_limit": 100, "max_sessions": None}}
+            # As the real API: more members than createCustomer has, and balance sign-inverted;
+            # customer 8 has a member the table lacks and one of a type it does not expect.
+            c = {"i_customer": arg.get("i_customer", 7), "name": "Py Co", "balance": -12.5, "i_parent": 1,
+                 "i_tariff": 3, "credit_limit": 100, "max_sessions": None, "commission_size": 33.333333333}
+            if c["i_customer"] == 8:
+                c.update(blocked=True, max_depth="three")
+            return {"result": "OK", "customer": c}
 
         self.server.register_function(create, "createCustomer")
         self.server.register_function(info, "getCustomerInfo")
@@ -172,10 +175,33 @@ class AgainstPython(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         got = json.loads(r.stdout)
         # balance back in its real sign; an <int> credit_limit read as the double it is;
-        # members createCustomer does not have (i_parent) are skipped.
+        # i_parent, which createCustomer does not have, shown as sent, without a warning.
         self.assertEqual(got, {"i_customer": 7, "name": "Py Co", "balance": 12.5, "i_tariff": 3,
-                               "credit_limit": 100, "max_sessions": None})
+                               "credit_limit": 100, "max_sessions": None, "commission_size": 33.333333333,
+                               "i_parent": 1})
+        self.assertEqual(r.stderr, "")
         self.assertIn(self.rec.members()["i_customer"], (("int", "7"), ("i4", "7")))
+        # Doubles in plain positional notation that reads back exactly.
+        r = custrpc("get", "--url", self.rec.url, "--i-customer", "7")
+        self.assertIn("credit_limit: 100\n", r.stdout)
+        self.assertIn("balance: 12.5\n", r.stdout)
+        self.assertIn("commission_size: 33.333333333\n", r.stdout)
+
+    def test_get_tolerates_unexpected_members(self):
+        # An unknown member and one of an unexpected type: shown, named on stderr, and the
+        # rest of the answer still printed (exit 0).
+        for output in ("text", "json"):
+            r = custrpc("get", "--url", self.rec.url, "--i-customer", "8", "--output", output)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("custrpc get: the answer's blocked: unknown member (shown as sent)", r.stderr)
+            self.assertIn("custrpc get: the answer's max_depth: wrong type string, expected int", r.stderr)
+            if output == "json":
+                got = json.loads(r.stdout)
+                self.assertEqual((got["name"], got["blocked"], got["max_depth"]), ("Py Co", True, "three"))
+            else:
+                self.assertIn("name: Py Co\n", r.stdout)
+                self.assertIn("blocked: true\n", r.stdout)
+                self.assertIn("max_depth: three\n", r.stdout)
 
     def test_dry_run_prints_the_request(self):
         r = custrpc("create", "--name", "Zeus & Sons", "--i-tariff", "own", "--dry-run",

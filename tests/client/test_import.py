@@ -32,6 +32,40 @@ def results(path):
         return list(csv.DictReader(f))
 
 
+class ForeignServer:
+    """A createCustomer server that shares none of custrpc's fault codes (Python's own XML-RPC
+    server): a taken name is fault 7, an unknown one on lookup fault 404."""
+
+    def __init__(self):
+        self.server = SimpleXMLRPCServer(("127.0.0.1", 0), allow_none=True, logRequests=False)
+        self.customers, self.creates = {}, 0
+        lock = threading.Lock()
+
+        def create(arg):
+            with lock:
+                self.creates += 1
+                if arg["name"] in self.customers:
+                    raise xmlrpc.client.Fault(7, "duplicate")
+                self.customers[arg["name"]] = len(self.customers) + 100
+                return {"result": "OK", "i_customer": self.customers[arg["name"]]}
+
+        def info(arg):
+            with lock:
+                if arg.get("name") not in self.customers:
+                    raise xmlrpc.client.Fault(404, "no such customer")
+                return {"result": "OK", "customer": {"i_customer": self.customers[arg["name"]], "name": arg["name"],
+                                                     "registered": "2026-11-25"}}
+
+        self.server.register_function(create, "createCustomer")
+        self.server.register_function(info, "getCustomerInfo")
+        self.url = "http://127.0.0.1:%d/RPC2" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 class Import(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="custrpc-import-")
@@ -40,6 +74,42 @@ class Import(unittest.TestCase):
     def rows(self, n):
         return [["%s %d" % (self.prefix, i), "pw", "1" if i % 2 else "own", "add", "%d.25" % i,
                  "u%d@example.com" % i] for i in range(n)]
+
+    def test_rerun_against_a_server_with_other_fault_codes(self):
+        # "Already there" is decided by looking the name up, never by custrpc's fault 1010.
+        path = os.path.join(self.tmp, "foreign.csv")
+        write_csv(path, self.rows(30))
+        srv = ForeignServer()
+        try:
+            r = custrpc("import", path, "--url", srv.url, "--jobs", "3")
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            self.assertEqual({x["status"] for x in results(path + ".results.csv")}, {"created"})
+            again = os.path.join(self.tmp, "again.csv")
+            r = custrpc("import", path, "--url", srv.url, "--jobs", "3", "--results", again)
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            res = results(again)
+            self.assertEqual({x["status"] for x in res}, {"exists"})
+            self.assertEqual([int(x["i_customer"]) for x in res], [srv.customers[x["name"]] for x in res])
+            self.assertEqual(len(srv.customers), 30)
+        finally:
+            srv.close()
+
+    def test_refused_connection_stops_at_once(self):
+        import socket
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()  # nobody listens there now
+        path = os.path.join(self.tmp, "refused.csv")
+        write_csv(path, self.rows(49))
+        start = time.monotonic()
+        r = custrpc("import", path, "--url", "http://127.0.0.1:%d/RPC2" % port, "--jobs", "4")
+        self.assertLess(time.monotonic() - start, 20)  # no per-row retries and waits
+        self.assertEqual(r.returncode, 69, r.stderr)
+        self.assertEqual(r.stderr.count("cannot connect to http://127.0.0.1:%d/RPC2" % port), 1, r.stderr)
+        res = results(path + ".results.csv")
+        self.assertEqual(len(res), 49)
+        self.assertEqual({x["status"] for x in res}, {"not-sent"})
 
     def test_ten_thousand_rows(self):
         path = os.path.join(self.tmp, "big.csv")
