@@ -7,6 +7,7 @@ packages=(
   gcc make autoconf automake libtool pkg-config
   libxmlrpc-core-c3-dev libcurl4-openssl-dev libxml2-dev check
   libmicrohttpd-dev libsqlite3-dev libgnutls28-dev libcsv-dev python3 curl openssl
+  python3-requests php-cli php-curl
 )
 
 missing=()
