@@ -151,8 +151,17 @@ static enum MHD_Result queue_challenge(struct http_server *h, struct MHD_Connect
     return ret;
 }
 
+/* The Content-Length of the request; 0 when it has none (chunked, or no body). */
+static unsigned long long declared_length(struct MHD_Connection *conn)
+{
+    const char *v =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    return v ? strtoull(v, NULL, 10) : 0;
+}
+
 /* The calls after a refused request's headers: its body is read and dropped, so the 401 can
- * keep the connection open (clients send the body anyway), up to the body limit. */
+ * keep the connection open (clients send the body anyway), up to the body limit. A chunked
+ * body that grows past it is not worth reading: the connection is closed. */
 static enum MHD_Result refuse(struct http_server *h, struct MHD_Connection *conn,
                               struct request *rq, size_t *upload_size)
 {
@@ -319,6 +328,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         /* Credentials are judged before the body is read: a wrong password never reaches
          * the XML-RPC layer. */
         rq->auth = auth_identify(h->auth, conn, method, url, &rq->who, rq->login, sizeof rq->login);
+        /* Announced too large: not worth reading, so answer at once (libmicrohttpd closes). */
+        if (rq->auth != AUTH_OK && declared_length(conn) > h->opt.max_body)
+            return queue_challenge(h, conn, rq, rq->auth == AUTH_STALE);
         return MHD_YES;
     }
     if (rq->auth != AUTH_OK)

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -278,6 +279,23 @@ class Refusals(WithCustomer):
         self.assertIn(b"<name>i_customer</name>", r.read())
         self.assertIs(conn.sock, sock)  # http.client would have opened a new one
         conn.close()
+
+    def test_refused_body_over_the_limit_is_not_read(self):
+        # Announced larger than --max-body: the 401 comes at once, before any of the body, and
+        # the connection closes (as libmicrohttpd's early 401 did for every request).
+        u = urllib.parse.urlsplit(self.srv.url)
+        with socket.create_connection((u.hostname, u.port), timeout=60) as s:
+            s.sendall(b"POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\n"
+                      b"Content-Length: 2000000\r\n\r\n")
+            f = s.makefile("rb")
+            self.assertTrue(f.readline().startswith(b"HTTP/1.1 401 "))
+            headers = []
+            while True:
+                line = f.readline()
+                if line in (b"\r\n", b""):
+                    break
+                headers.append(line.decode().strip().lower())
+            self.assertIn("connection: close", headers)
 
 
 class Challenges(unittest.TestCase):
