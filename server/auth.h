@@ -1,5 +1,5 @@
 /* auth.h — who is calling: trusted mode, the open local mode, HTTP Digest (RFC 7616, checked by
- * libmicrohttpd against stored HA1 values) or, when enabled, Basic. */
+ * digest.c against stored HA1 values) or, when enabled, Basic. */
 #ifndef CUSTRPC_SERVER_AUTH_H
 #define CUSTRPC_SERVER_AUTH_H
 
@@ -9,6 +9,7 @@
 
 #include <microhttpd.h>
 
+#include "digest.h"
 #include "methods.h"
 #include "store.h"
 
@@ -18,8 +19,7 @@ struct auth_policy {
     struct store *store;
     bool open_local;  /* no root password: loopback requests without credentials act as root */
     bool allow_basic; /* --auth basic */
-    enum MHD_DigestAuthAlgorithm algorithm; /* the one the challenge offers */
-    unsigned nonce_timeout;                 /* seconds */
+    struct digest_state *digest; /* nonces and the offered algorithms */
     struct sockaddr_storage trusted[AUTH_MAX_TRUSTED];
     size_t n_trusted;
 };
@@ -27,13 +27,14 @@ struct auth_policy {
 enum auth_outcome {
     AUTH_OK,        /* identity filled */
     AUTH_CHALLENGE, /* answer 401 with a fresh challenge */
-    AUTH_STALE      /* answer 401, stale=true: the nonce expired, credentials were fine */
+    AUTH_STALE      /* answer 401, stale=true: the nonce is old or used, the response right */
 };
 
-/* Decides the identity of a request from its peer address and Authorization header.
- * login receives the user name for the log ("" when none). */
+/* Decides the identity of a request (method, url as libmicrohttpd passes them) from its peer
+ * address and Authorization header. login receives the user name for the log ("" when none). */
 enum auth_outcome auth_identify(const struct auth_policy *p, struct MHD_Connection *conn,
-                                struct call_identity *who, char *login, size_t login_size);
+                                const char *method, const char *url, struct call_identity *who,
+                                char *login, size_t login_size);
 
 /* Whether addr is a loopback address (127.0.0.0/8, ::1, or IPv4-mapped loopback). */
 bool auth_is_loopback(const struct sockaddr *addr);

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <gnutls/crypto.h>
 #include <custrpc/marshal.h>
 #include <custrpc/xmlrpc_decode.h>
 
@@ -22,7 +21,6 @@ struct http_server {
     struct http_options opt;
     const struct auth_policy *auth;
     struct dispatcher methods;
-    unsigned char nonce_seed[32];
     atomic_int in_flight; /* requests begun and not yet completed */
 };
 
@@ -31,6 +29,7 @@ struct request {
     char *body;
     size_t len, cap;
     int too_large;
+    enum auth_outcome auth; /* not AUTH_OK: the body is read and dropped, then a 401 answers */
     struct call_identity who;
     char login[128];
     char peer[64];
@@ -141,14 +140,44 @@ static enum MHD_Result queue_challenge(struct http_server *h, struct MHD_Connect
     if (!r)
         return MHD_NO;
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
-    enum MHD_Result ret;
     if (h->auth->allow_basic)
         MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                                 "Basic realm=\"" SECRETS_REALM "\"");
-    ret = MHD_queue_auth_fail_response2(conn, SECRETS_REALM, "custrpc", r, stale ? MHD_YES : MHD_NO,
-                                        h->auth->algorithm);
+    char challenge[DIGEST_N_ALGORITHMS][DIGEST_CHALLENGE_MAX];
+    size_t n = 0;
+    enum MHD_Result ret = MHD_NO;
+    if (digest_challenges(h->auth->digest, stale, challenge, &n) == 0) {
+        for (size_t i = 0; i < n; i++)
+            MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, challenge[i]);
+        ret = MHD_queue_response(conn, MHD_HTTP_UNAUTHORIZED, r);
+    }
     MHD_destroy_response(r);
     return ret;
+}
+
+/* The Content-Length of the request; 0 when it has none (chunked, or no body). */
+static unsigned long long declared_length(struct MHD_Connection *conn)
+{
+    const char *v =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    return v ? strtoull(v, NULL, 10) : 0;
+}
+
+/* The calls after a refused request's headers: its body is read and dropped, so the 401 can
+ * keep the connection open (clients send the body anyway), up to the body limit. A chunked
+ * body that grows past it is not worth reading: the connection is closed. */
+static enum MHD_Result refuse(struct http_server *h, struct MHD_Connection *conn,
+                              struct request *rq, size_t *upload_size)
+{
+    if (*upload_size == 0)
+        return queue_challenge(h, conn, rq, rq->auth == AUTH_STALE);
+    rq->len += *upload_size;
+    *upload_size = 0;
+    if (rq->len > h->opt.max_body) {
+        log_request(h, rq, MHD_HTTP_UNAUTHORIZED);
+        return MHD_NO; /* not worth reading: close */
+    }
+    return MHD_YES;
 }
 
 /* Sends an XML-RPC document (answer or fault) with status 200; takes the memory block. */
@@ -275,11 +304,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                               "XML-RPC takes POST only\n");
         /* Credentials are judged before the body is read: a wrong password never reaches
          * the XML-RPC layer. */
-        enum auth_outcome a = auth_identify(h->auth, conn, &rq->who, rq->login, sizeof rq->login);
-        if (a != AUTH_OK)
-            return queue_challenge(h, conn, rq, a == AUTH_STALE);
+        rq->auth = auth_identify(h->auth, conn, method, url, &rq->who, rq->login, sizeof rq->login);
+        /* Announced too large: not worth reading, so answer at once (libmicrohttpd closes). */
+        if (rq->auth != AUTH_OK && declared_length(conn) > h->opt.max_body)
+            return queue_challenge(h, conn, rq, rq->auth == AUTH_STALE);
         return MHD_YES;
     }
+    if (rq->auth != AUTH_OK)
+        return refuse(h, conn, rq, upload_size);
     if (*upload_size) {
         if (!rq->too_large && rq->len + *upload_size > h->opt.max_body) {
             rq->too_large = 1;
@@ -355,15 +387,13 @@ int http_start(struct http_server **out, const struct http_options *o,
     h->opt = *o;
     h->auth = auth;
     h->methods = *methods;
-    gnutls_rnd(GNUTLS_RND_KEY, h->nonce_seed, sizeof h->nonce_seed);
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (o->tls_cert_pem)
         flags |= MHD_USE_TLS;
     /* A pool of epoll threads: idle keep-alive connections cost no thread, so no fixed number
-     * of clients can starve the next one. The nonce table holds 16384 nonces (about 2 MB);
-     * a nonce pushed out of it gets a stale=true challenge, which clients answer at once. */
+     * of clients can starve the next one. Digest nonces are digest.c's, not libmicrohttpd's. */
     struct MHD_OptionItem tls[] = {
         {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)o->tls_cert_pem},
         {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)o->tls_key_pem},
@@ -375,8 +405,7 @@ int http_start(struct http_server **out, const struct http_options *o,
         flags, 0, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, h,
         MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, o->threads,
         MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout, MHD_OPTION_CONNECTION_LIMIT, 4096u,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_DIGEST_AUTH_RANDOM,
-        sizeof h->nonce_seed, h->nonce_seed, MHD_OPTION_NONCE_NC_SIZE, 16384u, MHD_OPTION_ARRAY,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_ARRAY,
         o->tls_cert_pem ? tls : plain, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!h->daemon) {

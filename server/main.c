@@ -27,7 +27,8 @@ struct options {
     enum log_level log_level;
     size_t max_body;
     bool basic;
-    enum MHD_DigestAuthAlgorithm algorithm;
+    enum digest_algorithm algorithms[DIGEST_N_ALGORITHMS];
+    size_t n_algorithms;
     unsigned threads;
 };
 
@@ -47,7 +48,8 @@ static void usage(FILE *out)
         "  --tls-cert FILE          serve HTTPS with this PEM certificate (needs --tls-key)\n"
         "  --tls-key FILE           PEM private key for --tls-cert\n"
         "  --auth digest|basic      digest (default), or also accept Basic for old clients\n"
-        "  --digest-algorithm ALG   MD5 (default) or SHA-256, offered in the Digest challenge\n"
+        "  --digest-algorithm LIST  Digest algorithms offered, one challenge each, in this\n"
+        "                           order: MD5, SHA-256 or both (default MD5,SHA-256)\n"
         "  --threads N              request threads (default 4)\n"
         "  --help                   show this help and exit\n"
         "  --version                show the version and exit\n\n"
@@ -126,18 +128,14 @@ static int parse_options(int argc, char **argv, struct options *o)
             }
             o->basic = strcmp(optarg, "basic") == 0;
             break;
-        case 'g':
-            if (strcasecmp(optarg, "MD5") == 0)
-                o->algorithm = MHD_DIGEST_ALG_MD5;
-            else if (strcasecmp(optarg, "SHA-256") == 0 || strcasecmp(optarg, "sha256") == 0)
-                o->algorithm = MHD_DIGEST_ALG_SHA256;
-            else {
-                fprintf(stderr,
-                        "custrpc-server: --digest-algorithm: \"%s\" is not MD5 or SHA-256\n",
-                        optarg);
+        case 'g': {
+            struct custrpc_error err;
+            if (digest_parse_algorithms(optarg, o->algorithms, &o->n_algorithms, &err) < 0) {
+                fprintf(stderr, "custrpc-server: --digest-algorithm: %s\n", err.message);
                 return -1;
             }
             break;
+        }
         case 'h': usage(stdout); exit(0);
         case 'V': printf("custrpc-server %s\n", PACKAGE_VERSION); exit(0);
         default: return -1;
@@ -210,6 +208,7 @@ struct server {
     struct methods_env menv;
     struct auth_policy auth;
     struct dispatcher methods;
+    struct digest_state *digest;
     struct http_server *http;
     char *host, *cert, *key, *key_path;
     struct digest_ha1 root_ha1;
@@ -224,6 +223,7 @@ static const char *root_login(const struct server *s)
 static void server_free(struct server *s)
 {
     http_stop(s->http);
+    digest_state_free(s->digest);
     store_close(s->menv.store);
     config_free(&s->cfg);
     free(s->host);
@@ -274,8 +274,13 @@ static int load_root_password(struct server *s, struct custrpc_error *err)
 
 int main(int argc, char **argv)
 {
-    struct options o = {
-        .log_level = LOG_INFO, .max_body = 1 << 20, .algorithm = MHD_DIGEST_ALG_MD5, .threads = 4};
+    /* MD5 first: Python's urllib reads only the first challenge and knows only MD5, and curl
+     * answers the first Digest challenge it sees. */
+    struct options o = {.log_level = LOG_INFO,
+                        .max_body = 1 << 20,
+                        .algorithms = {DIGEST_MD5, DIGEST_SHA256},
+                        .n_algorithms = 2,
+                        .threads = 4};
     if (parse_options(argc, argv, &o) < 0) {
         fprintf(stderr, "Try 'custrpc-server --help'.\n");
         return EXIT_USAGE;
@@ -323,8 +328,14 @@ int main(int argc, char **argv)
     s.auth.store = s.menv.store;
     s.auth.open_local = !s.cfg.root_password_file;
     s.auth.allow_basic = o.basic;
-    s.auth.algorithm = o.algorithm;
-    s.auth.nonce_timeout = 300;
+    struct digest_config dc = {
+        .realm = SECRETS_REALM, .n_algorithms = o.n_algorithms, .nonce_timeout = 300};
+    memcpy(dc.algorithms, o.algorithms, sizeof dc.algorithms);
+    if (status == 0 && digest_state_new(&s.digest, &dc, &err) < 0) {
+        fprintf(stderr, "custrpc-server: %s\n", err.message);
+        status = EXIT_UNAVAILABLE;
+    }
+    s.auth.digest = s.digest;
     for (size_t i = 0; i < s.cfg.n_trusted && status == 0; i++)
         auth_add_trusted(&s.auth, s.cfg.trusted[i]);
     s.methods = methods_dispatcher(&s.menv);

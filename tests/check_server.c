@@ -1,5 +1,5 @@
-/* check_server.c — libcustrpc and xmlrpc-c's curl client against custrpc-server (this file)
- * and the client API (check_client.c): every field
+/* check_server.c — libcustrpc and xmlrpc-c's curl client against custrpc-server (this file),
+ * the client API (check_client.c) and the server's Digest module (check_digest.c): every field
  * of the table through the wire and the store and back, faults converted to custrpc_error,
  * and Digest authentication from a C client. */
 #include <config.h>
@@ -191,6 +191,7 @@ int main(void)
 {
     SRunner *sr = srunner_create(server_suite());
     srunner_add_suite(sr, client_suite());
+    srunner_add_suite(sr, digest_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

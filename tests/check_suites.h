@@ -13,5 +13,6 @@ Suite *wire_suite(void);
 Suite *decode_suite(void);
 Suite *server_suite(void);
 Suite *client_suite(void);
+Suite *digest_suite(void);
 
 #endif

@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# run.sh — builds each libFuzzer target of tests/fuzz (clang, -fsanitize=fuzzer,address,undefined)
-# against the library sources and fuzzes each for SECONDS (default 60), seeded with the bodies
-# of the conformance cases; prints every target's execution count. A crash, leak or abort()
-# of a property fails the run (exit 1) and leaves the input in the working directory.
-# Usage: tests/fuzz/run.sh [SECONDS] [BUILD_DIR] [TARGET...]
+# run.sh — builds each libFuzzer target of tests/fuzz with clang (-fsanitize=fuzzer,address,
+# undefined) against the sources it tests and fuzzes each for SECONDS (default 60); prints every
+# target's execution count. A crash, leak or abort() of a property fails the run (exit 1).
+#   fuzz_decode          the server's decoding path (request body to validated customer)
+#   fuzz_xmlrpc_decode   the XML-RPC document decoder alone (methodCall and methodResponse)
+#   fuzz_digest          the Digest Authorization header parser
+# XML targets are seeded with the conformance cases' bodies and tests/data/decode; the Digest
+# target with tests/fuzz/digest-corpus (headers as curl, requests, urllib and PHP send them).
+# Usage: tests/fuzz/run.sh [SECONDS] [BUILD_DIR] [TARGET...]   (default: all three)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
 build=${2:-$top/build}
-shift $(( $# < 2 ? $# : 2 ))
-targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_decode fuzz_xmlrpc_decode)
+targets=("${@:3}")
+[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_decode fuzz_xmlrpc_decode fuzz_digest)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/corpus"
-python3 - "$top/tests/conformance/cases" "$work/corpus" <<'PY'
+cc=(clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE
+    -I"$build" -I"$top/lib")
+
+xml_corpus() {
+  mkdir -p "$1"
+  python3 - "$top/tests/conformance/cases" "$1" <<'PY'
 import os, re, sys
 for f in os.listdir(sys.argv[1]):
     if f.endswith(".xml"):
@@ -32,21 +39,35 @@ open(os.path.join(sys.argv[2], "response-fault"), "w").write(
     "<int>1010</int></value></member><member><name>faultString</name><value><string>name: exists</string>"
     "</value></member></struct></value></fault></methodResponse>")
 PY
-libs=$(ls "$top"/lib/*.c | grep -v '/client\.c$')
+  cp "$top"/tests/data/decode/*.xml "$1/"
+}
+
+build_target() { # name: compiles $work/name with the sources it tests
+  local libs
+  libs=$(ls "$top"/lib/*.c | grep -v '/client\.c$')
+  case "$1" in
+  fuzz_decode | fuzz_xmlrpc_decode)
+    "${cc[@]}" $(pkg-config --cflags libxml-2.0) "$top/tests/fuzz/$1.c" $libs \
+      $(xmlrpc-c-config --libs) $(pkg-config --libs libxml-2.0) -lm -lpthread -o "$work/$1"
+    xml_corpus "$work/$1.corpus" ;;
+  fuzz_digest)
+    "${cc[@]}" "$top/tests/fuzz/fuzz_digest.c" "$top"/server/{digest,digest_parse}.c \
+      "$top/lib/error.c" $(pkg-config --cflags --libs gnutls) -lpthread -o "$work/$1"
+    cp -r "$top/tests/fuzz/digest-corpus" "$work/$1.corpus" ;; # a copy: libFuzzer adds to it
+  *) echo "run.sh: unknown target $1 (fuzz_decode, fuzz_xmlrpc_decode, fuzz_digest)" >&2; exit 64 ;;
+  esac
+}
+
 status=0
 for t in "${targets[@]}"; do
-  clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE \
-    -I"$build" -I"$top/lib" $(pkg-config --cflags libxml-2.0) "$top/tests/fuzz/$t.c" $libs \
-    $(xmlrpc-c-config --libs) $(pkg-config --libs libxml-2.0) -lm -lpthread -o "$work/$t"
-  mkdir -p "$work/$t.corpus"
+  build_target "$t"
   found=0
-  cp "$top"/tests/data/decode/*.xml "$work/corpus/"
   if ! "$work/$t" -max_total_time="$secs" -max_len=8192 -timeout=10 -print_final_stats=1 \
-      "$work/$t.corpus" "$work/corpus" >"$work/$t.log" 2>&1; then
+      "$work/$t.corpus" >"$work/$t.log" 2>&1; then
     status=1 found=1
     tail -n 40 "$work/$t.log"
   fi
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$t.log")
-  echo "$t: ${runs:-?} runs in ${secs} s, $( [ $found -eq 0 ] && echo 'nothing found' || echo 'FAILED')"
+  echo "$t: ${runs:-?} runs in ${secs} s, $([ $found -eq 0 ] && echo 'nothing found' || echo 'FAILED')"
 done
 exit $status

@@ -81,8 +81,14 @@ class Server:
 
 
 class Response:
-    def __init__(self, status, headers, body):
+    def __init__(self, status, headers, body, header_list=()):
         self.status, self.headers, self.body = status, headers, body
+        self.header_list = list(header_list)  # every (name, value), repeats included
+
+    def challenges(self, scheme="Digest"):
+        """The WWW-Authenticate values of one scheme, in the order the server sent them."""
+        return [v for k, v in self.header_list
+                if k.lower() == "www-authenticate" and v.split(" ", 1)[0].lower() == scheme.lower()]
 
     def value(self):
         """The decoded result, or raises xmlrpc.client.Fault."""
@@ -110,13 +116,13 @@ def post(url, body, headers=None, source=None, path=None):
     h.update(headers or {})
     conn.request("POST", path or u.path, body=body, headers=h)
     r = conn.getresponse()
-    resp = Response(r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
+    resp = Response(r.status, {k.lower(): v for k, v in r.getheaders()}, r.read(), r.getheaders())
     conn.close()
     return resp
 
 
 class Digest:
-    """An RFC 7616 Digest client (qop=auth), independent of the server's libmicrohttpd."""
+    """An RFC 7616 Digest client (qop=auth), independent of the server's digest.c."""
 
     def __init__(self, user, password):
         self.user, self.password = user, password
@@ -130,7 +136,7 @@ class Digest:
 
     def authorization(self, method, uri):
         c = self.challenge
-        algo = c.get("algorithm", "MD5").upper()  # libmicrohttpd writes it in lower case
+        algo = c.get("algorithm", "MD5").upper()
         h = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}[algo]
         H = lambda s: h(s.encode()).hexdigest()
         self.nc += 1
@@ -155,11 +161,11 @@ class Digest:
             r = post(url, body, source=source)
             if r.status != 401:
                 return r
-            self.challenge = self.parse_challenge(r.headers["www-authenticate"])
+            self.challenge = self.parse_challenge(r.challenges()[0])  # the first, as curl does
             self.nc = 0
         r = post(url, body, {"Authorization": self.authorization("POST", path)}, source=source)
         if r.status == 401 and retry_stale:
-            fresh = self.parse_challenge(r.headers["www-authenticate"])
+            fresh = self.parse_challenge(r.challenges()[0])
             if fresh.get("stale", "").lower() == "true":
                 self.challenge, self.nc = fresh, 0
                 r = post(url, body, {"Authorization": self.authorization("POST", path)}, source=source)
