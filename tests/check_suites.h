@@ -12,5 +12,6 @@ Suite *marshal_suite(void);
 Suite *wire_suite(void);
 Suite *server_suite(void);
 Suite *client_suite(void);
+Suite *guard_suite(void);
 
 #endif
