@@ -219,17 +219,30 @@ void frontdoor_request_done(struct MHD_Connection *conn)
     enter(conn, WAIT_HEAD);
 }
 
-/* One line a second at most, so a flood of slow clients does not flood the log as well. */
-static void log_counts(struct frontdoor *d, struct door_counts *c)
+/* Appends ", N what" to line when n is not 0. */
+static void count_part(char *line, size_t size, unsigned long n, const char *what, unsigned limit)
 {
-    if (!d->lim.log || !(c->head_late || c->body_late || c->dropped || c->per_address || c->full))
+    size_t len = strlen(line);
+    if (n && len < size)
+        snprintf(line + len, size - len, "%s%lu %s (%u)", len ? ", " : "", n, what, limit);
+}
+
+/* One line a second at most, and only when something happened, so a flood of slow clients
+ * does not flood the log as well. */
+static void log_counts(const struct frontdoor *d, const struct door_counts *c)
+{
+    char cut[400] = "", refused[200] = "";
+    count_part(cut, sizeof cut, c->head_late, "past the header deadline, s", d->lim.header_timeout);
+    count_part(cut, sizeof cut, c->body_late, "past the body deadline, s", d->lim.body_timeout);
+    count_part(cut, sizeof cut, c->dropped, "waiting longest at the total cap",
+               d->lim.max_connections);
+    count_part(refused, sizeof refused, c->per_address, "over the per-address cap",
+               d->lim.max_per_address);
+    count_part(refused, sizeof refused, c->full, "with every slot busy", d->lim.max_connections);
+    if (!d->lim.log || (!cut[0] && !refused[0]))
         return;
-    fprintf(stderr,
-            "custrpc-server: connections cut: %lu past the header deadline (%u s), %lu past the "
-            "body deadline (%u s), %lu waiting longest at the total cap (%u); refused: %lu over "
-            "the per-address cap (%u), %lu with every slot busy\n",
-            c->head_late, d->lim.header_timeout, c->body_late, d->lim.body_timeout, c->dropped,
-            d->lim.max_connections, c->per_address, d->lim.max_per_address, c->full);
+    fprintf(stderr, "custrpc-server: connections%s%s%s%s\n", cut[0] ? " cut: " : "", cut,
+            refused[0] ? (cut[0] ? "; refused: " : " refused: ") : "", refused);
 }
 
 static void *watchdog(void *arg)
