@@ -191,27 +191,31 @@ void frontdoor_on_connection(void *cls, struct MHD_Connection *conn, void **sock
     free(c);
 }
 
-static void enter(struct MHD_Connection *conn, enum phase p)
+/* Moves the connection to phase p; false when it was cut already (the deadline and the last
+ * byte can cross), so the caller does not go on to act on a request nobody will hear about. */
+static bool enter(struct MHD_Connection *conn, enum phase p)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     struct door_conn *c = ci ? ci->socket_context : NULL;
     if (!c)
-        return;
+        return true;
     struct frontdoor *d = c->door;
     pthread_mutex_lock(&d->lock);
+    bool alive = c->phase != CUT;
     set_phase(c, p, p == WAIT_BODY ? d->lim.body_timeout : d->lim.header_timeout);
     pthread_mutex_unlock(&d->lock);
+    return alive;
 }
 
-void frontdoor_head_done(struct MHD_Connection *conn)
+bool frontdoor_head_done(struct MHD_Connection *conn)
 {
-    enter(conn, WAIT_BODY);
+    return enter(conn, WAIT_BODY);
 }
 
-void frontdoor_body_done(struct MHD_Connection *conn)
+bool frontdoor_body_done(struct MHD_Connection *conn)
 {
-    enter(conn, BUSY);
+    return enter(conn, BUSY);
 }
 
 void frontdoor_request_done(struct MHD_Connection *conn)

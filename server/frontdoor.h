@@ -34,9 +34,10 @@ void frontdoor_on_connection(void *cls, struct MHD_Connection *conn, void **sock
                              enum MHD_ConnectionNotificationCode code);
 
 /* The request's head is complete: the body deadline starts. */
-void frontdoor_head_done(struct MHD_Connection *conn);
-/* The body is complete: no deadline while the request is processed and answered. */
-void frontdoor_body_done(struct MHD_Connection *conn);
+bool frontdoor_head_done(struct MHD_Connection *conn);
+/* The body is complete: no deadline while the request is processed and answered. Both return
+ * false when the connection has been cut meanwhile: the request must not be acted on. */
+bool frontdoor_body_done(struct MHD_Connection *conn);
 /* The answer went out: on a kept-alive connection the next head deadline starts. */
 void frontdoor_request_done(struct MHD_Connection *conn);
 

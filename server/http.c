@@ -309,7 +309,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         peer_text(conn, rq->peer, sizeof rq->peer);
         *state = rq;
         atomic_fetch_add(&h->in_flight, 1);
-        frontdoor_head_done(conn);
+        if (!frontdoor_head_done(conn))
+            return MHD_NO;
         char why[320];
         unsigned refused = frontdoor_judge(conn, h->auth->open_local, why, sizeof why);
         if (refused)
@@ -349,7 +350,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
-    frontdoor_body_done(conn);
+    if (!frontdoor_body_done(conn))
+        return MHD_NO; /* cut at its deadline: nothing is done that nobody would hear about */
     return process(h, conn, rq);
 }
 
