@@ -223,30 +223,34 @@ void frontdoor_request_done(struct MHD_Connection *conn)
     enter(conn, WAIT_HEAD);
 }
 
-/* Appends ", N what" to line when n is not 0. */
-static void count_part(char *line, size_t size, unsigned long n, const char *what, unsigned limit)
+/* Appends ", N what (LIMIT UNIT)" to line when n is not 0. */
+static void count_part(char *line, size_t size, unsigned long n, const char *what, unsigned limit,
+                       const char *unit)
 {
     size_t len = strlen(line);
     if (n && len < size)
-        snprintf(line + len, size - len, "%s%lu %s (%u)", len ? ", " : "", n, what, limit);
+        snprintf(line + len, size - len, "%s%lu %s (%u%s)", len ? ", " : "", n, what, limit, unit);
 }
 
 /* One line a second at most, and only when something happened, so a flood of slow clients
  * does not flood the log as well. */
 static void log_counts(const struct frontdoor *d, const struct door_counts *c)
 {
-    char cut[400] = "", refused[200] = "";
-    count_part(cut, sizeof cut, c->head_late, "past the header deadline, s", d->lim.header_timeout);
-    count_part(cut, sizeof cut, c->body_late, "past the body deadline, s", d->lim.body_timeout);
-    count_part(cut, sizeof cut, c->dropped, "waiting longest at the total cap",
-               d->lim.max_connections);
+    char cuts[400] = "", refused[200] = "";
+    count_part(cuts, sizeof cuts, c->head_late, "past the header deadline", d->lim.header_timeout,
+               " s");
+    count_part(cuts, sizeof cuts, c->body_late, "past the body deadline", d->lim.body_timeout,
+               " s");
+    count_part(cuts, sizeof cuts, c->dropped, "waiting longest at the total cap",
+               d->lim.max_connections, "");
     count_part(refused, sizeof refused, c->per_address, "over the per-address cap",
-               d->lim.max_per_address);
-    count_part(refused, sizeof refused, c->full, "with every slot busy", d->lim.max_connections);
-    if (!d->lim.log || (!cut[0] && !refused[0]))
+               d->lim.max_per_address, "");
+    count_part(refused, sizeof refused, c->full, "with every slot busy", d->lim.max_connections,
+               "");
+    if (!d->lim.log || (!cuts[0] && !refused[0]))
         return;
-    fprintf(stderr, "custrpc-server: connections%s%s%s%s\n", cut[0] ? " cut: " : "", cut,
-            refused[0] ? (cut[0] ? "; refused: " : " refused: ") : "", refused);
+    fprintf(stderr, "custrpc-server: connections%s%s%s%s\n", cuts[0] ? " cut: " : "", cuts,
+            refused[0] ? (cuts[0] ? "; refused: " : " refused: ") : "", refused);
 }
 
 static void *watchdog(void *arg)
