@@ -14,6 +14,7 @@
 #include <custrpc/marshal.h>
 #include <custrpc/xmlrpc_decode.h>
 
+#include "frontdoor.h"
 #include "http.h"
 
 struct http_server {
@@ -22,6 +23,7 @@ struct http_server {
     const struct auth_policy *auth;
     struct dispatcher methods;
     atomic_int in_flight; /* requests begun and not yet completed */
+    struct frontdoor *door;
 };
 
 struct request {
@@ -128,6 +130,23 @@ static enum MHD_Result queue_text(struct http_server *h, struct MHD_Connection *
     log_request(h, rq, status);
     char *body = strdup(text);
     return body ? queue(conn, status, "text/plain; charset=utf-8", body, strlen(body)) : MHD_NO;
+}
+
+/* A refused request head: its body is never read, so whatever follows on the connection could
+ * be a smuggled request; the connection is closed after the answer. */
+static enum MHD_Result queue_refusal(struct http_server *h, struct MHD_Connection *conn,
+                                     struct request *rq, unsigned status, const char *text)
+{
+    log_request(h, rq, status);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    enum MHD_Result ret = MHD_queue_response(conn, status, r);
+    MHD_destroy_response(r);
+    return ret;
 }
 
 static enum MHD_Result queue_challenge(struct http_server *h, struct MHD_Connection *conn,
@@ -296,6 +315,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         peer_text(conn, rq->peer, sizeof rq->peer);
         *state = rq;
         atomic_fetch_add(&h->in_flight, 1);
+        if (!frontdoor_head_done(conn))
+            return MHD_NO;
+        char why[320];
+        unsigned refused = frontdoor_judge(conn, h->auth->open_local, why, sizeof why);
+        if (refused)
+            return queue_refusal(h, conn, rq, refused, why);
         if (strcmp(url, "/RPC2") != 0 && strcmp(url, "/xmlapi/xmlapi") != 0)
             return queue_text(h, conn, rq, MHD_HTTP_NOT_FOUND,
                               "not found: the endpoint is /RPC2 or /xmlapi/xmlapi\n");
@@ -334,16 +359,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
+    if (!frontdoor_body_done(conn))
+        return MHD_NO; /* cut at its deadline: nothing is done that nobody would hear about */
     return process(h, conn, rq);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
                          enum MHD_RequestTerminationCode code)
 {
-    (void)conn;
     (void)code;
     struct http_server *h = cls;
     struct request *rq = *state;
+    frontdoor_request_done(conn);
     if (rq) {
         free(rq->body);
         free(rq);
@@ -387,6 +414,19 @@ int http_start(struct http_server **out, const struct http_options *o,
     h->opt = *o;
     h->auth = auth;
     h->methods = *methods;
+    const struct frontdoor_limits limits = {
+        .header_timeout = o->header_timeout,
+        .body_timeout = o->body_timeout,
+        .max_connections = o->max_connections,
+        .max_per_address = o->max_per_address,
+        .tls = o->tls_cert_pem != NULL,
+        .log = o->log_level >= LOG_INFO,
+    };
+    if (frontdoor_start(&h->door, &limits, err) < 0) {
+        freeaddrinfo(ai);
+        free(h);
+        return -1;
+    }
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
@@ -400,15 +440,20 @@ int http_start(struct http_server **out, const struct http_options *o,
         {MHD_OPTION_END, 0, NULL},
     };
     struct MHD_OptionItem plain[] = {{MHD_OPTION_END, 0, NULL}};
+    /* The front door enforces the connection caps. MHD's own limit is divided among the pool
+     * threads, which do not share connections evenly, and it counts connections the front door
+     * has already cut but MHD not yet closed: twice the cap per thread stays out of the way. */
+    const unsigned mhd_limit = 2 * o->max_connections * o->threads;
     h->daemon = MHD_start_daemon(
         /* The logger first: libmicrohttpd reports problems with later options through it. */
         flags, 0, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, h,
         MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, o->threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout, MHD_OPTION_CONNECTION_LIMIT, 4096u,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_ARRAY,
-        o->tls_cert_pem ? tls : plain, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout, MHD_OPTION_CONNECTION_LIMIT, mhd_limit,
+        MHD_OPTION_NOTIFY_CONNECTION, frontdoor_on_connection, h->door, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, h, MHD_OPTION_ARRAY, o->tls_cert_pem ? tls : plain, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!h->daemon) {
+        frontdoor_stop(h->door);
         free(h);
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL,
                             "cannot listen on %s port %d (in use, or TLS files invalid)", o->host,
@@ -436,6 +481,7 @@ void http_stop(struct http_server *h)
          waited++)
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     MHD_stop_daemon(h->daemon);
+    frontdoor_stop(h->door);
     if (s != MHD_INVALID_SOCKET)
         close(s);
     free(h);

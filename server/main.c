@@ -2,6 +2,7 @@
  * SIGINT/SIGTERM. Prints exactly one line to stdout when ready: "listening on URL". */
 #include <config.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <strings.h>
 #include <pthread.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 
 #include <libxml/parser.h>
 
@@ -30,7 +32,15 @@ struct options {
     enum digest_algorithm algorithms[DIGEST_N_ALGORITHMS];
     size_t n_algorithms;
     unsigned threads;
+    unsigned header_timeout, body_timeout, max_connections, max_per_address;
 };
+
+/* Defaults of the front door: a slow sender is cut within a minute and a half at most, and
+ * neither a CI fleet behind one address nor a load test from loopback meets a cap. */
+#define DEFAULT_HEADER_TIMEOUT 30
+#define DEFAULT_BODY_TIMEOUT 60
+#define DEFAULT_MAX_CONNECTIONS 4096
+#define DEFAULT_MAX_PER_ADDRESS 1024
 
 static void usage(FILE *out)
 {
@@ -51,13 +61,44 @@ static void usage(FILE *out)
         "  --digest-algorithm LIST  Digest algorithms offered, one challenge each, in this\n"
         "                           order: MD5, SHA-256 or both (default MD5,SHA-256)\n"
         "  --threads N              request threads (default 4)\n"
+        "  --header-timeout SECONDS a request's head must be complete this long after the\n"
+        "                           connection opened or the previous answer went out\n"
+        "                           (default 30); slower connections are closed\n"
+        "  --body-timeout SECONDS   a request's body must be complete this long after its\n"
+        "                           head (default 60), however many bytes trickle in\n"
+        "  --max-connections N      open connections in all (default 4096); at the cap the\n"
+        "                           connection waiting longest for its request's head or body\n"
+        "                           is closed to admit the new one\n"
+        "  --max-connections-per-address N\n"
+        "                           open connections from one client address (default 1024);\n"
+        "                           more are refused (503 on plain HTTP)\n"
         "  --help                   show this help and exit\n"
         "  --version                show the version and exit\n\n"
         "Without a configured root password, requests without credentials from loopback act\n"
-        "as the root customer, and the server refuses non-loopback addresses.\n"
+        "as the root customer, and the server refuses non-loopback addresses; requests whose\n"
+        "Origin or Host header is not loopback then get 403 (DNS rebinding defence).\n"
+        "Ambiguous request framing (Content-Length with Transfer-Encoding, repeated or\n"
+        "non-numeric Content-Length, a coding other than chunked, a header name with\n"
+        "whitespace) gets 400 and a closed connection.\n"
         "Command-line options override the configuration file.\n"
         "Exit status: 0 after SIGINT/SIGTERM, 64 usage error, 69 cannot listen or open the\n"
         "store, 78 configuration error.\n");
+}
+
+/* A whole number in min..max for option name; -1 with a message otherwise. */
+static int parse_count(const char *name, const char *arg, unsigned long min, unsigned long max,
+                       unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(arg, &end, 10);
+    if (errno || *end || end == arg || arg[0] == '-' || v < min || v > max) {
+        fprintf(stderr, "custrpc-server: --%s: \"%s\" is not a number %lu..%lu\n", name, arg, min,
+                max);
+        return -1;
+    }
+    *out = (unsigned)v;
+    return 0;
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -73,6 +114,10 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"auth", required_argument, NULL, 'a'},
         {"digest-algorithm", required_argument, NULL, 'g'},
         {"threads", required_argument, NULL, 't'},
+        {"header-timeout", required_argument, NULL, 'H'},
+        {"body-timeout", required_argument, NULL, 'B'},
+        {"max-connections", required_argument, NULL, 'M'},
+        {"max-connections-per-address", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -121,6 +166,23 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->threads = (unsigned)v;
             break;
         }
+        case 'H':
+            if (parse_count("header-timeout", optarg, 1, 3600, &o->header_timeout) < 0)
+                return -1;
+            break;
+        case 'B':
+            if (parse_count("body-timeout", optarg, 1, 3600, &o->body_timeout) < 0)
+                return -1;
+            break;
+        case 'M':
+            if (parse_count("max-connections", optarg, 1, 1000000, &o->max_connections) < 0)
+                return -1;
+            break;
+        case 'P':
+            if (parse_count("max-connections-per-address", optarg, 1, 1000000,
+                            &o->max_per_address) < 0)
+                return -1;
+            break;
         case 'a':
             if (strcmp(optarg, "digest") != 0 && strcmp(optarg, "basic") != 0) {
                 fprintf(stderr, "custrpc-server: --auth: \"%s\" is not digest or basic\n", optarg);
@@ -150,6 +212,32 @@ static int parse_options(int argc, char **argv, struct options *o)
         return -1;
     }
     return 0;
+}
+
+/* Each connection is a descriptor: when the soft RLIMIT_NOFILE cannot hold the connection cap
+ * (Debian's default soft limit is 1024), it is raised to the hard limit; when even that is too
+ * small, the cap is lowered to fit, with a warning, rather than failing accept() at random. */
+static void fit_file_limit(struct options *o)
+{
+    /* The store, the log, epoll and wake-up descriptors of each thread, TLS files. */
+    const rlim_t reserve = 64 + 4 * (rlim_t)o->threads;
+    const rlim_t need = (rlim_t)o->max_connections + reserve;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+        return;
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+        getrlimit(RLIMIT_NOFILE, &rl);
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+        return;
+    unsigned fit = rl.rlim_cur > reserve + 16 ? (unsigned)(rl.rlim_cur - reserve) : 16;
+    if (fit < o->max_connections) {
+        fprintf(stderr,
+                "custrpc-server: open file limit %llu holds only %u connections; "
+                "--max-connections lowered from %u\n",
+                (unsigned long long)rl.rlim_cur, fit, o->max_connections);
+        o->max_connections = fit;
+    }
 }
 
 /* Splits "HOST:PORT" or "[V6]:PORT" into host (malloc'd) and port. */
@@ -276,15 +364,22 @@ int main(int argc, char **argv)
 {
     /* MD5 first: Python's urllib reads only the first challenge and knows only MD5, and curl
      * answers the first Digest challenge it sees. */
-    struct options o = {.log_level = LOG_INFO,
-                        .max_body = 1 << 20,
-                        .algorithms = {DIGEST_MD5, DIGEST_SHA256},
-                        .n_algorithms = 2,
-                        .threads = 4};
+    struct options o = {
+        .log_level = LOG_INFO,
+        .max_body = 1 << 20,
+        .algorithms = {DIGEST_MD5, DIGEST_SHA256},
+        .n_algorithms = 2,
+        .threads = 4,
+        .header_timeout = DEFAULT_HEADER_TIMEOUT,
+        .body_timeout = DEFAULT_BODY_TIMEOUT,
+        .max_connections = DEFAULT_MAX_CONNECTIONS,
+        .max_per_address = DEFAULT_MAX_PER_ADDRESS,
+    };
     if (parse_options(argc, argv, &o) < 0) {
         fprintf(stderr, "Try 'custrpc-server --help'.\n");
         return EXIT_USAGE;
     }
+    fit_file_limit(&o);
     struct server s;
     memset(&s, 0, sizeof s);
     config_init(&s.cfg);
@@ -339,7 +434,20 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < s.cfg.n_trusted && status == 0; i++)
         auth_add_trusted(&s.auth, s.cfg.trusted[i]);
     s.methods = methods_dispatcher(&s.menv);
-    struct http_options ho = {s.host, port, o.max_body, s.cert, s.key, o.threads, 30, o.log_level};
+    struct http_options ho = {
+        .host = s.host,
+        .port = port,
+        .max_body = o.max_body,
+        .tls_cert_pem = s.cert,
+        .tls_key_pem = s.key,
+        .threads = o.threads,
+        .idle_timeout = 30,
+        .header_timeout = o.header_timeout,
+        .body_timeout = o.body_timeout,
+        .max_connections = o.max_connections,
+        .max_per_address = o.max_per_address,
+        .log_level = o.log_level,
+    };
     if (status == 0 && http_start(&s.http, &ho, &s.auth, &s.methods, &err) < 0) {
         fprintf(stderr, "custrpc-server: %s\n", err.message);
         status = err.code == CUSTRPC_E_PERMISSION ? EXIT_CONFIG : EXIT_UNAVAILABLE;

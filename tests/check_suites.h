@@ -14,5 +14,6 @@ Suite *decode_suite(void);
 Suite *server_suite(void);
 Suite *client_suite(void);
 Suite *digest_suite(void);
+Suite *guard_suite(void);
 
 #endif

@@ -121,7 +121,7 @@ class FaultTable(unittest.TestCase):
 
     def test_survives_abrupt_clients(self):
         host, port = "127.0.0.1", self.srv.port
-        for payload in (b"POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n<meth",
+        for payload in (b"POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n<meth",
                         b"GARBAGE\r\n\r\n", b"POST /RPC2 HTTP/1.1\r\n"):
             s = socket.create_connection((host, port), timeout=10)
             s.sendall(payload)

@@ -85,7 +85,7 @@ class Program(unittest.TestCase):
         srv = Server().start()
         body = call_body("createCustomer", base())
         s = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
-        s.sendall(b"POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: %d\r\n\r\n"
+        s.sendall(b"POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: %d\r\n\r\n"
                   % len(body) + body[:50])
         import time
         time.sleep(0.3)  # the request has begun; now ask the server to stop
