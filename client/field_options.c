@@ -59,20 +59,23 @@ const struct option *field_options(void)
 
 const char *field_value_form(const struct custrpc_field *f)
 {
+    /* Per type, then the nil word where nil is allowed. */
+    static const char *const plain[CUSTRPC_N_TYPES] = {
+        [CUSTRPC_TYPE_STRING] = "TEXT", [CUSTRPC_TYPE_INT] = "N",       [CUSTRPC_TYPE_DOUBLE] = "X",
+        [CUSTRPC_TYPE_BOOL] = "[=yes|no]", [CUSTRPC_TYPE_ENUM] = "NAME", [CUSTRPC_TYPE_FLAGS] = "NAMES",
+        [CUSTRPC_TYPE_MESSAGE] = "",
+    };
+    static const char *const own[CUSTRPC_N_TYPES] = {[CUSTRPC_TYPE_INT] = "N|own"};
+    static const char *const unlimited[CUSTRPC_N_TYPES] = {[CUSTRPC_TYPE_INT] = "N|unlimited",
+                                                           [CUSTRPC_TYPE_DOUBLE] = "X|unlimited"};
     if (f->flags & CUSTRPC_FLAG_SECRET)
         return "FILE";
     if (f->flags & CUSTRPC_FLAG_BITMASK)
         return "RIGHTS";
-    switch (f->type) {
-    case CUSTRPC_TYPE_STRING: return "TEXT";
-    case CUSTRPC_TYPE_INT:
-        return (f->flags & CUSTRPC_FLAG_NIL_OWN)         ? "N|own"
-               : (f->flags & CUSTRPC_FLAG_NIL_UNLIMITED) ? "N|unlimited"
-                                                         : "N";
-    case CUSTRPC_TYPE_DOUBLE: return (f->flags & CUSTRPC_FLAG_NIL_UNLIMITED) ? "X|unlimited" : "X";
-    case CUSTRPC_TYPE_BOOL: return "[=yes|no]";
-    }
-    return "";
+    const char *form = (f->flags & CUSTRPC_FLAG_NIL_OWN)         ? own[f->type]
+                       : (f->flags & CUSTRPC_FLAG_NIL_UNLIMITED) ? unlimited[f->type]
+                                                                 : NULL;
+    return form ? form : plain[f->type];
 }
 
 void field_secret_env(const struct custrpc_field *f, char *buf, size_t size)

@@ -106,6 +106,9 @@ static const char *wrong_type(const struct custrpc_field *f)
     case CUSTRPC_TYPE_INT: return "<string>1</string>";
     case CUSTRPC_TYPE_DOUBLE: return "<string>1.5</string>";
     case CUSTRPC_TYPE_BOOL: return "<string>yes</string>";
+    case CUSTRPC_TYPE_ENUM: return "<int>1</int>";
+    case CUSTRPC_TYPE_FLAGS: return "<string>1</string>";
+    case CUSTRPC_TYPE_MESSAGE: return "<int>1</int>";
     }
     return "<base64>AA==</base64>";
 }
@@ -133,7 +136,10 @@ static int out_of_range(const struct custrpc_field *f, char *buf, size_t size)
         else
             snprintf(buf, size, "<string>{{repeat:%.0f:x}}</string>", f->max + 1);
         return 1;
-    case CUSTRPC_TYPE_BOOL: return 0;
+    case CUSTRPC_TYPE_BOOL:
+    case CUSTRPC_TYPE_ENUM:  /* any value off the table is out of range: none to make here */
+    case CUSTRPC_TYPE_FLAGS:
+    case CUSTRPC_TYPE_MESSAGE: return 0;
     }
     return 0;
 }

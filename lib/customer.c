@@ -1,5 +1,5 @@
-/* customer.c — init, free, copy, compare and the typed setters/getters of the customer model;
- * every function walks the descriptor table, none names a field. */
+/* customer.c — the customer model's functions, each the generic message routine (message.c)
+ * applied to the customer's descriptor, plus the typed setters and getters by field id. */
 #include <config.h>
 
 #include <math.h>
@@ -10,51 +10,41 @@
 
 #include "utf8.h"
 
-/* The storage of field f inside c; the descriptor's offset and type say what lives there. */
-static void *slot(struct custrpc_customer *c, const struct custrpc_field *f)
-{
-    return (char *)c + f->offset;
-}
-
-static const void *cslot(const struct custrpc_customer *c, const struct custrpc_field *f)
-{
-    return (const char *)c + f->offset;
-}
-
-#define MEMBER(c, f, T) ((T *)slot((c), (f)))
-#define CMEMBER(c, f, T) ((const T *)cslot((c), (f)))
+static const struct custrpc_message *const customer = &custrpc_customer_message;
 
 void custrpc_customer_init(struct custrpc_customer *c)
 {
-    memset(c, 0, sizeof *c);
+    custrpc_msg_init(customer, c);
+}
+
+void custrpc_customer_free(struct custrpc_customer *c)
+{
+    custrpc_msg_free(customer, c);
 }
 
 void custrpc_customer_unset(struct custrpc_customer *c, enum custrpc_field_id id)
 {
     const struct custrpc_field *f = custrpc_field_get(id);
-    if (!f)
-        return;
-    if (f->type == CUSTRPC_TYPE_STRING) {
-        char **s = MEMBER(c, f, char *);
-        free(*s);
-        *s = NULL;
-    }
-    c->presence[id] = CUSTRPC_ABSENT;
+    if (f)
+        custrpc_msg_unset(customer, c, f);
 }
 
-void custrpc_customer_free(struct custrpc_customer *c)
+int custrpc_customer_copy(struct custrpc_customer *dst, const struct custrpc_customer *src,
+                          struct custrpc_error *err)
 {
-    for (size_t i = 0; i < CUSTRPC_FIELD_COUNT; i++)
-        custrpc_customer_unset(c, (enum custrpc_field_id)i);
-    custrpc_customer_init(c);
+    return custrpc_msg_copy(customer, dst, src, err);
+}
+
+bool custrpc_customer_equal(const struct custrpc_customer *a, const struct custrpc_customer *b)
+{
+    return custrpc_msg_equal(customer, a, b);
 }
 
 enum custrpc_presence custrpc_customer_presence(const struct custrpc_customer *c,
                                                 enum custrpc_field_id id)
 {
-    if (!custrpc_field_get(id))
-        return CUSTRPC_ABSENT;
-    return (enum custrpc_presence)c->presence[id];
+    const struct custrpc_field *f = custrpc_field_get(id);
+    return f ? custrpc_msg_presence(customer, c, f) : CUSTRPC_ABSENT;
 }
 
 /* The descriptor of id when its type is `want`; otherwise fails with a type error. */
@@ -74,6 +64,16 @@ static const struct custrpc_field *typed_field(enum custrpc_field_id id, enum cu
     return f;
 }
 
+/* Stores a scalar value of size bytes in field f and marks it set. */
+static int put(struct custrpc_customer *c, const struct custrpc_field *f, const void *value,
+               size_t size)
+{
+    custrpc_msg_unset(customer, c, f);
+    memcpy(custrpc_msg_slot(c, f), value, size);
+    custrpc_msg_set_presence(customer, c, f, CUSTRPC_SET);
+    return 0;
+}
+
 int custrpc_customer_set_string_len(struct custrpc_customer *c, enum custrpc_field_id id,
                                     const char *value, size_t len, struct custrpc_error *err)
 {
@@ -90,10 +90,7 @@ int custrpc_customer_set_string_len(struct custrpc_customer *c, enum custrpc_fie
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, f->name, "out of memory");
     memcpy(copy, value, len);
     copy[len] = '\0';
-    custrpc_customer_unset(c, id);
-    *MEMBER(c, f, char *) = copy;
-    c->presence[id] = CUSTRPC_SET;
-    return 0;
+    return put(c, f, &copy, sizeof copy);
 }
 
 int custrpc_customer_set_string(struct custrpc_customer *c, enum custrpc_field_id id,
@@ -112,9 +109,7 @@ int custrpc_customer_set_int(struct custrpc_customer *c, enum custrpc_field_id i
     if (value < INT32_MIN || value > INT32_MAX)
         return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "value %lld does not fit a 32-bit int",
                             (long long)value);
-    *MEMBER(c, f, int64_t) = value;
-    c->presence[id] = CUSTRPC_SET;
-    return 0;
+    return put(c, f, &value, sizeof value);
 }
 
 int custrpc_customer_set_double(struct custrpc_customer *c, enum custrpc_field_id id, double value,
@@ -125,9 +120,7 @@ int custrpc_customer_set_double(struct custrpc_customer *c, enum custrpc_field_i
         return -1;
     if (!isfinite(value))
         return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "value is not a finite number");
-    *MEMBER(c, f, double) = value;
-    c->presence[id] = CUSTRPC_SET;
-    return 0;
+    return put(c, f, &value, sizeof value);
 }
 
 int custrpc_customer_set_bool(struct custrpc_customer *c, enum custrpc_field_id id, bool value,
@@ -136,9 +129,7 @@ int custrpc_customer_set_bool(struct custrpc_customer *c, enum custrpc_field_id 
     const struct custrpc_field *f = typed_field(id, CUSTRPC_TYPE_BOOL, err);
     if (!f)
         return -1;
-    *MEMBER(c, f, bool) = value;
-    c->presence[id] = CUSTRPC_SET;
-    return 0;
+    return put(c, f, &value, sizeof value);
 }
 
 int custrpc_customer_set_nil(struct custrpc_customer *c, enum custrpc_field_id id,
@@ -150,112 +141,58 @@ int custrpc_customer_set_nil(struct custrpc_customer *c, enum custrpc_field_id i
     if (!(f->flags & CUSTRPC_FLAG_NIL_OK))
         return custrpc_fail(err, CUSTRPC_E_TYPE, f->name, "nil is not allowed, expected %s",
                             custrpc_type_name(f->type));
-    custrpc_customer_unset(c, id);
-    c->presence[id] = CUSTRPC_NIL;
+    custrpc_msg_unset(customer, c, f);
+    custrpc_msg_set_presence(customer, c, f, CUSTRPC_NIL);
     return 0;
 }
 
-/* The descriptor of id when it has type `want` and a value; otherwise fails. */
-static const struct custrpc_field *readable_field(const struct custrpc_customer *c,
-                                                  enum custrpc_field_id id, enum custrpc_type want,
-                                                  struct custrpc_error *err)
+/* The storage of id when it has type `want` and a value; otherwise fails. */
+static const void *readable(const struct custrpc_customer *c, enum custrpc_field_id id,
+                            enum custrpc_type want, struct custrpc_error *err)
 {
     const struct custrpc_field *f = typed_field(id, want, err);
-    if (f && c->presence[id] != CUSTRPC_SET) {
-        custrpc_fail(err, CUSTRPC_E_MISSING, f->name,
-                     c->presence[id] == CUSTRPC_NIL ? "is nil" : "is not set");
+    if (!f)
+        return NULL;
+    enum custrpc_presence p = custrpc_msg_presence(customer, c, f);
+    if (p != CUSTRPC_SET) {
+        custrpc_fail(err, CUSTRPC_E_MISSING, f->name, p == CUSTRPC_NIL ? "is nil" : "is not set");
         return NULL;
     }
-    return f;
+    return custrpc_msg_cslot(c, f);
 }
 
 int custrpc_customer_get_string(const struct custrpc_customer *c, enum custrpc_field_id id,
                                 const char **out, struct custrpc_error *err)
 {
-    const struct custrpc_field *f = readable_field(c, id, CUSTRPC_TYPE_STRING, err);
-    if (!f)
-        return -1;
-    *out = *CMEMBER(c, f, char *);
-    return 0;
+    const void *v = readable(c, id, CUSTRPC_TYPE_STRING, err);
+    if (v)
+        *out = *(char *const *)v;
+    return v ? 0 : -1;
 }
 
 int custrpc_customer_get_int(const struct custrpc_customer *c, enum custrpc_field_id id,
                              int64_t *out, struct custrpc_error *err)
 {
-    const struct custrpc_field *f = readable_field(c, id, CUSTRPC_TYPE_INT, err);
-    if (!f)
-        return -1;
-    *out = *CMEMBER(c, f, int64_t);
-    return 0;
+    const void *v = readable(c, id, CUSTRPC_TYPE_INT, err);
+    if (v)
+        memcpy(out, v, sizeof *out);
+    return v ? 0 : -1;
 }
 
 int custrpc_customer_get_double(const struct custrpc_customer *c, enum custrpc_field_id id,
                                 double *out, struct custrpc_error *err)
 {
-    const struct custrpc_field *f = readable_field(c, id, CUSTRPC_TYPE_DOUBLE, err);
-    if (!f)
-        return -1;
-    *out = *CMEMBER(c, f, double);
-    return 0;
+    const void *v = readable(c, id, CUSTRPC_TYPE_DOUBLE, err);
+    if (v)
+        memcpy(out, v, sizeof *out);
+    return v ? 0 : -1;
 }
 
 int custrpc_customer_get_bool(const struct custrpc_customer *c, enum custrpc_field_id id, bool *out,
                               struct custrpc_error *err)
 {
-    const struct custrpc_field *f = readable_field(c, id, CUSTRPC_TYPE_BOOL, err);
-    if (!f)
-        return -1;
-    *out = *CMEMBER(c, f, bool);
-    return 0;
-}
-
-int custrpc_customer_copy(struct custrpc_customer *dst, const struct custrpc_customer *src,
-                          struct custrpc_error *err)
-{
-    if (dst == src)
-        return 0;
-    struct custrpc_customer tmp;
-    custrpc_customer_init(&tmp);
-    for (size_t i = 0; i < CUSTRPC_FIELD_COUNT; i++) {
-        const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
-        if (src->presence[i] == CUSTRPC_SET && f->type == CUSTRPC_TYPE_STRING) {
-            if (custrpc_customer_set_string(&tmp, f->id, *CMEMBER(src, f, char *), err) < 0) {
-                custrpc_customer_free(&tmp);
-                return -1;
-            }
-        } else if (src->presence[i] == CUSTRPC_SET) {
-            /* Scalars: copy the member's bytes; the type decides the size. */
-            size_t size = f->type == CUSTRPC_TYPE_INT    ? sizeof(int64_t)
-                          : f->type == CUSTRPC_TYPE_BOOL ? sizeof(bool)
-                                                         : sizeof(double);
-            memcpy((char *)&tmp + f->offset, (const char *)src + f->offset, size);
-        }
-        tmp.presence[i] = src->presence[i];
-    }
-    custrpc_customer_free(dst);
-    *dst = tmp;
-    return 0;
-}
-
-bool custrpc_customer_equal(const struct custrpc_customer *a, const struct custrpc_customer *b)
-{
-    for (size_t i = 0; i < CUSTRPC_FIELD_COUNT; i++) {
-        const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
-        if (a->presence[i] != b->presence[i])
-            return false;
-        if (a->presence[i] != CUSTRPC_SET)
-            continue;
-        bool same = true;
-        switch (f->type) {
-        case CUSTRPC_TYPE_STRING:
-            same = strcmp(*CMEMBER(a, f, char *), *CMEMBER(b, f, char *)) == 0;
-            break;
-        case CUSTRPC_TYPE_INT: same = *CMEMBER(a, f, int64_t) == *CMEMBER(b, f, int64_t); break;
-        case CUSTRPC_TYPE_DOUBLE: same = *CMEMBER(a, f, double) == *CMEMBER(b, f, double); break;
-        case CUSTRPC_TYPE_BOOL: same = *CMEMBER(a, f, bool) == *CMEMBER(b, f, bool); break;
-        }
-        if (!same)
-            return false;
-    }
-    return true;
+    const void *v = readable(c, id, CUSTRPC_TYPE_BOOL, err);
+    if (v)
+        memcpy(out, v, sizeof *out);
+    return v ? 0 : -1;
 }

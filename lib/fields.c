@@ -5,6 +5,7 @@
 
 #include <custrpc/customer.h>
 #include <custrpc/fields.h>
+#include <custrpc/rights.h>
 
 static const struct custrpc_field field_table[CUSTRPC_FIELD_COUNT] = {
 #define CUSTRPC_FIELD(wire, type, flags, check, min, max, example, help)                           \
@@ -17,10 +18,18 @@ static const struct custrpc_field field_table[CUSTRPC_FIELD_COUNT] = {
      (double)(max),                                                                                \
      offsetof(struct custrpc_customer, wire),                                                      \
      example,                                                                                      \
-     help},
+     help,                                                                                         \
+     NULL,                                                                                         \
+     false,                                                                                        \
+     CUSTRPC_BASIS_CUSTRPC,                                                                        \
+     ((flags) & CUSTRPC_FLAG_BITMASK) ? &custrpc_rights_names : NULL,                              \
+     NULL},
 #include <custrpc/fields.def>
 #undef CUSTRPC_FIELD
 };
+
+const struct custrpc_message custrpc_customer_message =
+    CUSTRPC_MESSAGE(custrpc_customer, "customer", field_table);
 
 const struct custrpc_field *custrpc_field_get(enum custrpc_field_id id)
 {
@@ -31,22 +40,16 @@ const struct custrpc_field *custrpc_field_get(enum custrpc_field_id id)
 
 const struct custrpc_field *custrpc_field_find(const char *name)
 {
-    if (!name)
-        return NULL;
-    /* 63 short names: a linear scan costs less than building any index would save. */
-    for (size_t i = 0; i < CUSTRPC_FIELD_COUNT; i++)
-        if (strcmp(field_table[i].name, name) == 0)
-            return &field_table[i];
-    return NULL;
+    return custrpc_msg_field(&custrpc_customer_message, name);
 }
 
 const char *custrpc_type_name(enum custrpc_type type)
 {
-    switch (type) {
-    case CUSTRPC_TYPE_STRING: return "string";
-    case CUSTRPC_TYPE_INT: return "int";
-    case CUSTRPC_TYPE_DOUBLE: return "double";
-    case CUSTRPC_TYPE_BOOL: return "boolean";
-    }
-    return "?";
+    static const char *const names[CUSTRPC_N_TYPES] = {
+        [CUSTRPC_TYPE_STRING] = "string", [CUSTRPC_TYPE_INT] = "int",
+        [CUSTRPC_TYPE_DOUBLE] = "double", [CUSTRPC_TYPE_BOOL] = "boolean",
+        [CUSTRPC_TYPE_ENUM] = "string",   [CUSTRPC_TYPE_FLAGS] = "int",
+        [CUSTRPC_TYPE_MESSAGE] = "struct",
+    };
+    return (unsigned)type < CUSTRPC_N_TYPES ? names[type] : "?";
 }

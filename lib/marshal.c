@@ -2,10 +2,14 @@
  * and an xmlrpc-c struct value, and the createCustomer request document. */
 #include <config.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <custrpc/marshal.h>
+
+#include "types.h"
+#include "utf8.h"
 
 /* Converts the env fault of a failed xmlrpc-c call into err; always -1. */
 static int xmlrpc_failed(xmlrpc_env *env, const char *field, struct custrpc_error *err)
@@ -13,114 +17,6 @@ static int xmlrpc_failed(xmlrpc_env *env, const char *field, struct custrpc_erro
     custrpc_fail(err, CUSTRPC_E_INTERNAL, field, "xmlrpc-c: %s", env->fault_string);
     xmlrpc_env_clean(env);
     return -1;
-}
-
-/* A new xmlrpc_value for a field that is SET or NIL; NULL with env set on failure. */
-static xmlrpc_value *field_value(xmlrpc_env *env, const struct custrpc_customer *c,
-                                 const struct custrpc_field *f)
-{
-    const char *member = (const char *)c + f->offset;
-    if (c->presence[f->id] == CUSTRPC_NIL)
-        return xmlrpc_nil_new(env);
-    switch (f->type) {
-    case CUSTRPC_TYPE_STRING: {
-        const char *s = *(char *const *)member;
-        return xmlrpc_string_new_lp(env, strlen(s), s);
-    }
-    case CUSTRPC_TYPE_INT:
-        return xmlrpc_int_new(env, (xmlrpc_int32) * (const int64_t *)(const void *)member);
-    case CUSTRPC_TYPE_DOUBLE: return xmlrpc_double_new(env, *(const double *)(const void *)member);
-    case CUSTRPC_TYPE_BOOL: return xmlrpc_bool_new(env, *(const bool *)(const void *)member);
-    }
-    xmlrpc_faultf(env, "field has no known type");
-    return NULL;
-}
-
-int custrpc_customer_to_value(const struct custrpc_customer *c, xmlrpc_value **out,
-                              struct custrpc_error *err)
-{
-    xmlrpc_env env;
-    xmlrpc_env_init(&env);
-    xmlrpc_value *s = xmlrpc_struct_new(&env);
-    if (env.fault_occurred)
-        return xmlrpc_failed(&env, NULL, err);
-    for (size_t i = 0; i < CUSTRPC_FIELD_COUNT; i++) {
-        const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
-        if (c->presence[i] == CUSTRPC_ABSENT)
-            continue;
-        xmlrpc_value *v = field_value(&env, c, f);
-        if (!env.fault_occurred) {
-            xmlrpc_struct_set_value(&env, s, f->name, v);
-            xmlrpc_DECREF(v);
-        }
-        if (env.fault_occurred) {
-            xmlrpc_DECREF(s);
-            return xmlrpc_failed(&env, f->name, err);
-        }
-    }
-    *out = s;
-    return 0;
-}
-
-/* Reads one member value into the field, checking its XML-RPC type against the table. */
-static int decode_member(struct custrpc_customer *c, const struct custrpc_field *f, xmlrpc_value *v,
-                         struct custrpc_error *err)
-{
-    xmlrpc_env env;
-    xmlrpc_env_init(&env);
-    xmlrpc_type t = xmlrpc_value_type(v);
-    int rc = -2; /* -2: the wire type does not fit the field */
-    if (t == XMLRPC_TYPE_NIL) {
-        if (f->flags & CUSTRPC_FLAG_NIL_OK)
-            return custrpc_customer_set_nil(c, f->id, err);
-        return custrpc_fail(err, CUSTRPC_E_TYPE, f->name, "nil is not allowed, expected %s",
-                            custrpc_type_name(f->type));
-    }
-    switch (f->type) {
-    case CUSTRPC_TYPE_STRING:
-        if (t == XMLRPC_TYPE_STRING) {
-            const char *s;
-            size_t len;
-            xmlrpc_read_string_lp(&env, v, &len, &s);
-            if (env.fault_occurred)
-                return xmlrpc_failed(&env, f->name, err);
-            rc = custrpc_customer_set_string_len(c, f->id, s, len, err);
-            free((void *)s);
-        }
-        break;
-    case CUSTRPC_TYPE_INT:
-    case CUSTRPC_TYPE_DOUBLE:
-        if (t == XMLRPC_TYPE_INT) {
-            int i;
-            xmlrpc_read_int(&env, v, &i);
-            rc = f->type == CUSTRPC_TYPE_INT ? custrpc_customer_set_int(c, f->id, i, err)
-                                             : custrpc_customer_set_double(c, f->id, i, err);
-        } else if (t == XMLRPC_TYPE_I8) {
-            xmlrpc_int64 i;
-            xmlrpc_read_i8(&env, v, &i);
-            rc = f->type == CUSTRPC_TYPE_INT
-                     ? custrpc_customer_set_int(c, f->id, i, err)
-                     : custrpc_customer_set_double(c, f->id, (double)i, err);
-        } else if (t == XMLRPC_TYPE_DOUBLE && f->type == CUSTRPC_TYPE_DOUBLE) {
-            double d;
-            xmlrpc_read_double(&env, v, &d);
-            rc = custrpc_customer_set_double(c, f->id, d, err);
-        }
-        break;
-    case CUSTRPC_TYPE_BOOL:
-        if (t == XMLRPC_TYPE_BOOL) {
-            xmlrpc_bool b;
-            xmlrpc_read_bool(&env, v, &b);
-            rc = custrpc_customer_set_bool(c, f->id, b != 0, err);
-        }
-        break;
-    }
-    if (env.fault_occurred)
-        return xmlrpc_failed(&env, f->name, err);
-    if (rc == -2)
-        return custrpc_fail(err, CUSTRPC_E_TYPE, f->name, "wrong type %s, expected %s",
-                            custrpc_xmlrpc_type_name(t), custrpc_type_name(f->type));
-    return rc;
 }
 
 const char *custrpc_xmlrpc_type_name(int type)
@@ -141,11 +37,249 @@ const char *custrpc_xmlrpc_type_name(int type)
     }
 }
 
-int custrpc_customer_from_value(struct custrpc_customer *c, xmlrpc_value *value, unsigned flags,
-                                struct custrpc_error *err)
+/* --- the XML-RPC side of each type ------------------------------------------------------------ */
+
+static xmlrpc_value *encode_value(xmlrpc_env *env, const struct custrpc_field *f, const void *slot);
+static int decode_struct(const struct custrpc_message *d, void *m, xmlrpc_value *value,
+                         const char *prefix, unsigned flags, struct custrpc_error *err);
+
+static xmlrpc_value *encode_one(xmlrpc_env *env, const struct custrpc_field *f, const void *slot)
+{
+    switch (f->type) {
+    case CUSTRPC_TYPE_STRING: {
+        const char *s = *(char *const *)slot;
+        return xmlrpc_string_new_lp(env, strlen(s), s);
+    }
+    case CUSTRPC_TYPE_INT:
+    case CUSTRPC_TYPE_FLAGS: return xmlrpc_int_new(env, (xmlrpc_int32) * (const int64_t *)slot);
+    case CUSTRPC_TYPE_DOUBLE: return xmlrpc_double_new(env, *(const double *)slot);
+    case CUSTRPC_TYPE_BOOL: return xmlrpc_bool_new(env, *(const bool *)slot);
+    case CUSTRPC_TYPE_ENUM: {
+        int v = *(const int *)slot;
+        return xmlrpc_string_new(env, v >= 0 && (size_t)v < f->values->n ? f->values->values[v] : "");
+    }
+    case CUSTRPC_TYPE_MESSAGE: {
+        xmlrpc_value *out = NULL;
+        struct custrpc_error err;
+        if (custrpc_msg_to_value(f->message, slot, &out, &err) < 0)
+            xmlrpc_faultf(env, "%s", err.message);
+        return out;
+    }
+    }
+    xmlrpc_faultf(env, "field has no known type");
+    return NULL;
+}
+
+/* A value of f (an array of them when repeated). */
+static xmlrpc_value *encode_value(xmlrpc_env *env, const struct custrpc_field *f, const void *slot)
+{
+    if (!f->repeated)
+        return encode_one(env, f, slot);
+    const struct custrpc_array *a = slot;
+    size_t size = f->type == CUSTRPC_TYPE_MESSAGE ? f->message->size : custrpc_type_ops(f->type)->size;
+    xmlrpc_value *array = xmlrpc_array_new(env);
+    for (size_t i = 0; i < a->n && !env->fault_occurred; i++) {
+        xmlrpc_value *item = encode_one(env, f, (const char *)a->items + i * size);
+        if (!env->fault_occurred)
+            xmlrpc_array_append_item(env, array, item);
+        if (item)
+            xmlrpc_DECREF(item);
+    }
+    if (env->fault_occurred && array) {
+        xmlrpc_DECREF(array);
+        return NULL;
+    }
+    return array;
+}
+
+int custrpc_msg_to_value(const struct custrpc_message *d, const void *m, xmlrpc_value **out,
+                         struct custrpc_error *err)
+{
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    xmlrpc_value *s = xmlrpc_struct_new(&env);
+    if (env.fault_occurred)
+        return xmlrpc_failed(&env, NULL, err);
+    for (size_t i = 0; i < d->n_fields; i++) {
+        const struct custrpc_field *f = &d->fields[i];
+        enum custrpc_presence p = custrpc_msg_presence(d, m, f);
+        if (p == CUSTRPC_ABSENT)
+            continue;
+        xmlrpc_value *v = p == CUSTRPC_NIL ? xmlrpc_nil_new(&env)
+                                           : encode_value(&env, f, custrpc_msg_cslot(m, f));
+        if (!env.fault_occurred) {
+            xmlrpc_struct_set_value(&env, s, f->name, v);
+            xmlrpc_DECREF(v);
+        }
+        if (env.fault_occurred) {
+            xmlrpc_DECREF(s);
+            return xmlrpc_failed(&env, f->name, err);
+        }
+    }
+    *out = s;
+    return 0;
+}
+
+int custrpc_customer_to_value(const struct custrpc_customer *c, xmlrpc_value **out,
+                              struct custrpc_error *err)
+{
+    return custrpc_msg_to_value(&custrpc_customer_message, c, out, err);
+}
+
+/* Reads one wire value of f into a zeroed slot. -2: the wire type does not fit the field. */
+static int decode_one(const struct custrpc_field *f, xmlrpc_value *v, void *slot,
+                      const char *path, unsigned flags, struct custrpc_error *err)
+{
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    xmlrpc_type t = xmlrpc_value_type(v);
+    int64_t i = 0;
+    bool is_int = t == XMLRPC_TYPE_INT || t == XMLRPC_TYPE_I8;
+    if (t == XMLRPC_TYPE_INT) {
+        int i32;
+        xmlrpc_read_int(&env, v, &i32);
+        i = i32;
+    } else if (t == XMLRPC_TYPE_I8) {
+        xmlrpc_int64 i64;
+        xmlrpc_read_i8(&env, v, &i64);
+        i = i64;
+    }
+    int rc = -2;
+    switch (f->type) {
+    case CUSTRPC_TYPE_STRING:
+    case CUSTRPC_TYPE_ENUM:
+        if (t == XMLRPC_TYPE_STRING) {
+            const char *s;
+            size_t len;
+            xmlrpc_read_string_lp(&env, v, &len, &s);
+            if (env.fault_occurred)
+                return xmlrpc_failed(&env, path, err);
+            const char *problem = custrpc_utf8_check(s, len, NULL);
+            rc = problem ? custrpc_fail(err, CUSTRPC_E_VALUE, path, "%s", problem)
+                         : custrpc_type_ops(f->type)->parse(f, s, slot, path, err);
+            free((void *)s);
+        }
+        break;
+    case CUSTRPC_TYPE_INT:
+    case CUSTRPC_TYPE_FLAGS:
+        if (is_int && (i < INT32_MIN || i > INT32_MAX))
+            rc = custrpc_fail(err, CUSTRPC_E_VALUE, path, "value %lld does not fit a 32-bit int",
+                              (long long)i);
+        else if (is_int)
+            *(int64_t *)slot = i, rc = 0;
+        break;
+    case CUSTRPC_TYPE_DOUBLE:
+        /* Real clients send whole numbers as <int>. */
+        if (is_int)
+            *(double *)slot = (double)i, rc = 0;
+        else if (t == XMLRPC_TYPE_DOUBLE)
+            xmlrpc_read_double(&env, v, (double *)slot), rc = 0;
+        break;
+    case CUSTRPC_TYPE_BOOL:
+        if (t == XMLRPC_TYPE_BOOL) {
+            xmlrpc_bool b;
+            xmlrpc_read_bool(&env, v, &b);
+            *(bool *)slot = b != 0;
+            rc = 0;
+        }
+        break;
+    case CUSTRPC_TYPE_MESSAGE:
+        if (t == XMLRPC_TYPE_STRUCT) {
+            custrpc_msg_init(f->message, slot);
+            rc = decode_struct(f->message, slot, v, path, flags, err);
+        }
+        break;
+    }
+    if (env.fault_occurred)
+        return xmlrpc_failed(&env, path, err);
+    return rc;
+}
+
+static const char *expected_name(const struct custrpc_field *f)
+{
+    return f->repeated ? "array" : custrpc_type_name(f->type);
+}
+
+/* Reads one member into f: nil where allowed, an array item by item, else one value. */
+static int decode_member(const struct custrpc_message *d, void *m, const struct custrpc_field *f,
+                         xmlrpc_value *v, const char *path, unsigned flags,
+                         struct custrpc_error *err)
+{
+    xmlrpc_type t = xmlrpc_value_type(v);
+    if (t == XMLRPC_TYPE_NIL) {
+        if (!(f->flags & CUSTRPC_FLAG_NIL_OK))
+            return custrpc_fail(err, CUSTRPC_E_TYPE, path, "nil is not allowed, expected %s",
+                                expected_name(f));
+        custrpc_msg_unset(d, m, f);
+        custrpc_msg_set_presence(d, m, f, CUSTRPC_NIL);
+        return 0;
+    }
+    union {
+        struct custrpc_array a;
+        char bytes[64];
+    } small;
+    memset(&small, 0, sizeof small);
+    void *value = f->type == CUSTRPC_TYPE_MESSAGE && !f->repeated ? calloc(1, f->message->size)
+                                                                  : (void *)&small;
+    if (!value)
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, path, "out of memory");
+    int rc;
+    if (f->repeated && t == XMLRPC_TYPE_ARRAY) {
+        xmlrpc_env env;
+        xmlrpc_env_init(&env);
+        int n = xmlrpc_array_size(&env, v);
+        size_t size = f->type == CUSTRPC_TYPE_MESSAGE ? f->message->size
+                                                      : custrpc_type_ops(f->type)->size;
+        small.a.items = calloc(n > 0 ? (size_t)n : 1, size);
+        rc = small.a.items ? 0 : custrpc_fail(err, CUSTRPC_E_INTERNAL, path, "out of memory");
+        for (int i = 0; rc == 0 && i < n; i++) {
+            xmlrpc_value *item;
+            char item_path[CUSTRPC_ERROR_FIELD_MAX];
+            snprintf(item_path, sizeof item_path, "%.50s[%d]", path, i);
+            xmlrpc_array_read_item(&env, v, (unsigned)i, &item);
+            rc = decode_one(f, item, (char *)small.a.items + small.a.n * size, item_path, flags, err);
+            xmlrpc_DECREF(item);
+            if (rc == -2)
+                rc = custrpc_fail(err, CUSTRPC_E_TYPE, item_path, "wrong type %s, expected %s",
+                                  custrpc_xmlrpc_type_name(xmlrpc_value_type(item)),
+                                  custrpc_type_name(f->type));
+            if (rc == 0)
+                small.a.n++;
+        }
+        xmlrpc_env_clean(&env);
+    } else {
+        rc = f->repeated ? -2 : decode_one(f, v, value, path, flags, err);
+    }
+    if (rc == -2)
+        rc = custrpc_fail(err, CUSTRPC_E_TYPE, path, "wrong type %s, expected %s",
+                          custrpc_xmlrpc_type_name(t), expected_name(f));
+    if (rc == 0) {
+        custrpc_msg_unset(d, m, f);
+        memcpy(custrpc_msg_slot(m, f), value,
+               f->repeated ? sizeof(struct custrpc_array)
+               : f->type == CUSTRPC_TYPE_MESSAGE ? f->message->size
+                                                 : custrpc_type_ops(f->type)->size);
+        custrpc_msg_set_presence(d, m, f, CUSTRPC_SET);
+    } else if (f->repeated) {
+        /* what was decoded before the failure */
+        size_t size = f->type == CUSTRPC_TYPE_MESSAGE ? f->message->size
+                                                      : custrpc_type_ops(f->type)->size;
+        for (size_t i = 0; i < small.a.n; i++)
+            custrpc_type_ops(f->type)->release(f, (char *)small.a.items + i * size);
+        free(small.a.items);
+    } else if (f->type == CUSTRPC_TYPE_MESSAGE) {
+        custrpc_msg_free(f->message, value);
+    }
+    if (value != (void *)&small)
+        free(value);
+    return rc;
+}
+
+static int decode_struct(const struct custrpc_message *d, void *m, xmlrpc_value *value,
+                         const char *prefix, unsigned flags, struct custrpc_error *err)
 {
     if (xmlrpc_value_type(value) != XMLRPC_TYPE_STRUCT)
-        return custrpc_fail(err, CUSTRPC_E_PARAMS, NULL, "expected a struct, got %s",
+        return custrpc_fail(err, CUSTRPC_E_PARAMS, prefix, "expected a struct, got %s",
                             custrpc_xmlrpc_type_name(xmlrpc_value_type(value)));
     xmlrpc_env env;
     xmlrpc_env_init(&env);
@@ -163,20 +297,34 @@ int custrpc_customer_from_value(struct custrpc_customer *c, xmlrpc_value *value,
             xmlrpc_DECREF(member);
             break;
         }
+        char path[CUSTRPC_ERROR_FIELD_MAX];
+        custrpc_path_join(path, sizeof path, prefix, name);
         int rc = 0;
-        const struct custrpc_field *f = strlen(name) == len ? custrpc_field_find(name) : NULL;
+        const struct custrpc_field *f = strlen(name) == len ? custrpc_msg_field(d, name) : NULL;
         if (!f && !(flags & CUSTRPC_DECODE_ALLOW_UNKNOWN))
-            rc = custrpc_fail(err, CUSTRPC_E_UNKNOWN, name, "unknown member");
+            rc = custrpc_fail(err, CUSTRPC_E_UNKNOWN, path, "unknown member");
         else if (f)
-            rc = decode_member(c, f, member, err);
+            rc = decode_member(d, m, f, member, path, flags, err);
         free((void *)name);
         xmlrpc_DECREF(member);
         if (rc < 0)
             return -1;
     }
     if (env.fault_occurred)
-        return xmlrpc_failed(&env, NULL, err);
+        return xmlrpc_failed(&env, prefix, err);
     return 0;
+}
+
+int custrpc_msg_from_value(const struct custrpc_message *d, void *m, xmlrpc_value *value,
+                           unsigned flags, struct custrpc_error *err)
+{
+    return decode_struct(d, m, value, NULL, flags, err);
+}
+
+int custrpc_customer_from_value(struct custrpc_customer *c, xmlrpc_value *value, unsigned flags,
+                                struct custrpc_error *err)
+{
+    return custrpc_msg_from_value(&custrpc_customer_message, c, value, flags, err);
 }
 
 int custrpc_customer_decode_request(struct custrpc_customer *c, xmlrpc_value *value,

@@ -7,6 +7,7 @@
 
 #include <custrpc/customer.h>
 
+#include "types.h"
 #include "utf8.h"
 
 static int is_space(char ch)
@@ -103,93 +104,111 @@ static int all_in(const char *s, size_t want_len, char lo, char hi)
     return 1;
 }
 
-static int check_syntax(const struct custrpc_field *f, const char *s, struct custrpc_error *err)
+static int check_syntax(const struct custrpc_field *f, const char *s, const char *path,
+                        struct custrpc_error *err)
 {
     size_t len = strlen(s);
     switch (f->check) {
     case CUSTRPC_CHECK_NONE: return 0;
     case CUSTRPC_CHECK_NAME:
         if (len && (is_space(s[0]) || is_space(s[len - 1])))
-            return custrpc_fail(err, CUSTRPC_E_VALUE, f->name,
+            return custrpc_fail(err, CUSTRPC_E_VALUE, path,
                                 "has leading or trailing white space");
         return 0;
     case CUSTRPC_CHECK_LOGIN:
         for (const char *p = s; *p; p++)
             if (is_space(*p) || *p == ':' || *p == '"' || *p == '\\')
-                return custrpc_fail(err, CUSTRPC_E_VALUE, f->name,
+                return custrpc_fail(err, CUSTRPC_E_VALUE, path,
                                     "may not contain white space, ':', '\"' or '\\'");
         return 0;
     case CUSTRPC_CHECK_EMAIL:
         if (len && !is_email(s, len))
-            return custrpc_fail(err, CUSTRPC_E_VALUE, f->name,
+            return custrpc_fail(err, CUSTRPC_E_VALUE, path,
                                 "\"%s\" is not a plausible e-mail address", s);
         return 0;
     case CUSTRPC_CHECK_EMAIL_LIST:
         if (len && !is_email_list(s))
-            return custrpc_fail(err, CUSTRPC_E_VALUE, f->name,
+            return custrpc_fail(err, CUSTRPC_E_VALUE, path,
                                 "\"%s\" is not a comma-separated list of e-mail addresses", s);
         return 0;
     case CUSTRPC_CHECK_MAILBOX:
         if (len && !is_mailbox(s))
-            return custrpc_fail(err, CUSTRPC_E_VALUE, f->name,
+            return custrpc_fail(err, CUSTRPC_E_VALUE, path,
                                 "\"%s\" is not an e-mail address or \"Name <address>\"", s);
         return 0;
     case CUSTRPC_CHECK_CURRENCY:
         if (!all_in(s, 3, 'A', 'Z'))
-            return custrpc_fail(err, CUSTRPC_E_VALUE, f->name,
+            return custrpc_fail(err, CUSTRPC_E_VALUE, path,
                                 "\"%s\" is not an ISO 4217 code (three upper-case letters)", s);
         return 0;
     case CUSTRPC_CHECK_LANG:
         if (!all_in(s, 2, 'a', 'z'))
-            return custrpc_fail(err, CUSTRPC_E_VALUE, f->name,
+            return custrpc_fail(err, CUSTRPC_E_VALUE, path,
                                 "\"%s\" is not a two-letter lower-case language code", s);
         return 0;
     case CUSTRPC_CHECK_HOSTNAME:
         if (len && !is_hostname(s, len, 0))
-            return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "\"%s\" is not a valid DNS name", s);
+            return custrpc_fail(err, CUSTRPC_E_VALUE, path, "\"%s\" is not a valid DNS name", s);
         return 0;
     }
     return 0;
 }
 
-static int check_string(const struct custrpc_field *f, const char *s, struct custrpc_error *err)
+int custrpc_check_string(const struct custrpc_field *f, const char *s, const char *path,
+                         struct custrpc_error *err)
 {
     size_t chars = 0;
     const char *problem = custrpc_utf8_check(s, strlen(s), &chars);
     if (problem)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "%s", problem);
-    if (chars == 0 && (f->flags & CUSTRPC_FLAG_MANDATORY))
-        return custrpc_fail(err, CUSTRPC_E_MISSING, f->name, "mandatory member is empty");
+        return custrpc_fail(err, CUSTRPC_E_VALUE, path, "%s", problem);
     if ((double)chars < f->min || (double)chars > f->max) {
         if (f->min == f->max)
-            return custrpc_fail(err, CUSTRPC_E_VALUE, f->name,
+            return custrpc_fail(err, CUSTRPC_E_VALUE, path,
                                 "length %zu, must be exactly %.0f characters", chars, f->min);
-        return custrpc_fail(err, CUSTRPC_E_VALUE, f->name,
+        return custrpc_fail(err, CUSTRPC_E_VALUE, path,
                             "length %zu out of range %.0f..%.0f characters", chars, f->min, f->max);
     }
-    return check_syntax(f, s, err);
+    return check_syntax(f, s, path, err);
 }
 
-static int check_int(const struct custrpc_field *f, int64_t v, struct custrpc_error *err)
+int custrpc_check_int(const struct custrpc_field *f, int64_t v, const char *path,
+                      struct custrpc_error *err)
 {
     if ((double)v >= f->min && (double)v <= f->max)
         return 0;
     if (f->flags & CUSTRPC_FLAG_BITMASK)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "bitmask %lld out of range %.0f..%.0f",
+        return custrpc_fail(err, CUSTRPC_E_VALUE, path, "bitmask %lld out of range %.0f..%.0f",
                             (long long)v, f->min, f->max);
     if (f->max >= INT32_MAX)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "value %lld must be at least %.0f",
+        return custrpc_fail(err, CUSTRPC_E_VALUE, path, "value %lld must be at least %.0f",
                             (long long)v, f->min);
-    return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "value %lld out of range %.0f..%.0f",
+    return custrpc_fail(err, CUSTRPC_E_VALUE, path, "value %lld out of range %.0f..%.0f",
                         (long long)v, f->min, f->max);
 }
 
-static int check_double(const struct custrpc_field *f, double v, struct custrpc_error *err)
+int custrpc_check_double(const struct custrpc_field *f, double v, const char *path,
+                         struct custrpc_error *err)
 {
     if (v >= f->min && v <= f->max)
         return 0;
-    return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "value %g out of range %g..%g", v, f->min,
+    return custrpc_fail(err, CUSTRPC_E_VALUE, path, "value %g out of range %g..%g", v, f->min,
                         f->max);
+}
+
+/* The fields createCustomer requires: those the table marks mandatory. */
+static const char *const *create_required(void)
+{
+    static const char *names[CUSTRPC_FIELD_COUNT + 1];
+    static int ready;
+    if (!ready) { /* idempotent: racing threads write the same values */
+        size_t n = 0;
+        for (size_t i = 0; i < CUSTRPC_FIELD_COUNT; i++)
+            if (custrpc_field_get((enum custrpc_field_id)i)->flags & CUSTRPC_FLAG_MANDATORY)
+                names[n++] = custrpc_field_get((enum custrpc_field_id)i)->name;
+        names[n] = NULL;
+        ready = 1;
+    }
+    return names;
 }
 
 int custrpc_field_validate(const struct custrpc_customer *c, enum custrpc_field_id id,
@@ -198,27 +217,18 @@ int custrpc_field_validate(const struct custrpc_customer *c, enum custrpc_field_
     const struct custrpc_field *f = custrpc_field_get(id);
     if (!f)
         return custrpc_fail(err, CUSTRPC_E_UNKNOWN, NULL, "no field with id %d", (int)id);
-    if (c->presence[id] == CUSTRPC_ABSENT) {
-        if (f->flags & CUSTRPC_FLAG_MANDATORY)
-            return custrpc_fail(err, CUSTRPC_E_MISSING, f->name, "mandatory member is missing");
-        return 0;
-    }
-    if (c->presence[id] == CUSTRPC_NIL)
-        return 0; /* the setters admit nil only where the table allows it */
-    const char *member = (const char *)c + f->offset;
-    switch (f->type) {
-    case CUSTRPC_TYPE_STRING: return check_string(f, *(char *const *)member, err);
-    case CUSTRPC_TYPE_INT: return check_int(f, *(const int64_t *)(const void *)member, err);
-    case CUSTRPC_TYPE_DOUBLE: return check_double(f, *(const double *)(const void *)member, err);
-    case CUSTRPC_TYPE_BOOL: return 0;
-    }
-    return 0;
+    const struct custrpc_message *d = &custrpc_customer_message;
+    enum custrpc_presence p = custrpc_msg_presence(d, c, f);
+    bool mandatory = (f->flags & CUSTRPC_FLAG_MANDATORY) != 0;
+    if (p == CUSTRPC_ABSENT && mandatory)
+        return custrpc_fail(err, CUSTRPC_E_MISSING, f->name, "mandatory member is missing");
+    if (p == CUSTRPC_SET && mandatory && f->type == CUSTRPC_TYPE_STRING &&
+        **(char *const *)custrpc_msg_cslot(c, f) == '\0')
+        return custrpc_fail(err, CUSTRPC_E_MISSING, f->name, "mandatory member is empty");
+    return custrpc_msg_validate_field(d, c, f, f->name, err);
 }
 
 int custrpc_customer_validate(const struct custrpc_customer *c, struct custrpc_error *err)
 {
-    for (size_t i = 0; i < CUSTRPC_FIELD_COUNT; i++)
-        if (custrpc_field_validate(c, (enum custrpc_field_id)i, err) < 0)
-            return -1;
-    return 0;
+    return custrpc_msg_validate(&custrpc_customer_message, c, create_required(), err);
 }

@@ -169,19 +169,15 @@ int store_tariff_owner(struct store *s, int64_t i_tariff, int64_t *owner, struct
 static void bind_field(sqlite3_stmt *st, int idx, const struct custrpc_customer *c,
                        const struct custrpc_field *f)
 {
-    if (c->presence[f->id] != CUSTRPC_SET) {
+    struct custrpc_scalar v;
+    if (custrpc_msg_get_scalar(&custrpc_customer_message, c, f, &v) < 0)
         sqlite3_bind_null(st, idx);
-        return;
-    }
-    const char *m = (const char *)c + f->offset;
-    switch (f->type) {
-    case CUSTRPC_TYPE_STRING:
-        sqlite3_bind_text(st, idx, *(char *const *)m, -1, SQLITE_STATIC);
-        break;
-    case CUSTRPC_TYPE_INT: sqlite3_bind_int64(st, idx, *(const int64_t *)(const void *)m); break;
-    case CUSTRPC_TYPE_DOUBLE: sqlite3_bind_double(st, idx, *(const double *)(const void *)m); break;
-    case CUSTRPC_TYPE_BOOL: sqlite3_bind_int(st, idx, *(const bool *)(const void *)m); break;
-    }
+    else if (v.storage == CUSTRPC_STORE_TEXT)
+        sqlite3_bind_text(st, idx, v.text, -1, SQLITE_STATIC);
+    else if (v.storage == CUSTRPC_STORE_REAL)
+        sqlite3_bind_double(st, idx, v.real);
+    else
+        sqlite3_bind_int64(st, idx, v.integer);
 }
 
 /* Reads one column into the field: NULL is absent, or nil for fields where nil means
@@ -192,18 +188,11 @@ static int read_field(sqlite3_stmt *st, int col, struct custrpc_customer *c,
     if (sqlite3_column_type(st, col) == SQLITE_NULL)
         return (f->flags & CUSTRPC_FLAG_NIL_UNLIMITED) ? custrpc_customer_set_nil(c, f->id, err)
                                                        : 0;
-    switch (f->type) {
-    case CUSTRPC_TYPE_STRING:
-        return custrpc_customer_set_string(c, f->id, (const char *)sqlite3_column_text(st, col),
-                                           err);
-    case CUSTRPC_TYPE_INT:
-        return custrpc_customer_set_int(c, f->id, sqlite3_column_int64(st, col), err);
-    case CUSTRPC_TYPE_DOUBLE:
-        return custrpc_customer_set_double(c, f->id, sqlite3_column_double(st, col), err);
-    case CUSTRPC_TYPE_BOOL:
-        return custrpc_customer_set_bool(c, f->id, sqlite3_column_int(st, col) != 0, err);
-    }
-    return 0;
+    struct custrpc_scalar v = {.storage = custrpc_field_storage(f),
+                               .text = (const char *)sqlite3_column_text(st, col),
+                               .integer = sqlite3_column_int64(st, col),
+                               .real = sqlite3_column_double(st, col)};
+    return custrpc_msg_set_scalar(&custrpc_customer_message, c, f, &v, err);
 }
 
 /* Steps a by_id/by_name statement and fills out; the caller holds the lock. */

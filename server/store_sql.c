@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <custrpc/message.h>
+
 #include "store_sql.h"
 
 bool store_sql_is_column(const struct custrpc_field *f)
@@ -47,15 +49,14 @@ static void sb_add(struct sbuf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-static const char *sql_type(enum custrpc_type t)
+/* The column type of a field: its storage class's. */
+static const char *sql_type(const struct custrpc_field *f)
 {
-    switch (t) {
-    case CUSTRPC_TYPE_STRING: return "TEXT";
-    case CUSTRPC_TYPE_INT: return "INTEGER";
-    case CUSTRPC_TYPE_DOUBLE: return "REAL";
-    case CUSTRPC_TYPE_BOOL: return "INTEGER";
-    }
-    return "BLOB";
+    static const char *const names[] = {[CUSTRPC_STORE_TEXT] = "TEXT",
+                                        [CUSTRPC_STORE_INTEGER] = "INTEGER",
+                                        [CUSTRPC_STORE_REAL] = "REAL",
+                                        [CUSTRPC_STORE_NONE] = "BLOB"};
+    return names[custrpc_field_storage(f)];
 }
 
 char *store_sql_schema(void)
@@ -74,7 +75,7 @@ char *store_sql_schema(void)
         const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
         if (!store_sql_is_column(f))
             continue;
-        sb_add(&b, ",\n  \"%s\" %s%s%s", f->name, sql_type(f->type),
+        sb_add(&b, ",\n  \"%s\" %s%s%s", f->name, sql_type(f),
                (f->flags & CUSTRPC_FLAG_MANDATORY) ? " NOT NULL" : "",
                (f->flags & CUSTRPC_FLAG_UNIQUE) ? " UNIQUE" : "");
     }

@@ -61,6 +61,7 @@ START_TEST(typed_setters_follow_table)
             ck_assert(bv);
             ck_assert_int_eq(custrpc_customer_get_string(&c, f->id, &s, &err), -1);
             break;
+        default: ck_abort_msg("%s: the customer has no such type", f->name);
         }
         ck_assert_int_eq(err.code, CUSTRPC_E_TYPE);
         ck_assert_str_eq(err.field, f->name);

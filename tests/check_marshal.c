@@ -99,6 +99,7 @@ static xmlrpc_value *wrong_value(const struct custrpc_field *f, const char **typ
     case CUSTRPC_TYPE_INT: *type = "string"; return xmlrpc_string_new(&env, "1");
     case CUSTRPC_TYPE_DOUBLE: *type = "boolean"; return xmlrpc_bool_new(&env, 1);
     case CUSTRPC_TYPE_BOOL: *type = "int"; return xmlrpc_int_new(&env, 1);
+    default: break; /* the customer has no enum, flag set or nested message */
     }
     return NULL;
 }

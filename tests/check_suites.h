@@ -11,6 +11,7 @@ Suite *validate_suite(void);
 Suite *marshal_suite(void);
 Suite *wire_suite(void);
 Suite *decode_suite(void);
+Suite *message_suite(void);
 Suite *server_suite(void);
 Suite *client_suite(void);
 Suite *digest_suite(void);

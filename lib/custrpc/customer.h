@@ -9,6 +9,7 @@
 
 #include <custrpc/error.h>
 #include <custrpc/fields.h>
+#include <custrpc/message.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -20,11 +21,6 @@ extern "C" {
 #define CUSTRPC_CTYPE_DOUBLE double
 #define CUSTRPC_CTYPE_BOOL bool
 
-enum custrpc_presence {
-    CUSTRPC_ABSENT = 0, /* not set: not sent on the wire */
-    CUSTRPC_SET,        /* has a value */
-    CUSTRPC_NIL         /* explicit <nil/>; only fields with CUSTRPC_FLAG_NIL_OK */
-};
 
 /* Read the members freely; change them only through the setters, which keep `presence` and
  * ownership right. Strings are owned by the struct (UTF-8, NUL-terminated). */
@@ -34,6 +30,9 @@ struct custrpc_customer {
 #undef CUSTRPC_FIELD
     unsigned char presence[CUSTRPC_FIELD_COUNT]; /* enum custrpc_presence per field id */
 };
+
+/* The customer's message descriptor: the field table as a message (message.h). */
+extern const struct custrpc_message custrpc_customer_message;
 
 void custrpc_customer_init(struct custrpc_customer *c);
 /* Frees the strings and leaves c as after custrpc_customer_init. */

@@ -3,6 +3,7 @@
 #ifndef CUSTRPC_FIELDS_H
 #define CUSTRPC_FIELDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,8 +15,26 @@ enum custrpc_type {
     CUSTRPC_TYPE_STRING,
     CUSTRPC_TYPE_INT,    /* <int>/<i4>, 32 bits */
     CUSTRPC_TYPE_DOUBLE, /* <double>; an <int> on the wire is converted */
-    CUSTRPC_TYPE_BOOL    /* <boolean> */
+    CUSTRPC_TYPE_BOOL,   /* <boolean> */
+    CUSTRPC_TYPE_ENUM,   /* one name of the field's value table; stored as its index (int) */
+    CUSTRPC_TYPE_FLAGS,  /* a set of the value table's names; stored as a bitmask (int64_t),
+                            an <int> bitmask in XML-RPC, "add,edit" as text */
+    CUSTRPC_TYPE_MESSAGE /* a nested message (struct), described by its own descriptor */
 };
+#define CUSTRPC_N_TYPES 7
+
+/* Whose rule a field's limits and syntax check are: the API's published text, or this
+ * project's contract (conformance profiles judge by it). */
+enum custrpc_basis { CUSTRPC_BASIS_CUSTRPC = 0, CUSTRPC_BASIS_API = 1 };
+
+/* The names of an ENUM (value i is values[i]) or of a FLAGS set (bit i is values[i]). */
+struct custrpc_enum {
+    const char *name;
+    size_t n;
+    const char *const *values;
+};
+
+struct custrpc_message;
 
 enum custrpc_field_flag {
     CUSTRPC_FLAG_MANDATORY = 1u << 0,     /* must be present (nil counts where allowed) */
@@ -55,9 +74,15 @@ struct custrpc_field {
     unsigned flags; /* enum custrpc_field_flag */
     enum custrpc_check check;
     double min, max; /* value range (INT, DOUBLE) or length range in characters (STRING) */
-    size_t offset;   /* offsetof the value in struct custrpc_customer */
+    size_t offset;   /* offsetof the value in its message's struct */
     const char *example;
     const char *help;
+    /* Beyond the customer table's columns (zero there unless said): */
+    const char *c_name;                     /* the struct member's name (NULL: same as name) */
+    bool repeated;                          /* an array: stored as struct custrpc_array */
+    enum custrpc_basis basis;               /* of the limits and check */
+    const struct custrpc_enum *values;      /* ENUM, FLAGS (and BITMASK ints: the rights) */
+    const struct custrpc_message *message;  /* MESSAGE */
 };
 
 /* The descriptor of a field id; NULL for an id out of range. */

@@ -14,6 +14,14 @@ extern "C" {
 
 #define CUSTRPC_METHOD_CREATE "createCustomer"
 
+/* Any message as an XML-RPC struct and back: the generic codec, walking the descriptor
+ * recursively (nested messages as structs, repeated fields as arrays, enums as their names,
+ * flags as int bitmasks). The customer functions below are these for the customer message. */
+int custrpc_msg_to_value(const struct custrpc_message *d, const void *m, xmlrpc_value **out,
+                         struct custrpc_error *err);
+int custrpc_msg_from_value(const struct custrpc_message *d, void *m, xmlrpc_value *value,
+                           unsigned flags, struct custrpc_error *err);
+
 /* Builds the XML-RPC struct of every field that is SET (typed as the table says) or NIL
  * (<nil/>); absent fields are left out. *out is the caller's to xmlrpc_DECREF. */
 int custrpc_customer_to_value(const struct custrpc_customer *c, xmlrpc_value **out,

@@ -6,6 +6,8 @@
 #include <stddef.h>
 
 #include <custrpc/error.h>
+#include <custrpc/fields.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -18,6 +20,18 @@ enum custrpc_right {
 };
 #define CUSTRPC_RIGHTS_NONE 0
 #define CUSTRPC_RIGHTS_ALL (CUSTRPC_RIGHT_ADD | CUSTRPC_RIGHT_EDIT | CUSTRPC_RIGHT_DELETE)
+
+/* The rights as a flag set: bit 0 add, bit 1 edit, bit 2 delete. */
+extern const struct custrpc_enum custrpc_rights_names;
+
+/* Parses a flag set's text: a comma-separated list of its names (each at most once, spaces
+ * allowed), "all", "none", or the bitmask as a decimal number. field names the error. */
+int custrpc_flags_parse(const struct custrpc_enum *e, const char *text, const char *field,
+                        int64_t *out, struct custrpc_error *err);
+
+/* The canonical text of a mask ("none", "add,edit", "all"); snprintf's return value. */
+int custrpc_flags_format(const struct custrpc_enum *e, int64_t mask, char *buf, size_t size,
+                         struct custrpc_error *err);
 
 /* Parses rights text: a comma-separated list of add, edit, delete (each at most once, spaces
  * around items allowed), "all", "none", or a decimal number 0..7. field names the member in
