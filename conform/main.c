@@ -27,7 +27,6 @@ enum {
     OPT_ANY_CODE,
     OPT_TARIFF,
     OPT_PROFILE,
-    OPT_OUTPUT,
     OPT_VERSION
 };
 
@@ -42,7 +41,6 @@ static const struct option own_options[] = {
     {"any-fault-code", no_argument, NULL, OPT_ANY_CODE},
     {"tariff", required_argument, NULL, OPT_TARIFF},
     {"profile", required_argument, NULL, OPT_PROFILE},
-    {"output", required_argument, NULL, OPT_OUTPUT},
     CLI_HELP_OPTION,
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -64,14 +62,13 @@ static void usage(FILE *out)
             "  --cases DIR             case files (default %s)\n"
             "  --only PATTERN          run only cases whose name matches (shell pattern)\n"
             "  --junit FILE            also write a JUnit XML report\n"
-            "  --output text|json      json: one JSON object on stdout, case lines on stderr\n"
             "  --name-prefix P         prefix of every name the run creates (default conform-)\n"
             "  --tariff N              an i_tariff the caller may use (default 1)\n"
             "  --any-fault-code        custrpc profile: require faults where it does, but not\n"
             "                          its codes\n"
-            "  -v, --verbose           trace request and answer bodies to stderr (passwords\n"
-            "                          masked)\n"
-            "  --help, --version\n\n",
+            "  --help, --version\n"
+            "  (--output json: one JSON object on stdout, the case lines on stderr;\n"
+            "  -v: each request and answer body on stderr)\n\n",
             CONFORM_CASES_DIR);
     fputs(cli_conn_help, out);
 }
@@ -79,7 +76,7 @@ static void usage(FILE *out)
 struct conform_args {
     struct runner_options ro;
     const char *cases_dir, *junit;
-    bool version, json;
+    bool version;
 };
 
 static int conform_option(void *ctx, int opt, const char *arg)
@@ -101,13 +98,6 @@ static int conform_option(void *ctx, int opt, const char *arg)
             cli_usage_error(NULL, "--profile must be api or custrpc, not '%s'", arg);
             return EXIT_USAGE;
         }
-        return EXIT_OK;
-    case OPT_OUTPUT:
-        if (strcmp(arg, "text") != 0 && strcmp(arg, "json") != 0) {
-            cli_usage_error(NULL, "--output must be text or json, not '%s'", arg);
-            return EXIT_USAGE;
-        }
-        a->json = strcmp(arg, "json") == 0;
         return EXIT_OK;
     case OPT_TARIFF:
         if (cli_number(NULL, "tariff", arg, 1, INT32_MAX, &v) < 0)
@@ -191,7 +181,8 @@ int main(int argc, char **argv)
                                      false};
     ro.wholesaler = conn.wholesaler;
     ro.trace = conn.verbose ? stderr : NULL;
-    FILE *text = a.json ? stderr : stdout;
+    bool json = strcmp(conn.output, "json") == 0;
+    FILE *text = json ? stderr : stdout;
     ro.lines = text;
     struct case_result *results = calloc(n, sizeof *results);
     struct created_list created = {0};
@@ -207,7 +198,7 @@ int main(int argc, char **argv)
         perror(junit);
         status = EXIT_USAGE;
     }
-    if (a.json && report_json(stdout, &rep) != 0) {
+    if (json && report_json(stdout, &rep) != 0) {
         perror("stdout");
         status = EXIT_USAGE;
     }

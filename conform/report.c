@@ -210,7 +210,12 @@ int report_json(FILE *out, const struct run_report *rep)
     for (size_t i = 0; i < rep->created->n; i++) {
         const struct created_customer *cc = &rep->created->items[i];
         fputs(i ? ",\n  {\"i_customer\": " : "\n  {\"i_customer\": ", out);
-        json_str(out, cc->i_customer, 0);
+        /* An id as a number when it is one; whatever else a server sent, as a string. */
+        const char *id = cc->i_customer + (cc->i_customer[0] == '-');
+        if (*id && strspn(id, "0123456789") == strlen(id) && strlen(id) < 16)
+            fputs(cc->i_customer, out);
+        else
+            json_str(out, cc->i_customer, 0);
         fputs(", \"name\": ", out);
         json_str(out, cc->name, 0);
         fputs(", \"case\": ", out);
