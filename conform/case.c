@@ -210,7 +210,8 @@ int case_load(const char *path, struct conform_case *c, struct custrpc_error *er
     }
     if (rc == 0 && !c->body)
         rc = bad(err, path, root, "the case has no <request>", NULL);
-    if (rc == 0 && c->basis == BASIS_API && (!c->basis_text || !c->basis_text[strspn(c->basis_text, " \t\r\n")]))
+    if (rc == 0 && c->basis == BASIS_API &&
+        (!c->basis_text || !c->basis_text[strspn(c->basis_text, " \t\r\n")]))
         rc = bad(err, path, root,
                  "basis=\"api\" needs a <basis> quoting the API text or vendor fact it rests on",
                  NULL);

@@ -23,7 +23,7 @@ enum case_basis { BASIS_API, BASIS_CUSTRPC };
 struct case_check {
     char *expr; /* XPath over the response document */
     enum check_op op;
-    char *value; /* placeholders allowed */
+    char *value;           /* placeholders allowed */
     enum case_basis basis; /* the case's unless the <xpath> narrows it to custrpc */
     bool fault_code;       /* kind="fault-code": judges a code, so custrpc and not with
                               --any-fault-code */
@@ -41,8 +41,8 @@ struct conform_case {
     enum case_basis basis;
     char *basis_text; /* <basis>: the quoted API text (api), or the reason (custrpc, optional) */
     char *group;      /* the name up to its first ':' ("uniqueness", "field name", ...) */
-    char *requires; /* space-separated: auth, trusted, not-trusted */
-    char *needs;    /* space-separated variables earlier cases must have captured */
+    char *requires;   /* space-separated: auth, trusted, not-trusted */
+    char *needs;      /* space-separated variables earlier cases must have captured */
     enum case_auth auth;
     char *path; /* NULL: the URL's own */
     char *user; /* credentials of this request only (placeholders allowed), or NULL */

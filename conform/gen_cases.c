@@ -63,8 +63,8 @@ static struct basis quote(const struct custrpc_field *f, const char *before, con
     struct basis b = {.api = true};
     char line[700];
     api_line(f->name, line, sizeof line);
-    snprintf(b.text, sizeof b.text, "%s%s%s%s%s", before ? before : "", before ? " … " : "",
-             line, after ? " … " : "", after ? after : "");
+    snprintf(b.text, sizeof b.text, "%s%s%s%s%s", before ? before : "", before ? " … " : "", line,
+             after ? " … " : "", after ? after : "");
     return b;
 }
 
@@ -142,7 +142,7 @@ static void write_case(const struct custrpc_field *f, const char *kind, const ch
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/f-%s-%s.xml", dir, f->name, kind);
-    const char *read_back = strstr(kind, "read-back") == NULL ? ""
+    const char *read_back = strstr(kind, "read-back") == NULL  ? ""
                             : strcmp(f->name, "all-refs") == 0 ? " needs=\"refs_id\""
                                                                : " needs=\"all_id\"";
     FILE *fp = fopen(path, "w");

@@ -15,9 +15,11 @@
 /* Length of the valid UTF-8 sequence at s, or 0 when s does not start one. */
 static size_t utf8_len(const unsigned char *s)
 {
-    size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3
-                                                     : (s[0] & 0xF8) == 0xF0   ? 4
-                                                                               : 0;
+    size_t n = s[0] < 0x80             ? 1
+               : (s[0] & 0xE0) == 0xC0 ? 2
+               : (s[0] & 0xF0) == 0xE0 ? 3
+               : (s[0] & 0xF8) == 0xF0 ? 4
+                                       : 0;
     if (n == 2 && s[0] < 0xC2)
         return 0;
     for (size_t i = 1; i < n; i++)
@@ -124,8 +126,8 @@ int report_junit(const char *path, const struct run_report *rep)
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
             "<testsuites>\n<testsuite name=\"custrpc-conform\" errors=\"%zu\" failures=\"%zu\" "
             "skipped=\"%zu\" tests=\"%zu\" time=\"%.3f\" timestamp=\"%s\" hostname=\"",
-            t->errors, t->failed, t->skipped, t->passed + t->failed + t->errors + t->skipped,
-            total, stamp);
+            t->errors, t->failed, t->skipped, t->passed + t->failed + t->errors + t->skipped, total,
+            stamp);
     xml_text(out, host, sizeof host);
     fprintf(out, "\">\n  <properties>\n    <property name=\"profile\" value=\"%s\"/>\n",
             rep->profile);

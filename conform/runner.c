@@ -261,8 +261,10 @@ static void note_created(const char *request, const struct http_reply *reply,
     xmlXPathContextPtr q = xmlXPathNewContext(rq), a = xmlXPathNewContext(rs);
     char *method = xpath_value(q, "normalize-space(/methodCall/methodName)");
     if (method && strcmp(method, "createCustomer") == 0) {
-        char *name = xpath_value(q, "string(/methodCall/params/param/value/struct/member[name='name']/value)");
-        char *id = xpath_value(a, "string(/methodResponse/params/param/value/struct/member[name='i_customer']/value)");
+        char *name = xpath_value(
+            q, "string(/methodCall/params/param/value/struct/member[name='name']/value)");
+        char *id = xpath_value(
+            a, "string(/methodResponse/params/param/value/struct/member[name='i_customer']/value)");
         if (name && id && *id)
             created_add(out, name, id, c->name);
         free(name);
@@ -272,7 +274,8 @@ static void note_created(const char *request, const struct http_reply *reply,
             char expr[512];
             snprintf(expr, sizeof expr,
                      "normalize-space(/methodCall/params/param/value/array/data/value[%d]/struct/"
-                     "member[name='methodName']/value)", k);
+                     "member[name='methodName']/value)",
+                     k);
             char *m = xpath_value(q, expr);
             bool create = m && strcmp(m, "createCustomer") == 0, end = !m || !*m;
             free(m);
@@ -280,13 +283,16 @@ static void note_created(const char *request, const struct http_reply *reply,
                 break;
             if (!create)
                 continue;
-            snprintf(expr, sizeof expr,
-                     "string(/methodCall/params/param/value/array/data/value[%d]/struct/"
-                     "member[name='params']/value/array/data/value[1]/struct/member[name='name']/value)", k);
+            snprintf(
+                expr, sizeof expr,
+                "string(/methodCall/params/param/value/array/data/value[%d]/struct/"
+                "member[name='params']/value/array/data/value[1]/struct/member[name='name']/value)",
+                k);
             char *name = xpath_value(q, expr);
             snprintf(expr, sizeof expr,
                      "string(/methodResponse/params/param/value/array/data/value[%d]/array/data/"
-                     "value[1]/struct/member[name='i_customer']/value)", k);
+                     "value[1]/struct/member[name='i_customer']/value)",
+                     k);
             char *id = xpath_value(a, expr);
             if (name && id && *id)
                 created_add(out, name, id, c->name);
@@ -511,10 +517,10 @@ void runner_run(const struct conform_case *cases, size_t n, const struct runner_
             fprintf(o->lines, "ok   %s\n", cases[i].name);
         else
             fprintf(o->lines, "%s %s: %s\n",
-                   r->status == CASE_FAIL    ? "FAIL"
-                   : r->status == CASE_ERROR ? "ERROR"
-                                             : "skip",
-                   cases[i].name, r->reason);
+                    r->status == CASE_FAIL    ? "FAIL"
+                    : r->status == CASE_ERROR ? "ERROR"
+                                              : "skip",
+                    cases[i].name, r->reason);
         fflush(o->lines);
     }
     for (size_t i = 0; i < v.n; i++) {

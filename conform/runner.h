@@ -14,11 +14,11 @@ struct runner_options {
     int64_t wholesaler;        /* > 0: trusted mode, i_wholesaler added to creates */
     int64_t tariff;            /* {{i_tariff}} */
     const char *name_prefix;   /* every name the run creates starts with it */
-    enum case_basis profile;   /* BASIS_API: api cases only, faults by presence; BASIS_CUSTRPC: all */
-    bool any_fault_code;       /* custrpc profile: only require a fault, not its code */
-    const char *only;          /* fnmatch pattern on case names, or NULL */
-    FILE *trace;               /* -v: request and answer bodies (passwords masked), or NULL */
-    FILE *lines;               /* one line per case */
+    enum case_basis profile; /* BASIS_API: api cases only, faults by presence; BASIS_CUSTRPC: all */
+    bool any_fault_code;     /* custrpc profile: only require a fault, not its code */
+    const char *only;        /* fnmatch pattern on case names, or NULL */
+    FILE *trace;             /* -v: request and answer bodies (passwords masked), or NULL */
+    FILE *lines;             /* one line per case */
 };
 
 /* CASE_ERROR: no answer at all (transport), as opposed to a wrong answer (CASE_FAIL). */
