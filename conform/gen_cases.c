@@ -400,8 +400,14 @@ int main(int argc, char **argv)
     api_text = malloc(cap);
     for (size_t got; (got = fread(api_text + len, 1, cap - len - 1, in)) > 0;) {
         len += got;
-        if (len + 1 == cap)
-            api_text = realloc(api_text, cap *= 2);
+        if (len + 1 == cap) {
+            char *grown = realloc(api_text, cap *= 2);
+            if (!grown) {
+                fprintf(stderr, "gen-cases: out of memory\n");
+                return 1;
+            }
+            api_text = grown;
+        }
     }
     api_text[len] = '\0';
     fclose(in);
