@@ -34,6 +34,41 @@ static int bad(struct custrpc_error *err, const char *path, const xmlNode *n, co
                         what, detail ? detail : "");
 }
 
+const char *case_basis_name(enum case_basis b)
+{
+    return b == BASIS_API ? "api" : "custrpc";
+}
+
+/* basis="api|custrpc" into *out; 1 when absent. */
+static int read_basis(const char *path, const xmlNode *n, enum case_basis *out,
+                      struct custrpc_error *err)
+{
+    char *b = prop(n, "basis");
+    int rc = 0;
+    if (!b)
+        rc = 1;
+    else if (strcmp(b, "api") == 0)
+        *out = BASIS_API;
+    else if (strcmp(b, "custrpc") == 0)
+        *out = BASIS_CUSTRPC;
+    else
+        rc = bad(err, path, n, "basis must be api or custrpc, not ", b);
+    free(b);
+    return rc;
+}
+
+/* "uniqueness: the same name..." -> "uniqueness"; "field name: wrong-type" -> "fields.name". */
+static char *group_of(const char *name)
+{
+    size_t len = strcspn(name, ":");
+    char *g = malloc(len + 2);
+    if (strncmp(name, "field ", 6) == 0 && len > 6)
+        snprintf(g, len + 2, "fields.%.*s", (int)(len - 6), name + 6);
+    else
+        snprintf(g, len + 2, "%.*s", (int)len, name);
+    return g;
+}
+
 static int read_expect(const char *path, const xmlNode *n, struct conform_case *c,
                        struct custrpc_error *err)
 {
@@ -71,8 +106,26 @@ static int read_expect(const char *path, const xmlNode *n, struct conform_case *
         ch->value = ne ? ne : eq;
         if (ne)
             free(eq);
-        if (!ch->expr || !ch->value)
+        if (!ch->expr || !ch->value) {
             rc = bad(err, path, k, "<xpath> needs expr and equals or not-equals", NULL);
+            break;
+        }
+        /* A check may narrow an api case to custrpc (a fault code inside multicall), never
+         * widen a custrpc case: what the case as a whole rests on bounds its parts. */
+        ch->basis = c->basis;
+        int b = read_basis(path, k, &ch->basis, err);
+        char *kind = prop(k, "kind");
+        if (kind && strcmp(kind, "fault-code") == 0) {
+            ch->fault_code = true;
+            ch->basis = BASIS_CUSTRPC; /* the API publishes no fault codes */
+        } else if (kind) {
+            rc = bad(err, path, k, "<xpath> kind must be fault-code, not ", kind);
+        }
+        free(kind);
+        if (b < 0)
+            rc = -1;
+        else if (b == 0 && ch->basis == BASIS_API && c->basis != BASIS_API)
+            rc = bad(err, path, k, "an <xpath> of a custrpc case cannot have basis api", NULL);
     }
     free(status);
     free(outcome);
@@ -105,12 +158,21 @@ int case_load(const char *path, struct conform_case *c, struct custrpc_error *er
         rc = bad(err, path, root, "<case> needs a name", NULL);
         goto done;
     }
+    c->group = group_of(c->name);
+    rc = read_basis(path, root, &c->basis, err);
+    if (rc > 0)
+        rc = bad(err, path, root, "<case> needs basis=\"api\" or basis=\"custrpc\"", NULL);
+    if (rc < 0)
+        goto done;
     for (const xmlNode *n = root->children; rc == 0 && n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
         const char *el = (const char *)n->name;
         if (strcmp(el, "description") == 0) {
             c->description = content(n);
+        } else if (strcmp(el, "basis") == 0) {
+            free(c->basis_text);
+            c->basis_text = content(n);
         } else if (strcmp(el, "request") == 0) {
             char *auth = prop(n, "auth");
             c->path = prop(n, "path");
@@ -148,6 +210,11 @@ int case_load(const char *path, struct conform_case *c, struct custrpc_error *er
     }
     if (rc == 0 && !c->body)
         rc = bad(err, path, root, "the case has no <request>", NULL);
+    if (rc == 0 && c->basis == BASIS_API &&
+        (!c->basis_text || !c->basis_text[strspn(c->basis_text, " \t\r\n")]))
+        rc = bad(err, path, root,
+                 "basis=\"api\" needs a <basis> quoting the API text or vendor fact it rests on",
+                 NULL);
 done:
     xmlFreeDoc(doc);
     if (rc < 0)
@@ -160,6 +227,8 @@ void case_free(struct conform_case *c)
     free(c->file);
     free(c->name);
     free(c->description);
+    free(c->basis_text);
+    free(c->group);
     free(c->requires);
     free(c->needs);
     free(c->path);
@@ -226,6 +295,8 @@ int case_load_dir(const char *dir, struct conform_case **cases, size_t *n,
     free(names);
     if (rc == 0 && *n == 0)
         rc = custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: no case files (*.xml)", dir);
+    if (rc == 0)
+        rc = case_check_basis(*cases, *n, err);
     if (rc < 0) {
         for (size_t i = 0; i < *n; i++)
             case_free(&(*cases)[i]);
@@ -234,4 +305,44 @@ int case_load_dir(const char *dir, struct conform_case **cases, size_t *n,
         *n = 0;
     }
     return rc;
+}
+
+/* Whether case i uses variable var (in needs, the body, a credential or an expected value). */
+static bool uses(const struct conform_case *c, const char *var)
+{
+    char braced[300];
+    snprintf(braced, sizeof braced, "{{%s}}", var);
+    bool hit = (c->body && strstr(c->body, braced)) || (c->user && strstr(c->user, braced)) ||
+               (c->password && strstr(c->password, braced));
+    for (size_t k = 0; !hit && k < c->n_checks; k++)
+        hit = strstr(c->checks[k].value, braced) != NULL;
+    size_t n = strlen(var);
+    for (const char *p = c->needs; !hit && p && (p = strstr(p, var)); p += n)
+        hit = (p == c->needs || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' ');
+    return hit;
+}
+
+int case_check_basis(const struct conform_case *cases, size_t n, struct custrpc_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (cases[i].basis != BASIS_API)
+            continue;
+        for (size_t j = 0; j < n; j++)
+            for (size_t k = 0; k < cases[j].n_captures; k++) {
+                const char *var = cases[j].captures[k].var;
+                if (!uses(&cases[i], var))
+                    continue;
+                bool from_api = false;
+                for (size_t e = 0; e < i && !from_api; e++)
+                    for (size_t m = 0; m < cases[e].n_captures && !from_api; m++)
+                        from_api = cases[e].basis == BASIS_API &&
+                                   strcmp(cases[e].captures[m].var, var) == 0;
+                if (!from_api)
+                    return custrpc_fail(err, CUSTRPC_E_VALUE, NULL,
+                                        "%s: an api case uses {{%s}}, which no earlier api case "
+                                        "captures (the api profile would skip it)",
+                                        cases[i].file, var);
+            }
+    }
+    return 0;
 }

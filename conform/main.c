@@ -2,6 +2,7 @@
  * tells, case by case, where it departs from the API's contract. */
 #include <config.h>
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "../client/cli.h"
 #include "case.h"
+#include "report.h"
 #include "runner.h"
 
 #ifndef CONFORM_CASES_DIR
@@ -24,8 +26,12 @@ enum {
     OPT_PREFIX,
     OPT_ANY_CODE,
     OPT_TARIFF,
+    OPT_PROFILE,
     OPT_VERSION
 };
+
+/* pytest's exit status when no test was selected. */
+#define EXIT_NO_CASES 5
 
 static const struct option own_options[] = {
     {"cases", required_argument, NULL, OPT_CASES},
@@ -34,6 +40,7 @@ static const struct option own_options[] = {
     {"name-prefix", required_argument, NULL, OPT_PREFIX},
     {"any-fault-code", no_argument, NULL, OPT_ANY_CODE},
     {"tariff", required_argument, NULL, OPT_TARIFF},
+    {"profile", required_argument, NULL, OPT_PROFILE},
     CLI_HELP_OPTION,
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -44,68 +51,26 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: custrpc-conform --url URL [--user LOGIN --password-file F | --wholesaler N] "
             "[OPTION]...\n"
-            "Runs conformance cases against a createCustomer server; one line per case, then\n"
-            "\"N passed, N failed, N skipped\". Exit status 0 only when no case failed.\n"
+            "Runs conformance cases against a createCustomer server; one line per case, the\n"
+            "customers the run created, then \"profile P: N passed, N failed, N skipped\".\n"
+            "Exit status 0 when no case failed, 1 when one did, 5 when --only selects none.\n"
             "It creates real customers, named with --name-prefix and a random run id.\n\n"
+            "  --profile api|custrpc   api (default): only what the API's published text\n"
+            "                          requires, faults judged by presence, never by code;\n"
+            "                          custrpc: every case, with this project's fault codes,\n"
+            "                          limits and choices (custrpc-server's contract)\n"
             "  --cases DIR             case files (default %s)\n"
             "  --only PATTERN          run only cases whose name matches (shell pattern)\n"
             "  --junit FILE            also write a JUnit XML report\n"
             "  --name-prefix P         prefix of every name the run creates (default conform-)\n"
             "  --tariff N              an i_tariff the caller may use (default 1)\n"
-            "  --any-fault-code        require faults where the contract does, but not its codes\n"
-            "                          (the real API publishes none)\n"
-            "  --help, --version\n\n",
+            "  --any-fault-code        custrpc profile: require faults where it does, but not\n"
+            "                          its codes\n"
+            "  --help, --version\n"
+            "  (--output json: one JSON object on stdout, the case lines on stderr;\n"
+            "  -v: each request and answer body on stderr)\n\n",
             CONFORM_CASES_DIR);
     fputs(cli_conn_help, out);
-}
-
-static void xml_attr(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\n': fputs("&#10;", out); break;
-        default: fputc(*s, out);
-        }
-    }
-}
-
-static int write_junit(const char *path, const struct conform_case *cases,
-                       const struct case_result *r, size_t n, size_t failed, size_t skipped,
-                       size_t ran)
-{
-    FILE *out = fopen(path, "w");
-    if (!out)
-        return -1;
-    double total = 0;
-    for (size_t i = 0; i < n; i++)
-        total += r[i].seconds;
-    fprintf(out,
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            "<testsuites>\n<testsuite name=\"custrpc-conform\" tests=\"%zu\" failures=\"%zu\" "
-            "skipped=\"%zu\" errors=\"0\" time=\"%.3f\">\n",
-            ran, failed, skipped, total);
-    for (size_t i = 0; i < n; i++) {
-        if (r[i].status == CASE_NOT_RUN)
-            continue;
-        fputs("  <testcase classname=\"conformance\" name=\"", out);
-        xml_attr(out, cases[i].name);
-        fprintf(out, "\" time=\"%.3f\"", r[i].seconds);
-        if (r[i].status == CASE_PASS) {
-            fputs("/>\n", out);
-            continue;
-        }
-        fputs(">\n    <", out);
-        fputs(r[i].status == CASE_FAIL ? "failure" : "skipped", out);
-        fputs(" message=\"", out);
-        xml_attr(out, r[i].reason);
-        fputs("\"/>\n  </testcase>\n", out);
-    }
-    fputs("</testsuite>\n</testsuites>\n", out);
-    return fclose(out);
 }
 
 struct conform_args {
@@ -124,6 +89,16 @@ static int conform_option(void *ctx, int opt, const char *arg)
     case OPT_JUNIT: a->junit = arg; return EXIT_OK;
     case OPT_PREFIX: a->ro.name_prefix = arg; return EXIT_OK;
     case OPT_ANY_CODE: a->ro.any_fault_code = true; return EXIT_OK;
+    case OPT_PROFILE:
+        if (strcmp(arg, "api") == 0)
+            a->ro.profile = BASIS_API;
+        else if (strcmp(arg, "custrpc") == 0)
+            a->ro.profile = BASIS_CUSTRPC;
+        else {
+            cli_usage_error(NULL, "--profile must be api or custrpc, not '%s'", arg);
+            return EXIT_USAGE;
+        }
+        return EXIT_OK;
     case OPT_TARIFF:
         if (cli_number(NULL, "tariff", arg, 1, INT32_MAX, &v) < 0)
             return EXIT_USAGE;
@@ -177,39 +152,89 @@ int main(int argc, char **argv)
         free(password);
         return EXIT_DATA;
     }
+    const char *profile = case_basis_name(ro.profile);
+    size_t selected = 0, in_profile = 0, other_profile = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool picked = !ro.only || fnmatch(ro.only, cases[i].name, 0) == 0;
+        bool fits = ro.profile == BASIS_CUSTRPC || cases[i].basis == BASIS_API;
+        selected += picked && fits;
+        in_profile += fits;
+        other_profile += picked && !fits;
+    }
+    if (selected == 0) {
+        /* As pytest does: selecting nothing is neither a pass nor a failure. */
+        if (other_profile)
+            fprintf(stderr,
+                    "custrpc-conform: --only '%s' matches no case of the %s profile (%zu of "
+                    "the custrpc profile: --profile custrpc runs them)\n",
+                    ro.only, profile, other_profile);
+        else
+            fprintf(stderr, "custrpc-conform: --only '%s' matches no case\n",
+                    ro.only ? ro.only : "");
+        status = EXIT_NO_CASES;
+        goto out;
+    }
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    /* libcurl's own trace would show Authorization headers; -v traces the bodies instead. */
     ro.target = (struct http_target){conn.url,    conn.user,     password,
                                      conn.cacert, conn.insecure, (long)conn.timeout_s * 1000,
-                                     conn.verbose};
+                                     false};
     ro.wholesaler = conn.wholesaler;
+    ro.trace = conn.verbose ? stderr : NULL;
+    bool json = strcmp(conn.output, "json") == 0;
+    FILE *text = json ? stderr : stdout;
+    ro.lines = text;
     struct case_result *results = calloc(n, sizeof *results);
-    runner_run(cases, n, &ro, results);
-    size_t passed = 0, failed = 0, skipped = 0;
+    struct created_list created = {0};
+    runner_run(cases, n, &ro, results, &created);
+    struct run_report rep = {profile, cases, results, n, {0}, &created};
     for (size_t i = 0; i < n; i++) {
-        passed += results[i].status == CASE_PASS;
-        failed += results[i].status == CASE_FAIL;
-        skipped += results[i].status == CASE_SKIP;
+        rep.totals.passed += results[i].status == CASE_PASS;
+        rep.totals.failed += results[i].status == CASE_FAIL;
+        rep.totals.errors += results[i].status == CASE_ERROR;
+        rep.totals.skipped += results[i].status == CASE_SKIP;
     }
-    if (junit &&
-        write_junit(junit, cases, results, n, failed, skipped, passed + failed + skipped) != 0) {
+    if (junit && report_junit(junit, &rep) != 0) {
         perror(junit);
         status = EXIT_USAGE;
     }
-    printf("%zu passed, %zu failed", passed, failed);
-    if (skipped)
-        printf(", %zu skipped", skipped);
-    putchar('\n');
+    if (json && report_json(stdout, &rep) != 0) {
+        perror("stdout");
+        status = EXIT_USAGE;
+    }
+    if (created.n) {
+        fprintf(text,
+                "created %zu customer%s (the server keeps them; on a real switch remove them):\n",
+                created.n, created.n == 1 ? "" : "s");
+        for (size_t i = 0; i < created.n; i++)
+            fprintf(text, "  i_customer %s  %s\n", created.items[i].i_customer,
+                    created.items[i].name);
+    }
+    if (ro.profile == BASIS_API && n > in_profile && !ro.only)
+        fprintf(text, "not run: %zu cases of the custrpc profile (this project's own rules)\n",
+                n - in_profile);
+    fprintf(text, "profile %s: %zu passed, %zu failed", profile, rep.totals.passed,
+            rep.totals.failed);
+    if (rep.totals.errors)
+        fprintf(text, ", %zu errors", rep.totals.errors);
+    if (rep.totals.skipped)
+        fprintf(text, ", %zu skipped", rep.totals.skipped);
+    fputc('\n', text);
+    for (size_t i = 0; i < n; i++)
+        case_result_free(&results[i]);
+    free(results);
+    created_list_free(&created);
+    curl_global_cleanup();
+    if (status == EXIT_OK && (rep.totals.failed || rep.totals.errors))
+        status = EXIT_FAULT;
+out:
     for (size_t i = 0; i < n; i++)
         case_free(&cases[i]);
     free(cases);
-    free(results);
     if (password) {
         memset(password, 0, strlen(password));
         free(password);
     }
-    curl_global_cleanup();
     xmlCleanupParser();
-    if (status != EXIT_OK)
-        return status;
-    return failed ? EXIT_FAULT : EXIT_OK;
+    return status;
 }

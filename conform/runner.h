@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "case.h"
 #include "http.h"
@@ -13,20 +14,45 @@ struct runner_options {
     int64_t wholesaler;        /* > 0: trusted mode, i_wholesaler added to creates */
     int64_t tariff;            /* {{i_tariff}} */
     const char *name_prefix;   /* every name the run creates starts with it */
-    bool any_fault_code;       /* only require a fault, not the contract's code (real switches) */
-    const char *only;          /* fnmatch pattern on case names, or NULL */
+    enum case_basis profile; /* BASIS_API: api cases only, faults by presence; BASIS_CUSTRPC: all */
+    bool any_fault_code;     /* custrpc profile: only require a fault, not its code */
+    const char *only;        /* fnmatch pattern on case names, or NULL */
+    FILE *trace;             /* -v: request and answer bodies (passwords masked), or NULL */
+    FILE *lines;             /* one line per case */
 };
 
-enum case_status { CASE_PASS, CASE_FAIL, CASE_SKIP, CASE_NOT_RUN };
+/* CASE_ERROR: no answer at all (transport), as opposed to a wrong answer (CASE_FAIL). */
+enum case_status { CASE_PASS, CASE_FAIL, CASE_ERROR, CASE_SKIP, CASE_NOT_RUN };
 
 struct case_result {
     enum case_status status;
     char reason[600];
     double seconds;
+    char *request;  /* as sent, passwords masked; NULL when nothing was sent */
+    char *response; /* as received, passwords masked; NULL when nothing came */
 };
 
-/* Runs the cases in order, printing one line each; results has n entries. */
+/* A customer the run created: a run against a real switch leaves them behind. */
+struct created_customer {
+    char *name;
+    char *i_customer;
+    const char *case_name;
+};
+
+struct created_list {
+    struct created_customer *items;
+    size_t n, cap;
+};
+
+/* Runs the cases in order, printing one line each; results has n entries. Customers the run
+ * created are added to created. */
 void runner_run(const struct conform_case *cases, size_t n, const struct runner_options *o,
-                struct case_result *results);
+                struct case_result *results, struct created_list *created);
+void case_result_free(struct case_result *r);
+void created_list_free(struct created_list *l);
+
+/* A copy of an XML-RPC body (well-formed or not) with the values of web_password and
+ * api_password members replaced by "***". */
+char *mask_passwords(const char *body);
 
 #endif
