@@ -94,6 +94,29 @@ class Import(unittest.TestCase):
         finally:
             srv.close()
 
+    def test_rerun_against_the_spec_only_server(self):
+        # The server written from the API text alone (its own fault codes, Digest of its own):
+        # a second run reports every row "exists", found by name, nothing created twice.
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "conformance"))
+        from spec_server import SpecServer
+        path = os.path.join(self.tmp, "spec.csv")
+        write_csv(path, self.rows(40))
+        pw = os.path.join(self.tmp, "root.pw")
+        with open(pw, "w") as f:
+            f.write("spec-root-pw\n")
+        with SpecServer(root=("spec-root", "spec-root-pw")) as srv:
+            login = ["--url", srv.url, "--user", "spec-root", "--password-file", pw, "--jobs", "4"]
+            r = custrpc("import", path, *login)
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            first = results(path + ".results.csv")
+            self.assertEqual({x["status"] for x in first}, {"created"})
+            again = os.path.join(self.tmp, "spec-again.csv")
+            r = custrpc("import", path, *login, "--results", again)
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            res = results(again)
+            self.assertEqual({x["status"] for x in res}, {"exists"})
+            self.assertEqual([x["i_customer"] for x in res], [x["i_customer"] for x in first])
+
     def test_refused_connection_stops_at_once(self):
         import socket
         s = socket.socket()
