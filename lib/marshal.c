@@ -76,7 +76,7 @@ static xmlrpc_value *encode_value(xmlrpc_env *env, const struct custrpc_field *f
     if (!f->repeated)
         return encode_one(env, f, slot);
     const struct custrpc_array *a = slot;
-    size_t size = f->type == CUSTRPC_TYPE_MESSAGE ? f->message->size : custrpc_type_ops(f->type)->size;
+    size_t size = f->type == CUSTRPC_TYPE_MESSAGE ? f->message->size : lib_type_ops(f->type)->size;
     xmlrpc_value *array = xmlrpc_array_new(env);
     for (size_t i = 0; i < a->n && !env->fault_occurred; i++) {
         xmlrpc_value *item = encode_one(env, f, (const char *)a->items + i * size);
@@ -154,9 +154,9 @@ static int decode_one(const struct custrpc_field *f, xmlrpc_value *v, void *slot
             xmlrpc_read_string_lp(&env, v, &len, &s);
             if (env.fault_occurred)
                 return xmlrpc_failed(&env, path, err);
-            const char *problem = custrpc_utf8_check(s, len, NULL);
+            const char *problem = lib_utf8_check(s, len, NULL);
             rc = problem ? custrpc_fail(err, CUSTRPC_E_VALUE, path, "%s", problem)
-                         : custrpc_type_ops(f->type)->parse(f, s, slot, path, err);
+                         : lib_type_ops(f->type)->parse(f, s, slot, path, err);
             free((void *)s);
         }
         break;
@@ -229,7 +229,7 @@ static int decode_member(const struct custrpc_message *d, void *m, const struct 
         xmlrpc_env_init(&env);
         int n = xmlrpc_array_size(&env, v);
         size_t size = f->type == CUSTRPC_TYPE_MESSAGE ? f->message->size
-                                                      : custrpc_type_ops(f->type)->size;
+                                                      : lib_type_ops(f->type)->size;
         small.a.items = calloc(n > 0 ? (size_t)n : 1, size);
         rc = small.a.items ? 0 : custrpc_fail(err, CUSTRPC_E_INTERNAL, path, "out of memory");
         for (int i = 0; rc == 0 && i < n; i++) {
@@ -258,14 +258,14 @@ static int decode_member(const struct custrpc_message *d, void *m, const struct 
         memcpy(custrpc_msg_slot(m, f), value,
                f->repeated ? sizeof(struct custrpc_array)
                : f->type == CUSTRPC_TYPE_MESSAGE ? f->message->size
-                                                 : custrpc_type_ops(f->type)->size);
+                                                 : lib_type_ops(f->type)->size);
         custrpc_msg_set_presence(d, m, f, CUSTRPC_SET);
     } else if (f->repeated) {
         /* what was decoded before the failure */
         size_t size = f->type == CUSTRPC_TYPE_MESSAGE ? f->message->size
-                                                      : custrpc_type_ops(f->type)->size;
+                                                      : lib_type_ops(f->type)->size;
         for (size_t i = 0; i < small.a.n; i++)
-            custrpc_type_ops(f->type)->release(f, (char *)small.a.items + i * size);
+            lib_type_ops(f->type)->release(f, (char *)small.a.items + i * size);
         free(small.a.items);
     } else if (f->type == CUSTRPC_TYPE_MESSAGE) {
         custrpc_msg_free(f->message, value);
@@ -298,7 +298,7 @@ static int decode_struct(const struct custrpc_message *d, void *m, xmlrpc_value 
             break;
         }
         char path[CUSTRPC_ERROR_FIELD_MAX];
-        custrpc_path_join(path, sizeof path, prefix, name);
+        lib_path_join(path, sizeof path, prefix, name);
         int rc = 0;
         const struct custrpc_field *f = strlen(name) == len ? custrpc_msg_field(d, name) : NULL;
         if (!f && !(flags & CUSTRPC_DECODE_ALLOW_UNKNOWN))

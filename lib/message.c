@@ -13,7 +13,7 @@
 #include "types.h"
 #include "utf8.h"
 
-void custrpc_path_join(char *out, size_t size, const char *prefix, const char *name)
+void lib_path_join(char *out, size_t size, const char *prefix, const char *name)
 {
     if (prefix && *prefix)
         snprintf(out, size, "%s.%s", prefix, name);
@@ -33,7 +33,7 @@ static int copy_bytes(const struct custrpc_field *f, void *dst, const void *src,
                       struct custrpc_error *err)
 {
     (void)err;
-    memcpy(dst, src, custrpc_type_ops(f->type)->size);
+    memcpy(dst, src, lib_type_ops(f->type)->size);
     return 0;
 }
 
@@ -79,13 +79,13 @@ static bool string_equal(const struct custrpc_field *f, const void *a, const voi
 static int string_check(const struct custrpc_field *f, const void *slot, const char *path,
                         struct custrpc_error *err)
 {
-    return custrpc_check_string(f, *(char *const *)slot, path, err);
+    return lib_check_string(f, *(char *const *)slot, path, err);
 }
 
 static int string_parse(const struct custrpc_field *f, const char *text, void *slot,
                         const char *path, struct custrpc_error *err)
 {
-    const char *problem = custrpc_utf8_check(text, strlen(text), NULL);
+    const char *problem = lib_utf8_check(text, strlen(text), NULL);
     if (problem)
         return custrpc_fail(err, CUSTRPC_E_VALUE, path, "%s", problem);
     return string_copy(f, slot, &text, err);
@@ -107,13 +107,13 @@ static bool int_equal(const struct custrpc_field *f, const void *a, const void *
 static int int_check(const struct custrpc_field *f, const void *slot, const char *path,
                      struct custrpc_error *err)
 {
-    return custrpc_check_int(f, *(const int64_t *)slot, path, err);
+    return lib_check_int(f, *(const int64_t *)slot, path, err);
 }
 
 static int int_parse(const struct custrpc_field *f, const char *text, void *slot,
                      const char *path, struct custrpc_error *err)
 {
-    return custrpc_parse_int(f, text, (int64_t *)slot, path, err);
+    return lib_parse_int(f, text, (int64_t *)slot, path, err);
 }
 
 static int int_format(const struct custrpc_field *f, const void *slot, char *buf, size_t size)
@@ -135,19 +135,19 @@ static bool double_equal(const struct custrpc_field *f, const void *a, const voi
 static int double_check(const struct custrpc_field *f, const void *slot, const char *path,
                         struct custrpc_error *err)
 {
-    return custrpc_check_double(f, *(const double *)slot, path, err);
+    return lib_check_double(f, *(const double *)slot, path, err);
 }
 
 static int double_parse(const struct custrpc_field *f, const char *text, void *slot,
                         const char *path, struct custrpc_error *err)
 {
-    return custrpc_parse_double(f, text, (double *)slot, path, err);
+    return lib_parse_double(f, text, (double *)slot, path, err);
 }
 
 static int double_format(const struct custrpc_field *f, const void *slot, char *buf, size_t size)
 {
     (void)f;
-    return custrpc_format_double(*(const double *)slot, buf, size);
+    return lib_format_double(*(const double *)slot, buf, size);
 }
 
 /* BOOL */
@@ -161,7 +161,7 @@ static int bool_parse(const struct custrpc_field *f, const char *text, void *slo
                       const char *path, struct custrpc_error *err)
 {
     (void)f;
-    return custrpc_parse_bool(text, (bool *)slot, path, err);
+    return lib_parse_bool(text, (bool *)slot, path, err);
 }
 
 static int bool_format(const struct custrpc_field *f, const void *slot, char *buf, size_t size)
@@ -319,7 +319,7 @@ static void number_json(const struct custrpc_field *f, const void *slot, FILE *o
     if (f->type == CUSTRPC_TYPE_INT || f->type == CUSTRPC_TYPE_FLAGS)
         snprintf(buf, sizeof buf, "%" PRId64, *(const int64_t *)slot);
     else
-        custrpc_format_double(*(const double *)slot, buf, sizeof buf);
+        lib_format_double(*(const double *)slot, buf, sizeof buf);
     fputs(buf, out);
 }
 
@@ -359,7 +359,7 @@ static const struct type_ops ops_table[CUSTRPC_N_TYPES] = {
                               message_parse, message_format, message_json, CUSTRPC_STORE_NONE},
 };
 
-const struct type_ops *custrpc_type_ops(enum custrpc_type t)
+const struct type_ops *lib_type_ops(enum custrpc_type t)
 {
     return &ops_table[(unsigned)t < CUSTRPC_N_TYPES ? t : CUSTRPC_TYPE_STRING];
 }
@@ -367,7 +367,7 @@ const struct type_ops *custrpc_type_ops(enum custrpc_type t)
 /* The size of one value of f (a nested message's is its descriptor's). */
 static size_t value_size(const struct custrpc_field *f)
 {
-    return f->type == CUSTRPC_TYPE_MESSAGE ? f->message->size : custrpc_type_ops(f->type)->size;
+    return f->type == CUSTRPC_TYPE_MESSAGE ? f->message->size : lib_type_ops(f->type)->size;
 }
 
 /* --- slots, presence ------------------------------------------------------------------------ */
@@ -403,7 +403,7 @@ void custrpc_msg_set_presence(const struct custrpc_message *d, void *m,
 /* Frees one value of f at slot (an array's items each, then the array). */
 static void release_value(const struct custrpc_field *f, void *slot)
 {
-    const struct type_ops *ops = custrpc_type_ops(f->type);
+    const struct type_ops *ops = lib_type_ops(f->type);
     if (!f->repeated) {
         ops->release(f, slot);
         return;
@@ -442,7 +442,7 @@ void custrpc_msg_free(const struct custrpc_message *d, void *m)
 static int copy_value(const struct custrpc_field *f, void *dst, const void *src,
                       struct custrpc_error *err)
 {
-    const struct type_ops *ops = custrpc_type_ops(f->type);
+    const struct type_ops *ops = lib_type_ops(f->type);
     if (!f->repeated)
         return ops->copy(f, dst, src, err);
     const struct custrpc_array *from = src;
@@ -487,7 +487,7 @@ int custrpc_msg_copy(const struct custrpc_message *d, void *dst, const void *src
 
 static bool equal_value(const struct custrpc_field *f, const void *a, const void *b)
 {
-    const struct type_ops *ops = custrpc_type_ops(f->type);
+    const struct type_ops *ops = lib_type_ops(f->type);
     if (!f->repeated)
         return ops->equal(f, a, b);
     const struct custrpc_array *x = a, *y = b;
@@ -574,7 +574,7 @@ int custrpc_msg_validate_field(const struct custrpc_message *d, const void *m,
 {
     if (custrpc_msg_presence(d, m, f) != CUSTRPC_SET)
         return 0; /* the setters admit nil only where the table allows it */
-    const struct type_ops *ops = custrpc_type_ops(f->type);
+    const struct type_ops *ops = lib_type_ops(f->type);
     const void *slot = custrpc_msg_cslot(m, f);
     if (!f->repeated)
         return ops->check(f, slot, path, err);
@@ -593,7 +593,7 @@ static int validate_at(const struct custrpc_message *d, const void *m, const cha
 {
     for (size_t i = 0; i < d->n_fields; i++) {
         char path[CUSTRPC_ERROR_FIELD_MAX];
-        custrpc_path_join(path, sizeof path, prefix, d->fields[i].name);
+        lib_path_join(path, sizeof path, prefix, d->fields[i].name);
         if (custrpc_msg_validate_field(d, m, &d->fields[i], path, err) < 0)
             return -1;
     }
@@ -660,14 +660,14 @@ const char *custrpc_field_type_name(const struct custrpc_field *f)
 static bool is_nil_text(const struct custrpc_field *f, const char *text)
 {
     return (f->flags & CUSTRPC_FLAG_NIL_OK) &&
-           (strcmp(text, "nil") == 0 || strcmp(text, custrpc_nil_word(f)) == 0);
+           (strcmp(text, "nil") == 0 || strcmp(text, lib_nil_word(f)) == 0);
 }
 
 /* A repeated field's text: its items' text forms separated by commas. */
 static int parse_array(const struct custrpc_field *f, const char *text, struct custrpc_array *a,
                        const char *path, struct custrpc_error *err)
 {
-    const struct type_ops *ops = custrpc_type_ops(f->type);
+    const struct type_ops *ops = lib_type_ops(f->type);
     size_t size = value_size(f), cap = 1;
     for (const char *p = text; *p; p++)
         cap += *p == ',';
@@ -714,7 +714,7 @@ int custrpc_msg_set_text(const struct custrpc_message *d, void *m, const char *p
     void *value = f->type == CUSTRPC_TYPE_MESSAGE && !f->repeated ? NULL : &small;
     memset(&small, 0, sizeof small);
     int rc = f->repeated ? parse_array(f, text, &small.a, path, err)
-                         : custrpc_type_ops(f->type)->parse(f, text, value, path, err);
+                         : lib_type_ops(f->type)->parse(f, text, value, path, err);
     if (rc < 0) {
         if (f->repeated)
             release_value(f, &small.a);
@@ -734,10 +734,10 @@ int custrpc_msg_format(const struct custrpc_message *d, const void *m,
 {
     switch (custrpc_msg_presence(d, m, f)) {
     case CUSTRPC_ABSENT: return custrpc_fail(err, CUSTRPC_E_MISSING, f->name, "is not set");
-    case CUSTRPC_NIL: return snprintf(buf, size, "%s", custrpc_nil_word(f));
+    case CUSTRPC_NIL: return snprintf(buf, size, "%s", lib_nil_word(f));
     case CUSTRPC_SET: break;
     }
-    const struct type_ops *ops = custrpc_type_ops(f->type);
+    const struct type_ops *ops = lib_type_ops(f->type);
     const void *slot = custrpc_msg_cslot(m, f);
     if (f->type == CUSTRPC_TYPE_MESSAGE)
         return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "is a %s, not a single value",
@@ -768,7 +768,7 @@ void custrpc_msg_write_json_field(const struct custrpc_message *d, const void *m
         fputs("null", out);
         return;
     }
-    const struct type_ops *ops = custrpc_type_ops(f->type);
+    const struct type_ops *ops = lib_type_ops(f->type);
     const void *slot = custrpc_msg_cslot(m, f);
     if (!f->repeated) {
         ops->json(f, slot, out);
@@ -803,7 +803,7 @@ void custrpc_msg_write_json(const struct custrpc_message *d, const void *m, FILE
 
 enum custrpc_storage custrpc_field_storage(const struct custrpc_field *f)
 {
-    return f->repeated ? CUSTRPC_STORE_NONE : custrpc_type_ops(f->type)->storage;
+    return f->repeated ? CUSTRPC_STORE_NONE : lib_type_ops(f->type)->storage;
 }
 
 int custrpc_msg_get_scalar(const struct custrpc_message *d, const void *m,
@@ -840,7 +840,7 @@ int custrpc_msg_set_scalar(const struct custrpc_message *d, void *m,
     switch (f->type) {
     case CUSTRPC_TYPE_STRING:
     case CUSTRPC_TYPE_ENUM:
-        rc = custrpc_type_ops(f->type)->parse(f, in->text ? in->text : "", &v, f->name, err);
+        rc = lib_type_ops(f->type)->parse(f, in->text ? in->text : "", &v, f->name, err);
         break;
     case CUSTRPC_TYPE_BOOL: v.b = in->integer != 0; break;
     case CUSTRPC_TYPE_DOUBLE: v.x = in->real; break;

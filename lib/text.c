@@ -14,12 +14,12 @@
 
 #include "types.h"
 
-const char *custrpc_nil_word(const struct custrpc_field *f)
+const char *lib_nil_word(const struct custrpc_field *f)
 {
     return (f->flags & CUSTRPC_FLAG_NIL_OWN) ? "own" : "unlimited";
 }
 
-int custrpc_parse_int(const struct custrpc_field *f, const char *text, int64_t *out,
+int lib_parse_int(const struct custrpc_field *f, const char *text, int64_t *out,
                       const char *path, struct custrpc_error *err)
 {
     if (f->flags & CUSTRPC_FLAG_BITMASK)
@@ -40,7 +40,7 @@ int custrpc_parse_int(const struct custrpc_field *f, const char *text, int64_t *
     return 0;
 }
 
-int custrpc_parse_double(const struct custrpc_field *f, const char *text, double *out,
+int lib_parse_double(const struct custrpc_field *f, const char *text, double *out,
                          const char *path, struct custrpc_error *err)
 {
     char *end;
@@ -57,7 +57,7 @@ int custrpc_parse_double(const struct custrpc_field *f, const char *text, double
     return 0;
 }
 
-int custrpc_parse_bool(const char *text, bool *out, const char *path, struct custrpc_error *err)
+int lib_parse_bool(const char *text, bool *out, const char *path, struct custrpc_error *err)
 {
     static const char *const yes[] = {"yes", "true", "on", "1"};
     static const char *const no[] = {"no", "false", "off", "0"};
@@ -96,7 +96,7 @@ int custrpc_customer_set_text_by_name(struct custrpc_customer *c, const char *na
 /* The fewest significant digits that read back to exactly v, written in plain positional
  * notation ("100", "12.5", "-0.25", "0.00001"; never "1e+02"): people and spreadsheets read
  * it, and strtod reads it back to the same double. */
-int custrpc_format_double(double v, char *buf, size_t size)
+int lib_format_double(double v, char *buf, size_t size)
 {
     char tmp[64];
     int digits = 1;

@@ -31,27 +31,27 @@ struct type_ops {
 };
 
 /* The operations of a type (never NULL for a valid type). */
-const struct type_ops *custrpc_type_ops(enum custrpc_type t);
+const struct type_ops *lib_type_ops(enum custrpc_type t);
 
 /* "a.b" from a prefix (NULL or "" for none) and a name, truncated to fit. */
-void custrpc_path_join(char *out, size_t size, const char *prefix, const char *name);
+void lib_path_join(char *out, size_t size, const char *prefix, const char *name);
 
 /* validate.c: the rules of one value of a STRING, INT, DOUBLE field. */
-int custrpc_check_string(const struct custrpc_field *f, const char *s, const char *path,
+int lib_check_string(const struct custrpc_field *f, const char *s, const char *path,
                          struct custrpc_error *err);
-int custrpc_check_int(const struct custrpc_field *f, int64_t v, const char *path,
+int lib_check_int(const struct custrpc_field *f, int64_t v, const char *path,
                       struct custrpc_error *err);
-int custrpc_check_double(const struct custrpc_field *f, double v, const char *path,
+int lib_check_double(const struct custrpc_field *f, double v, const char *path,
                          struct custrpc_error *err);
 
 /* text.c: the text forms of INT, DOUBLE and BOOL values, and of doubles for output. */
-int custrpc_parse_int(const struct custrpc_field *f, const char *text, int64_t *out,
+int lib_parse_int(const struct custrpc_field *f, const char *text, int64_t *out,
                       const char *path, struct custrpc_error *err);
-int custrpc_parse_double(const struct custrpc_field *f, const char *text, double *out,
+int lib_parse_double(const struct custrpc_field *f, const char *text, double *out,
                          const char *path, struct custrpc_error *err);
-int custrpc_parse_bool(const char *text, bool *out, const char *path, struct custrpc_error *err);
-int custrpc_format_double(double v, char *buf, size_t size);
+int lib_parse_bool(const char *text, bool *out, const char *path, struct custrpc_error *err);
+int lib_format_double(double v, char *buf, size_t size);
 /* "own" or "unlimited": the word for nil in a field's text form. */
-const char *custrpc_nil_word(const struct custrpc_field *f);
+const char *lib_nil_word(const struct custrpc_field *f);
 
 #endif

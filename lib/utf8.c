@@ -5,7 +5,7 @@
 
 #include "utf8.h"
 
-const char *custrpc_utf8_check(const char *s, size_t len, size_t *chars)
+const char *lib_utf8_check(const char *s, size_t len, size_t *chars)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, count = 0;

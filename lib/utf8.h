@@ -9,6 +9,6 @@
  * LF and CR) and no character beyond the Basic Multilingual Plane (xmlrpc-c 1.33 cannot carry
  * those); otherwise a short description of the first problem. *chars gets the number of
  * code points when the text is valid (chars may be NULL). */
-const char *custrpc_utf8_check(const char *s, size_t len, size_t *chars);
+const char *lib_utf8_check(const char *s, size_t len, size_t *chars);
 
 #endif

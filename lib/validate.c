@@ -154,11 +154,11 @@ static int check_syntax(const struct custrpc_field *f, const char *s, const char
     return 0;
 }
 
-int custrpc_check_string(const struct custrpc_field *f, const char *s, const char *path,
+int lib_check_string(const struct custrpc_field *f, const char *s, const char *path,
                          struct custrpc_error *err)
 {
     size_t chars = 0;
-    const char *problem = custrpc_utf8_check(s, strlen(s), &chars);
+    const char *problem = lib_utf8_check(s, strlen(s), &chars);
     if (problem)
         return custrpc_fail(err, CUSTRPC_E_VALUE, path, "%s", problem);
     if ((double)chars < f->min || (double)chars > f->max) {
@@ -171,7 +171,7 @@ int custrpc_check_string(const struct custrpc_field *f, const char *s, const cha
     return check_syntax(f, s, path, err);
 }
 
-int custrpc_check_int(const struct custrpc_field *f, int64_t v, const char *path,
+int lib_check_int(const struct custrpc_field *f, int64_t v, const char *path,
                       struct custrpc_error *err)
 {
     if ((double)v >= f->min && (double)v <= f->max)
@@ -186,7 +186,7 @@ int custrpc_check_int(const struct custrpc_field *f, int64_t v, const char *path
                         (long long)v, f->min, f->max);
 }
 
-int custrpc_check_double(const struct custrpc_field *f, double v, const char *path,
+int lib_check_double(const struct custrpc_field *f, double v, const char *path,
                          struct custrpc_error *err)
 {
     if (v >= f->min && v <= f->max)
