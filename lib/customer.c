@@ -8,6 +8,7 @@
 
 #include <custrpc/customer.h>
 
+#include "types.h"
 #include "utf8.h"
 
 static const struct custrpc_message *const customer = &custrpc_customer_message;
@@ -64,13 +65,10 @@ static const struct custrpc_field *typed_field(enum custrpc_field_id id, enum cu
     return f;
 }
 
-/* Stores a scalar value of size bytes in field f and marks it set. */
-static int put(struct custrpc_customer *c, const struct custrpc_field *f, const void *value,
-               size_t size)
+/* Stores a value in field f and marks it set. */
+static int put(struct custrpc_customer *c, const struct custrpc_field *f, const void *value)
 {
-    custrpc_msg_unset(customer, c, f);
-    memcpy(custrpc_msg_slot(c, f), value, size);
-    custrpc_msg_set_presence(customer, c, f, CUSTRPC_SET);
+    lib_msg_put(customer, c, f, value);
     return 0;
 }
 
@@ -90,7 +88,7 @@ int custrpc_customer_set_string_len(struct custrpc_customer *c, enum custrpc_fie
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, f->name, "out of memory");
     memcpy(copy, value, len);
     copy[len] = '\0';
-    return put(c, f, &copy, sizeof copy);
+    return put(c, f, &copy);
 }
 
 int custrpc_customer_set_string(struct custrpc_customer *c, enum custrpc_field_id id,
@@ -109,7 +107,7 @@ int custrpc_customer_set_int(struct custrpc_customer *c, enum custrpc_field_id i
     if (value < INT32_MIN || value > INT32_MAX)
         return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "value %lld does not fit a 32-bit int",
                             (long long)value);
-    return put(c, f, &value, sizeof value);
+    return put(c, f, &value);
 }
 
 int custrpc_customer_set_double(struct custrpc_customer *c, enum custrpc_field_id id, double value,
@@ -120,7 +118,7 @@ int custrpc_customer_set_double(struct custrpc_customer *c, enum custrpc_field_i
         return -1;
     if (!isfinite(value))
         return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "value is not a finite number");
-    return put(c, f, &value, sizeof value);
+    return put(c, f, &value);
 }
 
 int custrpc_customer_set_bool(struct custrpc_customer *c, enum custrpc_field_id id, bool value,
@@ -129,7 +127,7 @@ int custrpc_customer_set_bool(struct custrpc_customer *c, enum custrpc_field_id 
     const struct custrpc_field *f = typed_field(id, CUSTRPC_TYPE_BOOL, err);
     if (!f)
         return -1;
-    return put(c, f, &value, sizeof value);
+    return put(c, f, &value);
 }
 
 int custrpc_customer_set_nil(struct custrpc_customer *c, enum custrpc_field_id id,
@@ -141,8 +139,7 @@ int custrpc_customer_set_nil(struct custrpc_customer *c, enum custrpc_field_id i
     if (!(f->flags & CUSTRPC_FLAG_NIL_OK))
         return custrpc_fail(err, CUSTRPC_E_TYPE, f->name, "nil is not allowed, expected %s",
                             custrpc_type_name(f->type));
-    custrpc_msg_unset(customer, c, f);
-    custrpc_msg_set_presence(customer, c, f, CUSTRPC_NIL);
+    lib_msg_put(customer, c, f, NULL);
     return 0;
 }
 

@@ -76,7 +76,7 @@ static xmlrpc_value *encode_value(xmlrpc_env *env, const struct custrpc_field *f
     if (!f->repeated)
         return encode_one(env, f, slot);
     const struct custrpc_array *a = slot;
-    size_t size = f->type == CUSTRPC_TYPE_MESSAGE ? f->message->size : lib_type_ops(f->type)->size;
+    size_t size = lib_value_size(f);
     xmlrpc_value *array = xmlrpc_array_new(env);
     for (size_t i = 0; i < a->n && !env->fault_occurred; i++) {
         xmlrpc_value *item = encode_one(env, f, (const char *)a->items + i * size);
@@ -210,8 +210,7 @@ static int decode_member(const struct custrpc_message *d, void *m, const struct 
         if (!(f->flags & CUSTRPC_FLAG_NIL_OK))
             return custrpc_fail(err, CUSTRPC_E_TYPE, path, "nil is not allowed, expected %s",
                                 expected_name(f));
-        custrpc_msg_unset(d, m, f);
-        custrpc_msg_set_presence(d, m, f, CUSTRPC_NIL);
+        lib_msg_put(d, m, f, NULL);
         return 0;
     }
     union {
@@ -228,8 +227,7 @@ static int decode_member(const struct custrpc_message *d, void *m, const struct 
         xmlrpc_env env;
         xmlrpc_env_init(&env);
         int n = xmlrpc_array_size(&env, v);
-        size_t size = f->type == CUSTRPC_TYPE_MESSAGE ? f->message->size
-                                                      : lib_type_ops(f->type)->size;
+        size_t size = lib_value_size(f);
         small.a.items = calloc(n > 0 ? (size_t)n : 1, size);
         rc = small.a.items ? 0 : custrpc_fail(err, CUSTRPC_E_INTERNAL, path, "out of memory");
         for (int i = 0; rc == 0 && i < n; i++) {
@@ -254,18 +252,11 @@ static int decode_member(const struct custrpc_message *d, void *m, const struct 
         rc = custrpc_fail(err, CUSTRPC_E_TYPE, path, "wrong type %s, expected %s",
                           custrpc_xmlrpc_type_name(t), expected_name(f));
     if (rc == 0) {
-        custrpc_msg_unset(d, m, f);
-        memcpy(custrpc_msg_slot(m, f), value,
-               f->repeated ? sizeof(struct custrpc_array)
-               : f->type == CUSTRPC_TYPE_MESSAGE ? f->message->size
-                                                 : lib_type_ops(f->type)->size);
-        custrpc_msg_set_presence(d, m, f, CUSTRPC_SET);
+        lib_msg_put(d, m, f, value);
     } else if (f->repeated) {
         /* what was decoded before the failure */
-        size_t size = f->type == CUSTRPC_TYPE_MESSAGE ? f->message->size
-                                                      : lib_type_ops(f->type)->size;
         for (size_t i = 0; i < small.a.n; i++)
-            lib_type_ops(f->type)->release(f, (char *)small.a.items + i * size);
+            lib_type_ops(f->type)->release(f, (char *)small.a.items + i * lib_value_size(f));
         free(small.a.items);
     } else if (f->type == CUSTRPC_TYPE_MESSAGE) {
         custrpc_msg_free(f->message, value);

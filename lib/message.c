@@ -171,7 +171,7 @@ static int bool_format(const struct custrpc_field *f, const void *slot, char *bu
 }
 
 /* ENUM: int, the index of a name in the field's value table. */
-static void enum_names(const struct custrpc_enum *e, char *buf, size_t size)
+void lib_enum_names(const struct custrpc_enum *e, char *buf, size_t size)
 {
     size_t used = 0;
     buf[0] = '\0';
@@ -205,7 +205,7 @@ static int enum_parse(const struct custrpc_field *f, const char *text, void *slo
             return 0;
         }
     char names[512];
-    enum_names(f->values, names, sizeof names);
+    lib_enum_names(f->values, names, sizeof names);
     return custrpc_fail(err, CUSTRPC_E_VALUE, path, "\"%.60s\" is not a %s (allowed: %s)", text,
                         f->values->name, names);
 }
@@ -364,8 +364,7 @@ const struct type_ops *lib_type_ops(enum custrpc_type t)
     return &ops_table[(unsigned)t < CUSTRPC_N_TYPES ? t : CUSTRPC_TYPE_STRING];
 }
 
-/* The size of one value of f (a nested message's is its descriptor's). */
-static size_t value_size(const struct custrpc_field *f)
+size_t lib_value_size(const struct custrpc_field *f)
 {
     return f->type == CUSTRPC_TYPE_MESSAGE ? f->message->size : lib_type_ops(f->type)->size;
 }
@@ -410,7 +409,7 @@ static void release_value(const struct custrpc_field *f, void *slot)
     }
     struct custrpc_array *a = slot;
     for (size_t i = 0; i < a->n; i++)
-        ops->release(f, (char *)a->items + i * value_size(f));
+        ops->release(f, (char *)a->items + i * lib_value_size(f));
     free(a->items);
     a->items = NULL;
     a->n = 0;
@@ -421,8 +420,18 @@ void custrpc_msg_unset(const struct custrpc_message *d, void *m, const struct cu
     if (custrpc_msg_presence(d, m, f) == CUSTRPC_SET)
         release_value(f, custrpc_msg_slot(m, f));
     memset(custrpc_msg_slot(m, f), 0,
-           f->repeated ? sizeof(struct custrpc_array) : value_size(f));
+           f->repeated ? sizeof(struct custrpc_array) : lib_value_size(f));
     custrpc_msg_set_presence(d, m, f, CUSTRPC_ABSENT);
+}
+
+void lib_msg_put(const struct custrpc_message *d, void *m, const struct custrpc_field *f,
+                 const void *value)
+{
+    custrpc_msg_unset(d, m, f);
+    if (value)
+        memcpy(custrpc_msg_slot(m, f), value,
+               f->repeated ? sizeof(struct custrpc_array) : lib_value_size(f));
+    custrpc_msg_set_presence(d, m, f, value ? CUSTRPC_SET : CUSTRPC_NIL);
 }
 
 void custrpc_msg_init(const struct custrpc_message *d, void *m)
@@ -447,7 +456,7 @@ static int copy_value(const struct custrpc_field *f, void *dst, const void *src,
         return ops->copy(f, dst, src, err);
     const struct custrpc_array *from = src;
     struct custrpc_array *to = dst;
-    size_t size = value_size(f);
+    size_t size = lib_value_size(f);
     to->items = calloc(from->n ? from->n : 1, size);
     if (!to->items)
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, f->name, "out of memory");
@@ -493,7 +502,7 @@ static bool equal_value(const struct custrpc_field *f, const void *a, const void
     const struct custrpc_array *x = a, *y = b;
     if (x->n != y->n)
         return false;
-    size_t size = value_size(f);
+    size_t size = lib_value_size(f);
     for (size_t i = 0; i < x->n; i++)
         if (!ops->equal(f, (const char *)x->items + i * size, (const char *)y->items + i * size))
             return false;
@@ -582,7 +591,7 @@ int custrpc_msg_validate_field(const struct custrpc_message *d, const void *m,
     for (size_t i = 0; i < a->n; i++) {
         char item[CUSTRPC_ERROR_FIELD_MAX];
         snprintf(item, sizeof item, "%.40s[%zu]", path, i);
-        if (ops->check(f, (const char *)a->items + i * value_size(f), item, err) < 0)
+        if (ops->check(f, (const char *)a->items + i * lib_value_size(f), item, err) < 0)
             return -1;
     }
     return 0;
@@ -668,7 +677,7 @@ static int parse_array(const struct custrpc_field *f, const char *text, struct c
                        const char *path, struct custrpc_error *err)
 {
     const struct type_ops *ops = lib_type_ops(f->type);
-    size_t size = value_size(f), cap = 1;
+    size_t size = lib_value_size(f), cap = 1;
     for (const char *p = text; *p; p++)
         cap += *p == ',';
     a->items = calloc(cap, size);
@@ -703,8 +712,7 @@ int custrpc_msg_set_text(const struct custrpc_message *d, void *m, const char *p
         return custrpc_fail(err, CUSTRPC_E_UNKNOWN, path, "unknown member");
     if (f->type != CUSTRPC_TYPE_STRING && is_nil_text(f, text)) {
         resolve(d, m, path, true, &od, &owner);
-        custrpc_msg_unset(od, owner, f);
-        custrpc_msg_set_presence(od, owner, f, CUSTRPC_NIL);
+        lib_msg_put(od, owner, f, NULL);
         return 0;
     }
     union {
@@ -721,10 +729,7 @@ int custrpc_msg_set_text(const struct custrpc_message *d, void *m, const char *p
         return -1;
     }
     resolve(d, m, path, true, &od, &owner); /* the nested messages on the way now exist */
-    custrpc_msg_unset(od, owner, f);
-    memcpy(custrpc_msg_slot(owner, f), &small,
-           f->repeated ? sizeof(struct custrpc_array) : value_size(f));
-    custrpc_msg_set_presence(od, owner, f, CUSTRPC_SET);
+    lib_msg_put(od, owner, f, &small);
     return 0;
 }
 
@@ -752,7 +757,7 @@ int custrpc_msg_format(const struct custrpc_message *d, const void *m,
         if (i && used + 1 < size)
             buf[used] = ',', buf[used + 1] = '\0';
         used += i ? 1 : 0;
-        int n = ops->format(f, (const char *)a->items + i * value_size(f),
+        int n = ops->format(f, (const char *)a->items + i * lib_value_size(f),
                             buf + (used < size ? used : size), used < size ? size - used : 0);
         used += n > 0 ? (size_t)n : 0;
     }
@@ -779,7 +784,7 @@ void custrpc_msg_write_json_field(const struct custrpc_message *d, const void *m
     for (size_t i = 0; i < a->n; i++) {
         if (i)
             fputs(", ", out);
-        ops->json(f, (const char *)a->items + i * value_size(f), out);
+        ops->json(f, (const char *)a->items + i * lib_value_size(f), out);
     }
     fputc(']', out);
 }
@@ -855,8 +860,6 @@ int custrpc_msg_set_scalar(const struct custrpc_message *d, void *m,
     }
     if (rc < 0)
         return -1;
-    custrpc_msg_unset(d, m, f);
-    memcpy(custrpc_msg_slot(m, f), &v, value_size(f));
-    custrpc_msg_set_presence(d, m, f, CUSTRPC_SET);
+    lib_msg_put(d, m, f, &v);
     return 0;
 }

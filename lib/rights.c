@@ -8,19 +8,10 @@
 
 #include <custrpc/rights.h>
 
+#include "types.h"
+
 static const char *const right_names[] = {"add", "edit", "delete"};
 const struct custrpc_enum custrpc_rights_names = {"right", 3, right_names};
-
-/* "add, edit, delete" or "a, b or c": the names of a table, for messages. */
-static void list_names(const struct custrpc_enum *e, char *buf, size_t size)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < e->n && used < size; i++) {
-        int n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", e->values[i]);
-        used += n > 0 ? (size_t)n : 0;
-    }
-}
 
 /* Parses the decimal form; anything but digits within the set's bits is an error. */
 static int parse_number(const struct custrpc_enum *e, const char *text, const char *field,
@@ -28,7 +19,7 @@ static int parse_number(const struct custrpc_enum *e, const char *text, const ch
 {
     int64_t all = ((int64_t)1 << e->n) - 1, value = 0;
     char names[256];
-    list_names(e, names, sizeof names);
+    lib_enum_names(e, names, sizeof names);
     for (const char *p = text; *p; p++) {
         if (!isdigit((unsigned char)*p))
             return custrpc_fail(err, CUSTRPC_E_VALUE, field,
@@ -48,7 +39,7 @@ int custrpc_flags_parse(const struct custrpc_enum *e, const char *text, const ch
                         int64_t *out, struct custrpc_error *err)
 {
     char names[256];
-    list_names(e, names, sizeof names);
+    lib_enum_names(e, names, sizeof names);
     if (!text || !*text)
         return custrpc_fail(err, CUSTRPC_E_VALUE, field, "empty %ss (use none, all or %s)",
                             e->name, names);

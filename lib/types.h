@@ -33,6 +33,15 @@ struct type_ops {
 /* The operations of a type (never NULL for a valid type). */
 const struct type_ops *lib_type_ops(enum custrpc_type t);
 
+/* The size of one value of f (a nested message's is its descriptor's). */
+size_t lib_value_size(const struct custrpc_field *f);
+/* Moves a value (one value of f, or a struct custrpc_array when repeated) into f's slot,
+ * freeing the old one, and marks f SET; or marks it NIL (value NULL). */
+void lib_msg_put(const struct custrpc_message *d, void *m, const struct custrpc_field *f,
+                 const void *value);
+/* "a, b, c": the names of a value table, for messages. */
+void lib_enum_names(const struct custrpc_enum *e, char *buf, size_t size);
+
 /* "a.b" from a prefix (NULL or "" for none) and a name, truncated to fit. */
 void lib_path_join(char *out, size_t size, const char *prefix, const char *name);
 
