@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <custrpc/xmlrpc.h>
+
 #include "cli.h"
 #include "commands.h"
 #include "field_options.h"

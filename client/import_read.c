@@ -10,7 +10,7 @@
 #include <csv.h>
 #include <xmlrpc-c/json.h>
 
-#include <custrpc/marshal.h>
+#include <custrpc/xmlrpc.h>
 
 #include "import_read.h"
 

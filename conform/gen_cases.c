@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <custrpc/custrpc.h>
+#include <custrpc/xmlrpc.h>
 
 #define NAME_SENTINEL "@@NAME@@"
 #define TARIFF_SENTINEL 999999

@@ -14,8 +14,7 @@
 #include <xmlrpc-c/json.h>
 
 #include <custrpc/client.h>
-#include <custrpc/marshal.h>
-#include <custrpc/xmlrpc_decode.h>
+#include <custrpc/xmlrpc.h>
 
 #define DEFAULT_TIMEOUT_MS 30000
 #define MAX_ANSWER (64u << 20) /* a bigger answer is a broken server, not a customer */

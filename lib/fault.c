@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <custrpc/marshal.h>
+#include <custrpc/xmlrpc.h>
 
 void custrpc_error_to_fault(const struct custrpc_error *err, xmlrpc_env *env)
 {

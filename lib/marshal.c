@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <custrpc/marshal.h>
+#include <custrpc/xmlrpc.h>
 
 #include "types.h"
 #include "utf8.h"

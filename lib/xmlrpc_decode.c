@@ -18,7 +18,7 @@
 #include <libxml/parser.h>
 
 #include <custrpc/fields.h>
-#include <custrpc/xmlrpc_decode.h>
+#include <custrpc/xmlrpc.h>
 
 enum kind {
     K_DOC, K_CALL, K_RESPONSE, K_METHODNAME, K_PARAMS, K_PARAM, K_FAULT,

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include <custrpc/error.h>
-#include <custrpc/marshal.h>
+#include <custrpc/xmlrpc.h>
 
 #include "dispatch.h"
 #include "methods.h"

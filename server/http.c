@@ -11,8 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <custrpc/marshal.h>
-#include <custrpc/xmlrpc_decode.h>
+#include <custrpc/xmlrpc.h>
 
 #include "frontdoor.h"
 #include "http.h"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <custrpc/marshal.h>
+#include <custrpc/xmlrpc.h>
 
 #include "methods.h"
 #include "policy.h"

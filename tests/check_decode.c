@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <custrpc/xmlrpc_decode.h>
+#include <custrpc/xmlrpc.h>
 
 #include "check_suites.h"
 #include "testutil.h"

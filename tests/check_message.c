@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <custrpc/custrpc.h>
+#include <custrpc/xmlrpc.h>
 
 #include "check_suites.h"
 

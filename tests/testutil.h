@@ -4,6 +4,7 @@
 #define CUSTRPC_TESTUTIL_H
 
 #include <custrpc/custrpc.h>
+#include <custrpc/xmlrpc.h>
 
 struct spec_field {
     char name[64];

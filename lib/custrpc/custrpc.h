@@ -1,4 +1,5 @@
-/* custrpc.h — everything of libcustrpc in one include. */
+/* custrpc.h — libcustrpc in one include: the model, errors and the client. The XML-RPC codec,
+ * with xmlrpc-c's types, is custrpc/xmlrpc.h. */
 #ifndef CUSTRPC_CUSTRPC_H
 #define CUSTRPC_CUSTRPC_H
 
@@ -6,8 +7,7 @@
 #include <custrpc/customer.h>
 #include <custrpc/error.h>
 #include <custrpc/fields.h>
-#include <custrpc/marshal.h>
+#include <custrpc/message.h>
 #include <custrpc/rights.h>
-#include <custrpc/xmlrpc_decode.h>
 
 #endif
