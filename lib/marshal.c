@@ -10,6 +10,7 @@
 
 #include "types.h"
 #include "utf8.h"
+#include "wire.h"
 
 /* Converts the env fault of a failed xmlrpc-c call into err; always -1. */
 static int xmlrpc_failed(xmlrpc_env *env, const char *field, struct custrpc_error *err)
@@ -126,72 +127,103 @@ int custrpc_customer_to_value(const struct custrpc_customer *c, xmlrpc_value **o
     return custrpc_msg_to_value(&custrpc_customer_message, c, out, err);
 }
 
+/* A scalar xmlrpc_value as the wire scalar it carries (strings borrowed: free *owned). */
+static int wire_of(xmlrpc_value *v, struct lib_wire *w, char **owned, const char *path,
+                   struct custrpc_error *err)
+{
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    memset(w, 0, sizeof *w);
+    *owned = NULL;
+    w->type = xmlrpc_value_type(v);
+    switch (w->type) {
+    case XMLRPC_TYPE_STRING: {
+        const char *s;
+        xmlrpc_read_string_lp(&env, v, &w->len, &s);
+        *owned = (char *)s;
+        w->s = s;
+        break;
+    }
+    case XMLRPC_TYPE_INT: {
+        int i32;
+        xmlrpc_read_int(&env, v, &i32);
+        w->i = i32;
+        break;
+    }
+    case XMLRPC_TYPE_I8: {
+        xmlrpc_int64 i64;
+        xmlrpc_read_i8(&env, v, &i64);
+        w->i = i64;
+        break;
+    }
+    case XMLRPC_TYPE_DOUBLE: xmlrpc_read_double(&env, v, &w->d); break;
+    case XMLRPC_TYPE_BOOL: {
+        xmlrpc_bool b;
+        xmlrpc_read_bool(&env, v, &b);
+        w->b = b != 0;
+        break;
+    }
+    default: break;
+    }
+    return env.fault_occurred ? xmlrpc_failed(&env, path, err) : 0;
+}
+
+/* A wire scalar into a zeroed slot of f. -2: the wire type does not fit the field. */
+static int wire_to_slot(const struct custrpc_field *f, const struct lib_wire *w, void *slot,
+                        const char *path, struct custrpc_error *err)
+{
+    bool is_int = w->type == XMLRPC_TYPE_INT || w->type == XMLRPC_TYPE_I8;
+    switch (f->type) {
+    case CUSTRPC_TYPE_STRING:
+    case CUSTRPC_TYPE_ENUM: {
+        if (w->type != XMLRPC_TYPE_STRING)
+            return -2;
+        const char *problem = lib_utf8_check(w->s, w->len, NULL);
+        if (problem)
+            return custrpc_fail(err, CUSTRPC_E_VALUE, path, "%s", problem);
+        return lib_type_ops(f->type)->parse(f, w->s, slot, path, err);
+    }
+    case CUSTRPC_TYPE_INT:
+    case CUSTRPC_TYPE_FLAGS:
+        if (!is_int)
+            return -2;
+        if (w->i < INT32_MIN || w->i > INT32_MAX)
+            return custrpc_fail(err, CUSTRPC_E_VALUE, path, "value %lld does not fit a 32-bit int",
+                                (long long)w->i);
+        *(int64_t *)slot = w->i;
+        return 0;
+    case CUSTRPC_TYPE_DOUBLE:
+        /* Real clients send whole numbers as <int>. */
+        if (!is_int && w->type != XMLRPC_TYPE_DOUBLE)
+            return -2;
+        *(double *)slot = is_int ? (double)w->i : w->d;
+        return 0;
+    case CUSTRPC_TYPE_BOOL:
+        if (w->type != XMLRPC_TYPE_BOOL)
+            return -2;
+        *(bool *)slot = w->b;
+        return 0;
+    case CUSTRPC_TYPE_MESSAGE: return -2;
+    }
+    return -2;
+}
+
 /* Reads one wire value of f into a zeroed slot. -2: the wire type does not fit the field. */
 static int decode_one(const struct custrpc_field *f, xmlrpc_value *v, void *slot,
                       const char *path, unsigned flags, struct custrpc_error *err)
 {
-    xmlrpc_env env;
-    xmlrpc_env_init(&env);
-    xmlrpc_type t = xmlrpc_value_type(v);
-    int64_t i = 0;
-    bool is_int = t == XMLRPC_TYPE_INT || t == XMLRPC_TYPE_I8;
-    if (t == XMLRPC_TYPE_INT) {
-        int i32;
-        xmlrpc_read_int(&env, v, &i32);
-        i = i32;
-    } else if (t == XMLRPC_TYPE_I8) {
-        xmlrpc_int64 i64;
-        xmlrpc_read_i8(&env, v, &i64);
-        i = i64;
+    if (f->type == CUSTRPC_TYPE_MESSAGE) {
+        if (xmlrpc_value_type(v) != XMLRPC_TYPE_STRUCT)
+            return -2;
+        custrpc_msg_init(f->message, slot);
+        return decode_struct(f->message, slot, v, path, flags, err);
     }
-    int rc = -2;
-    switch (f->type) {
-    case CUSTRPC_TYPE_STRING:
-    case CUSTRPC_TYPE_ENUM:
-        if (t == XMLRPC_TYPE_STRING) {
-            const char *s;
-            size_t len;
-            xmlrpc_read_string_lp(&env, v, &len, &s);
-            if (env.fault_occurred)
-                return xmlrpc_failed(&env, path, err);
-            const char *problem = lib_utf8_check(s, len, NULL);
-            rc = problem ? custrpc_fail(err, CUSTRPC_E_VALUE, path, "%s", problem)
-                         : lib_type_ops(f->type)->parse(f, s, slot, path, err);
-            free((void *)s);
-        }
-        break;
-    case CUSTRPC_TYPE_INT:
-    case CUSTRPC_TYPE_FLAGS:
-        if (is_int && (i < INT32_MIN || i > INT32_MAX))
-            rc = custrpc_fail(err, CUSTRPC_E_VALUE, path, "value %lld does not fit a 32-bit int",
-                              (long long)i);
-        else if (is_int)
-            *(int64_t *)slot = i, rc = 0;
-        break;
-    case CUSTRPC_TYPE_DOUBLE:
-        /* Real clients send whole numbers as <int>. */
-        if (is_int)
-            *(double *)slot = (double)i, rc = 0;
-        else if (t == XMLRPC_TYPE_DOUBLE)
-            xmlrpc_read_double(&env, v, (double *)slot), rc = 0;
-        break;
-    case CUSTRPC_TYPE_BOOL:
-        if (t == XMLRPC_TYPE_BOOL) {
-            xmlrpc_bool b;
-            xmlrpc_read_bool(&env, v, &b);
-            *(bool *)slot = b != 0;
-            rc = 0;
-        }
-        break;
-    case CUSTRPC_TYPE_MESSAGE:
-        if (t == XMLRPC_TYPE_STRUCT) {
-            custrpc_msg_init(f->message, slot);
-            rc = decode_struct(f->message, slot, v, path, flags, err);
-        }
-        break;
-    }
-    if (env.fault_occurred)
-        return xmlrpc_failed(&env, path, err);
+    struct lib_wire w;
+    char *owned;
+    if (wire_of(v, &w, &owned, path, err) < 0)
+        return -1;
+    int rc = wire_to_slot(f, &w, slot, path, err);
+    free(owned);
     return rc;
 }
 
@@ -200,12 +232,47 @@ static const char *expected_name(const struct custrpc_field *f)
     return f->repeated ? "array" : custrpc_type_name(f->type);
 }
 
+int lib_decode_wire(const struct custrpc_message *d, void *m, const struct custrpc_field *f,
+                    const struct lib_wire *w, const char *path, struct custrpc_error *err)
+{
+    if (w->type == XMLRPC_TYPE_NIL) {
+        if (!(f->flags & CUSTRPC_FLAG_NIL_OK))
+            return custrpc_fail(err, CUSTRPC_E_TYPE, path, "nil is not allowed, expected %s",
+                                expected_name(f));
+        lib_msg_put(d, m, f, NULL);
+        return 0;
+    }
+    union {
+        char *s;
+        int64_t i;
+        double x;
+        bool b;
+        int e;
+    } value;
+    memset(&value, 0, sizeof value);
+    int rc = f->repeated ? -2 : wire_to_slot(f, w, &value, path, err);
+    if (rc == -2)
+        return custrpc_fail(err, CUSTRPC_E_TYPE, path, "wrong type %s, expected %s",
+                            custrpc_xmlrpc_type_name(w->type), expected_name(f));
+    if (rc == 0)
+        lib_msg_put(d, m, f, &value);
+    return rc;
+}
+
 /* Reads one member into f: nil where allowed, an array item by item, else one value. */
-static int decode_member(const struct custrpc_message *d, void *m, const struct custrpc_field *f,
-                         xmlrpc_value *v, const char *path, unsigned flags,
-                         struct custrpc_error *err)
+int lib_decode_member(const struct custrpc_message *d, void *m, const struct custrpc_field *f,
+                      xmlrpc_value *v, const char *path, unsigned flags, struct custrpc_error *err)
 {
     xmlrpc_type t = xmlrpc_value_type(v);
+    if (!f->repeated && f->type != CUSTRPC_TYPE_MESSAGE) {
+        struct lib_wire w;
+        char *owned;
+        if (wire_of(v, &w, &owned, path, err) < 0)
+            return -1;
+        int rc = lib_decode_wire(d, m, f, &w, path, err);
+        free(owned);
+        return rc;
+    }
     if (t == XMLRPC_TYPE_NIL) {
         if (!(f->flags & CUSTRPC_FLAG_NIL_OK))
             return custrpc_fail(err, CUSTRPC_E_TYPE, path, "nil is not allowed, expected %s",
@@ -295,7 +362,7 @@ static int decode_struct(const struct custrpc_message *d, void *m, xmlrpc_value 
         if (!f && !(flags & CUSTRPC_DECODE_ALLOW_UNKNOWN))
             rc = custrpc_fail(err, CUSTRPC_E_UNKNOWN, path, "unknown member");
         else if (f)
-            rc = decode_member(d, m, f, member, path, flags, err);
+            rc = lib_decode_member(d, m, f, member, path, flags, err);
         free((void *)name);
         xmlrpc_DECREF(member);
         if (rc < 0)

@@ -20,6 +20,9 @@
 #include <custrpc/fields.h>
 #include <custrpc/xmlrpc.h>
 
+#include "types.h"
+#include "wire.h"
+
 enum kind {
     K_DOC, K_CALL, K_RESPONSE, K_METHODNAME, K_PARAMS, K_PARAM, K_FAULT,
     K_VALUE, K_SCALAR, K_STRUCT, K_MEMBER, K_NAME, K_ARRAY, K_DATA
@@ -45,6 +48,10 @@ struct frame {
                             filled (STRUCT, DATA, PARAMS) */
     char *name;          /* MEMBER: its name */
     unsigned children;   /* child elements seen */
+    /* Decoding straight into the request struct (custrpc_xmlrpc_decode_call): */
+    bool direct;                       /* STRUCT: the request's own struct, read into fields */
+    const struct custrpc_field *field; /* MEMBER of that struct: the field its value goes to */
+    bool done;                         /* VALUE, MEMBER, PARAM: the value went into the struct */
 };
 
 struct parser {
@@ -57,6 +64,11 @@ struct parser {
     size_t text_len, text_cap;
     char *method;
     xmlrpc_value *result; /* a call's params array, or a response's one value */
+    custrpc_select_fn *select; /* NULL: always a value tree */
+    void *select_ctx;
+    const struct custrpc_message *request; /* the method's, once select named one */
+    void *message;                         /* the struct being filled (request->size bytes) */
+    bool direct_param;                     /* the first param was read into it */
     int fault_code;
     char *fault_string;
     struct custrpc_error *err;
@@ -274,76 +286,153 @@ static bool datetime_syntax(const char *s)
 }
 
 /* The value of a scalar element from its text. */
-static int scalar_value(struct parser *p, const struct frame *f, xmlrpc_value **out)
+static int deliver(struct parser *p, struct frame *parent, xmlrpc_value *v);
+
+/* CR LF and a lone CR become LF in string values, in place, as xmlrpc-c's string values have
+ * them (XML normalizes them in text, though libxml2 keeps a CR inside CDATA): both decoding
+ * paths must read the same string (found by fuzz_decode_direct). */
+static void normalize_newlines(struct parser *p)
 {
-    xmlrpc_env env;
-    xmlrpc_env_init(&env);
+    size_t out = 0;
+    for (size_t in = 0; in < p->text_len; in++) {
+        char c = p->text[in];
+        if (c == '\r') {
+            c = '\n';
+            if (in + 1 < p->text_len && p->text[in + 1] == '\n')
+                in++;
+        }
+        p->text[out++] = c;
+    }
+    p->text_len = out;
+    if (p->text)
+        p->text[out] = '\0';
+}
+
+/* A scalar element's text read into a wire scalar, with the syntax of its type checked.
+ * *owned is what w points into and the caller frees (base64 bytes); the text stays p's. */
+static int scalar_wire(struct parser *p, const struct frame *f, struct lib_wire *w,
+                       unsigned char **owned)
+{
     char buf[64];
-    int64_t n = 0;
     const char *s;
+    memset(w, 0, sizeof *w);
+    *owned = NULL;
     switch (f->scalar) {
     case S_STRING:
-        *out = xmlrpc_string_new_lp(&env, p->text_len, p->text ? p->text : "");
-        break;
+        normalize_newlines(p);
+        w->type = XMLRPC_TYPE_STRING;
+        w->s = p->text ? p->text : "";
+        w->len = p->text_len;
+        return 0;
     case S_INT:
     case S_I8:
-        s = trimmed(p);
-        if (read_integer(p, s, f->element, f->scalar == S_INT ? INT32_MIN : INT64_MIN,
-                         f->scalar == S_INT ? INT32_MAX : INT64_MAX, &n) < 0)
-            return -1;
-        *out = f->scalar == S_INT ? xmlrpc_int_new(&env, (int)n) : xmlrpc_i8_new(&env, n);
-        break;
+        w->type = f->scalar == S_INT ? XMLRPC_TYPE_INT : XMLRPC_TYPE_I8;
+        return read_integer(p, trimmed(p), f->element, f->scalar == S_INT ? INT32_MIN : INT64_MIN,
+                            f->scalar == S_INT ? INT32_MAX : INT64_MAX, &w->i);
     case S_BOOL:
         s = trimmed(p);
         if (strcmp(s, "0") != 0 && strcmp(s, "1") != 0)
             return fail(p, CUSTRPC_E_REQUEST, "<boolean> value %s is not 0 or 1",
                         sample(p, s, buf, sizeof buf));
-        *out = xmlrpc_bool_new(&env, s[0] == '1');
-        break;
-    case S_DOUBLE: {
+        w->type = XMLRPC_TYPE_BOOL;
+        w->b = s[0] == '1';
+        return 0;
+    case S_DOUBLE:
         s = trimmed(p);
-        double d = 0;
-        if (double_syntax(s)) {
-            errno = 0;
-            d = strtod(s, NULL);
-        }
-        if (!double_syntax(s) || !isfinite(d))
+        if (double_syntax(s))
+            w->d = strtod(s, NULL);
+        if (!double_syntax(s) || !isfinite(w->d))
             return fail(p, CUSTRPC_E_REQUEST, "<double> value %s is not a finite decimal number",
                         sample(p, s, buf, sizeof buf));
-        *out = xmlrpc_double_new(&env, d);
-        break;
-    }
+        w->type = XMLRPC_TYPE_DOUBLE;
+        return 0;
     case S_DATETIME:
         s = trimmed(p);
-        if (datetime_syntax(s))
-            *out = xmlrpc_datetime_new_str(&env, s);
-        if (!datetime_syntax(s) || env.fault_occurred) {
-            xmlrpc_env_clean(&env);
+        if (!datetime_syntax(s))
             return fail(p, CUSTRPC_E_REQUEST, "<dateTime.iso8601> value %s is not YYYYMMDDThh:mm:ss",
                         sample(p, s, buf, sizeof buf));
-        }
-        break;
+        w->type = XMLRPC_TYPE_DATETIME;
+        w->s = s;
+        w->len = strlen(s);
+        return 0;
     case S_BASE64: {
         unsigned char *bytes = malloc(p->text_len * 3 / 4 + 3);
         if (!bytes)
             return fail(p, CUSTRPC_E_INTERNAL, "out of memory");
         long len = base64_decode(p->text ? p->text : "", bytes);
-        if (len >= 0)
-            *out = xmlrpc_base64_new(&env, (size_t)len, bytes);
-        free(bytes);
-        if (len < 0)
+        if (len < 0) {
+            free(bytes);
             return fail(p, CUSTRPC_E_REQUEST, "<base64> value is not base64");
-        break;
+        }
+        *owned = bytes;
+        w->type = XMLRPC_TYPE_BASE64;
+        w->s = (const char *)bytes;
+        w->len = (size_t)len;
+        return 0;
     }
     case S_NIL:
         if (!text_blank(p))
             return fail(p, CUSTRPC_E_REQUEST, "<nil/> has content");
-        *out = xmlrpc_nil_new(&env);
+        w->type = XMLRPC_TYPE_NIL;
+        return 0;
+    }
+    return fail(p, CUSTRPC_E_INTERNAL, "unknown scalar");
+}
+
+/* The xmlrpc-c value of a wire scalar, for the value tree. */
+static int tree_value(struct parser *p, const struct frame *f, const struct lib_wire *w,
+                      xmlrpc_value **out)
+{
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    switch (w->type) {
+    case XMLRPC_TYPE_STRING: *out = xmlrpc_string_new_lp(&env, w->len, w->s); break;
+    case XMLRPC_TYPE_INT: *out = xmlrpc_int_new(&env, (int)w->i); break;
+    case XMLRPC_TYPE_I8: *out = xmlrpc_i8_new(&env, w->i); break;
+    case XMLRPC_TYPE_BOOL: *out = xmlrpc_bool_new(&env, w->b); break;
+    case XMLRPC_TYPE_DOUBLE: *out = xmlrpc_double_new(&env, w->d); break;
+    case XMLRPC_TYPE_DATETIME: *out = xmlrpc_datetime_new_str(&env, w->s); break;
+    case XMLRPC_TYPE_BASE64:
+        *out = xmlrpc_base64_new(&env, w->len, (const unsigned char *)w->s);
         break;
+    default: *out = xmlrpc_nil_new(&env); break;
     }
     if (env.fault_occurred)
         return env_failed(p, &env, f->element);
     return 0;
+}
+
+/* The member frame whose value is being read straight into the request struct, or NULL. */
+static struct frame *direct_member(struct parser *p, int value_frame)
+{
+    struct frame *m = &p->stack[value_frame - 1];
+    return value_frame >= 2 && p->stack[value_frame].kind == K_VALUE && m->kind == K_MEMBER &&
+                   m->field
+               ? m
+               : NULL;
+}
+
+/* A scalar element's value: into the request struct's field when its member is read
+ * directly, else into the value tree (delivered to its <value>). */
+static int end_scalar(struct parser *p, struct frame *f, struct frame *parent)
+{
+    struct lib_wire w;
+    unsigned char *owned;
+    if (scalar_wire(p, f, &w, &owned) < 0)
+        return -1;
+    int rc;
+    struct frame *m = direct_member(p, p->top - 1);
+    if (m) {
+        rc = lib_decode_wire(p->request, p->message, m->field, &w, m->name, p->err);
+        parent->done = true;
+    } else {
+        xmlrpc_value *v = NULL;
+        rc = tree_value(p, f, &w, &v);
+        if (rc == 0)
+            rc = deliver(p, parent, v);
+    }
+    free(owned);
+    return rc;
 }
 
 /* What an element may be inside its parent; -1 (with err set) when it may not be there. */
@@ -441,7 +530,10 @@ static int start_element(struct parser *p, const char *name)
     clear_text(p);
     xmlrpc_env env;
     xmlrpc_env_init(&env);
-    if (f.kind == K_STRUCT)
+    /* The first param's struct of a method with a request descriptor: read into the struct. */
+    f.direct = f.kind == K_STRUCT && p->request && p->top == 4 && p->stack[3].kind == K_PARAM &&
+               p->stack[2].children == 1 && p->stack[1].kind == K_CALL;
+    if (f.kind == K_STRUCT && !f.direct)
         f.value = xmlrpc_struct_new(&env);
     else if (f.kind == K_DATA || f.kind == K_PARAMS)
         f.value = xmlrpc_array_new(&env);
@@ -514,31 +606,101 @@ static int end_method_name(struct parser *p)
         return fail(p, CUSTRPC_E_REQUEST, "<methodName> must be letters, digits, '_', '.', ':' "
                                           "or '/'");
     p->method = strdup(s);
-    return p->method ? 0 : fail(p, CUSTRPC_E_INTERNAL, "out of memory");
+    if (!p->method)
+        return fail(p, CUSTRPC_E_INTERNAL, "out of memory");
+    p->request = p->select ? p->select(p->select_ctx, p->method) : NULL;
+    if (p->request) {
+        p->message = malloc(p->request->size);
+        if (!p->message)
+            return fail(p, CUSTRPC_E_INTERNAL, "out of memory");
+        custrpc_msg_init(p->request, p->message);
+    }
+    return 0;
+}
+
+/* The <name> of a member of the request's own struct: its field, which must exist and not
+ * have been given already. */
+static int direct_field(struct parser *p, struct frame *member)
+{
+    const struct custrpc_field *f = custrpc_msg_field(p->request, member->name);
+    if (!f)
+        return fail(p, CUSTRPC_E_UNKNOWN, "unknown member");
+    if (custrpc_msg_presence(p->request, p->message, f) != CUSTRPC_ABSENT)
+        return fail(p, CUSTRPC_E_DUPLICATE, "member given twice");
+    member->field = f;
+    return 0;
+}
+
+/* The end of a <value> read into the request struct: a scalar is already there; a struct or
+ * array read as a value tree goes in now; no type element is a string. */
+static int end_direct_value(struct parser *p, struct frame *f, struct frame *parent)
+{
+    struct frame *m = direct_member(p, p->top);
+    int rc = 0;
+    if (!text_blank(p) && (f->done || f->value))
+        return fail(p, CUSTRPC_E_REQUEST, "text beside the typed value in <value>");
+    if (m && f->value) {
+        rc = lib_decode_member(p->request, p->message, m->field, f->value, m->name, 0, p->err);
+    } else if (m && !f->done) {
+        struct frame as_string = {.kind = K_SCALAR, .scalar = S_STRING, .element = "value"};
+        struct lib_wire w;
+        unsigned char *owned;
+        rc = scalar_wire(p, &as_string, &w, &owned);
+        if (rc == 0)
+            rc = lib_decode_wire(p->request, p->message, m->field, &w, m->name, p->err);
+    }
+    parent->done = true;
+    return rc;
+}
+
+/* A call with a request descriptor takes exactly one struct, read into the request. */
+static int check_one_struct(struct parser *p, const struct frame *params)
+{
+    if (params->children == 1 && p->direct_param)
+        return 0;
+    if (params->children != 1)
+        return custrpc_fail(p->err, CUSTRPC_E_PARAMS, NULL,
+                            "expected exactly one struct argument, got %u", params->children);
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    xmlrpc_value *v = NULL;
+    xmlrpc_array_read_item(&env, params->value, 0, &v);
+    int t = v ? (int)xmlrpc_value_type(v) : (int)XMLRPC_TYPE_NIL;
+    if (v)
+        xmlrpc_DECREF(v);
+    xmlrpc_env_clean(&env);
+    return custrpc_fail(p->err, CUSTRPC_E_PARAMS, NULL,
+                        "expected exactly one struct argument, got %s",
+                        custrpc_xmlrpc_type_name(t));
 }
 
 static int end_element(struct parser *p)
 {
     struct frame *f = &p->stack[p->top];
     struct frame *parent = &p->stack[p->top - 1];
-    xmlrpc_value *v = NULL;
     int rc = 0;
     switch (f->kind) {
     case K_METHODNAME: rc = end_method_name(p); break;
     case K_NAME:
         if (!(parent->name = strdup(p->text ? p->text : "")))
             rc = fail(p, CUSTRPC_E_INTERNAL, "out of memory");
+        else if (p->stack[p->top - 2].direct)
+            rc = direct_field(p, parent);
         break;
-    case K_SCALAR:
-        rc = scalar_value(p, f, &v);
-        if (rc == 0)
-            rc = deliver(p, parent, v);
-        break;
+    case K_SCALAR: rc = end_scalar(p, f, parent); break;
     case K_VALUE:
+        if (direct_member(p, p->top) || f->done) {
+            rc = end_direct_value(p, f, parent);
+            break;
+        }
         if (!f->value) {
             /* No type element: a string, as the XML-RPC text says. */
             struct frame as_string = {.kind = K_SCALAR, .scalar = S_STRING, .element = "value"};
-            rc = scalar_value(p, &as_string, &f->value);
+            struct lib_wire w;
+            unsigned char *owned;
+            rc = scalar_wire(p, &as_string, &w, &owned);
+            if (rc == 0)
+                rc = tree_value(p, &as_string, &w, &f->value);
         } else if (!text_blank(p)) {
             rc = fail(p, CUSTRPC_E_REQUEST, "text beside the typed value in <value>");
         }
@@ -556,12 +718,28 @@ static int end_element(struct parser *p)
         f->value = NULL;
         break;
     case K_STRUCT:
+        if (f->direct) {
+            parent->done = true;
+            break;
+        }
+        rc = deliver(p, parent, f->value);
+        f->value = NULL;
+        break;
     case K_DATA:
         rc = deliver(p, parent, f->value);
         f->value = NULL;
         break;
-    case K_MEMBER: rc = end_member(p, f, parent); break;
+    case K_MEMBER:
+        if (f->field && !f->done)
+            rc = fail(p, CUSTRPC_E_REQUEST, "<member> needs a <name> and a <value>");
+        else if (!f->field)
+            rc = end_member(p, f, parent);
+        break;
     case K_PARAM:
+        if (f->done) {
+            p->direct_param = true;
+            break;
+        }
         if (!f->value) {
             rc = fail(p, CUSTRPC_E_REQUEST, "<param> without <value>");
             break;
@@ -570,7 +748,9 @@ static int end_element(struct parser *p)
         f->value = NULL;
         break;
     case K_PARAMS:
-        if (parent->kind == K_RESPONSE) {
+        if (p->request) {
+            rc = check_one_struct(p, f);
+        } else if (parent->kind == K_RESPONSE) {
             xmlrpc_env env;
             xmlrpc_env_init(&env);
             if (xmlrpc_array_size(&env, f->value) != 1)
@@ -587,6 +767,9 @@ static int end_element(struct parser *p)
     case K_CALL:
         if (f->children == 0)
             rc = fail(p, CUSTRPC_E_REQUEST, "<methodCall> without <methodName>");
+        else if (f->children == 1 && p->request)
+            rc = custrpc_fail(p->err, CUSTRPC_E_PARAMS, NULL,
+                              "expected exactly one struct argument, got 0");
         break;
     case K_RESPONSE:
         if (f->children == 0)
@@ -762,4 +945,56 @@ int custrpc_xmlrpc_parse_response(const char *xml, size_t len, xmlrpc_value **re
     *fault_code = p.fault_code;
     *fault_string = p.fault_string;
     return 0;
+}
+
+int custrpc_xmlrpc_decode_call(const char *xml, size_t len, custrpc_select_fn *select, void *ctx,
+                               struct custrpc_call *out, struct custrpc_error *err)
+{
+    struct parser p = {.err = err, .select = select, .select_ctx = ctx};
+    memset(out, 0, sizeof *out);
+    if (run(&p, xml, len) < 0) {
+        free(p.method);
+        if (p.result)
+            xmlrpc_DECREF(p.result);
+        if (p.message) {
+            custrpc_msg_free(p.request, p.message);
+            free(p.message);
+        }
+        return -1;
+    }
+    out->method = p.method;
+    out->request = p.request;
+    out->message = p.message;
+    if (p.request) {
+        if (p.result)
+            xmlrpc_DECREF(p.result);
+        return 0;
+    }
+    if (!p.result) {
+        xmlrpc_env env;
+        xmlrpc_env_init(&env);
+        p.result = xmlrpc_array_new(&env);
+        if (env.fault_occurred) {
+            xmlrpc_env_clean(&env);
+            free(p.method);
+            memset(out, 0, sizeof *out);
+            return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+        }
+    }
+    out->params = p.result;
+    return 0;
+}
+
+void custrpc_call_free(struct custrpc_call *c)
+{
+    if (!c)
+        return;
+    if (c->message) {
+        custrpc_msg_free(c->request, c->message);
+        free(c->message);
+    }
+    if (c->params)
+        xmlrpc_DECREF(c->params);
+    free(c->method);
+    memset(c, 0, sizeof *c);
 }

@@ -55,7 +55,8 @@ START_TEST(test_data_directory)
         char *xml = slurp(path, &len);
         struct custrpc_error err = {0};
         int want = atoi(e->d_name), got = decode_code(xml, len, &err);
-        ck_assert_msg(got == want, "%s: expected %d, got %d (%s)", e->d_name, want, got, err.message);
+        ck_assert_msg(got == want, "%s: expected %d, got %d (%s)", e->d_name, want, got,
+                      err.message);
         free(xml);
         seen++;
     }
@@ -136,8 +137,9 @@ static double decoded_double(const char *text)
 
 START_TEST(test_doubles_exact)
 {
-    static const char *const texts[] = {"33.333333333", "0.1", "-0.25", "100", "12.5",
-                                        "1e-05", "1.7976931348623157e308", "4.9e-324"};
+    static const char *const texts[] = {
+        "33.333333333",           "0.1",     "-0.25", "100", "12.5", "1e-05",
+        "1.7976931348623157e308", "4.9e-324"};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         ck_assert_msg(decoded_double(texts[i]) == strtod(texts[i], NULL), "%s", texts[i]);
 }
@@ -162,12 +164,14 @@ START_TEST(test_responses)
     ck_assert_int_eq(xmlrpc_value_type(result), XMLRPC_TYPE_STRUCT);
     ck_assert_int_eq(code, 0);
     xmlrpc_DECREF(result);
-    ck_assert_int_eq(custrpc_xmlrpc_parse_response(fault, strlen(fault), &result, &code, &text, &err), 0);
+    ck_assert_int_eq(
+        custrpc_xmlrpc_parse_response(fault, strlen(fault), &result, &code, &text, &err), 0);
     ck_assert_ptr_null(result);
     ck_assert_int_eq(code, 1010);
     ck_assert_str_eq(text, "name: exists");
     free(text);
-    ck_assert_int_eq(custrpc_xmlrpc_parse_response(two, strlen(two), &result, &code, &text, &err), -1);
+    ck_assert_int_eq(custrpc_xmlrpc_parse_response(two, strlen(two), &result, &code, &text, &err),
+                     -1);
     ck_assert_int_eq(err.code, CUSTRPC_E_REQUEST);
     char *method;
     ck_assert_int_eq(custrpc_xmlrpc_parse_call(ok, strlen(ok), &method, &result, &err), -1);
@@ -199,6 +203,87 @@ START_TEST(test_secret_values_not_quoted)
 }
 END_TEST
 
+static const struct custrpc_message *select_create(void *ctx, const char *method)
+{
+    (void)ctx;
+    return strcmp(method, "createCustomer") == 0 ? &custrpc_customer_message : NULL;
+}
+
+/* A createCustomer body read straight into the struct and through the value tree. */
+static void both_paths(const char *xml, size_t len, int want)
+{
+    struct custrpc_call call;
+    struct custrpc_error err;
+    int rc = custrpc_xmlrpc_decode_call(xml, len, select_create, NULL, &call, &err);
+    ck_assert_msg(rc == 0 ? want == 0 : err.code == want, "direct: want %d, got %d (%s)", want,
+                  rc ? err.code : 0, err.message);
+    if (rc < 0)
+        return;
+    ck_assert_ptr_eq(call.request, &custrpc_customer_message);
+    char *method;
+    xmlrpc_value *params, *arg;
+    ck_assert_int_eq(custrpc_xmlrpc_parse_call(xml, len, &method, &params, &err), 0);
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    xmlrpc_array_read_item(&env, params, 0, &arg);
+    struct custrpc_customer tree;
+    custrpc_customer_init(&tree);
+    ck_assert_int_eq(custrpc_customer_from_value(&tree, arg, 0, &err), 0);
+    ck_assert(custrpc_customer_equal(&tree, call.message));
+    custrpc_customer_free(&tree);
+    xmlrpc_DECREF(arg);
+    xmlrpc_DECREF(params);
+    free(method);
+    custrpc_call_free(&call);
+}
+
+START_TEST(test_direct_decoding)
+{
+    static const char head[] = "<methodCall><methodName>createCustomer</methodName><params>";
+    char xml[2048];
+    /* Arguments are evaluated in no set order: the document is written first, then measured. */
+#define CALL(params) snprintf(xml, sizeof xml, "%s%s</params></methodCall>", head, params)
+    CALL("<param><value><struct><member><name>name</name><value>A &amp; B</value>"
+         "</member><member><name>i_tariff</name><value><nil/></value></member><member>"
+         "<name>balance</name><value><int>3</int></value></member><member><name>"
+         "callshop_enabled</name><value><boolean>1</boolean></value></member><member>"
+         "<name>description</name><value><string><![CDATA[a\r\nb]]></string></value>"
+         "</member></struct></value></param>");
+    both_paths(xml, strlen(xml), 0);
+    CALL("<param><value><struct><member><name>nickname</name><value>x</value>"
+         "</member></struct></value></param>");
+    both_paths(xml, strlen(xml), CUSTRPC_E_UNKNOWN);
+    CALL("<param><value><struct><member><name>name</name><value>x</value></member>"
+         "<member><name>name</name><value>y</value></member></struct></value></param>");
+    both_paths(xml, strlen(xml), CUSTRPC_E_DUPLICATE);
+    CALL("<param><value><struct><member><name>i_tariff</name><value>1</value>"
+         "</member></struct></value></param>");
+    both_paths(xml, strlen(xml), CUSTRPC_E_TYPE);
+    CALL("<param><value><struct><member><name>max_depth</name><value><nil/></value>"
+         "</member></struct></value></param>");
+    both_paths(xml, strlen(xml), CUSTRPC_E_TYPE);
+    CALL("<param><value><struct><member><name>i_tariff</name><value><i8>9999999999"
+         "</i8></value></member></struct></value></param>");
+    both_paths(xml, strlen(xml), CUSTRPC_E_VALUE);
+    CALL("");
+    both_paths(xml, strlen(xml), CUSTRPC_E_PARAMS);
+    CALL("<param><value><array><data/></array></value></param>");
+    both_paths(xml, strlen(xml), CUSTRPC_E_PARAMS);
+    CALL("<param><value><struct/></value></param><param><value><struct/></value></param>");
+    both_paths(xml, strlen(xml), CUSTRPC_E_PARAMS);
+#undef CALL
+    /* A method without a descriptor keeps its value tree (system.multicall, say). */
+    static const char other[] = "<methodCall><methodName>system.listMethods</methodName>"
+                                "</methodCall>";
+    struct custrpc_call call;
+    ck_assert_int_eq(
+        custrpc_xmlrpc_decode_call(other, strlen(other), select_create, NULL, &call, NULL), 0);
+    ck_assert_ptr_null(call.request);
+    ck_assert_int_eq(xmlrpc_value_type(call.params), XMLRPC_TYPE_ARRAY);
+    custrpc_call_free(&call);
+}
+END_TEST
+
 Suite *decode_suite(void)
 {
     Suite *s = suite_create("decode");
@@ -209,6 +294,7 @@ Suite *decode_suite(void)
     tcase_add_test(tc, test_doubles_exact);
     tcase_add_test(tc, test_responses);
     tcase_add_test(tc, test_secret_values_not_quoted);
+    tcase_add_test(tc, test_direct_decoding);
     suite_add_tcase(s, tc);
     return s;
 }

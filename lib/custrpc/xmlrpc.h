@@ -97,6 +97,22 @@ void custrpc_error_from_xmlrpc(const xmlrpc_env *env, struct custrpc_error *err)
 int custrpc_xmlrpc_parse_call(const char *xml, size_t len, char **method, xmlrpc_value **params,
                               struct custrpc_error *err);
 
+/* A methodCall decoded for a server: when the caller's select names a request descriptor for
+ * the method, its one struct argument is read straight into a struct of that message (no value
+ * tree: members go into their fields as they are read, with the same type rules as
+ * custrpc_msg_from_value; an unknown member is CUSTRPC_E_UNKNOWN, anything but one struct
+ * argument CUSTRPC_E_PARAMS); otherwise (system.* methods, say) params holds the value tree. */
+struct custrpc_call {
+    char *method;
+    const struct custrpc_message *request; /* NULL: params holds the value tree */
+    void *message;                         /* request->size bytes: the argument */
+    xmlrpc_value *params;
+};
+typedef const struct custrpc_message *custrpc_select_fn(void *ctx, const char *method);
+int custrpc_xmlrpc_decode_call(const char *xml, size_t len, custrpc_select_fn *select, void *ctx,
+                               struct custrpc_call *out, struct custrpc_error *err);
+void custrpc_call_free(struct custrpc_call *c);
+
 /* Parses a methodResponse: either *result is set (caller DECREFs) and *fault_code is 0, or the
  * response is a fault and *fault_code / *fault_string (caller frees) are set, *result NULL.
  * Errors as for custrpc_xmlrpc_parse_call. */

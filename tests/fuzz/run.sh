@@ -4,16 +4,17 @@
 # target's execution count. A crash, leak or abort() of a property fails the run (exit 1).
 #   fuzz_decode          the server's decoding path (request body to validated customer)
 #   fuzz_xmlrpc_decode   the XML-RPC document decoder alone (methodCall and methodResponse)
+#   fuzz_decode_direct   decoding straight into the struct against the value-tree path
 #   fuzz_digest          the Digest Authorization header parser
 # XML targets are seeded with the conformance cases' bodies and tests/data/decode; the Digest
 # target with tests/fuzz/digest-corpus (headers as curl, requests, urllib and PHP send them).
-# Usage: tests/fuzz/run.sh [SECONDS] [BUILD_DIR] [TARGET...]   (default: all three)
+# Usage: tests/fuzz/run.sh [SECONDS] [BUILD_DIR] [TARGET...]   (default: all four)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
 build=${2:-$top/build}
 targets=("${@:3}")
-[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_decode fuzz_xmlrpc_decode fuzz_digest)
+[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_decode fuzz_xmlrpc_decode fuzz_decode_direct fuzz_digest)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cc=(clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE
@@ -46,7 +47,7 @@ build_target() { # name: compiles $work/name with the sources it tests
   local libs
   libs=$(ls "$top"/lib/*.c | grep -v '/client\.c$')
   case "$1" in
-  fuzz_decode | fuzz_xmlrpc_decode)
+  fuzz_decode | fuzz_xmlrpc_decode | fuzz_decode_direct)
     "${cc[@]}" $(pkg-config --cflags libxml-2.0) "$top/tests/fuzz/$1.c" $libs \
       $(xmlrpc-c-config --libs) $(pkg-config --libs libxml-2.0) -lm -lpthread -o "$work/$1"
     xml_corpus "$work/$1.corpus" ;;
@@ -54,7 +55,7 @@ build_target() { # name: compiles $work/name with the sources it tests
     "${cc[@]}" "$top/tests/fuzz/fuzz_digest.c" "$top"/server/{digest,digest_parse}.c \
       "$top/lib/error.c" $(pkg-config --cflags --libs gnutls) -lpthread -o "$work/$1"
     cp -r "$top/tests/fuzz/digest-corpus" "$work/$1.corpus" ;; # a copy: libFuzzer adds to it
-  *) echo "run.sh: unknown target $1 (fuzz_decode, fuzz_xmlrpc_decode, fuzz_digest)" >&2; exit 64 ;;
+  *) echo "run.sh: unknown target $1 (fuzz_decode, fuzz_xmlrpc_decode, fuzz_decode_direct, fuzz_digest)" >&2; exit 64 ;;
   esac
 }
 
