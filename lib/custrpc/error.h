@@ -29,6 +29,8 @@ enum custrpc_code {
     CUSTRPC_E_DEPTH = 1031,      /* hierarchy depth exceeded */
     CUSTRPC_E_RIGHTS = 1032,     /* rights exceed the parent's */
     CUSTRPC_E_WHOLESALER = 1033, /* i_wholesaler does not exist */
+    CUSTRPC_E_HAS_CHILDREN = 1034, /* customer has sub-customers (deleteCustomer) */
+    CUSTRPC_E_CURRENCY = 1035,   /* currency is not the customer's payment_currency */
     CUSTRPC_E_NOT_FOUND = 1040,  /* customer not found or outside the caller's subtree */
     CUSTRPC_E_TOO_LARGE = 1050,  /* request too large or too deeply nested */
     CUSTRPC_E_INTERNAL = 1099,   /* internal error (store, memory); nothing half-written */
