@@ -97,7 +97,8 @@ static enum auth_outcome basic(const struct auth_policy *p, struct MHD_Connectio
     struct store_credentials cred;
     struct digest_ha1 given;
     if (user && password && store_credentials(p->store, user, &cred, NULL) == 0 &&
-        cred.api_access && !cred.blocked && cred.has_ha1 && secrets_ha1(user, password, &given, NULL) == 0 &&
+        cred.api_access && !cred.blocked && cred.has_ha1 &&
+        secrets_ha1(user, password, &given, NULL) == 0 &&
         same_bytes(given.sha256, cred.ha1.sha256, sizeof given.sha256)) {
         who->caller = cred.i_customer;
         out = AUTH_OK;

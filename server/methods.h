@@ -1,5 +1,6 @@
 /* methods.h — the XML-RPC methods of the reference server (createCustomer, getCustomerInfo,
- * updateCustomer, listCustomers, deleteCustomer, block/unblock, funds) as rows of a method table (dispatch.h), which also answers introspection and multicall. */
+ * updateCustomer, listCustomers, deleteCustomer, block/unblock, funds) as rows of a method table
+ * (dispatch.h), which also answers introspection and multicall. */
 #ifndef CUSTRPC_SERVER_METHODS_H
 #define CUSTRPC_SERVER_METHODS_H
 

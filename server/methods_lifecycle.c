@@ -132,8 +132,8 @@ xmlrpc_value *methods_update_customer(xmlrpc_env *env, xmlrpc_value *params, voi
         bool has_wholesaler = custrpc_customer_presence(&c, CUSTRPC_F_i_wholesaler) == CUSTRPC_SET;
         struct digest_ha1 api;
         bool has_api = false;
-        rc = method_target(&tx, who, has_wholesaler, c.i_wholesaler, CUSTRPC_RIGHT_EDIT, "edit",
-                           id, &actor, &target, &err);
+        rc = method_target(&tx, who, has_wholesaler, c.i_wholesaler, CUSTRPC_RIGHT_EDIT, "edit", id,
+                           &actor, &target, &err);
         if (rc == 0)
             rc = store_get(&tx, target.i_parent, &parent, &err);
         if (rc == 0)
@@ -161,7 +161,7 @@ static xmlrpc_value *on_one(xmlrpc_env *env, xmlrpc_value *params, void *server_
                             void *call_info, enum one_op op)
 {
     static const struct param_spec spec[] = {{"i_customer", PARAM_INT, true},
-                                              {"i_wholesaler", PARAM_INT, false}};
+                                             {"i_wholesaler", PARAM_INT, false}};
     struct methods_env *menv = server_info;
     struct call_identity *who = call_info;
     struct custrpc_error err;
@@ -238,8 +238,8 @@ static int check_payment(const struct param_value *v, struct custrpc_error *err)
 }
 
 /* The customer's balance after the payment; sign +1 raises the real balance, -1 lowers it. */
-static int apply_payment(const struct store_customer *target, const struct param_value *v,
-                         int sign, double *balance, struct custrpc_error *err)
+static int apply_payment(const struct store_customer *target, const struct param_value *v, int sign,
+                         double *balance, struct custrpc_error *err)
 {
     const char *own = target->c.payment_currency;
     if (custrpc_customer_presence(&target->c, CUSTRPC_F_payment_currency) != CUSTRPC_SET)
@@ -267,8 +267,8 @@ static xmlrpc_value *payment(xmlrpc_env *env, xmlrpc_value *params, void *server
                              void *call_info, int sign)
 {
     static const struct param_spec spec[] = {
-        {"i_customer", PARAM_INT, true},      {"amount", PARAM_DOUBLE, true},
-        {"currency", PARAM_STRING, true},     {"payment_notes", PARAM_STRING, false},
+        {"i_customer", PARAM_INT, true},         {"amount", PARAM_DOUBLE, true},
+        {"currency", PARAM_STRING, true},        {"payment_notes", PARAM_STRING, false},
         {"payment_time", PARAM_DATETIME, false}, {"i_wholesaler", PARAM_INT, false}};
     enum { N = sizeof spec / sizeof spec[0] };
     struct methods_env *menv = server_info;
@@ -332,10 +332,9 @@ static int list_entry(const struct store_list_row *row, void *arg, struct custrp
     xmlrpc_value *list = arg;
     xmlrpc_env env;
     xmlrpc_env_init(&env);
-    xmlrpc_value *e = xmlrpc_build_value(&env, "{s:i,s:s,s:d}", "i_customer",
-                                         (xmlrpc_int32)row->i_customer, "name",
-                                         row->name ? row->name : "", "balance",
-                                         row->balance == 0 ? 0.0 : -row->balance);
+    xmlrpc_value *e = xmlrpc_build_value(
+        &env, "{s:i,s:s,s:d}", "i_customer", (xmlrpc_int32)row->i_customer, "name",
+        row->name ? row->name : "", "balance", row->balance == 0 ? 0.0 : -row->balance);
     const struct {
         const char *name, *value;
     } texts[] = {{"web_login", row->web_login},
@@ -386,9 +385,9 @@ xmlrpc_value *methods_list_customers(xmlrpc_env *env, xmlrpc_value *params, void
                                      void *call_info)
 {
     static const struct param_spec spec[] = {{"offset", PARAM_INT, false},
-                                              {"limit", PARAM_INT, false},
-                                              {"name_pattern", PARAM_STRING, false},
-                                              {"i_wholesaler", PARAM_INT, false}};
+                                             {"limit", PARAM_INT, false},
+                                             {"name_pattern", PARAM_STRING, false},
+                                             {"i_wholesaler", PARAM_INT, false}};
     enum { N = sizeof spec / sizeof spec[0] };
     struct methods_env *menv = server_info;
     struct call_identity *who = call_info;

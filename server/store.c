@@ -36,9 +36,9 @@ int store_db_fail(struct store_tx *tx, struct custrpc_error *err, const char *wh
 sqlite3_stmt *store_stmt(struct store_tx *tx, enum store_stmt which, struct custrpc_error *err)
 {
     struct store_conn *c = tx->c;
-    if (!c->stmt[which] && sqlite3_prepare_v3(c->db, tx->s->sql[which], -1,
-                                              SQLITE_PREPARE_PERSISTENT, &c->stmt[which],
-                                              NULL) != SQLITE_OK) {
+    if (!c->stmt[which] &&
+        sqlite3_prepare_v3(c->db, tx->s->sql[which], -1, SQLITE_PREPARE_PERSISTENT, &c->stmt[which],
+                           NULL) != SQLITE_OK) {
         store_db_fail(tx, err, "prepare");
         return NULL;
     }
@@ -73,14 +73,15 @@ static int make_sql(struct store *s)
         [STMT_SET_BLOCKED] = "UPDATE customers SET blocked = ? WHERE i_customer = ?",
         [STMT_SET_BALANCE] = "UPDATE customers SET balance = ? WHERE i_customer = ?",
         /* The subtree below ?1 (not ?1 itself); ORDER BY the key, so pages are stable. */
-        [STMT_LIST] = "WITH RECURSIVE sub(id) AS ("
-                      " SELECT i_customer FROM customers WHERE i_parent = ?1"
-                      " UNION ALL SELECT c.i_customer FROM customers c JOIN sub ON c.i_parent = sub.id)"
-                      " SELECT i_customer, \"name\", web_login, description, balance, credit_limit,"
-                      " payment_currency FROM customers"
-                      " WHERE i_customer IN (SELECT id FROM sub)"
-                      " AND (?2 IS NULL OR \"name\" LIKE ?2 ESCAPE '\\')"
-                      " ORDER BY i_customer LIMIT ?3 OFFSET ?4",
+        [STMT_LIST] =
+            "WITH RECURSIVE sub(id) AS ("
+            " SELECT i_customer FROM customers WHERE i_parent = ?1"
+            " UNION ALL SELECT c.i_customer FROM customers c JOIN sub ON c.i_parent = sub.id)"
+            " SELECT i_customer, \"name\", web_login, description, balance, credit_limit,"
+            " payment_currency FROM customers"
+            " WHERE i_customer IN (SELECT id FROM sub)"
+            " AND (?2 IS NULL OR \"name\" LIKE ?2 ESCAPE '\\')"
+            " ORDER BY i_customer LIMIT ?3 OFFSET ?4",
     };
     for (int i = 0; i < STMT_COUNT; i++)
         if (fixed[i] && !(s->sql[i] = strdup(fixed[i])))
@@ -122,15 +123,16 @@ static int conn_open(struct store_conn *c, const char *path, bool writer, struct
 {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path ? path : ":memory:", &c->db, flags, NULL) != SQLITE_OK) {
-        custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "store: %s: %s", path ? path : ":memory:",
-                     c->db ? sqlite3_errmsg(c->db) : "cannot open");
+        custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "store: %s: %s",
+                     path ? path : ":memory:", c->db ? sqlite3_errmsg(c->db) : "cannot open");
         conn_close(c);
         return -1;
     }
     /* WAL + synchronous=FULL: a COMMIT that returned is on disk, so an acknowledged change
      * survives kill -9 and power loss alike. Readers are query_only: a bug cannot write there. */
     if (exec(c->db, "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;", err) < 0 ||
-        (path && writer && exec(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err) < 0) ||
+        (path && writer &&
+         exec(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err) < 0) ||
         (!writer && exec(c->db, "PRAGMA query_only=1;", err) < 0)) {
         conn_close(c);
         return -1;
@@ -276,7 +278,8 @@ static int add_missing_columns(sqlite3 *db, struct custrpc_error *err)
         if (have[i])
             continue;
         char *sql = store_sql_add_column(i);
-        rc = sql ? exec(db, sql, err) : custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+        rc =
+            sql ? exec(db, sql, err) : custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
         free(sql);
     }
     free(have);
@@ -312,8 +315,9 @@ static int migrate(struct store *s, int *from, struct custrpc_error *err)
     sqlite3_stmt *st = NULL;
     bool is_new = false;
     if (rc == 0 &&
-        sqlite3_prepare_v2(db, "SELECT NOT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'customers')",
-                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(
+            db, "SELECT NOT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'customers')", -1, &st,
+            NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW)
         is_new = sqlite3_column_int(st, 0) != 0;
     sqlite3_finalize(st);
@@ -339,8 +343,7 @@ static int migrate(struct store *s, int *from, struct custrpc_error *err)
     return rc;
 }
 
-int store_open(struct store **out, const char *path, int *migrated_from,
-               struct custrpc_error *err)
+int store_open(struct store **out, const char *path, int *migrated_from, struct custrpc_error *err)
 {
     *out = NULL;
     struct store *s = calloc(1, sizeof *s);

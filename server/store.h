@@ -54,8 +54,7 @@ struct store_tx {
  * older database (columns added, user_version set); one whose user_version is newer than
  * STORE_SCHEMA_VERSION is refused. *migrated_from (may be NULL) receives the user_version it
  * had, -1 for a new database. */
-int store_open(struct store **out, const char *path, int *migrated_from,
-               struct custrpc_error *err);
+int store_open(struct store **out, const char *path, int *migrated_from, struct custrpc_error *err);
 void store_close(struct store *s);
 
 int store_begin_read(struct store *s, struct store_tx *tx, struct custrpc_error *err);
@@ -96,7 +95,8 @@ int store_in_subtree(struct store_tx *tx, int64_t ancestor, int64_t node, bool *
 /* Calls fn for each direct sub-customer of i_customer, in id order, until fn returns nonzero
  * (which is returned). */
 int store_each_child(struct store_tx *tx, int64_t i_customer,
-                     int (*fn)(const struct store_customer *child, void *arg, struct custrpc_error *err),
+                     int (*fn)(const struct store_customer *child, void *arg,
+                               struct custrpc_error *err),
                      void *arg, struct custrpc_error *err);
 
 /* Inserts a customer. c must be validated, with i_tariff resolved (SET). Unique violations give
@@ -111,7 +111,7 @@ int store_update(struct store_tx *tx, int64_t i_customer, const struct custrpc_c
                  const struct web_password_hash *web, const struct digest_ha1 *api,
                  struct custrpc_error *err);
 
-/* Deletes a customer without sub-customers; CUSTRPC_E_HAS_CHILDREN otherwise. */
+/* Deletes a customer without sub-customers; CUSTRPC_E_CHILDREN otherwise. */
 int store_delete(struct store_tx *tx, int64_t i_customer, struct custrpc_error *err);
 int store_set_blocked(struct store_tx *tx, int64_t i_customer, bool blocked,
                       struct custrpc_error *err);

@@ -235,7 +235,8 @@ int store_in_subtree(struct store_tx *tx, int64_t ancestor, int64_t node, bool *
 }
 
 int store_each_child(struct store_tx *tx, int64_t i_customer,
-                     int (*fn)(const struct store_customer *child, void *arg, struct custrpc_error *err),
+                     int (*fn)(const struct store_customer *child, void *arg,
+                               struct custrpc_error *err),
                      void *arg, struct custrpc_error *err)
 {
     sqlite3_stmt *st = store_stmt(tx, STMT_CHILDREN, err);
@@ -398,7 +399,7 @@ int store_delete(struct store_tx *tx, int64_t i_customer, struct custrpc_error *
     if (step != SQLITE_ROW)
         return store_db_fail(tx, err, "children");
     if (has)
-        return custrpc_fail(err, CUSTRPC_E_HAS_CHILDREN, "i_customer",
+        return custrpc_fail(err, CUSTRPC_E_CHILDREN, "i_customer",
                             "customer %lld has sub-customers; delete them first",
                             (long long)i_customer);
     return write_one(tx, STMT_DELETE, i_customer, err);

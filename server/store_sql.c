@@ -167,7 +167,8 @@ char *store_sql_add_column(size_t i)
     const struct custrpc_field *f = custrpc_field_find(name);
     sb_add(&b, "ALTER TABLE customers ADD COLUMN \"%s\" %s;", name, sql_type(f->type));
     if (f->flags & CUSTRPC_FLAG_UNIQUE)
-        sb_add(&b, "CREATE UNIQUE INDEX IF NOT EXISTS \"customers_%s_unique\" ON customers(\"%s\");",
+        sb_add(&b,
+               "CREATE UNIQUE INDEX IF NOT EXISTS \"customers_%s_unique\" ON customers(\"%s\");",
                name, name);
     return b.p;
 }

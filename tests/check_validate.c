@@ -248,7 +248,7 @@ START_TEST(error_helpers)
     ck_assert_int_eq(err.code, CUSTRPC_OK);
     ck_assert_str_eq(custrpc_code_name(CUSTRPC_E_DUP_NAME), "name already exists");
     ck_assert_str_eq(custrpc_code_name(4242), "unknown error");
-    ck_assert_str_eq(custrpc_code_name(CUSTRPC_E_HAS_CHILDREN), "customer has sub-customers");
+    ck_assert_str_eq(custrpc_code_name(CUSTRPC_E_CHILDREN), "customer has sub-customers");
     ck_assert_str_eq(custrpc_code_name(CUSTRPC_E_CURRENCY), "currency is not the customer's");
 }
 END_TEST
