@@ -163,6 +163,9 @@ int store_begin_write(struct store *s, struct store_tx *tx, struct custrpc_error
     return 0;
 }
 
+/* A free reader connection, or a new one while there are fewer than STORE_MAX_READERS. A new
+ * one is opened under the pool lock: that happens at most STORE_MAX_READERS times a process,
+ * and keeps the slot count exact when an open fails. */
 static struct store_conn *take_reader(struct store *s, struct custrpc_error *err)
 {
     pthread_mutex_lock(&s->pool_lock);
@@ -171,24 +174,14 @@ static struct store_conn *take_reader(struct store *s, struct custrpc_error *err
     struct store_conn *c = s->free_readers;
     if (c) {
         s->free_readers = c->next_free;
-        pthread_mutex_unlock(&s->pool_lock);
-        return c;
-    }
-    size_t slot = s->n_readers++; /* reserved; opened outside the lock */
-    pthread_mutex_unlock(&s->pool_lock);
-    c = calloc(1, sizeof *c);
-    if (!c || conn_open(c, s->path, false, err) < 0) {
-        if (!c)
-            custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    } else if (!(c = calloc(1, sizeof *c))) {
+        custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    } else if (conn_open(c, s->path, false, err) < 0) {
         free(c);
-        pthread_mutex_lock(&s->pool_lock);
-        s->n_readers--;
-        pthread_cond_signal(&s->pool_free);
-        pthread_mutex_unlock(&s->pool_lock);
-        return NULL;
+        c = NULL;
+    } else {
+        s->readers[s->n_readers++] = c;
     }
-    pthread_mutex_lock(&s->pool_lock);
-    s->readers[slot] = c;
     pthread_mutex_unlock(&s->pool_lock);
     return c;
 }
