@@ -448,7 +448,8 @@ static int add_extra(struct custrpc_extras *x, const char *name, xmlrpc_value *v
 /* Members the API returns beside the createCustomer fields. */
 static bool answer_only(const char *name)
 {
-    return strcmp(name, "i_customer") == 0 || strcmp(name, "i_parent") == 0;
+    return strcmp(name, "i_customer") == 0 || strcmp(name, "i_parent") == 0 ||
+           strcmp(name, "blocked") == 0;
 }
 
 /* Reads the customer struct member by member, so one member of an unexpected type or name is

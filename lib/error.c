@@ -60,6 +60,8 @@ const char *custrpc_code_name(int code)
     case CUSTRPC_E_DEPTH: return "hierarchy depth exceeded";
     case CUSTRPC_E_RIGHTS: return "rights exceed the parent's";
     case CUSTRPC_E_WHOLESALER: return "wholesaler not found";
+    case CUSTRPC_E_CHILDREN: return "customer has sub-customers";
+    case CUSTRPC_E_CURRENCY: return "currency is not the customer's";
     case CUSTRPC_E_NOT_FOUND: return "customer not found";
     case CUSTRPC_E_TOO_LARGE: return "request too large";
     case CUSTRPC_E_INTERNAL: return "internal error";

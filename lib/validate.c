@@ -232,3 +232,12 @@ int custrpc_customer_validate(const struct custrpc_customer *c, struct custrpc_e
 {
     return custrpc_msg_validate(&custrpc_customer_message, c, create_required(), err);
 }
+
+int custrpc_customer_validate_fields(const struct custrpc_customer *c, struct custrpc_error *err)
+{
+    for (size_t i = 0; i < CUSTRPC_FIELD_COUNT; i++)
+        if (c->presence[i] != CUSTRPC_ABSENT &&
+            custrpc_field_validate(c, (enum custrpc_field_id)i, err) < 0)
+            return -1;
+    return 0;
+}

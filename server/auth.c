@@ -97,7 +97,8 @@ static enum auth_outcome basic(const struct auth_policy *p, struct MHD_Connectio
     struct store_credentials cred;
     struct digest_ha1 given;
     if (user && password && store_credentials(p->store, user, &cred, NULL) == 0 &&
-        cred.api_access && cred.has_ha1 && secrets_ha1(user, password, &given, NULL) == 0 &&
+        cred.api_access && !cred.blocked && cred.has_ha1 &&
+        secrets_ha1(user, password, &given, NULL) == 0 &&
         same_bytes(given.sha256, cred.ha1.sha256, sizeof given.sha256)) {
         who->caller = cred.i_customer;
         out = AUTH_OK;
@@ -112,8 +113,9 @@ static enum auth_outcome basic(const struct auth_policy *p, struct MHD_Connectio
     return out;
 }
 
-/* Digest, judged by digest.c; an unknown login, one without API access and a wrong password
- * all get the same plain challenge. */
+/* Digest, judged by digest.c; an unknown login, one without API access, a blocked one (or one
+ * below a blocked customer) and a wrong password all get the same plain challenge: with no HA1
+ * the response can never be right, so stale=true is never sent for them. */
 static enum auth_outcome digest(const struct auth_policy *p, const char *authz, const char *method,
                                 const char *url, struct call_identity *who, char *login,
                                 size_t login_size)
@@ -125,7 +127,7 @@ static enum auth_outcome digest(const struct auth_policy *p, const char *authz, 
     struct store_credentials cred;
     const uint8_t *ha1 = NULL;
     if (store_credentials(p->store, c.username, &cred, NULL) == 0 && cred.api_access &&
-        cred.has_ha1)
+        !cred.blocked && cred.has_ha1)
         ha1 = c.algorithm == DIGEST_SHA256 ? cred.ha1.sha256 : cred.ha1.md5;
     switch (digest_verify(p->digest, &c, method, url, ha1)) {
     case DIGEST_OK: who->caller = cred.i_customer; return AUTH_OK;

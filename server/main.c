@@ -325,8 +325,12 @@ static int setup_store(struct server *s, const char *db, struct custrpc_error *e
 {
     struct stat st;
     bool db_existed = db && stat(db, &st) == 0 && st.st_size > 0;
-    if (store_open(&s->menv.store, db, err) < 0)
+    int from = -1;
+    if (store_open(&s->menv.store, db, &from, err) < 0)
         return -1;
+    if (from >= 0 && from != STORE_SCHEMA_VERSION)
+        fprintf(stderr, "custrpc-server: %s: store schema version %d upgraded to %d\n", db, from,
+                STORE_SCHEMA_VERSION);
     if (db) {
         size_t n = strlen(db) + 5;
         s->key_path = malloc(n);

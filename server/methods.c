@@ -1,5 +1,6 @@
-/* methods.c — createCustomer and getCustomerInfo: unpack the one struct argument with
- * libcustrpc, apply identity and hierarchy rules, talk to the store, build the answer. */
+/* methods.c — createCustomer and getCustomerInfo, and the method table with the lifecycle
+ * methods of methods_lifecycle.c: unpack the one struct argument with libcustrpc, apply
+ * identity and hierarchy rules in one store transaction, build the answer. */
 #include <config.h>
 
 #include <stdlib.h>
@@ -7,60 +8,9 @@
 
 #include <custrpc/xmlrpc.h>
 
+#include "method_util.h"
 #include "methods.h"
 #include "policy.h"
-
-/* Turns err into the method's fault and records it for the log; returns NULL for xmlrpc-c. */
-static xmlrpc_value *fault(xmlrpc_env *env, struct call_identity *who,
-                           const struct custrpc_error *err)
-{
-    who->fault_code = err->code;
-    custrpc_error_to_fault(err, env);
-    return NULL;
-}
-
-/* The single struct argument every method of the API takes. */
-static int one_struct(xmlrpc_value *params, xmlrpc_value **out, struct custrpc_error *err)
-{
-    xmlrpc_env env;
-    xmlrpc_env_init(&env);
-    int n = xmlrpc_array_size(&env, params);
-    if (env.fault_occurred || n != 1) {
-        xmlrpc_env_clean(&env);
-        return custrpc_fail(err, CUSTRPC_E_PARAMS, NULL,
-                            "expected exactly one struct argument, got %d", n);
-    }
-    xmlrpc_array_read_item(&env, params, 0, out);
-    if (xmlrpc_value_type(*out) != XMLRPC_TYPE_STRUCT) {
-        int t = xmlrpc_value_type(*out);
-        xmlrpc_DECREF(*out);
-        return custrpc_fail(err, CUSTRPC_E_PARAMS, NULL,
-                            "expected exactly one struct argument, got %s",
-                            custrpc_xmlrpc_type_name(t));
-    }
-    return 0;
-}
-
-/* The customer a request acts for: the authenticated caller, or in trusted mode the
- * i_wholesaler it names (required there, refused elsewhere). */
-static int acting_parent(struct store *s, const struct call_identity *who, bool has_wholesaler,
-                         int64_t wholesaler, struct store_customer *out, struct custrpc_error *err)
-{
-    if (who->trusted && !has_wholesaler)
-        return custrpc_fail(err, CUSTRPC_E_MISSING, "i_wholesaler",
-                            "mandatory member is missing in trusted mode");
-    if (!who->trusted && has_wholesaler)
-        return custrpc_fail(err, CUSTRPC_E_PERMISSION, "i_wholesaler",
-                            "only allowed in trusted mode (a trusted host sending no credentials)");
-    int64_t id = who->trusted ? wholesaler : who->caller;
-    if (store_get(s, id, out, err) < 0) {
-        if (err->code == CUSTRPC_E_NOT_FOUND && who->trusted)
-            custrpc_fail(err, CUSTRPC_E_WHOLESALER, "i_wholesaler", "customer %lld does not exist",
-                         (long long)id);
-        return -1;
-    }
-    return 0;
-}
 
 /* Hashes the passwords of a new customer; runs before the store lock is taken. */
 static int hash_passwords(const struct methods_env *menv, const struct custrpc_customer *c,
@@ -89,24 +39,33 @@ static xmlrpc_value *create_customer(xmlrpc_env *env, xmlrpc_value *params, void
     who->method = CUSTRPC_METHOD_CREATE;
     custrpc_customer_init(&c);
     custrpc_customer_init(&parent.c);
-    if (one_struct(params, &arg, &err) < 0)
-        return fault(env, who, &err);
+    if (method_one_struct(params, &arg, &err) < 0)
+        return method_fault(env, who, &err);
     int rc = custrpc_customer_decode_request(&c, arg, &err);
     xmlrpc_DECREF(arg);
     bool has_wholesaler = custrpc_customer_presence(&c, CUSTRPC_F_i_wholesaler) == CUSTRPC_SET;
-    if (rc == 0)
-        rc = acting_parent(menv->store, who, has_wholesaler, c.i_wholesaler, &parent, &err);
-    if (rc == 0)
-        rc = policy_admit_child(menv->store, &parent, &c, &err);
     struct web_password_hash web;
     struct digest_ha1 api;
     bool has_api = false;
     if (rc == 0)
         rc = hash_passwords(menv, &c, &web, &api, &has_api, &err);
+    /* Checks and insert in one write transaction: what the checks saw cannot change before the
+     * insert (a parent updated or deleted meanwhile). */
+    struct store_tx tx;
     int64_t id = 0;
     if (rc == 0)
-        rc = store_insert(menv->store, &c, parent.i_customer, parent.depth + 1, &web,
-                          has_api ? &api : NULL, &id, &err);
+        rc = store_begin_write(menv->store, &tx, &err);
+    if (rc == 0) {
+        rc = method_acting(&tx, who, has_wholesaler, c.i_wholesaler, &parent, &err);
+        if (rc == 0)
+            rc = policy_admit_child(&tx, &parent, &c, &err);
+        if (rc == 0)
+            rc = store_insert(&tx, &c, parent.i_customer, parent.depth + 1, &web,
+                              has_api ? &api : NULL, &id, &err);
+        if (rc == 0)
+            rc = store_commit(&tx, &err);
+        store_end(&tx);
+    }
     if (rc == 0) {
         who->i_customer = id;
         result =
@@ -114,7 +73,7 @@ static xmlrpc_value *create_customer(xmlrpc_env *env, xmlrpc_value *params, void
     }
     custrpc_customer_free(&c);
     custrpc_customer_free(&parent.c);
-    return rc == 0 ? result : fault(env, who, &err);
+    return rc == 0 ? result : method_fault(env, who, &err);
 }
 
 /* Reads getCustomerInfo's selector: exactly one of i_customer and name, and i_wholesaler. */
@@ -174,8 +133,8 @@ static int info_selector(xmlrpc_value *arg, int64_t *id, char **name, bool *has_
     return 0;
 }
 
-/* The customer struct of getCustomerInfo: stored fields (never passwords), i_customer and
- * i_parent, and balance with its sign inverted, as the real API returns it. */
+/* The customer struct of getCustomerInfo: stored fields (never passwords), i_customer,
+ * i_parent and blocked, and balance with its sign inverted, as the real API returns it. */
 static xmlrpc_value *info_value(xmlrpc_env *env, struct store_customer *row,
                                 struct custrpc_error *err)
 {
@@ -188,9 +147,12 @@ static xmlrpc_value *info_value(xmlrpc_env *env, struct store_customer *row,
     xmlrpc_value *parent =
         row->i_parent ? xmlrpc_int_new(env, (xmlrpc_int32)row->i_parent) : xmlrpc_nil_new(env);
     xmlrpc_struct_set_value(env, v, "i_customer", id);
+    xmlrpc_value *blocked = xmlrpc_bool_new(env, row->blocked);
     xmlrpc_struct_set_value(env, v, "i_parent", parent);
+    xmlrpc_struct_set_value(env, v, "blocked", blocked);
     xmlrpc_DECREF(id);
     xmlrpc_DECREF(parent);
+    xmlrpc_DECREF(blocked);
     return v;
 }
 
@@ -205,20 +167,26 @@ static xmlrpc_value *get_customer_info(xmlrpc_env *env, xmlrpc_value *params, vo
     who->method = "getCustomerInfo";
     custrpc_customer_init(&scope.c);
     custrpc_customer_init(&row.c);
-    if (one_struct(params, &arg, &err) < 0)
-        return fault(env, who, &err);
+    if (method_one_struct(params, &arg, &err) < 0)
+        return method_fault(env, who, &err);
     int64_t id, wholesaler = 0;
     char *name;
     bool has_wholesaler, visible = false;
     int rc = info_selector(arg, &id, &name, &has_wholesaler, &wholesaler, &err);
     xmlrpc_DECREF(arg);
+    struct store_tx tx;
     if (rc == 0)
-        rc = acting_parent(menv->store, who, has_wholesaler, wholesaler, &scope, &err);
-    if (rc == 0)
-        rc = name ? store_find_name(menv->store, name, &row, &err)
-                  : store_get(menv->store, id, &row, &err);
-    if (rc == 0)
-        rc = store_in_subtree(menv->store, scope.i_customer, row.i_customer, &visible, &err);
+        rc = store_begin_read(menv->store, &tx, &err);
+    if (rc == 0) {
+        rc = method_acting(&tx, who, has_wholesaler, wholesaler, &scope, &err);
+        if (rc == 0)
+            rc = name ? store_find_name(&tx, name, &row, &err) : store_get(&tx, id, &row, &err);
+        if (rc == 0)
+            rc = store_in_subtree(&tx, scope.i_customer, row.i_customer, &visible, &err);
+        if (rc == 0)
+            rc = store_commit(&tx, &err);
+        store_end(&tx);
+    }
     if (rc == 0 && !visible)
         rc = custrpc_fail(&err, CUSTRPC_E_NOT_FOUND, NULL, "customer %s not found",
                           name ? "with that name" : "");
@@ -233,7 +201,7 @@ static xmlrpc_value *get_customer_info(xmlrpc_env *env, xmlrpc_value *params, vo
     free(name);
     custrpc_customer_free(&scope.c);
     custrpc_customer_free(&row.c);
-    return rc == 0 ? result : fault(env, who, &err);
+    return rc == 0 ? result : method_fault(env, who, &err);
 }
 
 static const struct method_row rows[] = {
@@ -243,7 +211,39 @@ static const struct method_row rows[] = {
      "i_customer: int} or a fault."},
     {"getCustomerInfo", get_customer_info, "S:S",
      "Returns {result: \"OK\", customer: {...}} for {i_customer} or {name} within the caller's "
-     "subtree; passwords are never returned and balance has its sign inverted."},
+     "subtree; passwords are never returned, balance has its sign inverted and blocked says "
+     "whether the customer itself is blocked."},
+    {"updateCustomer", methods_update_customer, "S:S",
+     "Changes a sub-customer of the caller: {i_customer, any createCustomer member... [, "
+     "i_wholesaler]}, at least one member besides i_customer. Needs the edit right "
+     "(customers_mgmt 2); the createCustomer rules apply to the members given, and the "
+     "customer's own sub-customers must still fit below new rights and max_depth. A new "
+     "web_login needs api_password too when the customer has one. Returns {result: \"OK\"}."},
+    {"listCustomers", methods_list_customers, "S:S",
+     "Lists the caller's sub-customers at any depth, by i_customer ascending: {[offset] (0), "
+     "[limit] (100, at most 1000), [name_pattern] (SQL LIKE, '\\' escapes) [, i_wholesaler]} -> "
+     "{result: \"OK\", customers: [{i_customer, name, web_login, description, balance "
+     "(sign inverted, as getCustomerInfo), credit_limit, base_currency}...]}."},
+    {"deleteCustomer", methods_delete_customer, "S:S",
+     "Deletes a sub-customer of the caller that has no sub-customers of its own (fault 1034 "
+     "otherwise): {i_customer [, i_wholesaler]}. Needs the delete right (customers_mgmt 4). "
+     "Returns {result: \"OK\"}."},
+    {"blockCustomer", methods_block_customer, "S:S",
+     "Blocks a sub-customer of the caller: {i_customer [, i_wholesaler]}; it and every customer "
+     "below it can no longer log in (HTTP 401). Needs the edit right. Returns {result: \"OK\"}."},
+    {"unblockCustomer", methods_unblock_customer, "S:S",
+     "Lifts blockCustomer: {i_customer [, i_wholesaler]}. Needs the edit right. Returns "
+     "{result: \"OK\"}."},
+    {"customerAddFunds", methods_customer_add_funds, "S:S",
+     "Adds a payment to a sub-customer's balance: {i_customer, amount (double > 0), currency "
+     "(the customer's payment_currency) [, payment_notes] [, payment_time] [, i_wholesaler]}; "
+     "the real balance rises by amount. Needs the edit right. Returns {result: \"OK\"}."},
+    {"customerCredit", methods_customer_credit, "S:S",
+     "Credits a sub-customer: as customerAddFunds, the real balance rises by amount. Returns "
+     "{result: \"OK\"}."},
+    {"customerDebit", methods_customer_debit, "S:S",
+     "Debits a sub-customer: as customerAddFunds, but the real balance falls by amount. "
+     "Returns {result: \"OK\"}."},
 };
 
 struct dispatcher methods_dispatcher(struct methods_env *menv)

@@ -1,5 +1,6 @@
-/* methods.h — the XML-RPC methods of the reference server (createCustomer, getCustomerInfo)
- * as rows of a method table (dispatch.h), which also answers introspection and multicall. */
+/* methods.h — the XML-RPC methods of the reference server (createCustomer, getCustomerInfo,
+ * updateCustomer, listCustomers, deleteCustomer, block/unblock, funds) as rows of a method table
+ * (dispatch.h), which also answers introspection and multicall. */
 #ifndef CUSTRPC_SERVER_METHODS_H
 #define CUSTRPC_SERVER_METHODS_H
 
@@ -26,6 +27,13 @@ struct call_identity {
     int fault_code;
     int64_t i_customer; /* created or read customer, for the log */
 };
+
+/* The lifecycle methods (methods_lifecycle.c), rows of the method table. */
+typedef xmlrpc_value *method_handler(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+                                     void *call_info);
+method_handler methods_update_customer, methods_list_customers, methods_delete_customer,
+    methods_block_customer, methods_unblock_customer, methods_customer_add_funds,
+    methods_customer_credit, methods_customer_debit;
 
 /* The method table, with menv as every handler's server_info. */
 struct dispatcher methods_dispatcher(struct methods_env *menv);

@@ -1,5 +1,7 @@
-/* store.c — SQLite access for the reference server (see store.h). One connection behind one
- * mutex: SQLite serialises writers anyway, and the lock makes "check, then insert" atomic. */
+/* store.c — the store's connections, transactions and schema (see store.h). One writer
+ * connection behind a mutex, so check-then-write is one BEGIN IMMEDIATE transaction; with a file
+ * store, readers take connections of their own from a small pool and read under WAL without
+ * queueing behind writes. The in-memory store has a single connection for both. */
 #include <config.h>
 
 #include <pthread.h>
@@ -7,103 +9,347 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
-#include "store.h"
+#include "store_int.h"
 #include "store_sql.h"
 
+/* Reader connections are opened when needed, up to this many; more readers at once wait. */
+#define STORE_MAX_READERS 16
+
 struct store {
-    sqlite3 *db;
-    pthread_mutex_t lock;
-    char *select_sql; /* "SELECT ... FROM customers " */
-    sqlite3_stmt *insert;
-    sqlite3_stmt *by_id;
-    sqlite3_stmt *by_name;
-    sqlite3_stmt *by_login;
-    sqlite3_stmt *parent_of;
-    sqlite3_stmt *tariff_owner;
+    char *path; /* NULL: in memory */
+    char *sql[STMT_COUNT];
+    struct store_conn writer;
+    pthread_mutex_t write_lock;
+    pthread_mutex_t pool_lock;
+    pthread_cond_t pool_free;
+    struct store_conn *free_readers;
+    struct store_conn *readers[STORE_MAX_READERS];
+    size_t n_readers;
 };
 
-static int db_fail(struct store *s, struct custrpc_error *err, const char *what)
+int store_db_fail(struct store_tx *tx, struct custrpc_error *err, const char *what)
 {
     return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "store: %s: %s", what,
-                        sqlite3_errmsg(s->db));
+                        sqlite3_errmsg(tx->c->db));
 }
 
-static int prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct custrpc_error *err)
+sqlite3_stmt *store_stmt(struct store_tx *tx, enum store_stmt which, struct custrpc_error *err)
 {
-    if (!sql)
-        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
-    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
-        return db_fail(s, err, "prepare");
+    struct store_conn *c = tx->c;
+    if (!c->stmt[which] &&
+        sqlite3_prepare_v3(c->db, tx->s->sql[which], -1, SQLITE_PREPARE_PERSISTENT, &c->stmt[which],
+                           NULL) != SQLITE_OK) {
+        store_db_fail(tx, err, "prepare");
+        return NULL;
+    }
+    return c->stmt[which];
+}
+
+/* "<select> WHERE ...", malloc'd. */
+static char *select_where(const char *select, const char *where)
+{
+    size_t n = strlen(select) + strlen(where) + 1;
+    char *sql = malloc(n);
+    if (sql)
+        snprintf(sql, n, "%s%s", select, where);
+    return sql;
+}
+
+static int make_sql(struct store *s)
+{
+    static const char *const fixed[STMT_COUNT] = {
+        [STMT_BEGIN] = "BEGIN",
+        [STMT_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
+        [STMT_COMMIT] = "COMMIT",
+        [STMT_ROLLBACK] = "ROLLBACK",
+        [STMT_BY_LOGIN] = "SELECT i_customer, api_access, api_ha1_md5, api_ha1_sha256, blocked "
+                          "FROM customers WHERE web_login = ?",
+        [STMT_PARENT_OF] = "SELECT i_parent, blocked FROM customers WHERE i_customer = ?",
+        [STMT_HAS_CHILD] = "SELECT EXISTS (SELECT 1 FROM customers WHERE i_parent = ?)",
+        [STMT_TARIFF_OWNER] = "SELECT i_owner FROM tariffs WHERE i_tariff = ?",
+        [STMT_TARIFF_PUT] = "INSERT INTO tariffs (i_tariff, name, i_owner) VALUES (?, ?, ?) "
+                            "ON CONFLICT(i_tariff) DO UPDATE SET name = excluded.name",
+        [STMT_DELETE] = "DELETE FROM customers WHERE i_customer = ?",
+        [STMT_SET_BLOCKED] = "UPDATE customers SET blocked = ? WHERE i_customer = ?",
+        [STMT_SET_BALANCE] = "UPDATE customers SET balance = ? WHERE i_customer = ?",
+        /* The subtree below ?1 (not ?1 itself); ORDER BY the key, so pages are stable. */
+        [STMT_LIST] =
+            "WITH RECURSIVE sub(id) AS ("
+            " SELECT i_customer FROM customers WHERE i_parent = ?1"
+            " UNION ALL SELECT c.i_customer FROM customers c JOIN sub ON c.i_parent = sub.id)"
+            " SELECT i_customer, \"name\", web_login, description, balance, credit_limit,"
+            " payment_currency FROM customers"
+            " WHERE i_customer IN (SELECT id FROM sub)"
+            " AND (?2 IS NULL OR \"name\" LIKE ?2 ESCAPE '\\')"
+            " ORDER BY i_customer LIMIT ?3 OFFSET ?4",
+    };
+    for (int i = 0; i < STMT_COUNT; i++)
+        if (fixed[i] && !(s->sql[i] = strdup(fixed[i])))
+            return -1;
+    char *select = store_sql_select();
+    if (!select)
+        return -1;
+    s->sql[STMT_BY_ID] = select_where(select, "WHERE i_customer = ?");
+    s->sql[STMT_BY_NAME] = select_where(select, "WHERE \"name\" = ?");
+    s->sql[STMT_CHILDREN] = select_where(select, "WHERE i_parent = ? ORDER BY i_customer");
+    free(select);
+    s->sql[STMT_INSERT] = store_sql_insert();
+    for (int i = 0; i < STMT_COUNT; i++)
+        if (!s->sql[i])
+            return -1;
     return 0;
 }
 
-/* Prepares "<select> WHERE <where>". */
-static int prepare_select(struct store *s, const char *where, sqlite3_stmt **stmt,
-                          struct custrpc_error *err)
-{
-    size_t n = strlen(s->select_sql) + strlen(where) + 1;
-    char *sql = malloc(n);
-    if (!sql)
-        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
-    snprintf(sql, n, "%s%s", s->select_sql, where);
-    int rc = prepare(s, sql, stmt, err);
-    free(sql);
-    return rc;
-}
-
-static int exec(struct store *s, const char *sql, struct custrpc_error *err)
+static int exec(sqlite3 *db, const char *sql, struct custrpc_error *err)
 {
     char *msg = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "store: %s", msg ? msg : "exec failed");
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "store: %s", msg ? msg : sqlite3_errmsg(db));
         sqlite3_free(msg);
         return -1;
     }
     return 0;
 }
 
-int store_open(struct store **out, const char *path, struct custrpc_error *err)
+static void conn_close(struct store_conn *c)
 {
+    for (int i = 0; i < STMT_COUNT; i++)
+        sqlite3_finalize(c->stmt[i]);
+    sqlite3_close(c->db);
+    memset(c, 0, sizeof *c);
+}
+
+static int conn_open(struct store_conn *c, const char *path, bool writer, struct custrpc_error *err)
+{
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path ? path : ":memory:", &c->db, flags, NULL) != SQLITE_OK) {
+        custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "store: %s: %s",
+                     path ? path : ":memory:", c->db ? sqlite3_errmsg(c->db) : "cannot open");
+        conn_close(c);
+        return -1;
+    }
+    /* WAL + synchronous=FULL: a COMMIT that returned is on disk, so an acknowledged change
+     * survives kill -9 and power loss alike. Readers are query_only: a bug cannot write there. */
+    if (exec(c->db, "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;", err) < 0 ||
+        (path && writer &&
+         exec(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err) < 0) ||
+        (!writer && exec(c->db, "PRAGMA query_only=1;", err) < 0)) {
+        conn_close(c);
+        return -1;
+    }
+    return 0;
+}
+
+static int step_done(struct store_tx *tx, enum store_stmt which, struct custrpc_error *err)
+{
+    sqlite3_stmt *st = store_stmt(tx, which, err);
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_fail(tx, err, "transaction");
+    sqlite3_reset(st);
+    return rc;
+}
+
+int store_begin_write(struct store *s, struct store_tx *tx, struct custrpc_error *err)
+{
+    *tx = (struct store_tx){s, &s->writer, true, false};
+    pthread_mutex_lock(&s->write_lock);
+    if (step_done(tx, STMT_BEGIN_IMMEDIATE, err) < 0) {
+        pthread_mutex_unlock(&s->write_lock);
+        tx->c = NULL;
+        return -1;
+    }
+    tx->open = true;
+    return 0;
+}
+
+/* A free reader connection, or a new one while there are fewer than STORE_MAX_READERS. A new
+ * one is opened under the pool lock: that happens at most STORE_MAX_READERS times a process,
+ * and keeps the slot count exact when an open fails. */
+static struct store_conn *take_reader(struct store *s, struct custrpc_error *err)
+{
+    pthread_mutex_lock(&s->pool_lock);
+    while (!s->free_readers && s->n_readers == STORE_MAX_READERS)
+        pthread_cond_wait(&s->pool_free, &s->pool_lock);
+    struct store_conn *c = s->free_readers;
+    if (c) {
+        s->free_readers = c->next_free;
+    } else if (!(c = calloc(1, sizeof *c))) {
+        custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    } else if (conn_open(c, s->path, false, err) < 0) {
+        free(c);
+        c = NULL;
+    } else {
+        s->readers[s->n_readers++] = c;
+    }
+    pthread_mutex_unlock(&s->pool_lock);
+    return c;
+}
+
+static void give_reader(struct store *s, struct store_conn *c)
+{
+    pthread_mutex_lock(&s->pool_lock);
+    c->next_free = s->free_readers;
+    s->free_readers = c;
+    pthread_cond_signal(&s->pool_free);
+    pthread_mutex_unlock(&s->pool_lock);
+}
+
+int store_begin_read(struct store *s, struct store_tx *tx, struct custrpc_error *err)
+{
+    *tx = (struct store_tx){s, NULL, false, false};
+    if (!s->path) {
+        /* One in-memory connection: the lock alone makes the reads one consistent view. */
+        pthread_mutex_lock(&s->write_lock);
+        tx->c = &s->writer;
+        tx->open = true;
+        return 0;
+    }
+    if (!(tx->c = take_reader(s, err)))
+        return -1;
+    if (step_done(tx, STMT_BEGIN, err) < 0) {
+        give_reader(s, tx->c);
+        tx->c = NULL;
+        return -1;
+    }
+    tx->open = true;
+    return 0;
+}
+
+static void release(struct store_tx *tx)
+{
+    if (tx->c == &tx->s->writer)
+        pthread_mutex_unlock(&tx->s->write_lock);
+    else
+        give_reader(tx->s, tx->c);
+    tx->open = false;
+    tx->c = NULL;
+}
+
+int store_commit(struct store_tx *tx, struct custrpc_error *err)
+{
+    int rc = 0;
+    if (!sqlite3_get_autocommit(tx->c->db))
+        rc = step_done(tx, STMT_COMMIT, err);
+    if (rc < 0 && !sqlite3_get_autocommit(tx->c->db))
+        step_done(tx, STMT_ROLLBACK, NULL);
+    release(tx);
+    return rc;
+}
+
+void store_end(struct store_tx *tx)
+{
+    if (!tx->open)
+        return;
+    /* SQLite may have rolled back by itself after some errors (SQLITE_FULL, ...). */
+    if (!sqlite3_get_autocommit(tx->c->db))
+        step_done(tx, STMT_ROLLBACK, NULL);
+    release(tx);
+}
+
+/* Adds the columns this build has and the table lacks: a new field in fields.def reaches old
+ * databases with no SQL written by hand. Runs inside the opening transaction. */
+static int add_missing_columns(sqlite3 *db, struct custrpc_error *err)
+{
+    size_t n = store_sql_column_count();
+    bool *have = calloc(n, sizeof *have);
+    sqlite3_stmt *st = NULL;
+    if (!have)
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    int rc = 0;
+    if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('customers')", -1, &st, NULL) !=
+        SQLITE_OK)
+        rc = custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "store: %s", sqlite3_errmsg(db));
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+        const char *col = (const char *)sqlite3_column_text(st, 0);
+        for (size_t i = 0; i < n; i++)
+            if (col && strcmp(col, store_sql_column_name(i)) == 0)
+                have[i] = true;
+    }
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (have[i])
+            continue;
+        char *sql = store_sql_add_column(i);
+        rc =
+            sql ? exec(db, sql, err) : custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+        free(sql);
+    }
+    free(have);
+    return rc;
+}
+
+static int read_version(sqlite3 *db, int *version, struct custrpc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW)
+        rc = custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "store: %s", sqlite3_errmsg(db));
+    else
+        *version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Brings the schema to this build's in one transaction: all of it, or none. */
+static int migrate(struct store *s, int *from, struct custrpc_error *err)
+{
+    sqlite3 *db = s->writer.db;
+    if (exec(db, "BEGIN IMMEDIATE", err) < 0)
+        return -1;
+    int version = 0, rc = read_version(db, &version, err);
+    if (rc == 0 && version > STORE_SCHEMA_VERSION)
+        rc = custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL,
+                          "%s: the database has schema version %d, newer than this server's %d; "
+                          "it was written by a newer custrpc-server, so use that one (or a copy "
+                          "of the data made with it)",
+                          s->path ? s->path : ":memory:", version, STORE_SCHEMA_VERSION);
+    sqlite3_stmt *st = NULL;
+    bool is_new = false;
+    if (rc == 0 &&
+        sqlite3_prepare_v2(
+            db, "SELECT NOT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'customers')", -1, &st,
+            NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        is_new = sqlite3_column_int(st, 0) != 0;
+    sqlite3_finalize(st);
+    char *schema = rc == 0 ? store_sql_schema() : NULL;
+    if (rc == 0 && !schema)
+        rc = custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    if (rc == 0)
+        rc = exec(db, schema, err);
+    free(schema);
+    /* Version-specific steps would go here, keyed on version; 0 -> 1 is columns only. */
+    if (rc == 0)
+        rc = add_missing_columns(db, err);
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+    if (rc == 0 && version != STORE_SCHEMA_VERSION)
+        rc = exec(db, pragma, err);
+    if (rc == 0)
+        rc = exec(db, "COMMIT", err);
+    if (rc < 0 && !sqlite3_get_autocommit(db))
+        exec(db, "ROLLBACK", NULL);
+    if (from)
+        *from = is_new ? -1 : version;
+    return rc;
+}
+
+int store_open(struct store **out, const char *path, int *migrated_from, struct custrpc_error *err)
+{
+    *out = NULL;
     struct store *s = calloc(1, sizeof *s);
     if (!s)
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
-    pthread_mutex_init(&s->lock, NULL);
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2(path ? path : ":memory:", &s->db, flags, NULL) != SQLITE_OK) {
-        custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "store: %s: %s",
-                     path ? path : ":memory:", s->db ? sqlite3_errmsg(s->db) : "cannot open");
+    pthread_mutex_init(&s->write_lock, NULL);
+    pthread_mutex_init(&s->pool_lock, NULL);
+    pthread_cond_init(&s->pool_free, NULL);
+    if ((path && !(s->path = strdup(path))) || make_sql(s) < 0) {
         store_close(s);
-        return -1;
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
     }
-    char *schema = store_sql_schema();
-    /* WAL + synchronous=FULL: a COMMIT that returned is on disk, so an acknowledged customer
-     * survives kill -9 and power loss alike. */
-    if (exec(s, "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;", err) < 0 ||
-        (path && exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err) < 0) ||
-        !schema || exec(s, schema, err) < 0) {
-        if (!schema)
-            custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
-        free(schema);
-        store_close(s);
-        return -1;
-    }
-    free(schema);
-    s->select_sql = store_sql_select();
-    char *insert_sql = store_sql_insert();
-    int rc = prepare(s, insert_sql, &s->insert, err);
-    free(insert_sql);
-    if (rc < 0 || !s->select_sql || prepare_select(s, "WHERE i_customer = ?", &s->by_id, err) < 0 ||
-        prepare_select(s, "WHERE \"name\" = ?", &s->by_name, err) < 0 ||
-        prepare(s,
-                "SELECT i_customer, api_access, api_ha1_md5, api_ha1_sha256 FROM customers "
-                "WHERE web_login = ?",
-                &s->by_login, err) < 0 ||
-        prepare(s, "SELECT i_parent FROM customers WHERE i_customer = ?", &s->parent_of, err) < 0 ||
-        prepare(s, "SELECT i_owner FROM tariffs WHERE i_tariff = ?", &s->tariff_owner, err) < 0) {
-        if (!s->select_sql)
-            custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    if (conn_open(&s->writer, path, true, err) < 0 || migrate(s, migrated_from, err) < 0) {
         store_close(s);
         return -1;
     }
@@ -115,312 +361,17 @@ void store_close(struct store *s)
 {
     if (!s)
         return;
-    sqlite3_stmt *stmts[] = {s->insert,   s->by_id,     s->by_name,
-                             s->by_login, s->parent_of, s->tariff_owner};
-    for (size_t i = 0; i < sizeof stmts / sizeof stmts[0]; i++)
-        sqlite3_finalize(stmts[i]);
-    sqlite3_close(s->db);
-    free(s->select_sql);
-    pthread_mutex_destroy(&s->lock);
+    for (size_t i = 0; i < s->n_readers; i++) {
+        if (s->readers[i])
+            conn_close(s->readers[i]);
+        free(s->readers[i]);
+    }
+    conn_close(&s->writer); /* last: it checkpoints the WAL into the database */
+    for (int i = 0; i < STMT_COUNT; i++)
+        free(s->sql[i]);
+    free(s->path);
+    pthread_cond_destroy(&s->pool_free);
+    pthread_mutex_destroy(&s->pool_lock);
+    pthread_mutex_destroy(&s->write_lock);
     free(s);
-}
-
-int store_put_tariffs(struct store *s, const struct store_tariff *t, size_t n,
-                      struct custrpc_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    pthread_mutex_lock(&s->lock);
-    int rc = prepare(s,
-                     "INSERT INTO tariffs (i_tariff, name, i_owner) VALUES (?, ?, ?) "
-                     "ON CONFLICT(i_tariff) DO UPDATE SET name = excluded.name",
-                     &st, err);
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        sqlite3_bind_int64(st, 1, t[i].i_tariff);
-        sqlite3_bind_text(st, 2, t[i].name, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 3, STORE_ROOT_ID);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = db_fail(s, err, "tariffs");
-        sqlite3_reset(st);
-    }
-    sqlite3_finalize(st);
-    pthread_mutex_unlock(&s->lock);
-    return rc;
-}
-
-int store_tariff_owner(struct store *s, int64_t i_tariff, int64_t *owner, struct custrpc_error *err)
-{
-    pthread_mutex_lock(&s->lock);
-    sqlite3_bind_int64(s->tariff_owner, 1, i_tariff);
-    int step = sqlite3_step(s->tariff_owner);
-    int rc = 0;
-    if (step == SQLITE_ROW)
-        *owner = sqlite3_column_int64(s->tariff_owner, 0);
-    else if (step == SQLITE_DONE)
-        rc = custrpc_fail(err, CUSTRPC_E_TARIFF, "i_tariff", "tariff %lld does not exist",
-                          (long long)i_tariff);
-    else
-        rc = db_fail(s, err, "tariff");
-    sqlite3_reset(s->tariff_owner);
-    pthread_mutex_unlock(&s->lock);
-    return rc;
-}
-
-/* Binds one field's value (or NULL when absent or nil) at parameter index idx. */
-static void bind_field(sqlite3_stmt *st, int idx, const struct custrpc_customer *c,
-                       const struct custrpc_field *f)
-{
-    struct custrpc_scalar v;
-    if (custrpc_msg_get_scalar(&custrpc_customer_message, c, f, &v) < 0)
-        sqlite3_bind_null(st, idx);
-    else if (v.storage == CUSTRPC_STORE_TEXT)
-        sqlite3_bind_text(st, idx, v.text, -1, SQLITE_STATIC);
-    else if (v.storage == CUSTRPC_STORE_REAL)
-        sqlite3_bind_double(st, idx, v.real);
-    else
-        sqlite3_bind_int64(st, idx, v.integer);
-}
-
-/* Reads one column into the field: NULL is absent, or nil for fields where nil means
- * "unlimited" (that is how the API shows no limit). */
-static int read_field(sqlite3_stmt *st, int col, struct custrpc_customer *c,
-                      const struct custrpc_field *f, struct custrpc_error *err)
-{
-    if (sqlite3_column_type(st, col) == SQLITE_NULL)
-        return (f->flags & CUSTRPC_FLAG_NIL_UNLIMITED) ? custrpc_customer_set_nil(c, f->id, err)
-                                                       : 0;
-    struct custrpc_scalar v = {.storage = custrpc_field_storage(f),
-                               .text = (const char *)sqlite3_column_text(st, col),
-                               .integer = sqlite3_column_int64(st, col),
-                               .real = sqlite3_column_double(st, col)};
-    return custrpc_msg_set_scalar(&custrpc_customer_message, c, f, &v, err);
-}
-
-/* Steps a by_id/by_name statement and fills out; the caller holds the lock. */
-static int load_row(struct store *s, sqlite3_stmt *st, const char *what, struct store_customer *out,
-                    struct custrpc_error *err)
-{
-    custrpc_customer_init(&out->c);
-    int step = sqlite3_step(st);
-    int rc = 0;
-    if (step == SQLITE_DONE) {
-        rc = custrpc_fail(err, CUSTRPC_E_NOT_FOUND, NULL, "customer %s not found", what);
-    } else if (step != SQLITE_ROW) {
-        rc = db_fail(s, err, "read");
-    } else {
-        out->i_customer = sqlite3_column_int64(st, 0);
-        out->i_parent = sqlite3_column_int64(st, 1);
-        out->depth = sqlite3_column_int64(st, 2);
-        int col = 3;
-        for (int i = 0; i < CUSTRPC_FIELD_COUNT && rc == 0; i++) {
-            const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
-            if (store_sql_is_column(f))
-                rc = read_field(st, col++, &out->c, f, err);
-        }
-        if (rc < 0)
-            custrpc_customer_free(&out->c);
-    }
-    sqlite3_reset(st);
-    return rc;
-}
-
-int store_get(struct store *s, int64_t i_customer, struct store_customer *out,
-              struct custrpc_error *err)
-{
-    char what[32];
-    snprintf(what, sizeof what, "%lld", (long long)i_customer);
-    pthread_mutex_lock(&s->lock);
-    sqlite3_bind_int64(s->by_id, 1, i_customer);
-    int rc = load_row(s, s->by_id, what, out, err);
-    pthread_mutex_unlock(&s->lock);
-    return rc;
-}
-
-int store_find_name(struct store *s, const char *name, struct store_customer *out,
-                    struct custrpc_error *err)
-{
-    pthread_mutex_lock(&s->lock);
-    sqlite3_bind_text(s->by_name, 1, name, -1, SQLITE_STATIC);
-    int rc = load_row(s, s->by_name, "with that name", out, err);
-    pthread_mutex_unlock(&s->lock);
-    return rc;
-}
-
-int store_credentials(struct store *s, const char *login, struct store_credentials *out,
-                      struct custrpc_error *err)
-{
-    pthread_mutex_lock(&s->lock);
-    sqlite3_bind_text(s->by_login, 1, login, -1, SQLITE_STATIC);
-    int step = sqlite3_step(s->by_login);
-    int rc = 0;
-    if (step == SQLITE_ROW) {
-        memset(out, 0, sizeof *out);
-        out->i_customer = sqlite3_column_int64(s->by_login, 0);
-        out->api_access = sqlite3_column_int(s->by_login, 1) != 0;
-        out->has_ha1 = sqlite3_column_bytes(s->by_login, 2) == SECRETS_MD5_LEN &&
-                       sqlite3_column_bytes(s->by_login, 3) == SECRETS_SHA256_LEN;
-        if (out->has_ha1) {
-            memcpy(out->ha1.md5, sqlite3_column_blob(s->by_login, 2), SECRETS_MD5_LEN);
-            memcpy(out->ha1.sha256, sqlite3_column_blob(s->by_login, 3), SECRETS_SHA256_LEN);
-        }
-    } else if (step == SQLITE_DONE) {
-        rc = custrpc_fail(err, CUSTRPC_E_NOT_FOUND, "web_login", "no customer has this login");
-    } else {
-        rc = db_fail(s, err, "credentials");
-    }
-    sqlite3_reset(s->by_login);
-    pthread_mutex_unlock(&s->lock);
-    return rc;
-}
-
-int store_in_subtree(struct store *s, int64_t ancestor, int64_t node, bool *yes,
-                     struct custrpc_error *err)
-{
-    int rc = 0;
-    *yes = false;
-    pthread_mutex_lock(&s->lock);
-    /* Walk up from node; a tree, so this ends at the root (parent NULL -> 0). */
-    for (int64_t cur = node; cur != 0 && rc == 0;) {
-        if (cur == ancestor) {
-            *yes = true;
-            break;
-        }
-        sqlite3_bind_int64(s->parent_of, 1, cur);
-        int step = sqlite3_step(s->parent_of);
-        if (step == SQLITE_ROW)
-            cur = sqlite3_column_int64(s->parent_of, 0);
-        else if (step == SQLITE_DONE)
-            cur = 0;
-        else
-            rc = db_fail(s, err, "parent");
-        sqlite3_reset(s->parent_of);
-    }
-    pthread_mutex_unlock(&s->lock);
-    return rc;
-}
-
-/* Whether a customer has this exact name; the caller holds the lock. */
-static bool name_taken(struct store *s, const char *name)
-{
-    sqlite3_bind_text(s->by_name, 1, name, -1, SQLITE_STATIC);
-    bool taken = sqlite3_step(s->by_name) == SQLITE_ROW;
-    sqlite3_reset(s->by_name);
-    return taken;
-}
-
-/* Maps "UNIQUE constraint failed: customers.<column>" to the contract's duplicate faults. */
-static int unique_violation(struct store *s, const struct custrpc_customer *c,
-                            struct custrpc_error *err)
-{
-    const char *msg = sqlite3_errmsg(s->db);
-    /* SQLite names one violated constraint; when both collide, the name is the one to report. */
-    if (strstr(msg, "customers.web_login") && name_taken(s, c->name))
-        return custrpc_fail(err, CUSTRPC_E_DUP_NAME, "name", "\"%s\" already exists", c->name);
-    if (strstr(msg, "customers.web_login"))
-        return custrpc_fail(err, CUSTRPC_E_DUP_LOGIN, "web_login", "\"%s\" already exists",
-                            c->web_login);
-    if (strstr(msg, "customers.name"))
-        return custrpc_fail(err, CUSTRPC_E_DUP_NAME, "name", "\"%s\" already exists", c->name);
-    return db_fail(s, err, "insert");
-}
-
-int store_insert(struct store *s, const struct custrpc_customer *c, int64_t i_parent, int64_t depth,
-                 const struct web_password_hash *web, const struct digest_ha1 *api,
-                 int64_t *i_customer, struct custrpc_error *err)
-{
-    sqlite3_stmt *st = s->insert;
-    pthread_mutex_lock(&s->lock);
-    int idx = 1;
-    if (i_parent)
-        sqlite3_bind_int64(st, idx++, i_parent);
-    else
-        sqlite3_bind_null(st, idx++);
-    sqlite3_bind_int64(st, idx++, depth);
-    for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++) {
-        const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
-        if (store_sql_is_column(f))
-            bind_field(st, idx++, c, f);
-    }
-    if (web) {
-        sqlite3_bind_blob(st, idx++, web->salt, sizeof web->salt, SQLITE_STATIC);
-        sqlite3_bind_blob(st, idx++, web->hmac, sizeof web->hmac, SQLITE_STATIC);
-    } else {
-        sqlite3_bind_null(st, idx++);
-        sqlite3_bind_null(st, idx++);
-    }
-    if (api) {
-        sqlite3_bind_blob(st, idx++, api->md5, sizeof api->md5, SQLITE_STATIC);
-        sqlite3_bind_blob(st, idx++, api->sha256, sizeof api->sha256, SQLITE_STATIC);
-    } else {
-        sqlite3_bind_null(st, idx++);
-        sqlite3_bind_null(st, idx++);
-    }
-    /* A single INSERT is its own transaction in autocommit mode: all or nothing. */
-    int step = sqlite3_step(st);
-    int rc = 0;
-    if (step == SQLITE_DONE)
-        *i_customer = sqlite3_last_insert_rowid(s->db);
-    else if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
-        rc = unique_violation(s, c, err);
-    else
-        rc = db_fail(s, err, "insert");
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    pthread_mutex_unlock(&s->lock);
-    return rc;
-}
-
-int store_ensure_root(struct store *s, const char *login, const struct digest_ha1 *ha1,
-                      int64_t i_tariff, struct custrpc_error *err)
-{
-    struct store_customer existing;
-    struct custrpc_error ignored;
-    if (store_get(s, STORE_ROOT_ID, &existing, &ignored) == 0) {
-        custrpc_customer_free(&existing.c);
-        sqlite3_stmt *st = NULL;
-        pthread_mutex_lock(&s->lock);
-        int rc = prepare(s,
-                         "UPDATE customers SET web_login = ?, i_tariff = ?, api_ha1_md5 = ?, "
-                         "api_ha1_sha256 = ? WHERE i_customer = 1",
-                         &st, err);
-        if (rc == 0) {
-            sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 2, i_tariff);
-            if (ha1) {
-                sqlite3_bind_blob(st, 3, ha1->md5, sizeof ha1->md5, SQLITE_STATIC);
-                sqlite3_bind_blob(st, 4, ha1->sha256, sizeof ha1->sha256, SQLITE_STATIC);
-            }
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = db_fail(s, err, "root");
-        }
-        sqlite3_finalize(st);
-        pthread_mutex_unlock(&s->lock);
-        return rc;
-    }
-    /* A new store: the root has every right and unlimited depth (max_depth absent). */
-    struct custrpc_customer root;
-    custrpc_customer_init(&root);
-    int rc = 0;
-    static const enum custrpc_field_id all_rights[] = {
-        CUSTRPC_F_accounts_mgmt, CUSTRPC_F_customers_mgmt, CUSTRPC_F_tariffs_mgmt,
-        CUSTRPC_F_vouchers_mgmt};
-    for (size_t i = 0; i < sizeof all_rights / sizeof all_rights[0] && rc == 0; i++)
-        rc = custrpc_customer_set_int(&root, all_rights[i], 7, err);
-    if (rc == 0)
-        rc = custrpc_customer_set_string(&root, CUSTRPC_F_name, login, err);
-    if (rc == 0)
-        rc = custrpc_customer_set_string(&root, CUSTRPC_F_web_login, login, err);
-    if (rc == 0)
-        rc = custrpc_customer_set_int(&root, CUSTRPC_F_i_tariff, i_tariff, err);
-    if (rc == 0)
-        rc = custrpc_customer_set_int(&root, CUSTRPC_F_api_access, 1, err);
-    if (rc == 0)
-        rc = custrpc_customer_set_int(&root, CUSTRPC_F_api_mgmt, 1, err);
-    int64_t id = 0;
-    if (rc == 0)
-        rc = store_insert(s, &root, 0, 0, NULL, ha1, &id, err);
-    custrpc_customer_free(&root);
-    if (rc == 0 && id != STORE_ROOT_ID)
-        rc = custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "store: root customer got id %lld",
-                          (long long)id);
-    return rc;
 }

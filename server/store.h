@@ -1,10 +1,10 @@
 /* store.h — the reference server's SQLite store: one customers table whose columns come from
- * the field table, the tariffs, and the few queries the methods need. Thread-safe: every call
- * holds the store's lock for its duration only. */
+ * the field table, the tariffs, and the queries the methods need, all inside transactions. */
 #ifndef CUSTRPC_SERVER_STORE_H
 #define CUSTRPC_SERVER_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <custrpc/customer.h>
@@ -12,19 +12,26 @@
 #include "secrets.h"
 
 #define STORE_ROOT_ID 1
+/* PRAGMA user_version this build writes. 0: the release before versioning; 1: blocked.
+ * Columns for new fields are added at every start, whatever the version (store.c). */
+#define STORE_SCHEMA_VERSION 1
 
 struct store;
+struct store_conn;
 
 struct store_customer {
     int64_t i_customer;
     int64_t i_parent;          /* 0 for the root */
     int64_t depth;             /* 0 for the root */
+    bool blocked;              /* this customer itself; see store_credentials for ancestors */
+    bool has_api_password;     /* its Digest HA1s are stored */
     struct custrpc_customer c; /* stored fields; passwords are never loaded */
 };
 
 struct store_credentials {
     int64_t i_customer;
     bool api_access;
+    bool blocked; /* the customer or one of its ancestors is blocked */
     bool has_ha1; /* false when the customer has no api_password */
     struct digest_ha1 ha1;
 };
@@ -34,15 +41,34 @@ struct store_tariff {
     const char *name;
 };
 
-/* Opens (creating when needed) the store at path; NULL is an in-memory store. */
-int store_open(struct store **out, const char *path, struct custrpc_error *err);
+/* A transaction: a write one holds the only writer connection (BEGIN IMMEDIATE, so what it
+ * checked cannot change before it writes); a read one sees one snapshot on a connection of its
+ * own (file store, WAL) and never waits for a writer. Members are the store's. */
+struct store_tx {
+    struct store *s;
+    struct store_conn *c;
+    bool write, open;
+};
+
+/* Opens (creating when needed) the store at path; NULL is an in-memory store. Migrates an
+ * older database (columns added, user_version set); one whose user_version is newer than
+ * STORE_SCHEMA_VERSION is refused. *migrated_from (may be NULL) receives the user_version it
+ * had, -1 for a new database. */
+int store_open(struct store **out, const char *path, int *migrated_from, struct custrpc_error *err);
 void store_close(struct store *s);
+
+int store_begin_read(struct store *s, struct store_tx *tx, struct custrpc_error *err);
+int store_begin_write(struct store *s, struct store_tx *tx, struct custrpc_error *err);
+/* Commits a write transaction (ends a read one) and releases its connection. */
+int store_commit(struct store_tx *tx, struct custrpc_error *err);
+/* Rolls back what was not committed and releases the connection; safe after store_commit. */
+void store_end(struct store_tx *tx);
 
 /* Makes the configured tariffs exist, owned by the root (names are updated). */
 int store_put_tariffs(struct store *s, const struct store_tariff *t, size_t n,
                       struct custrpc_error *err);
 /* The owner of a tariff; CUSTRPC_E_TARIFF when there is no such tariff. */
-int store_tariff_owner(struct store *s, int64_t i_tariff, int64_t *owner,
+int store_tariff_owner(struct store_tx *tx, int64_t i_tariff, int64_t *owner,
                        struct custrpc_error *err);
 
 /* Creates the root customer (i_customer 1) on a new store, or refreshes its login, API
@@ -52,23 +78,62 @@ int store_ensure_root(struct store *s, const char *login, const struct digest_ha
 
 /* One customer by id or by exact name; CUSTRPC_E_NOT_FOUND when absent. out->c is initialised
  * here and owned by the caller (custrpc_customer_free). */
-int store_get(struct store *s, int64_t i_customer, struct store_customer *out,
+int store_get(struct store_tx *tx, int64_t i_customer, struct store_customer *out,
               struct custrpc_error *err);
-int store_find_name(struct store *s, const char *name, struct store_customer *out,
+int store_find_name(struct store_tx *tx, const char *name, struct store_customer *out,
                     struct custrpc_error *err);
 
-/* The API credentials of a web_login; CUSTRPC_E_NOT_FOUND when no customer has it. */
+/* The API credentials of a web_login, in a read transaction of its own; CUSTRPC_E_NOT_FOUND
+ * when no customer has it. */
 int store_credentials(struct store *s, const char *login, struct store_credentials *out,
                       struct custrpc_error *err);
 
 /* Whether node is ancestor itself or lies below it. */
-int store_in_subtree(struct store *s, int64_t ancestor, int64_t node, bool *yes,
+int store_in_subtree(struct store_tx *tx, int64_t ancestor, int64_t node, bool *yes,
                      struct custrpc_error *err);
 
-/* Inserts a customer in one transaction. c must be validated, with i_tariff resolved (SET).
- * Unique violations give CUSTRPC_E_DUP_NAME / CUSTRPC_E_DUP_LOGIN; nothing is half-written. */
-int store_insert(struct store *s, const struct custrpc_customer *c, int64_t i_parent, int64_t depth,
-                 const struct web_password_hash *web, const struct digest_ha1 *api,
+/* Calls fn for each direct sub-customer of i_customer, in id order, until fn returns nonzero
+ * (which is returned). */
+int store_each_child(struct store_tx *tx, int64_t i_customer,
+                     int (*fn)(const struct store_customer *child, void *arg,
+                               struct custrpc_error *err),
+                     void *arg, struct custrpc_error *err);
+
+/* Inserts a customer. c must be validated, with i_tariff resolved (SET). Unique violations give
+ * CUSTRPC_E_DUP_NAME / CUSTRPC_E_DUP_LOGIN. */
+int store_insert(struct store_tx *tx, const struct custrpc_customer *c, int64_t i_parent,
+                 int64_t depth, const struct web_password_hash *web, const struct digest_ha1 *api,
                  int64_t *i_customer, struct custrpc_error *err);
+
+/* Writes the column fields that changes has SET or NIL (nil is stored as no value), and the
+ * password hashes that are not NULL. Unique violations as store_insert. */
+int store_update(struct store_tx *tx, int64_t i_customer, const struct custrpc_customer *changes,
+                 const struct web_password_hash *web, const struct digest_ha1 *api,
+                 struct custrpc_error *err);
+
+/* Deletes a customer without sub-customers; CUSTRPC_E_CHILDREN otherwise. */
+int store_delete(struct store_tx *tx, int64_t i_customer, struct custrpc_error *err);
+int store_set_blocked(struct store_tx *tx, int64_t i_customer, bool blocked,
+                      struct custrpc_error *err);
+/* Sets the stored (real-sign) balance. */
+int store_set_balance(struct store_tx *tx, int64_t i_customer, double balance,
+                      struct custrpc_error *err);
+
+/* One row of listCustomers. */
+struct store_list_row {
+    int64_t i_customer;
+    const char *name, *web_login, *description, *currency; /* NULL when unset */
+    double balance;                                        /* stored sign; 0 when unset */
+    bool has_credit_limit;
+    double credit_limit;
+};
+
+/* The sub-customers of ancestor at any depth (not ancestor itself) in i_customer order, from
+ * offset, at most limit, whose name matches the SQL LIKE pattern (NULL: all; '\' escapes).
+ * fn sees each row; its strings live until it returns. */
+int store_list(struct store_tx *tx, int64_t ancestor, int64_t offset, int64_t limit,
+               const char *pattern,
+               int (*fn)(const struct store_list_row *row, void *arg, struct custrpc_error *err),
+               void *arg, struct custrpc_error *err);
 
 #endif

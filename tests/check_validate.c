@@ -248,6 +248,30 @@ START_TEST(error_helpers)
     ck_assert_int_eq(err.code, CUSTRPC_OK);
     ck_assert_str_eq(custrpc_code_name(CUSTRPC_E_DUP_NAME), "name already exists");
     ck_assert_str_eq(custrpc_code_name(4242), "unknown error");
+    ck_assert_str_eq(custrpc_code_name(CUSTRPC_E_CHILDREN), "customer has sub-customers");
+    ck_assert_str_eq(custrpc_code_name(CUSTRPC_E_CURRENCY), "currency is not the customer's");
+}
+END_TEST
+
+/* updateCustomer's rules: the fields given are checked, absent mandatory ones are not missing. */
+START_TEST(validate_fields_only_present)
+{
+    struct custrpc_customer c;
+    struct custrpc_error err;
+    custrpc_customer_init(&c);
+    ck_assert_int_eq(custrpc_customer_validate_fields(&c, &err), 0);
+    ck_assert_int_eq(custrpc_customer_set_string(&c, CUSTRPC_F_email, "ops@example.com", &err), 0);
+    ck_assert_int_eq(custrpc_customer_validate_fields(&c, &err), 0);
+    ck_assert_int_eq(custrpc_customer_validate(&c, &err), -1);
+    ck_assert_int_eq(err.code, CUSTRPC_E_MISSING);
+    ck_assert_int_eq(custrpc_customer_set_int(&c, CUSTRPC_F_customers_mgmt, 9, &err), 0);
+    ck_assert_int_eq(custrpc_customer_validate_fields(&c, &err), -1);
+    ck_assert_str_eq(err.message, "customers_mgmt: bitmask 9 out of range 0..7");
+    custrpc_customer_unset(&c, CUSTRPC_F_customers_mgmt);
+    ck_assert_int_eq(custrpc_customer_set_string(&c, CUSTRPC_F_name, "", &err), 0);
+    ck_assert_int_eq(custrpc_customer_validate_fields(&c, &err), -1);
+    ck_assert_int_eq(err.code, CUSTRPC_E_MISSING); /* a mandatory string given empty */
+    custrpc_customer_free(&c);
 }
 END_TEST
 
@@ -262,6 +286,7 @@ Suite *validate_suite(void)
     tcase_add_test(tc, string_lengths_from_table);
     tcase_add_test(tc, syntax_checks);
     tcase_add_test(tc, error_helpers);
+    tcase_add_test(tc, validate_fields_only_present);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -95,6 +95,11 @@ int custrpc_customer_format(const struct custrpc_customer *c, enum custrpc_field
  * bitmasks, syntax checks. Stops at the first failing field, in table order. */
 int custrpc_customer_validate(const struct custrpc_customer *c, struct custrpc_error *err);
 
+/* The rules of the fields c has, skipping the check that mandatory ones are present: for
+ * methods whose mandatory members are not createCustomer's (updateCustomer changes some
+ * fields). A mandatory string that is present must still be non-empty. */
+int custrpc_customer_validate_fields(const struct custrpc_customer *c, struct custrpc_error *err);
+
 /* The rules of one field only; 0 when it is absent or nil. */
 int custrpc_field_validate(const struct custrpc_customer *c, enum custrpc_field_id id,
                            struct custrpc_error *err);

@@ -25,10 +25,12 @@ enum custrpc_code {
     CUSTRPC_E_DUP_NAME = 1010,   /* name already exists */
     CUSTRPC_E_DUP_LOGIN = 1011,  /* web_login already exists */
     CUSTRPC_E_TARIFF = 1020,     /* i_tariff unknown or not available to the parent */
-    CUSTRPC_E_PERMISSION = 1030, /* caller may not add customers / use trusted mode */
+    CUSTRPC_E_PERMISSION = 1030, /* caller lacks add/edit/delete, or not in trusted mode */
     CUSTRPC_E_DEPTH = 1031,      /* hierarchy depth exceeded */
     CUSTRPC_E_RIGHTS = 1032,     /* rights exceed the parent's */
     CUSTRPC_E_WHOLESALER = 1033, /* i_wholesaler does not exist */
+    CUSTRPC_E_CHILDREN = 1034,   /* customer has sub-customers (deleteCustomer) */
+    CUSTRPC_E_CURRENCY = 1035,   /* currency is not the customer's payment_currency */
     CUSTRPC_E_NOT_FOUND = 1040,  /* customer not found or outside the caller's subtree */
     CUSTRPC_E_TOO_LARGE = 1050,  /* request too large or too deeply nested */
     CUSTRPC_E_INTERNAL = 1099,   /* internal error (store, memory); nothing half-written */

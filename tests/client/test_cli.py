@@ -71,7 +71,7 @@ class Recorder:
             c = {"i_customer": arg.get("i_customer", 7), "name": "Py Co", "balance": -12.5, "i_parent": 1,
                  "i_tariff": 3, "credit_limit": 100, "max_sessions": None, "commission_size": 33.333333333}
             if c["i_customer"] == 8:
-                c.update(blocked=True, max_depth="three")
+                c.update(suspended=True, max_depth="three")
             return {"result": "OK", "customer": c}
 
         self.server.register_function(create, "createCustomer")
@@ -193,14 +193,14 @@ class AgainstPython(unittest.TestCase):
         for output in ("text", "json"):
             r = custrpc("get", "--url", self.rec.url, "--i-customer", "8", "--output", output)
             self.assertEqual(r.returncode, 0, r.stderr)
-            self.assertIn("custrpc get: the answer's blocked: unknown member (shown as sent)", r.stderr)
+            self.assertIn("custrpc get: the answer's suspended: unknown member (shown as sent)", r.stderr)
             self.assertIn("custrpc get: the answer's max_depth: wrong type string, expected int", r.stderr)
             if output == "json":
                 got = json.loads(r.stdout)
-                self.assertEqual((got["name"], got["blocked"], got["max_depth"]), ("Py Co", True, "three"))
+                self.assertEqual((got["name"], got["suspended"], got["max_depth"]), ("Py Co", True, "three"))
             else:
                 self.assertIn("name: Py Co\n", r.stdout)
-                self.assertIn("blocked: true\n", r.stdout)
+                self.assertIn("suspended: true\n", r.stdout)
                 self.assertIn("max_depth: three\n", r.stdout)
 
     def test_dry_run_prints_the_request(self):
@@ -270,6 +270,9 @@ class AgainstOthers(unittest.TestCase):
             r = custrpc("get", "--url", srv.url, "--user", "ssp-root", "--i-customer", str(created["i_customer"]),
                         env={"CUSTRPC_PASSWORD": "cli-root-pw"})
             self.assertIn("name: %s\n" % name, r.stdout)
+            # The server's blocked is a known answer member: shown, and nothing on stderr.
+            self.assertIn("blocked: false\n", r.stdout)
+            self.assertEqual(r.stderr, "")
             r = custrpc("create", "--url", srv.url, "--user", "ssp-root", "--name", unique(), "--i-tariff", "1",
                         env={"CUSTRPC_WEB_PASSWORD": "pw", "CUSTRPC_PASSWORD": "wrong"})
             self.assertEqual(r.returncode, 77, r.stderr)

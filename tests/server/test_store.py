@@ -1,13 +1,26 @@
 """test_store.py — what the store promises: one winner when 64 clients race for a name, ids
-that only grow, customers that survive a restart and kill -9, and no password in plain text."""
+that only grow, customers that survive a restart and kill -9, no password in plain text, and
+databases of the release before schema versioning opened and migrated (tests/data/store-v0.db,
+written by that release's server: root password fixture-root-pw, tariffs 1 and 2, the customers
+below), while a database from a newer release is refused."""
 import os
+import shutil
 import signal
+import subprocess
 import sqlite3
 import stat
 import threading
 import unittest
 
-from harness import Server, base, call_body, create, main, post, unique
+from harness import SERVER, Digest, Server, base, call_body, create, main, post, unique
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+V0_CONFIG = """<custrpc-server>
+  <root login="ssp-root" password-file="root.pw"/>
+  <tariff i_tariff="1" name="Default"/>
+  <tariff i_tariff="2" name="Wholesale"/>
+</custrpc-server>
+"""
 
 
 
@@ -86,6 +99,90 @@ class Store(unittest.TestCase):
             root = post(srv.url, call_body("getCustomerInfo", {"i_customer": 1})).value()["customer"]
             self.assertEqual(root["name"], "ssp-root")
             self.assertEqual(root["customers_mgmt"], 7)
+
+
+class Migration(unittest.TestCase):
+    def copy_v0(self, tmp):
+        db = os.path.join(tmp, "customers.db")
+        shutil.copyfile(os.path.join(DATA, "store-v0.db"), db)
+        shutil.copyfile(os.path.join(DATA, "store-v0.db.key"), db + ".key")
+        os.chmod(db + ".key", 0o600)
+        return db
+
+    def columns(self, db):
+        con = sqlite3.connect(db)
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        cols = [r[1] for r in con.execute("PRAGMA table_info(customers)")]
+        con.close()
+        return version, cols
+
+    def test_v0_database_opens_migrated_and_logs_in(self):
+        srv = Server()
+        db = self.copy_v0(srv.tmp)
+        version, cols = self.columns(db)
+        self.assertEqual(version, 0)
+        self.assertNotIn("blocked", cols)
+        srv = Server(config=V0_CONFIG, root_password="fixture-root-pw", db=db, tmp=srv.tmp)
+        with srv:
+            root = Digest("ssp-root", "fixture-root-pw")
+            reseller = Digest("fixture-reseller", "fixture-api-pw")
+            child = Digest("fixture-child", "fixture-child-pw")
+            r = reseller.post(srv.url, call_body("getCustomerInfo", {"name": "Fixture Reseller"})).value()["customer"]
+            self.assertEqual((r["i_customer"], r["i_parent"], r["web_login"], r["i_tariff"], r["balance"],
+                              r["credit_limit"], r["payment_currency"], r["customers_mgmt"], r["max_depth"],
+                              r["blocked"]),
+                             (2, 1, "fixture-reseller", 2, -12.5, 100.0, "EUR", 7, 3, False))
+            c = reseller.post(srv.url, call_body("getCustomerInfo", {"i_customer": 3})).value()["customer"]
+            self.assertEqual((c["name"], c["i_parent"], c["i_tariff"], c["email"], c["max_depth"]),
+                             ("Fixture Child", 2, 2, "child@example.com", 2))
+            self.assertEqual(child.post(srv.url, call_body("listCustomers", {})).value()["customers"], [])
+            listed = root.post(srv.url, call_body("listCustomers", {})).value()["customers"]
+            self.assertEqual([x["name"] for x in listed], ["Fixture Reseller", "Fixture Child", "Fixture Plain"])
+            # The new methods work on the migrated rows, and new ids follow the old ones.
+            reseller.post(srv.url, call_body("blockCustomer", {"i_customer": 3})).value()
+            child.challenge = None
+            self.assertEqual(child.post(srv.url, call_body("listCustomers", {})).status, 401)
+            self.assertEqual(create(srv.url, base(), auth=root).value()["i_customer"], 5)
+            self.assertIn("store schema version 0 upgraded to 1", srv.log_text())
+        version, cols = self.columns(db)
+        self.assertEqual(version, 1)
+        self.assertIn("blocked", cols)
+        # Opening again changes nothing and says nothing.
+        srv = Server(config=V0_CONFIG, root_password="fixture-root-pw", db=db, tmp=srv.tmp)
+        with srv:
+            self.assertEqual(Digest("fixture-reseller", "fixture-api-pw").post(
+                srv.url, call_body("getCustomerInfo", {"i_customer": 3})).value()["customer"]["blocked"], True)
+        self.assertEqual(srv.log_text().count("upgraded"), 1)
+
+    def test_missing_field_column_is_added(self):
+        # A field added to fields.def reaches old databases: here its column is dropped and the
+        # server puts it back, with no SQL written for it.
+        srv = Server()
+        db = self.copy_v0(srv.tmp)
+        con = sqlite3.connect(db)
+        con.execute("ALTER TABLE customers DROP COLUMN dncl_enabled")
+        con.execute("PRAGMA user_version = 1")
+        con.commit()
+        con.close()
+        self.assertNotIn("dncl_enabled", self.columns(db)[1])
+        with Server(db=db, tmp=srv.tmp) as srv:
+            create(srv.url, base(dncl_enabled=True, name="with-dncl")).value()
+            got = post(srv.url, call_body("getCustomerInfo", {"name": "with-dncl"})).value()["customer"]
+            self.assertIs(got["dncl_enabled"], True)
+        self.assertIn("dncl_enabled", self.columns(db)[1])
+
+    def test_newer_schema_is_refused(self):
+        srv = Server()
+        db = self.copy_v0(srv.tmp)
+        con = sqlite3.connect(db)
+        con.execute("PRAGMA user_version = 99")
+        con.commit()
+        con.close()
+        p = subprocess.run([SERVER, "--listen", "127.0.0.1:0", "--db", db], capture_output=True, timeout=60,
+                           stdin=subprocess.DEVNULL)
+        self.assertEqual(p.returncode, 69, p.stderr)
+        self.assertIn(b"schema version 99, newer than this server's 1", p.stderr)
+        self.assertEqual(self.columns(db), (99, self.columns(os.path.join(DATA, "store-v0.db"))[1]))
 
 
 if __name__ == "__main__":

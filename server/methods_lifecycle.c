@@ -1,0 +1,428 @@
+/* methods_lifecycle.c — what happens to a customer after createCustomer: updateCustomer,
+ * listCustomers, deleteCustomer, block/unblockCustomer and the funds methods. Each checks and
+ * writes in one store transaction; hierarchy rules are policy.c's. */
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <custrpc/marshal.h>
+#include <custrpc/rights.h>
+
+#include "method_util.h"
+#include "methods.h"
+#include "policy.h"
+
+#define LIST_DEFAULT_LIMIT 100
+#define LIST_MAX_LIMIT 1000
+#define BALANCE_LIMIT 1e15 /* the balance field's range in fields.def */
+#define NOTES_MAX_CHARS 1024
+
+/* Splits updateCustomer's struct into its i_customer and the other members (*rest, to DECREF),
+ * which are customer fields and decode as createCustomer's do. */
+static int take_i_customer(xmlrpc_value *arg, int64_t *id, xmlrpc_value **rest,
+                           struct custrpc_error *err)
+{
+    static const struct param_spec spec = {"i_customer", PARAM_INT, true};
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    *rest = xmlrpc_struct_new(&env);
+    int n = xmlrpc_struct_size(&env, arg), rc = 0;
+    bool found = false;
+    for (int m = 0; m < n && rc == 0 && !env.fault_occurred; m++) {
+        xmlrpc_value *key, *v;
+        const char *k;
+        xmlrpc_struct_read_member(&env, arg, (unsigned)m, &key, &v);
+        if (env.fault_occurred)
+            break;
+        xmlrpc_read_string(&env, key, &k);
+        if (!env.fault_occurred && strcmp(k, spec.name) == 0) {
+            xmlrpc_value *one = xmlrpc_struct_new(&env);
+            struct param_value pv = {0};
+            xmlrpc_struct_set_value_v(&env, one, key, v);
+            rc = env.fault_occurred ? 0 : method_params(one, &spec, 1, &pv, err);
+            *id = pv.i;
+            found = true;
+            xmlrpc_DECREF(one);
+        } else if (!env.fault_occurred) {
+            xmlrpc_struct_set_value_v(&env, *rest, key, v);
+        }
+        if (!env.fault_occurred)
+            free((void *)k);
+        xmlrpc_DECREF(key);
+        xmlrpc_DECREF(v);
+    }
+    if (rc == 0 && env.fault_occurred) {
+        custrpc_error_from_xmlrpc(&env, err);
+        rc = -1;
+    }
+    xmlrpc_env_clean(&env);
+    if (rc == 0 && !found)
+        rc = custrpc_fail(err, CUSTRPC_E_MISSING, "i_customer", "mandatory member is missing");
+    if (rc < 0) {
+        xmlrpc_DECREF(*rest);
+        *rest = NULL;
+    }
+    return rc;
+}
+
+/* Whether changes sets anything besides i_wholesaler. */
+static bool has_changes(const struct custrpc_customer *c)
+{
+    for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++)
+        if (i != CUSTRPC_F_i_wholesaler && c->presence[i] != CUSTRPC_ABSENT)
+            return true;
+    return false;
+}
+
+/* The API password's HA1 includes the login: a new api_password is hashed with the login the
+ * customer will have; a new web_login alone cannot re-hash a stored password. */
+static int new_ha1(const struct store_customer *target, const struct custrpc_customer *changes,
+                   struct digest_ha1 *api, bool *has_api, struct custrpc_error *err)
+{
+    bool new_login = custrpc_customer_presence(changes, CUSTRPC_F_web_login) == CUSTRPC_SET;
+    const char *login = new_login ? changes->web_login : target->c.web_login;
+    *has_api = custrpc_customer_presence(changes, CUSTRPC_F_api_password) == CUSTRPC_SET;
+    if (*has_api)
+        return secrets_ha1(login ? login : "", changes->api_password, api, err);
+    if (new_login && target->has_api_password &&
+        !(target->c.web_login && strcmp(target->c.web_login, changes->web_login) == 0))
+        return custrpc_fail(err, CUSTRPC_E_MISSING, "api_password",
+                            "required with a new web_login: the stored Digest hashes include "
+                            "the login, so the API password must be given again");
+    return 0;
+}
+
+xmlrpc_value *methods_update_customer(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+                                      void *call_info)
+{
+    struct methods_env *menv = server_info;
+    struct call_identity *who = call_info;
+    struct custrpc_error err;
+    struct custrpc_customer c;
+    struct store_customer actor, target, parent;
+    xmlrpc_value *arg, *rest = NULL;
+    int64_t id = 0;
+    custrpc_customer_init(&c);
+    custrpc_customer_init(&actor.c);
+    custrpc_customer_init(&target.c);
+    custrpc_customer_init(&parent.c);
+    if (method_one_struct(params, &arg, &err) < 0)
+        return method_fault(env, who, &err);
+    int rc = take_i_customer(arg, &id, &rest, &err);
+    xmlrpc_DECREF(arg);
+    if (rc == 0)
+        rc = custrpc_customer_from_value(&c, rest, 0, &err);
+    if (rest)
+        xmlrpc_DECREF(rest);
+    if (rc == 0 && !has_changes(&c))
+        rc = custrpc_fail(&err, CUSTRPC_E_MISSING, NULL,
+                          "give at least one member to change besides i_customer");
+    if (rc == 0)
+        rc = custrpc_customer_validate_fields(&c, &err);
+    struct web_password_hash web;
+    bool has_web = custrpc_customer_presence(&c, CUSTRPC_F_web_password) == CUSTRPC_SET;
+    if (rc == 0 && has_web)
+        rc = secrets_hash_web_password(menv->web_key, c.web_password, &web, &err);
+    struct store_tx tx;
+    if (rc == 0)
+        rc = store_begin_write(menv->store, &tx, &err);
+    if (rc == 0) {
+        bool has_wholesaler = custrpc_customer_presence(&c, CUSTRPC_F_i_wholesaler) == CUSTRPC_SET;
+        struct digest_ha1 api;
+        bool has_api = false;
+        rc = method_target(&tx, who, has_wholesaler, c.i_wholesaler, CUSTRPC_RIGHT_EDIT, "edit", id,
+                           &actor, &target, &err);
+        if (rc == 0)
+            rc = store_get(&tx, target.i_parent, &parent, &err);
+        if (rc == 0)
+            rc = policy_admit_changes(&tx, &actor, &parent, &target, &c, &err);
+        if (rc == 0)
+            rc = new_ha1(&target, &c, &api, &has_api, &err);
+        if (rc == 0)
+            rc = store_update(&tx, id, &c, has_web ? &web : NULL, has_api ? &api : NULL, &err);
+        if (rc == 0)
+            rc = store_commit(&tx, &err);
+        store_end(&tx);
+    }
+    who->i_customer = id;
+    custrpc_customer_free(&c);
+    custrpc_customer_free(&actor.c);
+    custrpc_customer_free(&target.c);
+    custrpc_customer_free(&parent.c);
+    return rc == 0 ? method_ok(env) : method_fault(env, who, &err);
+}
+
+/* deleteCustomer, blockCustomer, unblockCustomer: {i_customer [, i_wholesaler]}. */
+enum one_op { OP_DELETE, OP_BLOCK, OP_UNBLOCK };
+
+static xmlrpc_value *on_one(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+                            void *call_info, enum one_op op)
+{
+    static const struct param_spec spec[] = {{"i_customer", PARAM_INT, true},
+                                             {"i_wholesaler", PARAM_INT, false}};
+    struct methods_env *menv = server_info;
+    struct call_identity *who = call_info;
+    struct custrpc_error err;
+    struct param_value v[2];
+    struct store_customer actor, target;
+    xmlrpc_value *arg;
+    custrpc_customer_init(&actor.c);
+    custrpc_customer_init(&target.c);
+    if (method_one_struct(params, &arg, &err) < 0)
+        return method_fault(env, who, &err);
+    int rc = method_params(arg, spec, 2, v, &err);
+    xmlrpc_DECREF(arg);
+    struct store_tx tx;
+    if (rc == 0)
+        rc = store_begin_write(menv->store, &tx, &err);
+    if (rc == 0) {
+        int right = op == OP_DELETE ? CUSTRPC_RIGHT_DELETE : CUSTRPC_RIGHT_EDIT;
+        rc = method_target(&tx, who, v[1].present, v[1].i, right,
+                           op == OP_DELETE ? "delete" : "edit", v[0].i, &actor, &target, &err);
+        if (rc == 0)
+            rc = op == OP_DELETE ? store_delete(&tx, v[0].i, &err)
+                                 : store_set_blocked(&tx, v[0].i, op == OP_BLOCK, &err);
+        if (rc == 0)
+            rc = store_commit(&tx, &err);
+        store_end(&tx);
+    }
+    who->i_customer = v[0].i;
+    custrpc_customer_free(&actor.c);
+    custrpc_customer_free(&target.c);
+    return rc == 0 ? method_ok(env) : method_fault(env, who, &err);
+}
+
+xmlrpc_value *methods_delete_customer(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+                                      void *call_info)
+{
+    return on_one(env, params, server_info, call_info, OP_DELETE);
+}
+
+xmlrpc_value *methods_block_customer(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+                                     void *call_info)
+{
+    return on_one(env, params, server_info, call_info, OP_BLOCK);
+}
+
+xmlrpc_value *methods_unblock_customer(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+                                       void *call_info)
+{
+    return on_one(env, params, server_info, call_info, OP_UNBLOCK);
+}
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* The request's own checks, before the store is asked. */
+static int check_payment(const struct param_value *v, struct custrpc_error *err)
+{
+    if (!(v[1].d > 0) || v[1].d > BALANCE_LIMIT)
+        return custrpc_fail(err, CUSTRPC_E_VALUE, "amount",
+                            "%.17g must be greater than 0 and at most 1e15", v[1].d);
+    const char *cur = v[2].s;
+    if (strlen(cur) != 3 || strspn(cur, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
+        return custrpc_fail(err, CUSTRPC_E_VALUE, "currency",
+                            "\"%s\" is not an ISO 4217 code (three upper-case letters)", cur);
+    if (v[3].present && utf8_chars(v[3].s) > NOTES_MAX_CHARS)
+        return custrpc_fail(err, CUSTRPC_E_VALUE, "payment_notes",
+                            "length %zu out of range 0..%d characters", utf8_chars(v[3].s),
+                            NOTES_MAX_CHARS);
+    return 0;
+}
+
+/* The customer's balance after the payment; sign +1 raises the real balance, -1 lowers it. */
+static int apply_payment(const struct store_customer *target, const struct param_value *v, int sign,
+                         double *balance, struct custrpc_error *err)
+{
+    const char *own = target->c.payment_currency;
+    if (custrpc_customer_presence(&target->c, CUSTRPC_F_payment_currency) != CUSTRPC_SET)
+        return custrpc_fail(err, CUSTRPC_E_CURRENCY, "currency",
+                            "customer %lld has no payment_currency; give it one with "
+                            "updateCustomer first",
+                            (long long)target->i_customer);
+    if (strcmp(own, v[2].s) != 0)
+        return custrpc_fail(err, CUSTRPC_E_CURRENCY, "currency",
+                            "%s is not the payment_currency of customer %lld (%s)", v[2].s,
+                            (long long)target->i_customer, own);
+    double now = 0;
+    custrpc_customer_get_double(&target->c, CUSTRPC_F_balance, &now, NULL);
+    *balance = now + sign * v[1].d;
+    if (fabs(*balance) > BALANCE_LIMIT)
+        return custrpc_fail(err, CUSTRPC_E_VALUE, "amount",
+                            "would take the balance to %.17g, beyond the range -1e15..1e15",
+                            *balance);
+    return 0;
+}
+
+/* customerAddFunds, customerCredit, customerDebit. payment_notes and payment_time are checked
+ * and logged nowhere: no method reads payments back. */
+static xmlrpc_value *payment(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+                             void *call_info, int sign)
+{
+    static const struct param_spec spec[] = {
+        {"i_customer", PARAM_INT, true},         {"amount", PARAM_DOUBLE, true},
+        {"currency", PARAM_STRING, true},        {"payment_notes", PARAM_STRING, false},
+        {"payment_time", PARAM_DATETIME, false}, {"i_wholesaler", PARAM_INT, false}};
+    enum { N = sizeof spec / sizeof spec[0] };
+    struct methods_env *menv = server_info;
+    struct call_identity *who = call_info;
+    struct custrpc_error err;
+    struct param_value v[N];
+    struct store_customer actor, target;
+    xmlrpc_value *arg;
+    custrpc_customer_init(&actor.c);
+    custrpc_customer_init(&target.c);
+    if (method_one_struct(params, &arg, &err) < 0)
+        return method_fault(env, who, &err);
+    int rc = method_params(arg, spec, N, v, &err);
+    xmlrpc_DECREF(arg);
+    if (rc < 0)
+        return method_fault(env, who, &err);
+    rc = check_payment(v, &err);
+    struct store_tx tx;
+    if (rc == 0)
+        rc = store_begin_write(menv->store, &tx, &err);
+    if (rc == 0) {
+        double balance = 0;
+        rc = method_target(&tx, who, v[5].present, v[5].i, CUSTRPC_RIGHT_EDIT, "edit", v[0].i,
+                           &actor, &target, &err);
+        if (rc == 0)
+            rc = apply_payment(&target, v, sign, &balance, &err);
+        if (rc == 0)
+            rc = store_set_balance(&tx, v[0].i, balance, &err);
+        if (rc == 0)
+            rc = store_commit(&tx, &err);
+        store_end(&tx);
+    }
+    who->i_customer = v[0].i;
+    method_params_free(v, N);
+    custrpc_customer_free(&actor.c);
+    custrpc_customer_free(&target.c);
+    return rc == 0 ? method_ok(env) : method_fault(env, who, &err);
+}
+
+xmlrpc_value *methods_customer_add_funds(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+                                         void *call_info)
+{
+    return payment(env, params, server_info, call_info, +1);
+}
+
+xmlrpc_value *methods_customer_credit(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+                                      void *call_info)
+{
+    return payment(env, params, server_info, call_info, +1);
+}
+
+xmlrpc_value *methods_customer_debit(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+                                     void *call_info)
+{
+    return payment(env, params, server_info, call_info, -1);
+}
+
+/* Appends one listCustomers entry; absent members are left out, as getCustomerInfo does. */
+static int list_entry(const struct store_list_row *row, void *arg, struct custrpc_error *err)
+{
+    xmlrpc_value *list = arg;
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    xmlrpc_value *e = xmlrpc_build_value(
+        &env, "{s:i,s:s,s:d}", "i_customer", (xmlrpc_int32)row->i_customer, "name",
+        row->name ? row->name : "", "balance", row->balance == 0 ? 0.0 : -row->balance);
+    const struct {
+        const char *name, *value;
+    } texts[] = {{"web_login", row->web_login},
+                 {"description", row->description},
+                 {"base_currency", row->currency}};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0] && !env.fault_occurred; i++) {
+        if (!texts[i].value)
+            continue;
+        xmlrpc_value *s = xmlrpc_string_new(&env, texts[i].value);
+        if (!env.fault_occurred) {
+            xmlrpc_struct_set_value(&env, e, texts[i].name, s);
+            xmlrpc_DECREF(s);
+        }
+    }
+    if (!env.fault_occurred && row->has_credit_limit) {
+        xmlrpc_value *d = xmlrpc_double_new(&env, row->credit_limit);
+        if (!env.fault_occurred) {
+            xmlrpc_struct_set_value(&env, e, "credit_limit", d);
+            xmlrpc_DECREF(d);
+        }
+    }
+    if (!env.fault_occurred)
+        xmlrpc_array_append_item(&env, list, e);
+    if (e)
+        xmlrpc_DECREF(e);
+    int rc = 0;
+    if (env.fault_occurred)
+        rc = custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "listCustomers: %s", env.fault_string);
+    xmlrpc_env_clean(&env);
+    return rc;
+}
+
+static int check_paging(const struct param_value *v, struct custrpc_error *err)
+{
+    if (v[0].present && v[0].i < 0)
+        return custrpc_fail(err, CUSTRPC_E_VALUE, "offset", "value %lld must be at least 0",
+                            (long long)v[0].i);
+    if (v[1].present && (v[1].i < 1 || v[1].i > LIST_MAX_LIMIT))
+        return custrpc_fail(err, CUSTRPC_E_VALUE, "limit", "value %lld out of range 1..%d",
+                            (long long)v[1].i, LIST_MAX_LIMIT);
+    if (v[2].present && utf8_chars(v[2].s) > 256)
+        return custrpc_fail(err, CUSTRPC_E_VALUE, "name_pattern",
+                            "length %zu out of range 0..256 characters", utf8_chars(v[2].s));
+    return 0;
+}
+
+xmlrpc_value *methods_list_customers(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+                                     void *call_info)
+{
+    static const struct param_spec spec[] = {{"offset", PARAM_INT, false},
+                                             {"limit", PARAM_INT, false},
+                                             {"name_pattern", PARAM_STRING, false},
+                                             {"i_wholesaler", PARAM_INT, false}};
+    enum { N = sizeof spec / sizeof spec[0] };
+    struct methods_env *menv = server_info;
+    struct call_identity *who = call_info;
+    struct custrpc_error err;
+    struct param_value v[N];
+    struct store_customer actor;
+    xmlrpc_value *arg, *list = NULL, *result = NULL;
+    custrpc_customer_init(&actor.c);
+    if (method_one_struct(params, &arg, &err) < 0)
+        return method_fault(env, who, &err);
+    int rc = method_params(arg, spec, N, v, &err);
+    xmlrpc_DECREF(arg);
+    if (rc < 0)
+        return method_fault(env, who, &err);
+    rc = check_paging(v, &err);
+    struct store_tx tx;
+    if (rc == 0 && !(list = xmlrpc_array_new(env)))
+        rc = custrpc_fail(&err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    if (rc == 0)
+        rc = store_begin_read(menv->store, &tx, &err);
+    if (rc == 0) {
+        rc = method_acting(&tx, who, v[3].present, v[3].i, &actor, &err);
+        if (rc == 0)
+            rc = store_list(&tx, actor.i_customer, v[0].present ? v[0].i : 0,
+                            v[1].present ? v[1].i : LIST_DEFAULT_LIMIT,
+                            v[2].present ? v[2].s : NULL, list_entry, list, &err);
+        if (rc == 0)
+            rc = store_commit(&tx, &err);
+        store_end(&tx);
+    }
+    if (rc == 0)
+        result = xmlrpc_build_value(env, "{s:s,s:V}", "result", "OK", "customers", list);
+    if (list)
+        xmlrpc_DECREF(list);
+    method_params_free(v, N);
+    custrpc_customer_free(&actor.c);
+    return rc == 0 ? result : method_fault(env, who, &err);
+}

@@ -1,0 +1,43 @@
+/* store_int.h — what store.c (connections, transactions, schema) shares with store_rows.c (the
+ * queries): the statements every connection prepares on first use. Not for other files. */
+#ifndef CUSTRPC_SERVER_STORE_INT_H
+#define CUSTRPC_SERVER_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+enum store_stmt {
+    STMT_BEGIN,
+    STMT_BEGIN_IMMEDIATE,
+    STMT_COMMIT,
+    STMT_ROLLBACK,
+    STMT_BY_ID,
+    STMT_BY_NAME,
+    STMT_BY_LOGIN,
+    STMT_PARENT_OF,
+    STMT_CHILDREN,
+    STMT_HAS_CHILD,
+    STMT_TARIFF_OWNER,
+    STMT_TARIFF_PUT,
+    STMT_INSERT,
+    STMT_DELETE,
+    STMT_SET_BLOCKED,
+    STMT_SET_BALANCE,
+    STMT_LIST,
+    STMT_COUNT
+};
+
+struct store_conn {
+    sqlite3 *db;
+    sqlite3_stmt *stmt[STMT_COUNT];
+    struct store_conn *next_free;
+};
+
+/* The statement of a connection, prepared the first time; NULL with err set on failure. */
+sqlite3_stmt *store_stmt(struct store_tx *tx, enum store_stmt which, struct custrpc_error *err);
+
+/* err from the connection's last SQLite error; returns -1. */
+int store_db_fail(struct store_tx *tx, struct custrpc_error *err, const char *what);
+
+#endif
