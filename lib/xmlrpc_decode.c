@@ -953,7 +953,7 @@ int custrpc_xmlrpc_decode_call(const char *xml, size_t len, custrpc_select_fn *s
     struct parser p = {.err = err, .select = select, .select_ctx = ctx};
     memset(out, 0, sizeof *out);
     if (run(&p, xml, len) < 0) {
-        free(p.method);
+        out->method = p.method; /* when it was read: for the caller's log */
         if (p.result)
             xmlrpc_DECREF(p.result);
         if (p.message) {

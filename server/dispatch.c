@@ -255,6 +255,82 @@ static xmlrpc_value *multicall(xmlrpc_env *env, const struct dispatcher *d, xmlr
     return results;
 }
 
+const char *dispatch_method_name(const struct dispatcher *d, const char *method)
+{
+    const struct method_row *row = method ? find(d, method) : NULL;
+    return row ? row->name : NULL;
+}
+
+const struct custrpc_message *dispatch_request_of(void *ctx, const char *method)
+{
+    const struct method_row *row = find(ctx, method);
+    return row ? row->request : NULL;
+}
+
+/* Validates a decoded request with the method's required members, then runs the handler. */
+static xmlrpc_value *run_struct(xmlrpc_env *env, const struct dispatcher *d,
+                                const struct method_row *row, void *request, void *call_info)
+{
+    struct custrpc_error err;
+    if (custrpc_msg_validate(row->request, request, row->required, &err) < 0) {
+        ((struct call_identity *)call_info)->fault_code = err.code;
+        custrpc_error_to_fault(&err, env);
+        return NULL;
+    }
+    return row->handle(env, request, d->server_info, call_info);
+}
+
+/* A value tree's one struct argument decoded into the method's request (multicall). */
+static xmlrpc_value *run_tree_as_struct(xmlrpc_env *env, const struct dispatcher *d,
+                                        const struct method_row *row, xmlrpc_value *params,
+                                        void *call_info)
+{
+    struct custrpc_error err;
+    xmlrpc_env e;
+    xmlrpc_env_init(&e);
+    xmlrpc_value *arg = NULL, *result = NULL;
+    int n = xmlrpc_array_size(&e, params);
+    void *request = calloc(1, row->request->size);
+    if (!request) {
+        custrpc_fail(&err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    } else if (n != 1) {
+        custrpc_fail(&err, CUSTRPC_E_PARAMS, NULL, "expected exactly one struct argument, got %d",
+                     n);
+    } else {
+        xmlrpc_array_read_item(&e, params, 0, &arg);
+        if (xmlrpc_value_type(arg) != XMLRPC_TYPE_STRUCT)
+            custrpc_fail(&err, CUSTRPC_E_PARAMS, NULL,
+                         "expected exactly one struct argument, got %s",
+                         custrpc_xmlrpc_type_name(xmlrpc_value_type(arg)));
+        else if (custrpc_msg_from_value(row->request, request, arg, 0, &err) == 0)
+            result = run_struct(env, d, row, request, call_info);
+        else
+            err.code = err.code ? err.code : CUSTRPC_E_INTERNAL;
+    }
+    if (!result && !env->fault_occurred) {
+        ((struct call_identity *)call_info)->fault_code = err.code;
+        custrpc_error_to_fault(&err, env);
+    }
+    if (arg)
+        xmlrpc_DECREF(arg);
+    if (request) {
+        custrpc_msg_free(row->request, request);
+        free(request);
+    }
+    xmlrpc_env_clean(&e);
+    return result;
+}
+
+xmlrpc_value *dispatch_decoded(xmlrpc_env *env, const struct dispatcher *d,
+                               const struct custrpc_call *call, void *call_info)
+{
+    if (!call->request)
+        return dispatch_call(env, d, call->method, call->params, call_info);
+    const struct method_row *row = find(d, call->method);
+    ((struct call_identity *)call_info)->method = row->name;
+    return run_struct(env, d, row, call->message, call_info);
+}
+
 xmlrpc_value *dispatch_call(xmlrpc_env *env, const struct dispatcher *d, const char *method,
                             xmlrpc_value *params, void *call_info)
 {
@@ -262,6 +338,8 @@ xmlrpc_value *dispatch_call(xmlrpc_env *env, const struct dispatcher *d, const c
     const struct method_row *row = find(d, method);
     if (row) {
         who->method = row->name;
+        if (row->request)
+            return run_tree_as_struct(env, d, row, params, call_info);
         return row->handler(env, params, d->server_info, call_info);
     }
     for (size_t i = 0; i < N_SYSTEM; i++)

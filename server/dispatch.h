@@ -1,6 +1,8 @@
 /* dispatch.h — the server's method table and the XML-RPC calls made on it: a method is a row
- * (name, handler, signature, help); system.listMethods, methodHelp, methodSignature and
- * multicall are answered from the table, so introspection can never disagree with it. */
+ * (name, request descriptor and required members, handler, signature, help); system.listMethods,
+ * methodHelp, methodSignature and multicall are answered from the table, so introspection can
+ * never disagree with it. A method with a request descriptor gets its argument as a decoded,
+ * validated struct (read straight from the body, or from a multicall's value tree). */
 #ifndef CUSTRPC_SERVER_DISPATCH_H
 #define CUSTRPC_SERVER_DISPATCH_H
 
@@ -8,11 +10,20 @@
 
 #include <xmlrpc-c/server.h>
 
+#include <custrpc/xmlrpc.h>
+
+/* A handler of a method with a request descriptor: request is the decoded, validated struct. */
+typedef xmlrpc_value *method_struct_fn(xmlrpc_env *env, void *request, void *server_info,
+                                       void *call_info);
+
 struct method_row {
     const char *name;
-    xmlrpc_method2 handler; /* (env, params array, server_info, call_info) */
+    xmlrpc_method2 handler; /* (env, params array, server_info, call_info); NULL with request */
     const char *signature;  /* xmlrpc-c notation: "S:S" is struct f(struct) */
     const char *help;
+    const struct custrpc_message *request; /* the one struct argument, as a message */
+    const char *const *required;           /* its members the method requires (NULL-ended) */
+    method_struct_fn *handle;              /* with request */
 };
 
 struct dispatcher {
@@ -26,5 +37,16 @@ struct dispatcher {
  * method member is set to the name of a method that was found. */
 xmlrpc_value *dispatch_call(xmlrpc_env *env, const struct dispatcher *d, const char *method,
                             xmlrpc_value *params, void *call_info);
+
+/* The table's own spelling of a method name (static, for logs), or NULL. */
+const char *dispatch_method_name(const struct dispatcher *d, const char *method);
+
+/* The request descriptor of a method, for custrpc_xmlrpc_decode_call (ctx: the dispatcher). */
+const struct custrpc_message *dispatch_request_of(void *ctx, const char *method);
+
+/* Runs a call as custrpc_xmlrpc_decode_call left it: a struct for a method with a request
+ * descriptor, the value tree otherwise. As dispatch_call. */
+xmlrpc_value *dispatch_decoded(xmlrpc_env *env, const struct dispatcher *d,
+                               const struct custrpc_call *call, void *call_info);
 
 #endif

@@ -36,10 +36,11 @@ struct request {
     char peer[64];
 };
 
-/* A request body as the decoder left it: the call, or the error that stopped it. */
+/* A request body as the decoder left it: the call (a struct for methods with a request
+ * descriptor, a value tree otherwise), or the error that stopped it. */
 struct decoded {
-    char *method;
-    xmlrpc_value *params; /* NULL when decoding failed */
+    struct custrpc_call call;
+    bool ok;
     struct custrpc_error error;
 };
 
@@ -78,32 +79,47 @@ static void log_request(const struct http_server *h, const struct request *rq, u
  * the answer, for users debugging an integration. A request that could not be decoded is
  * shown by its size and the decoder's message, which never quotes a secret member's value. */
 static void log_exchange(const struct http_server *h, const struct request *rq,
-                         const struct decoded *call, const char *answer, size_t len)
+                         const struct decoded *dc, const char *answer, size_t len)
 {
     if (h->opt.log_level < LOG_DEBUG)
         return;
     xmlrpc_env env;
     xmlrpc_env_init(&env);
-    xmlrpc_value *shown = NULL;
+    xmlrpc_value *params = NULL, *shown = NULL;
     xmlrpc_mem_block *mb = NULL;
-    if (call->params) {
-        shown = custrpc_mask_secrets(&env, call->params);
+    struct custrpc_error err;
+    if (dc->ok && dc->call.request) {
+        /* Read straight into a struct: shown as the struct it became. */
+        xmlrpc_value *arg = NULL;
+        if (custrpc_msg_to_value(dc->call.request, dc->call.message, &arg, &err) == 0) {
+            params = xmlrpc_array_new(&env);
+            xmlrpc_array_append_item(&env, params, arg);
+            xmlrpc_DECREF(arg);
+        }
+    } else if (dc->ok) {
+        params = dc->call.params;
+        xmlrpc_INCREF(params);
+    }
+    if (params && !env.fault_occurred) {
+        shown = custrpc_mask_secrets(&env, params);
         if (!env.fault_occurred)
             mb = XMLRPC_MEMBLOCK_NEW(char, &env, 0);
         if (!env.fault_occurred)
-            xmlrpc_serialize_call2(&env, mb, call->method, shown, xmlrpc_dialect_i8);
+            xmlrpc_serialize_call2(&env, mb, dc->call.method, shown, xmlrpc_dialect_i8);
     }
-    if (call->params && !env.fault_occurred)
+    if (mb && !env.fault_occurred)
         fprintf(stderr, "> %s request (passwords masked)\n%.*s\n", rq->peer,
                 (int)XMLRPC_MEMBLOCK_SIZE(char, mb), XMLRPC_MEMBLOCK_CONTENTS(char, mb));
     else
         fprintf(stderr, "> %s request (%zu bytes, not decoded: %s)\n", rq->peer, rq->len,
-                call->params ? env.fault_string : call->error.message);
+                dc->ok ? "cannot show it" : dc->error.message);
     fprintf(stderr, "< %s answer\n%.*s\n", rq->peer, (int)len, answer);
     if (mb)
         XMLRPC_MEMBLOCK_FREE(char, mb);
     if (shown)
         xmlrpc_DECREF(shown);
+    if (params)
+        xmlrpc_DECREF(params);
     xmlrpc_env_clean(&env);
 }
 
@@ -252,20 +268,27 @@ static void fault_of(const xmlrpc_env *env, struct custrpc_error *err)
 static enum MHD_Result process(struct http_server *h, struct MHD_Connection *conn,
                                struct request *rq)
 {
-    struct decoded call = {0};
+    struct decoded dc = {0};
     struct custrpc_error err;
     enum MHD_Result ret;
     if (rq->too_large) {
-        custrpc_fail(&call.error, CUSTRPC_E_TOO_LARGE, NULL, "request body larger than %zu bytes",
+        custrpc_fail(&dc.error, CUSTRPC_E_TOO_LARGE, NULL, "request body larger than %zu bytes",
                      h->opt.max_body);
-        return queue_fault(h, conn, rq, &call, &call.error);
+        return queue_fault(h, conn, rq, &dc, &dc.error);
     }
-    if (custrpc_xmlrpc_parse_call(rq->body ? rq->body : "", rq->len, &call.method, &call.params,
-                                  &call.error) < 0)
-        return queue_fault(h, conn, rq, &call, &call.error);
+    /* Methods with a request descriptor are read straight into their struct (no value tree:
+     * about 40% fewer instructions a request, bench/decode_bench); system.* keep the tree. */
+    if (custrpc_xmlrpc_decode_call(rq->body ? rq->body : "", rq->len, dispatch_request_of,
+                                   (void *)&h->methods, &dc.call, &dc.error) < 0) {
+        rq->who.method = dispatch_method_name(&h->methods, dc.call.method); /* for the log */
+        ret = queue_fault(h, conn, rq, &dc, &dc.error);
+        custrpc_call_free(&dc.call);
+        return ret;
+    }
+    dc.ok = true;
     xmlrpc_env env;
     xmlrpc_env_init(&env);
-    xmlrpc_value *result = dispatch_call(&env, &h->methods, call.method, call.params, &rq->who);
+    xmlrpc_value *result = dispatch_decoded(&env, &h->methods, &dc.call, &rq->who);
     xmlrpc_mem_block *out = NULL;
     if (!env.fault_occurred)
         out = XMLRPC_MEMBLOCK_NEW(char, &env, 0);
@@ -277,13 +300,12 @@ static enum MHD_Result process(struct http_server *h, struct MHD_Connection *con
         if (out)
             XMLRPC_MEMBLOCK_FREE(char, out);
         fault_of(&env, &err);
-        ret = queue_fault(h, conn, rq, &call, &err);
+        ret = queue_fault(h, conn, rq, &dc, &err);
     } else {
-        ret = queue_xml(h, conn, rq, &call, out);
+        ret = queue_xml(h, conn, rq, &dc, out);
     }
     xmlrpc_env_clean(&env);
-    xmlrpc_DECREF(call.params);
-    free(call.method);
+    custrpc_call_free(&dc.call);
     return ret;
 }
 

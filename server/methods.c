@@ -27,28 +27,25 @@ static int hash_passwords(const struct methods_env *menv, const struct custrpc_c
     return 0;
 }
 
-static xmlrpc_value *create_customer(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+/* createCustomer's argument arrives decoded and validated (the dispatcher reads it into the
+ * customer message and checks the members it requires). */
+static xmlrpc_value *create_customer(xmlrpc_env *env, void *request, void *server_info,
                                      void *call_info)
 {
     struct methods_env *menv = server_info;
     struct call_identity *who = call_info;
     struct custrpc_error err;
-    struct custrpc_customer c;
+    struct custrpc_customer *c = request;
     struct store_customer parent;
-    xmlrpc_value *arg, *result = NULL;
-    who->method = CUSTRPC_METHOD_CREATE;
-    custrpc_customer_init(&c);
+    xmlrpc_value *result = NULL;
     custrpc_customer_init(&parent.c);
-    if (method_one_struct(params, &arg, &err) < 0)
-        return method_fault(env, who, &err);
-    int rc = custrpc_customer_decode_request(&c, arg, &err);
-    xmlrpc_DECREF(arg);
-    bool has_wholesaler = custrpc_customer_presence(&c, CUSTRPC_F_i_wholesaler) == CUSTRPC_SET;
+    int rc = 0;
+    bool has_wholesaler = custrpc_customer_presence(c, CUSTRPC_F_i_wholesaler) == CUSTRPC_SET;
     struct web_password_hash web;
     struct digest_ha1 api;
     bool has_api = false;
     if (rc == 0)
-        rc = hash_passwords(menv, &c, &web, &api, &has_api, &err);
+        rc = hash_passwords(menv, c, &web, &api, &has_api, &err);
     /* Checks and insert in one write transaction: what the checks saw cannot change before the
      * insert (a parent updated or deleted meanwhile). */
     struct store_tx tx;
@@ -56,11 +53,11 @@ static xmlrpc_value *create_customer(xmlrpc_env *env, xmlrpc_value *params, void
     if (rc == 0)
         rc = store_begin_write(menv->store, &tx, &err);
     if (rc == 0) {
-        rc = method_acting(&tx, who, has_wholesaler, c.i_wholesaler, &parent, &err);
+        rc = method_acting(&tx, who, has_wholesaler, c->i_wholesaler, &parent, &err);
         if (rc == 0)
-            rc = policy_admit_child(&tx, &parent, &c, &err);
+            rc = policy_admit_child(&tx, &parent, c, &err);
         if (rc == 0)
-            rc = store_insert(&tx, &c, parent.i_customer, parent.depth + 1, &web,
+            rc = store_insert(&tx, c, parent.i_customer, parent.depth + 1, &web,
                               has_api ? &api : NULL, &id, &err);
         if (rc == 0)
             rc = store_commit(&tx, &err);
@@ -71,7 +68,6 @@ static xmlrpc_value *create_customer(xmlrpc_env *env, xmlrpc_value *params, void
         result =
             xmlrpc_build_value(env, "{s:s,s:i}", "result", "OK", "i_customer", (xmlrpc_int32)id);
     }
-    custrpc_customer_free(&c);
     custrpc_customer_free(&parent.c);
     return rc == 0 ? result : method_fault(env, who, &err);
 }
@@ -204,46 +200,59 @@ static xmlrpc_value *get_customer_info(xmlrpc_env *env, xmlrpc_value *params, vo
     return rc == 0 ? result : method_fault(env, who, &err);
 }
 
+/* What createCustomer requires: the API text's mandatory parameters. */
+static const char *const create_required[] = {"name", "web_password", "i_tariff", NULL};
+
 static const struct method_row rows[] = {
-    {CUSTRPC_METHOD_CREATE, create_customer, "S:S",
+    {CUSTRPC_METHOD_CREATE, NULL, "S:S",
      "Creates a customer under the caller (or, in trusted mode, under i_wholesaler). Takes one "
      "struct with name, web_password, i_tariff and optional fields; returns {result: \"OK\", "
-     "i_customer: int} or a fault."},
+     "i_customer: int} or a fault.",
+     &custrpc_customer_message, create_required, create_customer},
     {"getCustomerInfo", get_customer_info, "S:S",
      "Returns {result: \"OK\", customer: {...}} for {i_customer} or {name} within the caller's "
      "subtree; passwords are never returned, balance has its sign inverted and blocked says "
-     "whether the customer itself is blocked."},
+     "whether the customer itself is blocked.",
+     NULL, NULL, NULL},
     {"updateCustomer", methods_update_customer, "S:S",
      "Changes a sub-customer of the caller: {i_customer, any createCustomer member... [, "
      "i_wholesaler]}, at least one member besides i_customer. Needs the edit right "
      "(customers_mgmt 2); the createCustomer rules apply to the members given, and the "
      "customer's own sub-customers must still fit below new rights and max_depth. A new "
-     "web_login needs api_password too when the customer has one. Returns {result: \"OK\"}."},
+     "web_login needs api_password too when the customer has one. Returns {result: \"OK\"}.",
+     NULL, NULL, NULL},
     {"listCustomers", methods_list_customers, "S:S",
      "Lists the caller's sub-customers at any depth, by i_customer ascending: {[offset] (0), "
      "[limit] (100, at most 1000), [name_pattern] (SQL LIKE, '\\' escapes) [, i_wholesaler]} -> "
      "{result: \"OK\", customers: [{i_customer, name, web_login, description, balance "
-     "(sign inverted, as getCustomerInfo), credit_limit, base_currency}...]}."},
+     "(sign inverted, as getCustomerInfo), credit_limit, base_currency}...]}.",
+     NULL, NULL, NULL},
     {"deleteCustomer", methods_delete_customer, "S:S",
      "Deletes a sub-customer of the caller that has no sub-customers of its own (fault 1034 "
      "otherwise): {i_customer [, i_wholesaler]}. Needs the delete right (customers_mgmt 4). "
-     "Returns {result: \"OK\"}."},
+     "Returns {result: \"OK\"}.",
+     NULL, NULL, NULL},
     {"blockCustomer", methods_block_customer, "S:S",
      "Blocks a sub-customer of the caller: {i_customer [, i_wholesaler]}; it and every customer "
-     "below it can no longer log in (HTTP 401). Needs the edit right. Returns {result: \"OK\"}."},
+     "below it can no longer log in (HTTP 401). Needs the edit right. Returns {result: \"OK\"}.",
+     NULL, NULL, NULL},
     {"unblockCustomer", methods_unblock_customer, "S:S",
      "Lifts blockCustomer: {i_customer [, i_wholesaler]}. Needs the edit right. Returns "
-     "{result: \"OK\"}."},
+     "{result: \"OK\"}.",
+     NULL, NULL, NULL},
     {"customerAddFunds", methods_customer_add_funds, "S:S",
      "Adds a payment to a sub-customer's balance: {i_customer, amount (double > 0), currency "
      "(the customer's payment_currency) [, payment_notes] [, payment_time] [, i_wholesaler]}; "
-     "the real balance rises by amount. Needs the edit right. Returns {result: \"OK\"}."},
+     "the real balance rises by amount. Needs the edit right. Returns {result: \"OK\"}.",
+     NULL, NULL, NULL},
     {"customerCredit", methods_customer_credit, "S:S",
      "Credits a sub-customer: as customerAddFunds, the real balance rises by amount. Returns "
-     "{result: \"OK\"}."},
+     "{result: \"OK\"}.",
+     NULL, NULL, NULL},
     {"customerDebit", methods_customer_debit, "S:S",
      "Debits a sub-customer: as customerAddFunds, but the real balance falls by amount. "
-     "Returns {result: \"OK\"}."},
+     "Returns {result: \"OK\"}.",
+     NULL, NULL, NULL},
 };
 
 struct dispatcher methods_dispatcher(struct methods_env *menv)

@@ -217,8 +217,10 @@ static void both_paths(const char *xml, size_t len, int want)
     int rc = custrpc_xmlrpc_decode_call(xml, len, select_create, NULL, &call, &err);
     ck_assert_msg(rc == 0 ? want == 0 : err.code == want, "direct: want %d, got %d (%s)", want,
                   rc ? err.code : 0, err.message);
-    if (rc < 0)
+    if (rc < 0) {
+        custrpc_call_free(&call); /* the method name, read before the failure */
         return;
+    }
     ck_assert_ptr_eq(call.request, &custrpc_customer_message);
     char *method;
     xmlrpc_value *params, *arg;

@@ -111,6 +111,8 @@ struct custrpc_call {
 typedef const struct custrpc_message *custrpc_select_fn(void *ctx, const char *method);
 int custrpc_xmlrpc_decode_call(const char *xml, size_t len, custrpc_select_fn *select, void *ctx,
                                struct custrpc_call *out, struct custrpc_error *err);
+/* Frees what a call holds; also after a failed decode, which leaves out->method set when the
+ * method name was read (for logs) and nothing else. */
 void custrpc_call_free(struct custrpc_call *c);
 
 /* Parses a methodResponse: either *result is set (caller DECREFs) and *fault_code is 0, or the
