@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "common/cli.h"
 #include "commands.h"
 #include "field_options.h"
 #include "output.h"
@@ -43,7 +43,7 @@ static void usage(FILE *out)
             "web_password comes from --web-password-file, $CUSTRPC_WEB_PASSWORD or a prompt.\n\n"
             "  --dry-run               print the request XML instead of sending it\n"
             "  --help                  show this help\n\n");
-    fputs(cli_conn_help, out);
+    cli_conn_help(out, CONN_ALL);
     fputc('\n', out);
     field_options_help(out);
     cli_exit_help(out);
@@ -80,7 +80,7 @@ static int read_secrets(struct custrpc_customer *c, const struct secret_sources 
 int cmd_create(int argc, char **argv)
 {
     struct conn_options conn;
-    conn_defaults(&conn);
+    conn_defaults(&conn, CONN_ALL);
     struct create_args a = {.dry_run = false};
     custrpc_customer_init(&a.c);
     bool done;

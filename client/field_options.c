@@ -6,7 +6,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "cli.h"
+#include "common/cli.h"
 #include "field_options.h"
 
 /* Room for one option per field plus a trap per password field (see build). */

@@ -3,9 +3,10 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "common/cli.h"
 #include "field_options.h"
 
 /* Text with roff's special characters escaped. */
@@ -58,7 +59,15 @@ int main(void)
         "member. Passwords are never taken on the command line. Each command lists its own options "
         "with \\fB\\-\\-help\\fR.");
     puts(".SH CONNECTION OPTIONS");
-    block(cli_conn_help);
+    char *conn = NULL;
+    size_t conn_len = 0;
+    FILE *mem = open_memstream(&conn, &conn_len);
+    if (!mem)
+        return 1;
+    cli_conn_help(mem, CONN_ALL);
+    fclose(mem);
+    block(conn + strlen("Connection:\n"));
+    free(conn);
     puts(".SH CUSTOMER FIELDS\nOptions of \\fBcustrpc create\\fR, one per createCustomer member; "
          "the member names also head the columns of an import file.");
     for (const struct option *o = field_options(); o->name; o++) {
