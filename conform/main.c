@@ -12,6 +12,7 @@
 
 #include "common/cli.h"
 #include "case.h"
+#include "cleanup.h"
 #include "report.h"
 #include "runner.h"
 
@@ -28,7 +29,8 @@ enum {
     OPT_TARIFF,
     OPT_PROFILE,
     OPT_VERSION,
-    OPT_OUTPUT
+    OPT_OUTPUT,
+    OPT_CLEANUP
 };
 
 /* The shared connection options conform has; -v and --output are its own (they mean something
@@ -50,6 +52,7 @@ static const struct option own_options[] = {
     {"version", no_argument, NULL, OPT_VERSION},
     {"verbose", no_argument, NULL, 'v'},
     {"output", required_argument, NULL, OPT_OUTPUT},
+    {"cleanup", no_argument, NULL, OPT_CLEANUP},
     {NULL, 0, NULL, 0},
 };
 
@@ -73,6 +76,8 @@ static void usage(FILE *out)
             "  --tariff N              an i_tariff the caller may use (default 1)\n"
             "  --any-fault-code        custrpc profile: require faults where it does, but not\n"
             "                          its codes\n"
+            "  --cleanup               afterwards, delete the customers the run created\n"
+            "                          (children first) when the server has deleteCustomer\n"
             "  --output text|json      json: one JSON object on stdout, the case lines on\n"
             "                          stderr (default text)\n"
             "  -v, --verbose           each request and answer body on stderr (passwords\n"
@@ -85,7 +90,7 @@ static void usage(FILE *out)
 struct conform_args {
     struct runner_options ro;
     const char *cases_dir, *junit;
-    bool version, json, verbose;
+    bool version, json, verbose, cleanup;
 };
 
 static int conform_option(void *ctx, int opt, const char *arg)
@@ -114,6 +119,7 @@ static int conform_option(void *ctx, int opt, const char *arg)
         a->ro.tariff = v;
         return EXIT_OK;
     case 'v': a->verbose = true; return EXIT_OK;
+    case OPT_CLEANUP: a->cleanup = true; return EXIT_OK;
     case OPT_OUTPUT:
         if (strcmp(arg, "text") != 0 && strcmp(arg, "json") != 0) {
             cli_usage_error(NULL, "--output: \"%s\" is not text or json", arg);
@@ -221,7 +227,10 @@ int main(int argc, char **argv)
         perror("stdout");
         status = EXIT_USAGE;
     }
-    if (created.n) {
+    int kept = -1; /* customers cleanup could not delete; -1: no cleanup */
+    if (created.n && a.cleanup)
+        kept = cleanup_created(&ro, &created, text);
+    if (created.n && kept < 0) {
         fprintf(text,
                 "created %zu customer%s (the server keeps them; on a real switch remove them):\n",
                 created.n, created.n == 1 ? "" : "s");
