@@ -114,7 +114,7 @@ extern const struct custrpc_message custrpc_list_query_message;
 /* One customer of a listCustomers answer (custrpc_customer_entry_message). Members are as the
  * server sends them; in particular balance is NOT inverted: the public documentation inverts
  * getCustomerInfo's balance "for historical reasons" but says nothing of listCustomers, so the
- * value is shown as sent (custrpc-server sends the real balance). */
+ * value is shown as sent. */
 struct custrpc_customer_entry {
     int64_t i_customer;
     char *name;
