@@ -7,7 +7,7 @@
 
 #include <custrpc/xmlrpc.h>
 
-#include "cli.h"
+#include "common/cli.h"
 #include "commands.h"
 #include "field_options.h"
 #include "output.h"
@@ -33,7 +33,7 @@ static int create_option(void *ctx, int opt, const char *arg)
         a->dry_run = true;
         return EXIT_OK;
     }
-    int r = field_options_apply(&a->c, &a->secrets, opt, arg);
+    int r = field_options_apply("create", &a->c, &a->secrets, opt, arg);
     return r == 1 ? EXIT_OK : r == -1 ? EXIT_DATA : EXIT_USAGE;
 }
 
@@ -45,44 +45,16 @@ static void usage(FILE *out)
             "web_password comes from --web-password-file, $CUSTRPC_WEB_PASSWORD or a prompt.\n\n"
             "  --dry-run               print the request XML instead of sending it\n"
             "  --help                  show this help\n\n");
-    fputs(cli_conn_help, out);
+    cli_conn_help(out, CONN_ALL);
     fputc('\n', out);
-    field_options_help(out);
+    field_options_help(out, true);
     cli_exit_help(out);
-}
-
-/* Fills the password fields from their files, environment variables or a prompt. */
-static int read_secrets(struct custrpc_customer *c, const struct secret_sources *s)
-{
-    for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++) {
-        const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
-        if (!(f->flags & CUSTRPC_FLAG_SECRET))
-            continue;
-        char env[64], prompt[96];
-        field_secret_env(f, env, sizeof env);
-        snprintf(prompt, sizeof prompt, "%s for the new customer: ", f->name);
-        int failed;
-        /* Only a mandatory password is worth a prompt; optional ones must be asked for. */
-        char *value = cli_read_secret(s->file[i], env,
-                                      (f->flags & CUSTRPC_FLAG_MANDATORY) ? prompt : NULL, &failed);
-        if (failed)
-            return EXIT_USAGE;
-        if (!value)
-            continue;
-        struct custrpc_error err;
-        int rc = custrpc_customer_set_string(c, f->id, value, &err);
-        memset(value, 0, strlen(value));
-        free(value);
-        if (rc < 0)
-            return cli_report(&err);
-    }
-    return EXIT_OK;
 }
 
 int cmd_create(int argc, char **argv)
 {
     struct conn_options conn;
-    conn_defaults(&conn);
+    conn_defaults(&conn, CONN_ALL);
     struct create_args a = {.dry_run = false};
     custrpc_customer_init(&a.c);
     bool done;
@@ -97,7 +69,7 @@ int cmd_create(int argc, char **argv)
         status = EXIT_USAGE;
     }
     if (status == EXIT_OK)
-        status = read_secrets(&a.c, &a.secrets);
+        status = field_options_read_secrets(&a.c, &a.secrets, true);
     struct custrpc_error err;
     if (status == EXIT_OK && conn.wholesaler &&
         custrpc_customer_set_int(&a.c, CUSTRPC_F_i_wholesaler, conn.wholesaler, &err) < 0)

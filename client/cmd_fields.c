@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "cli.h"
+#include "common/cli.h"
 #include "commands.h"
 #include "output.h"
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "common/cli.h"
 #include "commands.h"
 #include "output.h"
 
@@ -44,14 +44,14 @@ static void usage(FILE *out)
                  "  --i-customer N          the customer's id\n"
                  "  --name NAME             or its exact name\n"
                  "  --help                  show this help\n\n");
-    fputs(cli_conn_help, out);
+    cli_conn_help(out, CONN_ALL);
     cli_exit_help(out);
 }
 
 int cmd_get(int argc, char **argv)
 {
     struct conn_options conn;
-    conn_defaults(&conn);
+    conn_defaults(&conn, CONN_ALL);
     struct get_args a = {0, NULL};
     bool done;
     int status = cli_parse(argc, argv, own_options, NULL, &conn, get_option, &a, usage, &done);

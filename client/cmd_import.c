@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "common/cli.h"
 #include "commands.h"
 #include "import_read.h"
 #include "import_run.h"
@@ -69,14 +69,14 @@ static void usage(FILE *out)
         "  --keep-going            send the valid rows even when some are invalid\n"
         "  --format csv|json       instead of guessing from the file name\n"
         "  --help                  show this help\n\n");
-    fputs(cli_conn_help, out);
+    cli_conn_help(out, CONN_ALL);
     cli_exit_help(out);
 }
 
 int cmd_import(int argc, char **argv)
 {
     struct conn_options conn;
-    conn_defaults(&conn);
+    conn_defaults(&conn, CONN_ALL);
     struct import_args a = {.jobs = 4, .results = NULL, .keep_going = false, .format = IMPORT_AUTO};
     bool done;
     int status = cli_parse(argc, argv, own_options, NULL, &conn, import_option, &a, usage, &done);

@@ -6,5 +6,11 @@ int cmd_create(int argc, char **argv);
 int cmd_get(int argc, char **argv);
 int cmd_fields(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_update(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+/* delete, block, unblock: argv[0] names the command. */
+int cmd_status(int argc, char **argv);
+/* add-funds, credit, debit: argv[0] names the command. */
+int cmd_funds(int argc, char **argv);
 
 #endif

@@ -4,9 +4,10 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "common/cli.h"
 #include "field_options.h"
 
 /* Room for one option per field plus a trap per password field (see build). */
@@ -85,20 +86,21 @@ void field_secret_env(const struct custrpc_field *f, char *buf, size_t size)
         *p = (char)toupper((unsigned char)*p);
 }
 
-void field_options_help(FILE *out)
+void field_options_help(FILE *out, bool for_create)
 {
     field_options();
-    fprintf(out, "Customer fields (one option per createCustomer member; * = mandatory):\n");
+    fprintf(out, "Customer fields (one option per createCustomer member%s):\n",
+            for_create ? "; * = mandatory" : "");
     for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++) {
         const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
         if (f->flags & CUSTRPC_FLAG_TRUSTED)
             continue;
         char left[96];
         const char *form = field_value_form(f);
-        snprintf(left, sizeof left, "--%s%s%s", names[i], form[0] == '[' ? "" : " ", form);
-        fprintf(out, "  %-36s %s %s", left, (f->flags & CUSTRPC_FLAG_MANDATORY) ? "*" : " ",
-                f->help);
-        if (f->flags & CUSTRPC_FLAG_SECRET) {
+        snprintf(left, sizeof left, "--%.60s%s%.24s", names[i], form[0] == '[' ? "" : " ", form);
+        fprintf(out, "  %-36s %s %s", left,
+                for_create && (f->flags & CUSTRPC_FLAG_MANDATORY) ? "*" : " ", f->help);
+        if ((f->flags & CUSTRPC_FLAG_SECRET) && for_create) {
             char env[64];
             field_secret_env(f, env, sizeof env);
             fprintf(out, " (or $%s)", env);
@@ -108,14 +110,14 @@ void field_options_help(FILE *out)
     fprintf(out, "RIGHTS: add,edit,delete in any combination, all, none, or 0..7.\n");
 }
 
-int field_options_apply(struct custrpc_customer *c, struct secret_sources *secrets, int opt,
-                        const char *arg)
+int field_options_apply(const char *cmd, struct custrpc_customer *c,
+                        struct secret_sources *secrets, int opt, const char *arg)
 {
     if (opt >= CLI_SECRET_TRAP && opt < CLI_SECRET_TRAP + CUSTRPC_FIELD_COUNT) {
         char env[64];
         field_secret_env(custrpc_field_get((enum custrpc_field_id)(opt - CLI_SECRET_TRAP)), env,
                          sizeof env);
-        cli_usage_error("create",
+        cli_usage_error(cmd,
                         "--%s: passwords are not taken on the command line; use --%s FILE or $%s",
                         trap_names[opt - CLI_SECRET_TRAP], names[opt - CLI_SECRET_TRAP], env);
         return -2;
@@ -132,8 +134,37 @@ int field_options_apply(struct custrpc_customer *c, struct secret_sources *secre
     /* A bare boolean flag means yes. */
     if (custrpc_customer_set_text(c, f->id, (f->type == CUSTRPC_TYPE_BOOL && !arg) ? "yes" : arg,
                                   &err) < 0) {
-        cli_usage_error("create", "--%s: %s", names[id], err.message);
+        cli_usage_error(cmd, "--%s: %s", names[id], err.message);
         return -1;
     }
     return 1;
+}
+
+int field_options_read_secrets(struct custrpc_customer *c, const struct secret_sources *s,
+                               bool from_env)
+{
+    for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++) {
+        const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
+        if (!(f->flags & CUSTRPC_FLAG_SECRET))
+            continue;
+        char env[64], prompt[96];
+        field_secret_env(f, env, sizeof env);
+        snprintf(prompt, sizeof prompt, "%s for the new customer: ", f->name);
+        int failed;
+        /* Only a mandatory password is worth a prompt; optional ones must be asked for. */
+        char *value = cli_read_secret(
+            s->file[i], from_env ? env : NULL,
+            from_env && (f->flags & CUSTRPC_FLAG_MANDATORY) ? prompt : NULL, &failed);
+        if (failed)
+            return EXIT_USAGE;
+        if (!value)
+            continue;
+        struct custrpc_error err;
+        int rc = custrpc_customer_set_string(c, f->id, value, &err);
+        memset(value, 0, strlen(value));
+        free(value);
+        if (rc < 0)
+            return cli_report(&err);
+    }
+    return EXIT_OK;
 }

@@ -3,9 +3,10 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "common/cli.h"
 #include "field_options.h"
 
 /* Text with roff's special characters escaped. */
@@ -57,8 +58,42 @@ int main(void)
         "from CSV or JSON files. Every value is validated before anything is sent; errors name the "
         "member. Passwords are never taken on the command line. Each command lists its own options "
         "with \\fB\\-\\-help\\fR.");
+    puts(".SH CUSTOMER LIFECYCLE\n"
+         ".TP\n.B update\nupdateCustomer: the fields given as options (those of \\fBcreate\\fR, "
+         "none mandatory, at least one); a password only from its \\fB\\-\\-\\fIfield\\fB\\-file\\fR "
+         "option.\n"
+         ".TP\n.B list\nlistCustomers, as a table or (\\fB\\-\\-output json\\fR) JSON; balance as "
+         "the server sends it (the API inverts getCustomerInfo's, and says nothing of "
+         "listCustomers').\n"
+         ".TP\n.B delete\\fR, \\fBblock\\fR, \\fBunblock\ndeleteCustomer, blockCustomer, "
+         "unblockCustomer; delete asks nothing and prints what it deleted.\n"
+         ".TP\n.B add\\-funds\\fR, \\fBcredit\\fR, \\fBdebit\ncustomerAddFunds, customerCredit, "
+         "customerDebit: \\fB\\-\\-amount\\fR greater than 0, \\fB\\-\\-currency\\fR an ISO 4217 "
+         "code.");
+    puts(".SS Options of list");
+    const struct custrpc_message *q = &custrpc_list_query_message;
+    for (size_t i = 0; i < q->n_fields; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s", q->fields[i].name);
+        for (char *p = name; *p; p++)
+            if (*p == '_')
+                *p = '-';
+        fputs(".TP\n.B \\-\\-", stdout);
+        roff(name);
+        printf(" %s\n", q->fields[i].type == CUSTRPC_TYPE_INT ? "N" : "TEXT");
+        roff(q->fields[i].help);
+        putchar('\n');
+    }
     puts(".SH CONNECTION OPTIONS");
-    block(cli_conn_help);
+    char *conn = NULL;
+    size_t conn_len = 0;
+    FILE *mem = open_memstream(&conn, &conn_len);
+    if (!mem)
+        return 1;
+    cli_conn_help(mem, CONN_ALL);
+    fclose(mem);
+    block(conn + strlen("Connection:\n"));
+    free(conn);
     puts(".SH CUSTOMER FIELDS\nOptions of \\fBcustrpc create\\fR, one per createCustomer member; "
          "the member names also head the columns of an import file.");
     for (const struct option *o = field_options(); o->name; o++) {

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "cli.h"
+#include "common/cli.h"
 #include "import_read.h"
 
 struct import_options {

@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <inttypes.h>
+#include <stdlib.h>
 
 #include "output.h"
 
@@ -42,4 +43,15 @@ void output_customer_text(FILE *out, int64_t i_customer, const struct custrpc_cu
     }
     for (size_t i = 0; extras && i < extras->n; i++)
         fprintf(out, "%s: %s\n", extras->items[i].name, extras->items[i].text);
+}
+
+void output_double(FILE *out, double v)
+{
+    char buf[40];
+    for (int precision = 1; precision <= 17; precision++) {
+        snprintf(buf, sizeof buf, "%.*g", precision, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    fputs(buf, out);
 }

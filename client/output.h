@@ -21,4 +21,7 @@ void output_customer_json(FILE *out, int64_t i_customer, const struct custrpc_cu
 void output_customer_text(FILE *out, int64_t i_customer, const struct custrpc_customer *c,
                           const struct custrpc_extras *extras);
 
+/* The shortest decimal text that reads back as exactly v. */
+void output_double(FILE *out, double v);
+
 #endif

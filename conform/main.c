@@ -10,8 +10,9 @@
 #include <curl/curl.h>
 #include <libxml/parser.h>
 
-#include "../client/cli.h"
+#include "common/cli.h"
 #include "case.h"
+#include "cleanup.h"
 #include "report.h"
 #include "runner.h"
 
@@ -27,8 +28,14 @@ enum {
     OPT_ANY_CODE,
     OPT_TARIFF,
     OPT_PROFILE,
-    OPT_VERSION
+    OPT_VERSION,
+    OPT_OUTPUT,
+    OPT_CLEANUP
 };
+
+/* The shared connection options conform has; -v and --output are its own (they mean something
+ * else here: request and answer bodies, and a JSON report). */
+#define CONFORM_CONN (CONN_URL | CONN_USER | CONN_WHOLESALER | CONN_TLS | CONN_TIMEOUT)
 
 /* pytest's exit status when no test was selected. */
 #define EXIT_NO_CASES 5
@@ -43,6 +50,9 @@ static const struct option own_options[] = {
     {"profile", required_argument, NULL, OPT_PROFILE},
     CLI_HELP_OPTION,
     {"version", no_argument, NULL, OPT_VERSION},
+    {"verbose", no_argument, NULL, 'v'},
+    {"output", required_argument, NULL, OPT_OUTPUT},
+    {"cleanup", no_argument, NULL, OPT_CLEANUP},
     {NULL, 0, NULL, 0},
 };
 
@@ -66,17 +76,21 @@ static void usage(FILE *out)
             "  --tariff N              an i_tariff the caller may use (default 1)\n"
             "  --any-fault-code        custrpc profile: require faults where it does, but not\n"
             "                          its codes\n"
-            "  --help, --version\n"
-            "  (--output json: one JSON object on stdout, the case lines on stderr;\n"
-            "  -v: each request and answer body on stderr)\n\n",
+            "  --cleanup               afterwards, delete the customers the run created\n"
+            "                          (children first) when the server has deleteCustomer\n"
+            "  --output text|json      json: one JSON object on stdout, the case lines on\n"
+            "                          stderr (default text)\n"
+            "  -v, --verbose           each request and answer body on stderr (passwords\n"
+            "                          masked)\n"
+            "  --help, --version\n\n",
             CONFORM_CASES_DIR);
-    fputs(cli_conn_help, out);
+    cli_conn_help(out, CONFORM_CONN);
 }
 
 struct conform_args {
     struct runner_options ro;
     const char *cases_dir, *junit;
-    bool version;
+    bool version, json, verbose, cleanup;
 };
 
 static int conform_option(void *ctx, int opt, const char *arg)
@@ -104,6 +118,15 @@ static int conform_option(void *ctx, int opt, const char *arg)
             return EXIT_USAGE;
         a->ro.tariff = v;
         return EXIT_OK;
+    case 'v': a->verbose = true; return EXIT_OK;
+    case OPT_CLEANUP: a->cleanup = true; return EXIT_OK;
+    case OPT_OUTPUT:
+        if (strcmp(arg, "text") != 0 && strcmp(arg, "json") != 0) {
+            cli_usage_error(NULL, "--output: \"%s\" is not text or json", arg);
+            return EXIT_USAGE;
+        }
+        a->json = arg[0] == 'j';
+        return EXIT_OK;
     case OPT_VERSION:
         printf("custrpc-conform %s\n", PACKAGE_VERSION);
         a->version = true;
@@ -116,7 +139,7 @@ int main(int argc, char **argv)
 {
     cli_program = "custrpc-conform";
     struct conn_options conn;
-    conn_defaults(&conn);
+    conn_defaults(&conn, CONFORM_CONN);
     struct conform_args a = {.ro = {.tariff = 1, .name_prefix = "conform-"},
                              .cases_dir = CONFORM_CASES_DIR};
     bool done;
@@ -137,6 +160,8 @@ int main(int argc, char **argv)
         int failed;
         password =
             cli_read_secret(conn.password_file, "CUSTRPC_PASSWORD", "API password: ", &failed);
+        if (failed)
+            return EXIT_USAGE;
         if (!password) {
             cli_usage_error(
                 NULL, "--user needs a password: --password-file, CUSTRPC_PASSWORD or a terminal");
@@ -180,8 +205,8 @@ int main(int argc, char **argv)
                                      conn.cacert, conn.insecure, (long)conn.timeout_s * 1000,
                                      false};
     ro.wholesaler = conn.wholesaler;
-    ro.trace = conn.verbose ? stderr : NULL;
-    bool json = strcmp(conn.output, "json") == 0;
+    ro.trace = a.verbose ? stderr : NULL;
+    bool json = a.json;
     FILE *text = json ? stderr : stdout;
     ro.lines = text;
     struct case_result *results = calloc(n, sizeof *results);
@@ -202,7 +227,10 @@ int main(int argc, char **argv)
         perror("stdout");
         status = EXIT_USAGE;
     }
-    if (created.n) {
+    int kept = -1; /* customers cleanup could not delete; -1: no cleanup */
+    if (created.n && a.cleanup)
+        kept = cleanup_created(&ro, &created, text);
+    if (created.n && kept < 0) {
         fprintf(text,
                 "created %zu customer%s (the server keeps them; on a real switch remove them):\n",
                 created.n, created.n == 1 ? "" : "s");

@@ -14,6 +14,9 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 
+#include <custrpc/custrpc.h>
+#include <custrpc/xmlrpc.h>
+
 #include "runner.h"
 
 #define MAX_VARS 128
@@ -394,11 +397,85 @@ static enum case_status judge(const struct conform_case *c, const struct runner_
     return st;
 }
 
+/* The methods the server says it offers (system.listMethods), when it answers that. */
+struct offered {
+    bool known;
+    char **names;
+    size_t n;
+};
+
+static void ask_offered(const struct runner_options *o, struct offered *out)
+{
+    static const char body[] = "<?xml version=\"1.0\"?><methodCall><methodName>"
+                               "system.listMethods</methodName><params/></methodCall>";
+    struct http_reply reply;
+    memset(out, 0, sizeof *out);
+    http_post(&o->target, NULL, body, sizeof body - 1, &reply);
+    xmlrpc_value *list = NULL;
+    int code = 0;
+    char *text = NULL;
+    if (reply.status == 200 &&
+        custrpc_xmlrpc_parse_response(reply.body, strlen(reply.body), &list, &code, &text,
+                                      NULL) == 0 &&
+        list && xmlrpc_value_type(list) == XMLRPC_TYPE_ARRAY) {
+        xmlrpc_env env;
+        xmlrpc_env_init(&env);
+        int n = xmlrpc_array_size(&env, list);
+        out->names = calloc(n > 0 ? (size_t)n : 1, sizeof *out->names);
+        for (int i = 0; out->names && i < n && !env.fault_occurred; i++) {
+            xmlrpc_value *item;
+            xmlrpc_array_read_item(&env, list, (unsigned)i, &item);
+            if (!env.fault_occurred && xmlrpc_value_type(item) == XMLRPC_TYPE_STRING)
+                xmlrpc_read_string(&env, item, (const char **)&out->names[out->n++]);
+            if (!env.fault_occurred)
+                xmlrpc_DECREF(item);
+        }
+        out->known = out->names != NULL && !env.fault_occurred;
+        xmlrpc_env_clean(&env);
+    }
+    if (list)
+        xmlrpc_DECREF(list);
+    free(text);
+    http_reply_free(&reply);
+}
+
+static void offered_free(struct offered *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        free(m->names[i]);
+    free(m->names);
+}
+
+/* Whether a case's method is one the server does not offer: such a case says nothing about
+ * the server (a switch may offer a reseller only some methods). Cases that expect "method
+ * not found" are about exactly that, and run. */
+static bool not_offered(const struct conform_case *c, const struct offered *m, char *method,
+                        size_t size)
+{
+    const char *start = strstr(c->body, "<methodName>"), *end;
+    if (!m->known || !start || (c->has_fault_code && c->fault_code == CUSTRPC_E_METHOD))
+        return false;
+    start += strlen("<methodName>");
+    if (!(end = strstr(start, "</methodName>")) || (size_t)(end - start) >= size)
+        return false;
+    snprintf(method, size, "%.*s", (int)(end - start), start);
+    if (strncmp(method, "system.", 7) == 0)
+        return false;
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->names[i], method) == 0)
+            return false;
+    return true;
+}
+
 static enum case_status run_one(const struct conform_case *c, size_t index,
                                 const struct runner_options *o, struct vars *v,
-                                struct case_result *r, struct created_list *created)
+                                struct case_result *r, struct created_list *created,
+                                const struct offered *offered)
 {
     bool trusted = o->wholesaler > 0;
+    char method[128];
+    if (not_offered(c, offered, method, sizeof method))
+        return skip(r, "the server does not offer %s (system.listMethods)", method);
     if (requires_word(c, "auth") && !o->target.user)
         return skip(r, "needs credentials (--user)");
     if (requires_word(c, "trusted") && !trusted)
@@ -500,6 +577,8 @@ void runner_run(const struct conform_case *cases, size_t n, const struct runner_
                  "<member><name>i_wholesaler</name><value><int>%lld</int></value></member>",
                  (long long)o->wholesaler);
     var_set(&v, "wholesaler_member", member);
+    struct offered offered;
+    ask_offered(o, &offered);
     for (size_t i = 0; i < n; i++) {
         struct case_result *r = &results[i];
         memset(r, 0, sizeof *r);
@@ -510,7 +589,7 @@ void runner_run(const struct conform_case *cases, size_t n, const struct runner_
         }
         struct timespec a, b;
         clock_gettime(CLOCK_MONOTONIC, &a);
-        run_one(&cases[i], i, o, &v, r, created);
+        run_one(&cases[i], i, o, &v, r, created, &offered);
         clock_gettime(CLOCK_MONOTONIC, &b);
         r->seconds = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
         if (r->status == CASE_PASS)
@@ -523,6 +602,7 @@ void runner_run(const struct conform_case *cases, size_t n, const struct runner_
                     cases[i].name, r->reason);
         fflush(o->lines);
     }
+    offered_free(&offered);
     for (size_t i = 0; i < v.n; i++) {
         free(v.name[i]);
         free(v.value[i]);

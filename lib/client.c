@@ -16,6 +16,8 @@
 #include <custrpc/client.h>
 #include <custrpc/xmlrpc.h>
 
+#include "client_internal.h"
+
 #define DEFAULT_TIMEOUT_MS 30000
 #define MAX_ANSWER (64u << 20) /* a bigger answer is a broken server, not a customer */
 
@@ -154,7 +156,7 @@ static int transport_error(struct custrpc_error *err, int code, const char *what
     return -1;
 }
 
-static int protocol_error(struct custrpc_error *err, const char *what, const char *detail)
+int client_protocol_error(struct custrpc_error *err, const char *what, const char *detail)
 {
     return transport_error(err, CUSTRPC_E_PROTOCOL, what, detail);
 }
@@ -167,7 +169,7 @@ static int exchange_failed(struct custrpc_client *cl, CURLcode rc, struct custrp
     curl_easy_getinfo(cl->curl, CURLINFO_PRETRANSFER_TIME_T, &sent_at);
     const char *why = cl->curl_error[0] ? cl->curl_error : curl_easy_strerror(rc);
     if (cl->answer.too_big)
-        return protocol_error(err, "the answer is larger than 64 MiB", "");
+        return client_protocol_error(err, "the answer is larger than 64 MiB", "");
     if (sent_at == 0 || rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
         rc == CURLE_COULDNT_RESOLVE_PROXY) {
         char what[600];
@@ -200,8 +202,7 @@ static int http_status_error(struct custrpc_client *cl, long status, struct cust
     return -1;
 }
 
-/* One call with one struct argument (a reference is taken); *result is the response value. */
-static int rpc(struct custrpc_client *cl, const char *method, xmlrpc_value *arg,
+int client_rpc(struct custrpc_client *cl, const char *method, xmlrpc_value *arg,
                xmlrpc_value **result, struct custrpc_error *err)
 {
     xmlrpc_env env;
@@ -261,7 +262,7 @@ static int rpc(struct custrpc_client *cl, const char *method, xmlrpc_value *arg,
     } else if (status != 200) {
         http_status_error(cl, status, err);
     } else if (!decoded) {
-        protocol_error(err, "the answer is not an XML-RPC response: ",
+        client_protocol_error(err, "the answer is not an XML-RPC response: ",
                        len ? parse.message : "it is empty");
     } else {
         rc = 0;
@@ -279,8 +280,7 @@ done:
     return rc;
 }
 
-/* The "result" member must be exactly the string "OK", as the API documents. */
-static int check_ok(xmlrpc_value *result, struct custrpc_error *err)
+int client_check_ok(xmlrpc_value *result, struct custrpc_error *err)
 {
     xmlrpc_env env;
     xmlrpc_env_init(&env);
@@ -290,9 +290,9 @@ static int check_ok(xmlrpc_value *result, struct custrpc_error *err)
     int rc = 0;
     const char *s = NULL;
     if (!v || xmlrpc_value_type(v) != XMLRPC_TYPE_STRING)
-        rc = protocol_error(err, "the answer has no string member ", "\"result\"");
+        rc = client_protocol_error(err, "the answer has no string member ", "\"result\"");
     else if (xmlrpc_read_string(&env, v, &s), env.fault_occurred || strcmp(s, "OK") != 0)
-        rc = protocol_error(err,
+        rc = client_protocol_error(err,
                             "the answer's \"result\" is not \"OK\": ", s ? s : "(not a string)");
     free((void *)s);
     if (v)
@@ -318,7 +318,7 @@ static int answer_int(xmlrpc_value *s, const char *name, int64_t *out, struct cu
         xmlrpc_read_i8(&env, v, &i);
         *out = i;
     } else {
-        rc = protocol_error(err, "the answer has no integer ", name);
+        rc = client_protocol_error(err, "the answer has no integer ", name);
     }
     if (v)
         xmlrpc_DECREF(v);
@@ -332,10 +332,10 @@ int custrpc_client_create(struct custrpc_client *cl, const struct custrpc_custom
     xmlrpc_value *arg, *result = NULL;
     if (custrpc_customer_validate(c, err) < 0 || custrpc_customer_to_value(c, &arg, err) < 0)
         return -1;
-    int rc = rpc(cl, CUSTRPC_METHOD_CREATE, arg, &result, err);
+    int rc = client_rpc(cl, CUSTRPC_METHOD_CREATE, arg, &result, err);
     xmlrpc_DECREF(arg);
     if (rc == 0)
-        rc = check_ok(result, err) < 0 ? -1 : answer_int(result, "i_customer", i_customer, err);
+        rc = client_check_ok(result, err) < 0 ? -1 : answer_int(result, "i_customer", i_customer, err);
     if (result)
         xmlrpc_DECREF(result);
     return rc;
@@ -417,7 +417,7 @@ static void value_text(FILE *out, xmlrpc_value *v)
     xmlrpc_env_clean(&env);
 }
 
-static int add_extra(struct custrpc_extras *x, const char *name, xmlrpc_value *v,
+int client_add_extra(struct custrpc_extras *x, const char *name, xmlrpc_value *v,
                      const char *problem)
 {
     struct custrpc_extra_member *items = realloc(x->items, (x->n + 1) * sizeof *items);
@@ -487,12 +487,12 @@ static int read_customer(xmlrpc_value *customer, struct custrpc_customer *out,
         }
         if (!env.fault_occurred && extras && (problem || (answer_only(name) &&
                                                           strcmp(name, "i_customer") != 0)) &&
-            add_extra(extras, name, member, problem) < 0)
+            client_add_extra(extras, name, member, problem) < 0)
             xmlrpc_faultf(&env, "out of memory");
         free((void *)name);
         xmlrpc_DECREF(member);
     }
-    int rc = env.fault_occurred ? protocol_error(err, "the customer struct: ", env.fault_string) : 0;
+    int rc = env.fault_occurred ? client_protocol_error(err, "the customer struct: ", env.fault_string) : 0;
     xmlrpc_env_clean(&env);
     return rc;
 }
@@ -526,14 +526,14 @@ int custrpc_client_get_ex(struct custrpc_client *cl, int64_t i_customer, const c
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
     }
     xmlrpc_value *result = NULL, *customer = NULL;
-    int rc = rpc(cl, "getCustomerInfo", arg, &result, err);
+    int rc = client_rpc(cl, "getCustomerInfo", arg, &result, err);
     xmlrpc_DECREF(arg);
     if (rc == 0)
-        rc = check_ok(result, err);
+        rc = client_check_ok(result, err);
     if (rc == 0) {
         xmlrpc_struct_find_value(&env, result, "customer", &customer);
         if (!customer || xmlrpc_value_type(customer) != XMLRPC_TYPE_STRUCT)
-            rc = protocol_error(err, "the answer has no ", "customer struct");
+            rc = client_protocol_error(err, "the answer has no ", "customer struct");
     }
     if (rc == 0)
         rc = read_customer(customer, out, extras, err);

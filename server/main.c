@@ -15,6 +15,7 @@
 
 #include <libxml/parser.h>
 
+#include "common/password_file.h"
 #include "config_file.h"
 #include "http.h"
 #include "methods.h"
@@ -355,7 +356,7 @@ static int load_root_password(struct server *s, struct custrpc_error *err)
     if (!s->cfg.root_password_file)
         return 0;
     char *password = NULL;
-    if (secrets_read_password_file(s->cfg.root_password_file, &password, err) < 0)
+    if (password_file_read(s->cfg.root_password_file, &password, err) < 0)
         return -1;
     int rc = secrets_ha1(root_login(s), password, &s->root_ha1, err);
     memset(password, 0, strlen(password));

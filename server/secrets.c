@@ -111,24 +111,3 @@ int secrets_load_key(const char *path, bool may_create, uint8_t key[SECRETS_KEY_
     }
     return 0;
 }
-
-int secrets_read_password_file(const char *path, char **password, struct custrpc_error *err)
-{
-    FILE *fp = fopen(path, "r");
-    if (!fp)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: %s", path, strerror(errno));
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, fp);
-    fclose(fp);
-    if (n > 0 && line[n - 1] == '\n')
-        line[--n] = '\0';
-    if (n > 0 && line[n - 1] == '\r')
-        line[--n] = '\0';
-    if (n <= 0) {
-        free(line);
-        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: the password file is empty", path);
-    }
-    *password = line;
-    return 0;
-}

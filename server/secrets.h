@@ -40,7 +40,4 @@ int secrets_hash_web_password(const uint8_t key[SECRETS_KEY_LEN], const char *pa
 int secrets_load_key(const char *path, bool may_create, uint8_t key[SECRETS_KEY_LEN],
                      struct custrpc_error *err);
 
-/* Reads a password file: its first line, without the line end; refuses an empty one. */
-int secrets_read_password_file(const char *path, char **password, struct custrpc_error *err);
-
 #endif

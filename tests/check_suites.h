@@ -14,6 +14,7 @@ Suite *decode_suite(void);
 Suite *message_suite(void);
 Suite *server_suite(void);
 Suite *client_suite(void);
+Suite *client_lifecycle_suite(void);
 Suite *digest_suite(void);
 Suite *guard_suite(void);
 

@@ -15,6 +15,7 @@
 
 #include <custrpc/customer.h>
 #include <custrpc/error.h>
+#include <custrpc/message.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -85,6 +86,82 @@ void custrpc_extras_free(struct custrpc_extras *x);
 int custrpc_client_get_ex(struct custrpc_client *cl, int64_t i_customer, const char *name,
                           int64_t i_wholesaler, struct custrpc_customer *out, int64_t *out_id,
                           struct custrpc_extras *extras, struct custrpc_error *err);
+
+/* --- The customer lifecycle: updateCustomer, listCustomers, deleteCustomer, blockCustomer,
+ * unblockCustomer, customerAddFunds, customerCredit, customerDebit. Each validates its
+ * arguments locally first (nothing is sent when they are invalid; the error names the member,
+ * kind CUSTRPC_KIND_LOCAL), requires {result: "OK"} in the answer and reports faults, HTTP and
+ * transport errors as custrpc_client_create does. i_wholesaler > 0 adds it (trusted mode). */
+
+/* updateCustomer {i_customer, <the fields SET or NIL in changes>… [, i_wholesaler]}: at least
+ * one field (CUSTRPC_E_MISSING otherwise); the field rules apply to the fields given, none is
+ * mandatory. changes' own i_wholesaler field is not taken: use the parameter. */
+int custrpc_client_update(struct custrpc_client *cl, int64_t i_customer,
+                          const struct custrpc_customer *changes, int64_t i_wholesaler,
+                          struct custrpc_error *err);
+
+/* The arguments of listCustomers, described as a message (custrpc_list_query_message): set
+ * them with custrpc_msg_set_text or directly (marking presence); absent members are not sent.
+ * offset >= 0, limit 1..1000, name_pattern a non-empty string (the server's pattern syntax). */
+struct custrpc_list_query {
+    int64_t offset;
+    int64_t limit;
+    char *name_pattern;
+    unsigned char presence[3];
+};
+extern const struct custrpc_message custrpc_list_query_message;
+
+/* One customer of a listCustomers answer (custrpc_customer_entry_message). Members are as the
+ * server sends them; in particular balance is NOT inverted: the public documentation inverts
+ * getCustomerInfo's balance "for historical reasons" but says nothing of listCustomers, so the
+ * value is shown as sent. */
+struct custrpc_customer_entry {
+    int64_t i_customer;
+    char *name;
+    char *web_login;
+    char *description;
+    double balance;
+    double credit_limit;
+    char *base_currency;
+    unsigned char presence[7];
+};
+extern const struct custrpc_message custrpc_customer_entry_message;
+
+struct custrpc_customer_list {
+    size_t n;
+    struct custrpc_customer_entry *items;
+    /* Entry members of an unexpected type, named "customers[I].member" with the problem; the
+     * rest of the list still counts. Members the entry does not describe are skipped. */
+    struct custrpc_extras problems;
+};
+void custrpc_customer_list_free(struct custrpc_customer_list *l);
+
+/* listCustomers {[offset], [limit], [name_pattern] [, i_wholesaler]}; q NULL sends {}. out is
+ * initialised here and the caller's to free (also after a failure). */
+int custrpc_client_list(struct custrpc_client *cl, const struct custrpc_list_query *q,
+                        int64_t i_wholesaler, struct custrpc_customer_list *out,
+                        struct custrpc_error *err);
+
+/* deleteCustomer, blockCustomer, unblockCustomer {i_customer [, i_wholesaler]}. */
+int custrpc_client_delete(struct custrpc_client *cl, int64_t i_customer, int64_t i_wholesaler,
+                          struct custrpc_error *err);
+int custrpc_client_block(struct custrpc_client *cl, int64_t i_customer, int64_t i_wholesaler,
+                         struct custrpc_error *err);
+int custrpc_client_unblock(struct custrpc_client *cl, int64_t i_customer, int64_t i_wholesaler,
+                           struct custrpc_error *err);
+
+/* customerAddFunds, customerCredit, customerDebit {i_customer, amount, currency
+ * [, payment_notes] [, i_wholesaler]}: amount a finite double > 0, currency an ISO 4217 code
+ * (three upper-case letters), payment_notes NULL to leave it out. */
+int custrpc_client_add_funds(struct custrpc_client *cl, int64_t i_customer, double amount,
+                             const char *currency, const char *payment_notes,
+                             int64_t i_wholesaler, struct custrpc_error *err);
+int custrpc_client_credit(struct custrpc_client *cl, int64_t i_customer, double amount,
+                          const char *currency, const char *payment_notes, int64_t i_wholesaler,
+                          struct custrpc_error *err);
+int custrpc_client_debit(struct custrpc_client *cl, int64_t i_customer, double amount,
+                         const char *currency, const char *payment_notes, int64_t i_wholesaler,
+                         struct custrpc_error *err);
 
 #ifdef __cplusplus
 }

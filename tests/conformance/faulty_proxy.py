@@ -85,7 +85,8 @@ class FaultyProxy:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                sent = strip_unknown(body) if bug == "accept-unknown" else body
+                # createCustomer's unknown members dropped (other methods' members are theirs)
+                sent = strip_unknown(body) if bug == "accept-unknown" and b"<methodName>createCustomer<" in body else body
                 headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "authorization")}
                 conn = http.client.HTTPConnection(host, port, timeout=120)
                 try:

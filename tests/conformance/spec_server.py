@@ -162,6 +162,8 @@ def get_customer_info(store, caller, trusted, params):
 
 
 METHODS = {"createCustomer": create_customer, "getCustomerInfo": get_customer_info}
+# Standard XML-RPC introspection: which methods this server has (the suite skips the others).
+METHODS["system.listMethods"] = lambda store, caller, trusted, params: sorted(METHODS)
 
 
 def md5(s):

@@ -28,8 +28,26 @@ SPEC = os.path.join(HERE, "..", "data", "spec-fields.txt")
 API_TEXT = os.path.join(HERE, "api-text.txt")
 
 
+# The customer lifecycle cases (1NN-*.xml: updateCustomer, listCustomers, deleteCustomer, block,
+# unblock, the balance operations) need methods custrpc-server and spec_server.py do not have
+# yet: they are left out of the runs here and checked against tests/client/lifecycle_server.py
+# (test_lifecycle_cli.py). When custrpc-server has the methods, set PENDING_SERVER = False.
+PENDING_SERVER = False
+
+
+def run_cases():
+    """The case directory the runs below use: every case, or all but the pending ones."""
+    if not PENDING_SERVER:
+        return CASES
+    d = tempfile.mkdtemp(prefix="custrpc-cases-")
+    for name in os.listdir(CASES):
+        if name.endswith(".xml") and not re.match(r"1\d\d-", name):
+            os.symlink(os.path.abspath(os.path.join(CASES, name)), os.path.join(d, name))
+    return d
+
+
 def conform(url, *args):
-    r = subprocess.run([CONFORM, "--url", url, "--cases", CASES] + list(args), capture_output=True, text=True,
+    r = subprocess.run([CONFORM, "--url", url, "--cases", run_cases()] + list(args), capture_output=True, text=True,
                        timeout=600, stdin=subprocess.DEVNULL)
     return r, failing_names(r.stdout)
 

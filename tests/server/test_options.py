@@ -58,8 +58,14 @@ class Program(unittest.TestCase):
         self.assertIn("bad.xml:3: Couldn't find end of Start Tag listen",
                       self.config_error('<custrpc-server>\n<listen port="1"\n</custrpc-server>'))
         self.assertIn("the root element must be <custrpc-server>", self.config_error('<server/>'))
-        self.assertIn("password file is empty",
+        # The one password-file rule of every program (common/password_file.c).
+        self.assertIn("a password file must be a regular file",
                       self.config_error('<custrpc-server><root password-file="/dev/null"/></custrpc-server>'))
+        empty = os.path.join(tempfile.mkdtemp(prefix="custrpc-pw-"), "empty.pw")
+        with open(empty, "w") as f:
+            f.write("\r\n")  # a first line of nothing but its line end is empty too
+        self.assertIn("the password file is empty",
+                      self.config_error('<custrpc-server><root password-file="%s"/></custrpc-server>' % empty))
 
     def test_config_listen_overridden_by_option(self):
         cfg = '<custrpc-server><listen host="127.0.0.1" port="1"/><tariff i_tariff="5" name="Five"/></custrpc-server>'

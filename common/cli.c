@@ -1,4 +1,4 @@
-/* cli.c — shared parts of the custrpc command (see cli.h). */
+/* cli.c — what the command-line programs share (see cli.h). */
 #include <config.h>
 
 #include <errno.h>
@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "password_file.h"
 
 enum {
     OPT_URL = CLI_CONN_OPT,
@@ -24,33 +25,44 @@ enum {
     OPT_PASSWORD_TRAP
 };
 
-const struct option cli_conn_options[] = {
-    {"url", required_argument, NULL, OPT_URL},
-    {"user", required_argument, NULL, OPT_USER},
-    {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
-    {"wholesaler", required_argument, NULL, OPT_WHOLESALER},
-    {"cacert", required_argument, NULL, OPT_CACERT},
-    {"insecure", no_argument, NULL, OPT_INSECURE},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"verbose", no_argument, NULL, 'v'},
-    {"output", required_argument, NULL, OPT_OUTPUT},
+/* Each connection option once: its group, its getopt entry and its help line (NULL: none). */
+static const struct conn_option {
+    unsigned group;
+    struct option opt;
+    const char *help;
+} conn_table[] = {
+    {CONN_URL, {"url", required_argument, NULL, OPT_URL},
+     "  --url URL               server endpoint (or $CUSTRPC_URL), e.g. "
+     "https://switch/xmlapi/xmlapi\n"},
+    {CONN_USER, {"user", required_argument, NULL, OPT_USER},
+     "  --user LOGIN            web_login to authenticate as (HTTP Digest, or Basic if asked)\n"},
+    {CONN_USER, {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+     "  --password-file FILE    its API password: the first line of FILE (else\n"
+     "                          $CUSTRPC_PASSWORD, else a prompt)\n"},
     /* Exact, so that "--password x" is refused instead of read as --password-file x. */
-    {"password", required_argument, NULL, OPT_PASSWORD_TRAP},
-    {NULL, 0, NULL, 0},
+    {CONN_USER, {"password", required_argument, NULL, OPT_PASSWORD_TRAP}, NULL},
+    {CONN_WHOLESALER, {"wholesaler", required_argument, NULL, OPT_WHOLESALER},
+     "  --wholesaler N          trusted mode: no credentials, act for customer N (i_wholesaler)\n"},
+    {CONN_TLS, {"cacert", required_argument, NULL, OPT_CACERT},
+     "  --cacert FILE           trust the CAs in this PEM file\n"},
+    {CONN_TLS, {"insecure", no_argument, NULL, OPT_INSECURE},
+     "  --insecure              do not verify the server's TLS certificate\n"},
+    {CONN_TIMEOUT, {"timeout", required_argument, NULL, OPT_TIMEOUT},
+     "  --timeout SECONDS       whole call, connecting included (default 30)\n"},
+    {CONN_VERBOSE, {"verbose", no_argument, NULL, 'v'},
+     "  -v, --verbose           trace the XML on the wire to stderr (passwords masked)\n"},
+    {CONN_OUTPUT, {"output", required_argument, NULL, OPT_OUTPUT},
+     "  --output text|json      how results are printed (default text)\n"},
 };
+#define N_CONN (sizeof conn_table / sizeof conn_table[0])
 
-const char cli_conn_help[] =
-    "Connection:\n"
-    "  --url URL               server endpoint (or $CUSTRPC_URL), e.g. "
-    "https://switch/xmlapi/xmlapi\n"
-    "  --user LOGIN            web_login to authenticate as (HTTP Digest, or Basic if asked)\n"
-    "  --password-file FILE    its API password (else $CUSTRPC_PASSWORD, else a prompt)\n"
-    "  --wholesaler N          trusted mode: no credentials, act for customer N (i_wholesaler)\n"
-    "  --cacert FILE           trust the CAs in this PEM file\n"
-    "  --insecure              do not verify the server's TLS certificate\n"
-    "  --timeout SECONDS       whole call, connecting included (default 30)\n"
-    "  -v, --verbose           trace the XML on the wire to stderr (passwords masked)\n"
-    "  --output text|json      how results are printed (default text)\n";
+void cli_conn_help(FILE *out, unsigned groups)
+{
+    fputs("Connection:\n", out);
+    for (size_t i = 0; i < N_CONN; i++)
+        if ((conn_table[i].group & groups) && conn_table[i].help)
+            fputs(conn_table[i].help, out);
+}
 
 const char *cli_program = "custrpc";
 
@@ -73,9 +85,10 @@ void cli_exit_help(FILE *out)
         fprintf(out, "  %-3d %s\n", d->code, d->text);
 }
 
-void conn_defaults(struct conn_options *o)
+void conn_defaults(struct conn_options *o, unsigned groups)
 {
     memset(o, 0, sizeof *o);
+    o->groups = groups;
     o->url = getenv("CUSTRPC_URL");
     o->timeout_s = 30;
     o->output = "text";
@@ -97,6 +110,11 @@ int cli_number(const char *cmd, const char *option, const char *arg, long long m
 
 int conn_apply(struct conn_options *o, int opt, const char *arg)
 {
+    bool had = false; /* only the options of the program's groups */
+    for (size_t i = 0; i < N_CONN; i++)
+        had |= conn_table[i].opt.val == opt && (conn_table[i].group & o->groups);
+    if (!had)
+        return 0;
     switch (opt) {
     case OPT_URL: o->url = arg; return 1;
     case OPT_USER: o->user = arg; return 1;
@@ -162,24 +180,14 @@ char *cli_read_secret(const char *file, const char *env, const char *prompt, int
 {
     *failed = 0;
     if (file) {
-        FILE *fp = fopen(file, "r");
-        if (!fp) {
-            fprintf(stderr, "%s: %s: %s\n", cli_program, file, strerror(errno));
+        char *password;
+        struct custrpc_error err;
+        if (password_file_read(file, &password, &err) < 0) {
+            fprintf(stderr, "%s: %s\n", cli_program, err.message);
             *failed = 1;
             return NULL;
         }
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t n = getline(&line, &cap, fp);
-        fclose(fp);
-        if (n <= 0) {
-            free(line);
-            fprintf(stderr, "%s: %s: the password file is empty\n", cli_program, file);
-            *failed = 1;
-            return NULL;
-        }
-        line[strcspn(line, "\r\n")] = '\0';
-        return line;
+        return password;
     }
     const char *value = env ? getenv(env) : NULL;
     if (value)
@@ -246,12 +254,37 @@ int cli_report(const struct custrpc_error *err)
     }
 }
 
+static size_t count(const struct option *o)
+{
+    size_t n = 0;
+    while (o && o[n].name)
+        n++;
+    return n;
+}
+
+/* The getopt table: the connection options of groups, then a and b. Caller frees. */
+static struct option *options_join(unsigned groups, const struct option *a, const struct option *b)
+{
+    size_t na = count(a), nb = count(b), n = 0;
+    struct option *all = calloc(N_CONN + na + nb + 1, sizeof *all);
+    if (!all)
+        return NULL;
+    for (size_t i = 0; i < N_CONN; i++)
+        if (conn_table[i].group & groups)
+            all[n++] = conn_table[i].opt;
+    if (na)
+        memcpy(all + n, a, na * sizeof *all);
+    if (nb)
+        memcpy(all + n + na, b, nb * sizeof *all);
+    return all;
+}
+
 int cli_parse(int argc, char **argv, const struct option *a, const struct option *b,
               struct conn_options *conn, cli_option_fn *own, void *ctx, void (*usage)(FILE *),
               bool *done)
 {
     *done = false;
-    struct option *opts = cli_options_join(cli_conn_options, a, b);
+    struct option *opts = options_join(conn->groups, a, b);
     if (!opts)
         return EXIT_DATA;
     int status = EXIT_OK, opt;
@@ -271,29 +304,6 @@ int cli_parse(int argc, char **argv, const struct option *a, const struct option
     }
     free(opts);
     return status;
-}
-
-static size_t count(const struct option *o)
-{
-    size_t n = 0;
-    while (o && o[n].name)
-        n++;
-    return n;
-}
-
-struct option *cli_options_join(const struct option *a, const struct option *b,
-                                const struct option *c)
-{
-    size_t na = count(a), nb = count(b), nc = count(c);
-    struct option *all = calloc(na + nb + nc + 1, sizeof *all);
-    if (!all)
-        return NULL;
-    memcpy(all, a, na * sizeof *all);
-    if (nb)
-        memcpy(all + na, b, nb * sizeof *all);
-    if (nc)
-        memcpy(all + na + nb, c, nc * sizeof *all);
-    return all;
 }
 
 void cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -1,7 +1,7 @@
-/* cli.h — what the custrpc command's subcommands share: exit codes, connection options (also
- * for custrpc-conform later), password sources and error reporting. */
-#ifndef CUSTRPC_CLI_H
-#define CUSTRPC_CLI_H
+/* cli.h — what the command-line programs share (common/libcommon.a): exit codes, the option
+ * loop, the connection options a program has, password sources and error reporting. */
+#ifndef CUSTRPC_COMMON_CLI_H
+#define CUSTRPC_COMMON_CLI_H
 
 #include <getopt.h>
 #include <stdbool.h>
@@ -33,7 +33,21 @@ struct cli_exit_doc {
 extern const struct cli_exit_doc cli_exit_docs[]; /* ends with text NULL */
 void cli_exit_help(FILE *out);
 
+/* The connection options, in groups; a program has the groups it uses, and its --help, man page
+ * and option table show only those. */
+enum conn_group {
+    CONN_URL = 1u << 0,        /* --url */
+    CONN_USER = 1u << 1,       /* --user, --password-file */
+    CONN_WHOLESALER = 1u << 2, /* --wholesaler */
+    CONN_TLS = 1u << 3,        /* --cacert, --insecure */
+    CONN_TIMEOUT = 1u << 4,    /* --timeout */
+    CONN_VERBOSE = 1u << 5,    /* -v, --verbose: the XML on the wire */
+    CONN_OUTPUT = 1u << 6      /* --output text|json */
+};
+#define CONN_ALL 0x7fu
+
 struct conn_options {
+    unsigned groups; /* enum conn_group: the options this program has */
     const char *url;
     const char *user;
     const char *password_file;
@@ -61,35 +75,33 @@ struct conn_options;
 /* Handles one option of a command's own (returns EXIT_OK, or the exit code of a bad value). */
 typedef int cli_option_fn(void *ctx, int opt, const char *arg);
 
-/* The option loop every command shares: the connection options plus the tables a and b (either
- * may be NULL; each ends with a zero entry), own() for the rest, --help printing usage to
- * stdout and setting *done. Returns EXIT_OK or the exit code of the first bad option;
- * positional arguments start at optind. */
+/* The option loop every program shares: the connection options of conn->groups plus the tables
+ * a and b (either may be NULL; each ends with a zero entry), own() for the rest (also -v when
+ * the program has no CONN_VERBOSE), --help printing usage to stdout and setting *done. Returns
+ * EXIT_OK or the exit code of the first bad option; positional arguments start at optind. */
 int cli_parse(int argc, char **argv, const struct option *a, const struct option *b,
               struct conn_options *conn, cli_option_fn *own, void *ctx, void (*usage)(FILE *),
               bool *done);
 
-/* The connection options' table entries (terminated by a zero entry) and their help text. */
-extern const struct option cli_conn_options[];
-extern const char cli_conn_help[];
+/* The help lines of the connection options in groups (a "Connection:" block). */
+void cli_conn_help(FILE *out, unsigned groups);
 
-void conn_defaults(struct conn_options *o);
+/* Defaults (CUSTRPC_URL, 30 s, text) for a program with the given option groups. */
+void conn_defaults(struct conn_options *o, unsigned groups);
 /* Applies one parsed connection option; returns 1 when it was one, 0 when not, -1 on error. */
 int conn_apply(struct conn_options *o, int opt, const char *arg);
 /* Opens a client from the options: the password comes from --password-file, CUSTRPC_PASSWORD,
  * or a no-echo prompt on a terminal. Returns an exit code (EXIT_OK on success). */
 int conn_open(const struct conn_options *o, struct custrpc_client **out);
 
-/* Reads a secret: from file when given, else from the environment variable, else (when stdin
- * is a terminal) by a no-echo prompt; NULL with *failed = 0 when none is available. */
+/* Reads a secret: from file when given (password_file.h's rule), else from the environment
+ * variable (env NULL: none), else (prompt not NULL and stdin a terminal) by a no-echo prompt;
+ * NULL with *failed = 0 when none is available; a bad file is reported and sets *failed. */
 char *cli_read_secret(const char *file, const char *env, const char *prompt, int *failed);
 
 /* Prints err for a person ("custrpc: fault 1010: name: ...") and returns its exit code. */
 int cli_report(const struct custrpc_error *err);
 
-/* Builds a getopt table from parts (each terminated by a zero entry); caller frees. */
-struct option *cli_options_join(const struct option *a, const struct option *b,
-                                const struct option *c);
 
 /* Parses option's decimal argument in min..max; on failure prints "cmd: --option: ..." and
  * returns -1. */

@@ -1,0 +1,101 @@
+/* cleanup.c — see cleanup.h. The deletes go through libcustrpc's client (custrpc_client_delete),
+ * with the run's credentials or its trusted-mode wholesaler. */
+#include <config.h>
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <custrpc/custrpc.h>
+#include <custrpc/xmlrpc.h>
+
+#include "cleanup.h"
+
+static const char list_methods[] = "<?xml version=\"1.0\"?><methodCall><methodName>"
+                                   "system.listMethods</methodName><params/></methodCall>";
+
+/* Whether system.listMethods lists deleteCustomer; false when the server cannot tell. */
+static bool has_delete(const struct runner_options *o)
+{
+    struct http_reply reply;
+    http_post(&o->target, NULL, list_methods, strlen(list_methods), &reply);
+    xmlrpc_value *result = NULL;
+    int code = 0;
+    char *fault = NULL;
+    struct custrpc_error err;
+    bool found = false;
+    if (reply.status == 200 &&
+        custrpc_xmlrpc_parse_response(reply.body, reply.len, &result, &code, &fault, &err) == 0 &&
+        result && xmlrpc_value_type(result) == XMLRPC_TYPE_ARRAY) {
+        xmlrpc_env env;
+        xmlrpc_env_init(&env);
+        int n = xmlrpc_array_size(&env, result);
+        for (int i = 0; i < n && !found && !env.fault_occurred; i++) {
+            xmlrpc_value *v = NULL;
+            const char *s = NULL;
+            xmlrpc_array_read_item(&env, result, (unsigned)i, &v);
+            if (v && xmlrpc_value_type(v) == XMLRPC_TYPE_STRING) {
+                xmlrpc_read_string(&env, v, &s);
+                found = s && strcmp(s, "deleteCustomer") == 0;
+                free((void *)s);
+            }
+            if (v)
+                xmlrpc_DECREF(v);
+        }
+        xmlrpc_env_clean(&env);
+    }
+    if (result)
+        xmlrpc_DECREF(result);
+    free(fault);
+    http_reply_free(&reply);
+    return found;
+}
+
+int cleanup_created(const struct runner_options *o, const struct created_list *created,
+                    FILE *out)
+{
+    if (!has_delete(o)) {
+        fprintf(out, "cleanup: the server has no deleteCustomer (system.listMethods does not "
+                     "list it): the customers stay\n");
+        return -1;
+    }
+    const struct http_target *t = &o->target;
+    struct custrpc_client_options co = {.url = t->url,
+                                        .user = t->user,
+                                        .password = t->password,
+                                        .cacert = t->cacert,
+                                        .insecure = t->insecure,
+                                        .timeout_ms = (unsigned)t->timeout_ms};
+    struct custrpc_client *cl;
+    struct custrpc_error err;
+    if (custrpc_client_new(&cl, &co, &err) < 0) {
+        fprintf(out, "cleanup: %s\n", err.message);
+        return (int)created->n;
+    }
+    int left = 0;
+    size_t deleted = 0;
+    for (size_t k = created->n; k-- > 0;) {
+        const struct created_customer *c = &created->items[k];
+        char *end;
+        long long id = strtoll(c->i_customer, &end, 10);
+        if (*end || id <= 0) {
+            fprintf(out, "cleanup: i_customer %s  %s: not a customer id, left\n", c->i_customer,
+                    c->name);
+            left++;
+        } else if (custrpc_client_delete(cl, id, o->wholesaler, &err) == 0) {
+            fprintf(out, "cleanup: deleted i_customer %s  %s\n", c->i_customer, c->name);
+            deleted++;
+        } else if (err.kind == CUSTRPC_KIND_FAULT && err.code == CUSTRPC_E_NOT_FOUND) {
+            /* A case of the run deleted it already. */
+            fprintf(out, "cleanup: i_customer %s  %s: already gone\n", c->i_customer, c->name);
+        } else {
+            fprintf(out, "cleanup: i_customer %s  %s: not deleted: %s%s\n", c->i_customer,
+                    c->name, err.kind == CUSTRPC_KIND_FAULT ? "fault: " : "", err.message);
+            left++;
+        }
+    }
+    custrpc_client_free(cl);
+    fprintf(out, "cleanup: deleted %zu of the %zu customers the run created\n", deleted,
+            created->n);
+    return left;
+}
