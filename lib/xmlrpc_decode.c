@@ -405,11 +405,10 @@ static int tree_value(struct parser *p, const struct frame *f, const struct lib_
 /* The member frame whose value is being read straight into the request struct, or NULL. */
 static struct frame *direct_member(struct parser *p, int value_frame)
 {
+    if (value_frame < 2 || value_frame > p->top || p->stack[value_frame].kind != K_VALUE)
+        return NULL;
     struct frame *m = &p->stack[value_frame - 1];
-    return value_frame >= 2 && p->stack[value_frame].kind == K_VALUE && m->kind == K_MEMBER &&
-                   m->field
-               ? m
-               : NULL;
+    return m->kind == K_MEMBER && m->field ? m : NULL;
 }
 
 /* A scalar element's value: into the request struct's field when its member is read
