@@ -19,13 +19,16 @@ static void build_options(void)
 {
     const struct custrpc_message *d = &custrpc_list_query_message;
     size_t i;
-    for (i = 0; i < d->n_fields && i < MAX_QUERY_FIELDS; i++) {
+    /* i_wholesaler comes from the connection option --wholesaler, as for every command. */
+    for (i = 0;
+         i < d->n_fields && i < MAX_QUERY_FIELDS && !(d->fields[i].flags & CUSTRPC_FLAG_TRUSTED);
+         i++) {
         snprintf(option_names[i], sizeof option_names[i], "%s", d->fields[i].name);
         for (char *p = option_names[i]; *p; p++)
             if (*p == '_')
                 *p = '-';
-        query_options[i] = (struct option){option_names[i], required_argument, NULL,
-                                           CLI_CMD_OPT + (int)i};
+        query_options[i] =
+            (struct option){option_names[i], required_argument, NULL, CLI_CMD_OPT + (int)i};
     }
     query_options[i] = (struct option)CLI_HELP_OPTION;
     query_options[i + 1] = (struct option){NULL, 0, NULL, 0};
@@ -39,7 +42,9 @@ static void usage(FILE *out)
                  "balance, credit_limit, base_currency, description. balance is shown as the\n"
                  "server sends it (the API inverts getCustomerInfo's balance; for listCustomers\n"
                  "its text says nothing).\n\n");
-    for (size_t i = 0; i < d->n_fields && i < MAX_QUERY_FIELDS; i++) {
+    for (size_t i = 0;
+         i < d->n_fields && i < MAX_QUERY_FIELDS && !(d->fields[i].flags & CUSTRPC_FLAG_TRUSTED);
+         i++) {
         char left[400];
         snprintf(left, sizeof left, "--%s %s", option_names[i],
                  d->fields[i].type == CUSTRPC_TYPE_INT ? "N" : "TEXT");
@@ -54,7 +59,7 @@ static int list_option(void *ctx, int opt, const char *arg)
 {
     const struct custrpc_message *d = &custrpc_list_query_message;
     size_t i = (size_t)(opt - CLI_CMD_OPT);
-    if (opt < CLI_CMD_OPT || i >= d->n_fields)
+    if (opt < CLI_CMD_OPT || i >= d->n_fields || (d->fields[i].flags & CUSTRPC_FLAG_TRUSTED))
         return EXIT_USAGE;
     struct custrpc_error err;
     if (custrpc_msg_set_text(d, ctx, d->fields[i].name, arg, &err) < 0) {

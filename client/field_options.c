@@ -64,7 +64,7 @@ const char *field_value_form(const struct custrpc_field *f)
     static const char *const plain[CUSTRPC_N_TYPES] = {
         [CUSTRPC_TYPE_STRING] = "TEXT", [CUSTRPC_TYPE_INT] = "N",       [CUSTRPC_TYPE_DOUBLE] = "X",
         [CUSTRPC_TYPE_BOOL] = "[=yes|no]", [CUSTRPC_TYPE_ENUM] = "NAME", [CUSTRPC_TYPE_FLAGS] = "NAMES",
-        [CUSTRPC_TYPE_MESSAGE] = "",
+        [CUSTRPC_TYPE_MESSAGE] = "", [CUSTRPC_TYPE_DATETIME] = "YYYYMMDDThh:mm:ss",
     };
     static const char *const own[CUSTRPC_N_TYPES] = {[CUSTRPC_TYPE_INT] = "N|own"};
     static const char *const unlimited[CUSTRPC_N_TYPES] = {[CUSTRPC_TYPE_INT] = "N|unlimited",

@@ -73,6 +73,8 @@ int main(void)
     puts(".SS Options of list");
     const struct custrpc_message *q = &custrpc_list_query_message;
     for (size_t i = 0; i < q->n_fields; i++) {
+        if (q->fields[i].flags & CUSTRPC_FLAG_TRUSTED)
+            continue; /* --wholesaler, a connection option */
         char name[64];
         snprintf(name, sizeof name, "%s", q->fields[i].name);
         for (char *p = name; *p; p++)

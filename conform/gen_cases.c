@@ -192,6 +192,7 @@ static const char *wrong_type(const struct custrpc_field *f)
     case CUSTRPC_TYPE_ENUM: return "<int>1</int>";
     case CUSTRPC_TYPE_FLAGS: return "<string>1</string>";
     case CUSTRPC_TYPE_MESSAGE: return "<int>1</int>";
+    case CUSTRPC_TYPE_DATETIME: return "<string>20260101T00:00:00</string>";
     }
     return "<base64>AA==</base64>";
 }
@@ -222,7 +223,8 @@ static int out_of_range(const struct custrpc_field *f, char *buf, size_t size)
     case CUSTRPC_TYPE_BOOL:
     case CUSTRPC_TYPE_ENUM:  /* any value off the table is out of range: none to make here */
     case CUSTRPC_TYPE_FLAGS:
-    case CUSTRPC_TYPE_MESSAGE: return 0;
+    case CUSTRPC_TYPE_MESSAGE:
+    case CUSTRPC_TYPE_DATETIME: return 0;
     }
     return 0;
 }

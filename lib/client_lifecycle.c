@@ -17,20 +17,6 @@
 
 /* --- the messages ----------------------------------------------------------------------- */
 
-static const struct custrpc_field list_query_fields[] = {
-    {.name = "offset", .type = CUSTRPC_TYPE_INT, .min = 0, .max = INT32_MAX,
-     .offset = offsetof(struct custrpc_list_query, offset),
-     .help = "how many customers to skip"},
-    {.name = "limit", .type = CUSTRPC_TYPE_INT, .min = 1, .max = 1000,
-     .offset = offsetof(struct custrpc_list_query, limit),
-     .help = "at most this many customers (1..1000)"},
-    {.name = "name_pattern", .type = CUSTRPC_TYPE_STRING, .min = 1, .max = 128,
-     .offset = offsetof(struct custrpc_list_query, name_pattern),
-     .help = "only customers whose name matches (the server's pattern syntax)"},
-};
-const struct custrpc_message custrpc_list_query_message =
-    CUSTRPC_MESSAGE(custrpc_list_query, "listCustomers", list_query_fields);
-
 /* Answers are read, not judged: the limits are only the types' own. */
 static const struct custrpc_field entry_fields[] = {
     {.name = "i_customer", .type = CUSTRPC_TYPE_INT, .min = 1, .max = INT32_MAX,
@@ -51,40 +37,10 @@ static const struct custrpc_field entry_fields[] = {
 const struct custrpc_message custrpc_customer_entry_message =
     CUSTRPC_MESSAGE(custrpc_customer_entry, "customer", entry_fields);
 
-/* {i_customer}: delete, block, unblock, and the id part of update. */
-struct id_request {
-    int64_t i_customer;
-    unsigned char presence[1];
-};
-static const struct custrpc_field id_fields[] = {
-    {.name = "i_customer", .type = CUSTRPC_TYPE_INT, .min = 1, .max = INT32_MAX,
-     .offset = offsetof(struct id_request, i_customer)},
-};
-static const struct custrpc_message id_message = CUSTRPC_MESSAGE(id_request, "customer id", id_fields);
-
-struct funds_request {
-    int64_t i_customer;
-    double amount;
-    char *currency;
-    char *payment_notes;
-    unsigned char presence[4];
-};
-static const struct custrpc_field funds_fields[] = {
-    {.name = "i_customer", .type = CUSTRPC_TYPE_INT, .min = 1, .max = INT32_MAX,
-     .offset = offsetof(struct funds_request, i_customer)},
-    /* > 0 is checked beside the range: a range is inclusive. */
-    {.name = "amount", .type = CUSTRPC_TYPE_DOUBLE, .min = 0, .max = 1e15,
-     .offset = offsetof(struct funds_request, amount)},
-    {.name = "currency", .type = CUSTRPC_TYPE_STRING, .check = CUSTRPC_CHECK_CURRENCY, .min = 3,
-     .max = 3, .basis = CUSTRPC_BASIS_API, .offset = offsetof(struct funds_request, currency)},
-    {.name = "payment_notes", .type = CUSTRPC_TYPE_STRING, .max = 1024,
-     .offset = offsetof(struct funds_request, payment_notes)},
-};
-static const struct custrpc_message funds_message =
-    CUSTRPC_MESSAGE(funds_request, "payment", funds_fields);
-
-static const char *const need_id[] = {"i_customer", NULL};
-static const char *const need_funds[] = {"i_customer", "amount", "currency", NULL};
+static const struct custrpc_message *const id_message = &custrpc_id_request_message;
+static const struct custrpc_message *const funds_message = &custrpc_funds_request_message;
+#define need_id custrpc_id_request_required
+#define need_funds custrpc_funds_request_required
 
 /* --- one call ---------------------------------------------------------------------------- */
 
@@ -140,9 +96,9 @@ static int call(struct custrpc_client *cl, const char *method, xmlrpc_value *arg
 static int call_id(struct custrpc_client *cl, const char *method, int64_t i_customer,
                    int64_t i_wholesaler, struct custrpc_error *err)
 {
-    struct id_request r = {i_customer, {CUSTRPC_SET}};
+    struct custrpc_id_request r = {.i_customer = i_customer, .presence = {CUSTRPC_SET}};
     xmlrpc_value *arg;
-    if (encode(&id_message, &r, need_id, &arg, err) < 0)
+    if (encode(id_message, &r, need_id, &arg, err) < 0)
         return -1;
     return call(cl, method, arg, i_wholesaler, NULL, err);
 }
@@ -171,8 +127,8 @@ int custrpc_client_update(struct custrpc_client *cl, int64_t i_customer,
                           const struct custrpc_customer *changes, int64_t i_wholesaler,
                           struct custrpc_error *err)
 {
-    struct id_request id = {i_customer, {CUSTRPC_SET}};
-    if (custrpc_msg_validate(&id_message, &id, need_id, err) < 0)
+    struct custrpc_id_request id = {.i_customer = i_customer, .presence = {CUSTRPC_SET}};
+    if (custrpc_msg_validate(id_message, &id, need_id, err) < 0)
         return -1;
     size_t given = 0;
     for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++)
@@ -200,13 +156,17 @@ static int call_funds(struct custrpc_client *cl, const char *method, int64_t i_c
                       int64_t i_wholesaler, struct custrpc_error *err)
 {
     /* Borrowed strings: the message is only read here, never freed. */
-    struct funds_request r = {i_customer, amount, (char *)currency, (char *)payment_notes,
-                              {CUSTRPC_SET, CUSTRPC_SET, currency ? CUSTRPC_SET : CUSTRPC_ABSENT,
-                               payment_notes ? CUSTRPC_SET : CUSTRPC_ABSENT}};
+    struct custrpc_funds_request r = {
+        .i_customer = i_customer,
+        .amount = amount,
+        .currency = (char *)currency,
+        .payment_notes = (char *)payment_notes,
+        .presence = {CUSTRPC_SET, CUSTRPC_SET, currency ? CUSTRPC_SET : CUSTRPC_ABSENT,
+                     payment_notes ? CUSTRPC_SET : CUSTRPC_ABSENT}};
     if (!isfinite(amount) || amount <= 0)
         return custrpc_fail(err, CUSTRPC_E_VALUE, "amount", "%g must be greater than 0", amount);
     xmlrpc_value *arg;
-    if (encode(&funds_message, &r, need_funds, &arg, err) < 0)
+    if (encode(funds_message, &r, need_funds, &arg, err) < 0)
         return -1;
     return call(cl, method, arg, i_wholesaler, NULL, err);
 }

@@ -49,7 +49,7 @@ const char *custrpc_type_name(enum custrpc_type type)
         [CUSTRPC_TYPE_STRING] = "string", [CUSTRPC_TYPE_INT] = "int",
         [CUSTRPC_TYPE_DOUBLE] = "double", [CUSTRPC_TYPE_BOOL] = "boolean",
         [CUSTRPC_TYPE_ENUM] = "string",   [CUSTRPC_TYPE_FLAGS] = "int",
-        [CUSTRPC_TYPE_MESSAGE] = "struct",
+        [CUSTRPC_TYPE_MESSAGE] = "struct", [CUSTRPC_TYPE_DATETIME] = "dateTime.iso8601",
     };
     return (unsigned)type < CUSTRPC_N_TYPES ? names[type] : "?";
 }

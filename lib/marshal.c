@@ -55,6 +55,7 @@ static xmlrpc_value *encode_one(xmlrpc_env *env, const struct custrpc_field *f, 
     case CUSTRPC_TYPE_FLAGS: return xmlrpc_int_new(env, (xmlrpc_int32) * (const int64_t *)slot);
     case CUSTRPC_TYPE_DOUBLE: return xmlrpc_double_new(env, *(const double *)slot);
     case CUSTRPC_TYPE_BOOL: return xmlrpc_bool_new(env, *(const bool *)slot);
+    case CUSTRPC_TYPE_DATETIME: return xmlrpc_datetime_new_str(env, *(char *const *)slot);
     case CUSTRPC_TYPE_ENUM: {
         int v = *(const int *)slot;
         return xmlrpc_string_new(env, v >= 0 && (size_t)v < f->values->n ? f->values->values[v] : "");
@@ -157,6 +158,16 @@ static int wire_of(xmlrpc_value *v, struct lib_wire *w, char **owned, const char
         break;
     }
     case XMLRPC_TYPE_DOUBLE: xmlrpc_read_double(&env, v, &w->d); break;
+    case XMLRPC_TYPE_DATETIME: {
+        const char *s;
+        xmlrpc_read_datetime_str(&env, v, &s);
+        if (!env.fault_occurred) {
+            *owned = (char *)s;
+            w->s = s;
+            w->len = strlen(s);
+        }
+        break;
+    }
     case XMLRPC_TYPE_BOOL: {
         xmlrpc_bool b;
         xmlrpc_read_bool(&env, v, &b);
@@ -203,6 +214,10 @@ static int wire_to_slot(const struct custrpc_field *f, const struct lib_wire *w,
             return -2;
         *(bool *)slot = w->b;
         return 0;
+    case CUSTRPC_TYPE_DATETIME:
+        if (w->type != XMLRPC_TYPE_DATETIME)
+            return -2;
+        return lib_type_ops(f->type)->parse(f, w->s, slot, path, err);
     case CUSTRPC_TYPE_MESSAGE: return -2;
     }
     return -2;

@@ -97,6 +97,26 @@ static int string_format(const struct custrpc_field *f, const void *slot, char *
     return snprintf(buf, size, "%s", *(char *const *)slot);
 }
 
+/* DATETIME: the text, char * like a string, in XML-RPC's form. */
+static int datetime_check(const struct custrpc_field *f, const void *slot, const char *path,
+                          struct custrpc_error *err)
+{
+    (void)f;
+    const char *s = *(char *const *)slot;
+    if (lib_datetime_syntax(s))
+        return 0;
+    return custrpc_fail(err, CUSTRPC_E_VALUE, path, "\"%.40s\" is not YYYYMMDDThh:mm:ss", s);
+}
+
+static int datetime_parse(const struct custrpc_field *f, const char *text, void *slot,
+                          const char *path, struct custrpc_error *err)
+{
+    if (!lib_datetime_syntax(text))
+        return custrpc_fail(err, CUSTRPC_E_VALUE, path, "\"%.40s\" is not YYYYMMDDThh:mm:ss",
+                            text);
+    return string_copy(f, slot, &text, err);
+}
+
 /* INT: int64_t (32 bits on the XML-RPC wire); BITMASK ints are the rights flag set. */
 static bool int_equal(const struct custrpc_field *f, const void *a, const void *b)
 {
@@ -357,6 +377,9 @@ static const struct type_ops ops_table[CUSTRPC_N_TYPES] = {
                             flags_parse, flags_format, number_json, CUSTRPC_STORE_INTEGER},
     [CUSTRPC_TYPE_MESSAGE] = {0, message_release, message_copy, message_equal, message_check,
                               message_parse, message_format, message_json, CUSTRPC_STORE_NONE},
+    [CUSTRPC_TYPE_DATETIME] = {sizeof(char *), string_release, string_copy, string_equal,
+                               datetime_check, datetime_parse, string_format, string_json,
+                               CUSTRPC_STORE_TEXT},
 };
 
 const struct type_ops *lib_type_ops(enum custrpc_type t)
@@ -820,7 +843,8 @@ int custrpc_msg_get_scalar(const struct custrpc_message *d, const void *m,
         return -1;
     const void *slot = custrpc_msg_cslot(m, f);
     switch (f->type) {
-    case CUSTRPC_TYPE_STRING: out->text = *(char *const *)slot; break;
+    case CUSTRPC_TYPE_STRING:
+    case CUSTRPC_TYPE_DATETIME: out->text = *(char *const *)slot; break;
     case CUSTRPC_TYPE_ENUM: out->text = f->values->values[*(const int *)slot]; break;
     case CUSTRPC_TYPE_BOOL: out->integer = *(const bool *)slot; break;
     case CUSTRPC_TYPE_DOUBLE: out->real = *(const double *)slot; break;
@@ -845,6 +869,7 @@ int custrpc_msg_set_scalar(const struct custrpc_message *d, void *m,
     switch (f->type) {
     case CUSTRPC_TYPE_STRING:
     case CUSTRPC_TYPE_ENUM:
+    case CUSTRPC_TYPE_DATETIME:
         rc = lib_type_ops(f->type)->parse(f, in->text ? in->text : "", &v, f->name, err);
         break;
     case CUSTRPC_TYPE_BOOL: v.b = in->integer != 0; break;

@@ -60,6 +60,8 @@ int lib_parse_double(const struct custrpc_field *f, const char *text, double *ou
                          const char *path, struct custrpc_error *err);
 int lib_parse_bool(const char *text, bool *out, const char *path, struct custrpc_error *err);
 int lib_format_double(double v, char *buf, size_t size);
+/* xmlrpc_decode.c: XML-RPC's YYYYMMDDThh:mm:ss[.f], fields in range, years from 1000. */
+bool lib_datetime_syntax(const char *s);
 /* "own" or "unlimited": the word for nil in a field's text form. */
 const char *lib_nil_word(const struct custrpc_field *f);
 

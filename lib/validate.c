@@ -150,6 +150,7 @@ static int check_syntax(const struct custrpc_field *f, const char *s, const char
         if (len && !is_hostname(s, len, 0))
             return custrpc_fail(err, CUSTRPC_E_VALUE, path, "\"%s\" is not a valid DNS name", s);
         return 0;
+    case CUSTRPC_CHECK_POSITIVE: return 0; /* numbers only: lib_check_double */
     }
     return 0;
 }
@@ -189,6 +190,8 @@ int lib_check_int(const struct custrpc_field *f, int64_t v, const char *path,
 int lib_check_double(const struct custrpc_field *f, double v, const char *path,
                          struct custrpc_error *err)
 {
+    if (f->check == CUSTRPC_CHECK_POSITIVE && !(v > 0))
+        return custrpc_fail(err, CUSTRPC_E_VALUE, path, "value %g must be greater than 0", v);
     if (v >= f->min && v <= f->max)
         return 0;
     return custrpc_fail(err, CUSTRPC_E_VALUE, path, "value %g out of range %g..%g", v, f->min,

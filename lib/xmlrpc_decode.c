@@ -261,7 +261,7 @@ static long base64_decode(const char *s, unsigned char *out)
 /* XML-RPC's YYYYMMDDThh:mm:ss with optional fractional seconds, fields in range. Years before
  * 1000 are refused too: xmlrpc-c writes them without leading zeros, which no parser reads back
  * (found by fuzz_xmlrpc_decode's round trip). */
-static bool datetime_syntax(const char *s)
+bool lib_datetime_syntax(const char *s)
 {
     static const char shape[] = "DDDDDDDDTDD:DD:DD";
     size_t i = 0;
@@ -348,7 +348,7 @@ static int scalar_wire(struct parser *p, const struct frame *f, struct lib_wire 
         return 0;
     case S_DATETIME:
         s = trimmed(p);
-        if (!datetime_syntax(s))
+        if (!lib_datetime_syntax(s))
             return fail(p, CUSTRPC_E_REQUEST, "<dateTime.iso8601> value %s is not YYYYMMDDThh:mm:ss",
                         sample(p, s, buf, sizeof buf));
         w->type = XMLRPC_TYPE_DATETIME;

@@ -1,6 +1,6 @@
-/* method_util.h — what every method handler shares: the fault answer, the one struct argument,
- * members read by a small spec (for methods whose arguments are not customer fields), and who
- * a request acts for and on. */
+/* method_util.h — what every method handler shares: the fault answer, the one struct argument
+ * (for updateCustomer, the one method still reading its own), and who a request acts for and
+ * on. Every other argument is a message (custrpc/requests.h) the dispatcher decodes. */
 #ifndef CUSTRPC_SERVER_METHOD_UTIL_H
 #define CUSTRPC_SERVER_METHOD_UTIL_H
 
@@ -19,26 +19,6 @@ xmlrpc_value *method_fault(xmlrpc_env *env, struct call_identity *who,
 /* The single struct argument every method of the API takes (*out is the caller's to DECREF). */
 int method_one_struct(xmlrpc_value *params, xmlrpc_value **out, struct custrpc_error *err);
 
-enum param_type { PARAM_INT, PARAM_DOUBLE, PARAM_STRING, PARAM_DATETIME };
-
-struct param_spec {
-    const char *name;
-    enum param_type type;
-    bool required;
-};
-
-struct param_value {
-    bool present;
-    int64_t i;     /* PARAM_INT (32 bits, <int>, <i4> or <i8>) */
-    double d;      /* PARAM_DOUBLE (an integer is taken too, as for createCustomer's doubles) */
-    const char *s; /* PARAM_STRING, PARAM_DATETIME (as sent); owned, see method_params_free */
-};
-
-/* Reads the members of arg by spec into out[n]: a member spec lacks is CUSTRPC_E_UNKNOWN, a
- * wrong type (nil included) CUSTRPC_E_TYPE, a required one missing CUSTRPC_E_MISSING. */
-int method_params(xmlrpc_value *arg, const struct param_spec *spec, size_t n,
-                  struct param_value *out, struct custrpc_error *err);
-void method_params_free(struct param_value *v, size_t n);
 
 /* The customer a request acts for: the authenticated caller, or in trusted mode the
  * i_wholesaler it names (required there, refused elsewhere). out->c is the caller's to free. */

@@ -9,6 +9,8 @@
 #include <custrpc/xmlrpc.h>
 
 #include "method_util.h"
+#include <custrpc/requests.h>
+
 #include "methods.h"
 #include "policy.h"
 
@@ -72,63 +74,6 @@ static xmlrpc_value *create_customer(xmlrpc_env *env, void *request, void *serve
     return rc == 0 ? result : method_fault(env, who, &err);
 }
 
-/* Reads getCustomerInfo's selector: exactly one of i_customer and name, and i_wholesaler. */
-static int info_selector(xmlrpc_value *arg, int64_t *id, char **name, bool *has_wholesaler,
-                         int64_t *wholesaler, struct custrpc_error *err)
-{
-    xmlrpc_env env;
-    xmlrpc_env_init(&env);
-    int n = xmlrpc_struct_size(&env, arg);
-    *id = 0;
-    *name = NULL;
-    *has_wholesaler = false;
-    for (int i = 0; i < n; i++) {
-        xmlrpc_value *key, *v;
-        const char *k;
-        xmlrpc_struct_read_member(&env, arg, (unsigned)i, &key, &v);
-        xmlrpc_read_string(&env, key, &k);
-        xmlrpc_DECREF(key);
-        int rc = 0;
-        xmlrpc_type t = xmlrpc_value_type(v);
-        if (strcmp(k, "name") == 0 && t == XMLRPC_TYPE_STRING) {
-            xmlrpc_read_string(&env, v, (const char **)name);
-        } else if ((strcmp(k, "i_customer") == 0 || strcmp(k, "i_wholesaler") == 0) &&
-                   t == XMLRPC_TYPE_INT) {
-            int value;
-            xmlrpc_read_int(&env, v, &value);
-            if (k[2] == 'c')
-                *id = value;
-            else {
-                *has_wholesaler = true;
-                *wholesaler = value;
-            }
-        } else if (strcmp(k, "name") == 0 || strcmp(k, "i_customer") == 0 ||
-                   strcmp(k, "i_wholesaler") == 0) {
-            rc = custrpc_fail(err, CUSTRPC_E_TYPE, k, "wrong type %s, expected %s",
-                              custrpc_xmlrpc_type_name(t), k[0] == 'n' ? "string" : "int");
-        } else {
-            rc = custrpc_fail(err, CUSTRPC_E_UNKNOWN, k, "unknown member");
-        }
-        free((void *)k);
-        xmlrpc_DECREF(v);
-        if (rc < 0 || env.fault_occurred) {
-            if (rc == 0)
-                custrpc_error_from_xmlrpc(&env, err);
-            xmlrpc_env_clean(&env);
-            free(*name);
-            *name = NULL;
-            return -1;
-        }
-    }
-    if ((*id != 0) == (*name != NULL)) {
-        free(*name);
-        *name = NULL;
-        return custrpc_fail(err, CUSTRPC_E_MISSING, "i_customer",
-                            "give exactly one of i_customer and name");
-    }
-    return 0;
-}
-
 /* The customer struct of getCustomerInfo: stored fields (never passwords), i_customer,
  * i_parent and blocked, and balance with its sign inverted, as the real API returns it. */
 static xmlrpc_value *info_value(xmlrpc_env *env, struct store_customer *row,
@@ -152,31 +97,33 @@ static xmlrpc_value *info_value(xmlrpc_env *env, struct store_customer *row,
     return v;
 }
 
-static xmlrpc_value *get_customer_info(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+/* getCustomerInfo, decoded and validated into custrpc_info_request: exactly one of i_customer
+ * and name (which a message cannot say) is checked here. */
+static xmlrpc_value *get_customer_info(xmlrpc_env *env, void *request, void *server_info,
                                        void *call_info)
 {
+    const struct custrpc_info_request *q = request;
     struct methods_env *menv = server_info;
     struct call_identity *who = call_info;
     struct custrpc_error err;
     struct store_customer scope, row;
-    xmlrpc_value *arg, *result = NULL;
-    who->method = "getCustomerInfo";
+    xmlrpc_value *result = NULL;
     custrpc_customer_init(&scope.c);
     custrpc_customer_init(&row.c);
-    if (method_one_struct(params, &arg, &err) < 0)
-        return method_fault(env, who, &err);
-    int64_t id, wholesaler = 0;
-    char *name;
-    bool has_wholesaler, visible = false;
-    int rc = info_selector(arg, &id, &name, &has_wholesaler, &wholesaler, &err);
-    xmlrpc_DECREF(arg);
+    bool by_id = q->presence[0] == CUSTRPC_SET, by_name = q->presence[1] == CUSTRPC_SET;
+    bool visible = false;
+    int rc = 0;
+    if (by_id == by_name)
+        rc = custrpc_fail(&err, CUSTRPC_E_MISSING, "i_customer",
+                          "give exactly one of i_customer and name");
     struct store_tx tx;
     if (rc == 0)
         rc = store_begin_read(menv->store, &tx, &err);
     if (rc == 0) {
-        rc = method_acting(&tx, who, has_wholesaler, wholesaler, &scope, &err);
+        rc = method_acting(&tx, who, q->presence[2] == CUSTRPC_SET, q->i_wholesaler, &scope, &err);
         if (rc == 0)
-            rc = name ? store_find_name(&tx, name, &row, &err) : store_get(&tx, id, &row, &err);
+            rc = by_name ? store_find_name(&tx, q->name, &row, &err)
+                         : store_get(&tx, q->i_customer, &row, &err);
         if (rc == 0)
             rc = store_in_subtree(&tx, scope.i_customer, row.i_customer, &visible, &err);
         if (rc == 0)
@@ -185,7 +132,7 @@ static xmlrpc_value *get_customer_info(xmlrpc_env *env, xmlrpc_value *params, vo
     }
     if (rc == 0 && !visible)
         rc = custrpc_fail(&err, CUSTRPC_E_NOT_FOUND, NULL, "customer %s not found",
-                          name ? "with that name" : "");
+                          by_name ? "with that name" : "");
     xmlrpc_value *customer = NULL;
     if (rc == 0 && !(customer = info_value(env, &row, &err)))
         rc = -1;
@@ -194,7 +141,6 @@ static xmlrpc_value *get_customer_info(xmlrpc_env *env, xmlrpc_value *params, vo
         result = xmlrpc_build_value(env, "{s:s,s:V}", "result", "OK", "customer", customer);
         xmlrpc_DECREF(customer);
     }
-    free(name);
     custrpc_customer_free(&scope.c);
     custrpc_customer_free(&row.c);
     return rc == 0 ? result : method_fault(env, who, &err);
@@ -209,11 +155,11 @@ static const struct method_row rows[] = {
      "struct with name, web_password, i_tariff and optional fields; returns {result: \"OK\", "
      "i_customer: int} or a fault.",
      &custrpc_customer_message, create_required, create_customer},
-    {"getCustomerInfo", get_customer_info, "S:S",
+    {"getCustomerInfo", NULL, "S:S",
      "Returns {result: \"OK\", customer: {...}} for {i_customer} or {name} within the caller's "
      "subtree; passwords are never returned, balance has its sign inverted and blocked says "
      "whether the customer itself is blocked.",
-     NULL, NULL, NULL},
+     &custrpc_info_request_message, NULL, get_customer_info},
     {"updateCustomer", methods_update_customer, "S:S",
      "Changes a sub-customer of the caller: {i_customer, any createCustomer member... [, "
      "i_wholesaler]}, at least one member besides i_customer. Needs the edit right "
@@ -221,38 +167,38 @@ static const struct method_row rows[] = {
      "customer's own sub-customers must still fit below new rights and max_depth. A new "
      "web_login needs api_password too when the customer has one. Returns {result: \"OK\"}.",
      NULL, NULL, NULL},
-    {"listCustomers", methods_list_customers, "S:S",
+    {"listCustomers", NULL, "S:S",
      "Lists the caller's sub-customers at any depth, by i_customer ascending: {[offset] (0), "
      "[limit] (100, at most 1000), [name_pattern] (SQL LIKE, '\\' escapes) [, i_wholesaler]} -> "
      "{result: \"OK\", customers: [{i_customer, name, web_login, description, balance "
      "(sign inverted, as getCustomerInfo), credit_limit, base_currency}...]}.",
-     NULL, NULL, NULL},
-    {"deleteCustomer", methods_delete_customer, "S:S",
+     &custrpc_list_query_message, NULL, methods_list_customers},
+    {"deleteCustomer", NULL, "S:S",
      "Deletes a sub-customer of the caller that has no sub-customers of its own (fault 1034 "
      "otherwise): {i_customer [, i_wholesaler]}. Needs the delete right (customers_mgmt 4). "
      "Returns {result: \"OK\"}.",
-     NULL, NULL, NULL},
-    {"blockCustomer", methods_block_customer, "S:S",
+     &custrpc_id_request_message, custrpc_id_request_required, methods_delete_customer},
+    {"blockCustomer", NULL, "S:S",
      "Blocks a sub-customer of the caller: {i_customer [, i_wholesaler]}; it and every customer "
      "below it can no longer log in (HTTP 401). Needs the edit right. Returns {result: \"OK\"}.",
-     NULL, NULL, NULL},
-    {"unblockCustomer", methods_unblock_customer, "S:S",
+     &custrpc_id_request_message, custrpc_id_request_required, methods_block_customer},
+    {"unblockCustomer", NULL, "S:S",
      "Lifts blockCustomer: {i_customer [, i_wholesaler]}. Needs the edit right. Returns "
      "{result: \"OK\"}.",
-     NULL, NULL, NULL},
-    {"customerAddFunds", methods_customer_add_funds, "S:S",
+     &custrpc_id_request_message, custrpc_id_request_required, methods_unblock_customer},
+    {"customerAddFunds", NULL, "S:S",
      "Adds a payment to a sub-customer's balance: {i_customer, amount (double > 0), currency "
      "(the customer's payment_currency) [, payment_notes] [, payment_time] [, i_wholesaler]}; "
      "the real balance rises by amount. Needs the edit right. Returns {result: \"OK\"}.",
-     NULL, NULL, NULL},
-    {"customerCredit", methods_customer_credit, "S:S",
+     &custrpc_funds_request_message, custrpc_funds_request_required, methods_customer_add_funds},
+    {"customerCredit", NULL, "S:S",
      "Credits a sub-customer: as customerAddFunds, the real balance rises by amount. Returns "
      "{result: \"OK\"}.",
-     NULL, NULL, NULL},
-    {"customerDebit", methods_customer_debit, "S:S",
+     &custrpc_funds_request_message, custrpc_funds_request_required, methods_customer_credit},
+    {"customerDebit", NULL, "S:S",
      "Debits a sub-customer: as customerAddFunds, but the real balance falls by amount. "
      "Returns {result: \"OK\"}.",
-     NULL, NULL, NULL},
+     &custrpc_funds_request_message, custrpc_funds_request_required, methods_customer_debit},
 };
 
 struct dispatcher methods_dispatcher(struct methods_env *menv)

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <custrpc/marshal.h>
+#include <custrpc/requests.h>
+#include <custrpc/xmlrpc.h>
 #include <custrpc/rights.h>
 
 #include "method_util.h"
@@ -24,7 +25,6 @@
 static int take_i_customer(xmlrpc_value *arg, int64_t *id, xmlrpc_value **rest,
                            struct custrpc_error *err)
 {
-    static const struct param_spec spec = {"i_customer", PARAM_INT, true};
     xmlrpc_env env;
     xmlrpc_env_init(&env);
     *rest = xmlrpc_struct_new(&env);
@@ -37,12 +37,18 @@ static int take_i_customer(xmlrpc_value *arg, int64_t *id, xmlrpc_value **rest,
         if (env.fault_occurred)
             break;
         xmlrpc_read_string(&env, key, &k);
-        if (!env.fault_occurred && strcmp(k, spec.name) == 0) {
+        if (!env.fault_occurred && strcmp(k, "i_customer") == 0) {
+            /* Read by the id request's own field, so the rules are the other methods'. */
             xmlrpc_value *one = xmlrpc_struct_new(&env);
-            struct param_value pv = {0};
+            struct custrpc_id_request r;
+            custrpc_msg_init(&custrpc_id_request_message, &r);
             xmlrpc_struct_set_value_v(&env, one, key, v);
-            rc = env.fault_occurred ? 0 : method_params(one, &spec, 1, &pv, err);
-            *id = pv.i;
+            if (!env.fault_occurred) {
+                rc = custrpc_msg_from_value(&custrpc_id_request_message, &r, one, 0, err);
+                if (rc == 0)
+                    rc = custrpc_msg_validate(&custrpc_id_request_message, &r, NULL, err);
+            }
+            *id = r.i_customer;
             found = true;
             xmlrpc_DECREF(one);
         } else if (!env.fault_occurred) {
@@ -154,92 +160,62 @@ xmlrpc_value *methods_update_customer(xmlrpc_env *env, xmlrpc_value *params, voi
     return rc == 0 ? method_ok(env) : method_fault(env, who, &err);
 }
 
-/* deleteCustomer, blockCustomer, unblockCustomer: {i_customer [, i_wholesaler]}. */
+/* deleteCustomer, blockCustomer, unblockCustomer: {i_customer [, i_wholesaler]}, decoded and
+ * validated into custrpc_id_request by the dispatcher. */
 enum one_op { OP_DELETE, OP_BLOCK, OP_UNBLOCK };
 
-static xmlrpc_value *on_one(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
-                            void *call_info, enum one_op op)
+static xmlrpc_value *on_one(xmlrpc_env *env, void *request, void *server_info, void *call_info,
+                            enum one_op op)
 {
-    static const struct param_spec spec[] = {{"i_customer", PARAM_INT, true},
-                                             {"i_wholesaler", PARAM_INT, false}};
+    const struct custrpc_id_request *r = request;
     struct methods_env *menv = server_info;
     struct call_identity *who = call_info;
     struct custrpc_error err;
-    struct param_value v[2];
     struct store_customer actor, target;
-    xmlrpc_value *arg;
     custrpc_customer_init(&actor.c);
     custrpc_customer_init(&target.c);
-    if (method_one_struct(params, &arg, &err) < 0)
-        return method_fault(env, who, &err);
-    int rc = method_params(arg, spec, 2, v, &err);
-    xmlrpc_DECREF(arg);
     struct store_tx tx;
-    if (rc == 0)
-        rc = store_begin_write(menv->store, &tx, &err);
+    int rc = store_begin_write(menv->store, &tx, &err);
     if (rc == 0) {
         int right = op == OP_DELETE ? CUSTRPC_RIGHT_DELETE : CUSTRPC_RIGHT_EDIT;
-        rc = method_target(&tx, who, v[1].present, v[1].i, right,
-                           op == OP_DELETE ? "delete" : "edit", v[0].i, &actor, &target, &err);
+        rc = method_target(&tx, who, r->presence[1] == CUSTRPC_SET, r->i_wholesaler, right,
+                           op == OP_DELETE ? "delete" : "edit", r->i_customer, &actor, &target,
+                           &err);
         if (rc == 0)
-            rc = op == OP_DELETE ? store_delete(&tx, v[0].i, &err)
-                                 : store_set_blocked(&tx, v[0].i, op == OP_BLOCK, &err);
+            rc = op == OP_DELETE ? store_delete(&tx, r->i_customer, &err)
+                                 : store_set_blocked(&tx, r->i_customer, op == OP_BLOCK, &err);
         if (rc == 0)
             rc = store_commit(&tx, &err);
         store_end(&tx);
     }
-    who->i_customer = v[0].i;
+    who->i_customer = r->i_customer;
     custrpc_customer_free(&actor.c);
     custrpc_customer_free(&target.c);
     return rc == 0 ? method_ok(env) : method_fault(env, who, &err);
 }
 
-xmlrpc_value *methods_delete_customer(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+xmlrpc_value *methods_delete_customer(xmlrpc_env *env, void *request, void *server_info,
                                       void *call_info)
 {
-    return on_one(env, params, server_info, call_info, OP_DELETE);
+    return on_one(env, request, server_info, call_info, OP_DELETE);
 }
 
-xmlrpc_value *methods_block_customer(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+xmlrpc_value *methods_block_customer(xmlrpc_env *env, void *request, void *server_info,
                                      void *call_info)
 {
-    return on_one(env, params, server_info, call_info, OP_BLOCK);
+    return on_one(env, request, server_info, call_info, OP_BLOCK);
 }
 
-xmlrpc_value *methods_unblock_customer(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+xmlrpc_value *methods_unblock_customer(xmlrpc_env *env, void *request, void *server_info,
                                        void *call_info)
 {
-    return on_one(env, params, server_info, call_info, OP_UNBLOCK);
-}
-
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
-/* The request's own checks, before the store is asked. */
-static int check_payment(const struct param_value *v, struct custrpc_error *err)
-{
-    if (!(v[1].d > 0) || v[1].d > BALANCE_LIMIT)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, "amount",
-                            "%.17g must be greater than 0 and at most 1e15", v[1].d);
-    const char *cur = v[2].s;
-    if (strlen(cur) != 3 || strspn(cur, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, "currency",
-                            "\"%s\" is not an ISO 4217 code (three upper-case letters)", cur);
-    if (v[3].present && utf8_chars(v[3].s) > NOTES_MAX_CHARS)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, "payment_notes",
-                            "length %zu out of range 0..%d characters", utf8_chars(v[3].s),
-                            NOTES_MAX_CHARS);
-    return 0;
+    return on_one(env, request, server_info, call_info, OP_UNBLOCK);
 }
 
 /* The customer's balance after the payment; sign +1 raises the real balance, -1 lowers it. */
-static int apply_payment(const struct store_customer *target, const struct param_value *v, int sign,
-                         double *balance, struct custrpc_error *err)
+static int apply_payment(const struct store_customer *target,
+                         const struct custrpc_funds_request *r, int sign, double *balance,
+                         struct custrpc_error *err)
 {
     const char *own = target->c.payment_currency;
     if (custrpc_customer_presence(&target->c, CUSTRPC_F_payment_currency) != CUSTRPC_SET)
@@ -247,13 +223,13 @@ static int apply_payment(const struct store_customer *target, const struct param
                             "customer %lld has no payment_currency; give it one with "
                             "updateCustomer first",
                             (long long)target->i_customer);
-    if (strcmp(own, v[2].s) != 0)
+    if (strcmp(own, r->currency) != 0)
         return custrpc_fail(err, CUSTRPC_E_CURRENCY, "currency",
-                            "%s is not the payment_currency of customer %lld (%s)", v[2].s,
+                            "%s is not the payment_currency of customer %lld (%s)", r->currency,
                             (long long)target->i_customer, own);
     double now = 0;
     custrpc_customer_get_double(&target->c, CUSTRPC_F_balance, &now, NULL);
-    *balance = now + sign * v[1].d;
+    *balance = now + sign * r->amount;
     if (fabs(*balance) > BALANCE_LIMIT)
         return custrpc_fail(err, CUSTRPC_E_VALUE, "amount",
                             "would take the balance to %.17g, beyond the range -1e15..1e15",
@@ -261,69 +237,55 @@ static int apply_payment(const struct store_customer *target, const struct param
     return 0;
 }
 
-/* customerAddFunds, customerCredit, customerDebit. payment_notes and payment_time are checked
- * and logged nowhere: no method reads payments back. */
-static xmlrpc_value *payment(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
-                             void *call_info, int sign)
+/* customerAddFunds, customerCredit, customerDebit, decoded and validated into
+ * custrpc_funds_request (amount > 0, an ISO 4217 currency). payment_notes and payment_time are
+ * checked and kept nowhere: no method reads payments back. */
+static xmlrpc_value *payment(xmlrpc_env *env, void *request, void *server_info, void *call_info,
+                             int sign)
 {
-    static const struct param_spec spec[] = {
-        {"i_customer", PARAM_INT, true},         {"amount", PARAM_DOUBLE, true},
-        {"currency", PARAM_STRING, true},        {"payment_notes", PARAM_STRING, false},
-        {"payment_time", PARAM_DATETIME, false}, {"i_wholesaler", PARAM_INT, false}};
-    enum { N = sizeof spec / sizeof spec[0] };
+    const struct custrpc_funds_request *r = request;
     struct methods_env *menv = server_info;
     struct call_identity *who = call_info;
     struct custrpc_error err;
-    struct param_value v[N];
     struct store_customer actor, target;
-    xmlrpc_value *arg;
     custrpc_customer_init(&actor.c);
     custrpc_customer_init(&target.c);
-    if (method_one_struct(params, &arg, &err) < 0)
-        return method_fault(env, who, &err);
-    int rc = method_params(arg, spec, N, v, &err);
-    xmlrpc_DECREF(arg);
-    if (rc < 0)
-        return method_fault(env, who, &err);
-    rc = check_payment(v, &err);
     struct store_tx tx;
-    if (rc == 0)
-        rc = store_begin_write(menv->store, &tx, &err);
+    int rc = store_begin_write(menv->store, &tx, &err);
     if (rc == 0) {
         double balance = 0;
-        rc = method_target(&tx, who, v[5].present, v[5].i, CUSTRPC_RIGHT_EDIT, "edit", v[0].i,
-                           &actor, &target, &err);
+        rc = method_target(&tx, who, r->presence[5] == CUSTRPC_SET, r->i_wholesaler,
+                           CUSTRPC_RIGHT_EDIT, "edit", r->i_customer, &actor, &target, &err);
         if (rc == 0)
-            rc = apply_payment(&target, v, sign, &balance, &err);
+            rc = apply_payment(&target, r, sign, &balance, &err);
         if (rc == 0)
-            rc = store_set_balance(&tx, v[0].i, balance, &err);
+            rc = store_set_balance(&tx, r->i_customer, balance, &err);
         if (rc == 0)
             rc = store_commit(&tx, &err);
         store_end(&tx);
     }
-    who->i_customer = v[0].i;
-    method_params_free(v, N);
+    who->i_customer = r->i_customer;
     custrpc_customer_free(&actor.c);
     custrpc_customer_free(&target.c);
     return rc == 0 ? method_ok(env) : method_fault(env, who, &err);
 }
 
-xmlrpc_value *methods_customer_add_funds(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+xmlrpc_value *methods_customer_add_funds(xmlrpc_env *env, void *request, void *server_info,
                                          void *call_info)
 {
-    return payment(env, params, server_info, call_info, +1);
+    return payment(env, request, server_info, call_info, +1);
 }
 
-xmlrpc_value *methods_customer_credit(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+xmlrpc_value *methods_customer_credit(xmlrpc_env *env, void *request, void *server_info,
                                       void *call_info)
 {
-    return payment(env, params, server_info, call_info, +1);
+    return payment(env, request, server_info, call_info, +1);
 }
 
-xmlrpc_value *methods_customer_debit(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+xmlrpc_value *methods_customer_debit(xmlrpc_env *env, void *request, void *server_info,
                                      void *call_info)
 {
-    return payment(env, params, server_info, call_info, -1);
+    return payment(env, request, server_info, call_info, -1);
 }
 
 /* Appends one listCustomers entry; absent members are left out, as getCustomerInfo does. */
@@ -367,53 +329,31 @@ static int list_entry(const struct store_list_row *row, void *arg, struct custrp
     return rc;
 }
 
-static int check_paging(const struct param_value *v, struct custrpc_error *err)
-{
-    if (v[0].present && v[0].i < 0)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, "offset", "value %lld must be at least 0",
-                            (long long)v[0].i);
-    if (v[1].present && (v[1].i < 1 || v[1].i > LIST_MAX_LIMIT))
-        return custrpc_fail(err, CUSTRPC_E_VALUE, "limit", "value %lld out of range 1..%d",
-                            (long long)v[1].i, LIST_MAX_LIMIT);
-    if (v[2].present && utf8_chars(v[2].s) > 256)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, "name_pattern",
-                            "length %zu out of range 0..256 characters", utf8_chars(v[2].s));
-    return 0;
-}
-
-xmlrpc_value *methods_list_customers(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+/* listCustomers, decoded and validated into custrpc_list_query (offset >= 0, limit 1..1000,
+ * name_pattern 1..256 characters). */
+xmlrpc_value *methods_list_customers(xmlrpc_env *env, void *request, void *server_info,
                                      void *call_info)
 {
-    static const struct param_spec spec[] = {{"offset", PARAM_INT, false},
-                                             {"limit", PARAM_INT, false},
-                                             {"name_pattern", PARAM_STRING, false},
-                                             {"i_wholesaler", PARAM_INT, false}};
-    enum { N = sizeof spec / sizeof spec[0] };
+    const struct custrpc_list_query *q = request;
     struct methods_env *menv = server_info;
     struct call_identity *who = call_info;
     struct custrpc_error err;
-    struct param_value v[N];
     struct store_customer actor;
-    xmlrpc_value *arg, *list = NULL, *result = NULL;
+    xmlrpc_value *list = NULL, *result = NULL;
     custrpc_customer_init(&actor.c);
-    if (method_one_struct(params, &arg, &err) < 0)
-        return method_fault(env, who, &err);
-    int rc = method_params(arg, spec, N, v, &err);
-    xmlrpc_DECREF(arg);
-    if (rc < 0)
-        return method_fault(env, who, &err);
-    rc = check_paging(v, &err);
+    int rc = 0;
     struct store_tx tx;
-    if (rc == 0 && !(list = xmlrpc_array_new(env)))
+    if (!(list = xmlrpc_array_new(env)))
         rc = custrpc_fail(&err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
     if (rc == 0)
         rc = store_begin_read(menv->store, &tx, &err);
     if (rc == 0) {
-        rc = method_acting(&tx, who, v[3].present, v[3].i, &actor, &err);
+        rc = method_acting(&tx, who, q->presence[3] == CUSTRPC_SET, q->i_wholesaler, &actor, &err);
         if (rc == 0)
-            rc = store_list(&tx, actor.i_customer, v[0].present ? v[0].i : 0,
-                            v[1].present ? v[1].i : LIST_DEFAULT_LIMIT,
-                            v[2].present ? v[2].s : NULL, list_entry, list, &err);
+            rc = store_list(&tx, actor.i_customer, q->presence[0] == CUSTRPC_SET ? q->offset : 0,
+                            q->presence[1] == CUSTRPC_SET ? q->limit : LIST_DEFAULT_LIMIT,
+                            q->presence[2] == CUSTRPC_SET ? q->name_pattern : NULL, list_entry,
+                            list, &err);
         if (rc == 0)
             rc = store_commit(&tx, &err);
         store_end(&tx);
@@ -422,7 +362,6 @@ xmlrpc_value *methods_list_customers(xmlrpc_env *env, xmlrpc_value *params, void
         result = xmlrpc_build_value(env, "{s:s,s:V}", "result", "OK", "customers", list);
     if (list)
         xmlrpc_DECREF(list);
-    method_params_free(v, N);
     custrpc_customer_free(&actor.c);
     return rc == 0 ? result : method_fault(env, who, &err);
 }

@@ -15,6 +15,7 @@
 
 #include <custrpc/customer.h>
 #include <custrpc/error.h>
+#include <custrpc/requests.h>
 #include <custrpc/message.h>
 
 #ifdef __cplusplus
@@ -100,16 +101,6 @@ int custrpc_client_update(struct custrpc_client *cl, int64_t i_customer,
                           const struct custrpc_customer *changes, int64_t i_wholesaler,
                           struct custrpc_error *err);
 
-/* The arguments of listCustomers, described as a message (custrpc_list_query_message): set
- * them with custrpc_msg_set_text or directly (marking presence); absent members are not sent.
- * offset >= 0, limit 1..1000, name_pattern a non-empty string (the server's pattern syntax). */
-struct custrpc_list_query {
-    int64_t offset;
-    int64_t limit;
-    char *name_pattern;
-    unsigned char presence[3];
-};
-extern const struct custrpc_message custrpc_list_query_message;
 
 /* One customer of a listCustomers answer (custrpc_customer_entry_message). Members are as the
  * server sends them; in particular balance is NOT inverted: the public documentation inverts

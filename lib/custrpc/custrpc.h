@@ -8,6 +8,7 @@
 #include <custrpc/error.h>
 #include <custrpc/fields.h>
 #include <custrpc/message.h>
+#include <custrpc/requests.h>
 #include <custrpc/rights.h>
 
 #endif

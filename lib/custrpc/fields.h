@@ -19,9 +19,10 @@ enum custrpc_type {
     CUSTRPC_TYPE_ENUM,   /* one name of the field's value table; stored as its index (int) */
     CUSTRPC_TYPE_FLAGS,  /* a set of the value table's names; stored as a bitmask (int64_t),
                             an <int> bitmask in XML-RPC, "add,edit" as text */
-    CUSTRPC_TYPE_MESSAGE /* a nested message (struct), described by its own descriptor */
+    CUSTRPC_TYPE_MESSAGE, /* a nested message (struct), described by its own descriptor */
+    CUSTRPC_TYPE_DATETIME /* <dateTime.iso8601>, kept as its text YYYYMMDDThh:mm:ss[.f] (char *) */
 };
-#define CUSTRPC_N_TYPES 7
+#define CUSTRPC_N_TYPES 8
 
 /* Whose rule a field's limits and syntax check are: the API's published text, or this
  * project's contract (conformance profiles judge by it). */
@@ -57,7 +58,8 @@ enum custrpc_check {
     CUSTRPC_CHECK_MAILBOX,    /* address, or "Display Name <address>" */
     CUSTRPC_CHECK_CURRENCY,   /* three upper-case letters (ISO 4217) */
     CUSTRPC_CHECK_LANG,       /* two lower-case letters */
-    CUSTRPC_CHECK_HOSTNAME    /* DNS name: labels of letters, digits and '-' */
+    CUSTRPC_CHECK_HOSTNAME,   /* DNS name: labels of letters, digits and '-' */
+    CUSTRPC_CHECK_POSITIVE    /* a number greater than 0 (the range's minimum is inclusive) */
 };
 
 enum custrpc_field_id {

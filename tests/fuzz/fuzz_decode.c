@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <custrpc/custrpc.h>
+#include <custrpc/xmlrpc.h>
 
 /* Decodes the first param of a methodCall; 0 when it is a valid createCustomer struct. */
 static int decode(const char *xml, size_t len, struct custrpc_customer *c)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <custrpc/custrpc.h>
+#include <custrpc/xmlrpc.h>
 
 /* The methodCall document xmlrpc-c writes for (method, params); NULL when it cannot. */
 static char *serialized(const char *method, xmlrpc_value *params, size_t *len)
