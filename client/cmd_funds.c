@@ -75,9 +75,12 @@ static int funds_option(void *ctx, int opt, const char *arg)
         return cli_number(current->name, "i-customer", arg, 1, INT32_MAX, &a->id) < 0 ? EXIT_USAGE
                                                                                        : EXIT_OK;
     case OPT_AMOUNT:
+        /* strtod alone also takes hex ("0x10" would go out as 16), inf, nan and leading
+         * space: only the decimal form, as create's double fields (lib/text.c). */
         errno = 0;
         a->amount = strtod(arg, &end);
-        if (errno || end == arg || *end || !isfinite(a->amount)) {
+        if (errno || end == arg || *end || !isfinite(a->amount) ||
+            strspn(arg, "+-0123456789.eE") != strlen(arg)) {
             cli_usage_error(current->name, "--amount: \"%s\" is not a decimal number", arg);
             return EXIT_USAGE;
         }

@@ -212,6 +212,11 @@ class Lifecycle(unittest.TestCase):
                                  (["--amount", "1", "--currency", "usd"], 65, "currency"),
                                  (["--amount", "1", "--currency", "US"], 65, "currency"),
                                  (["--amount", "abc", "--currency", "USD"], 64, "--amount"),
+                                 # strtod's other forms: custrpc create's double fields refuse
+                                 # them too (a hex 0x10 went out as 16)
+                                 (["--amount", "0x10", "--currency", "USD"], 64, "--amount"),
+                                 (["--amount", "0x1p-3", "--currency", "USD"], 64, "--amount"),
+                                 (["--amount", " 5", "--currency", "USD"], 64, "--amount"),
                                  (["--amount", "1"], 64, "--currency")):
             with self.subTest(args=args):
                 self.assert_nothing_sent(self.run_cmd("debit", *(base + args)), code, text)
