@@ -76,6 +76,16 @@ int cmd_get(int argc, char **argv)
         } else {
             /* A member the table does not know, or of an unexpected type, is shown as the
              * server sent it and named on stderr; the rest of the answer still counts. */
+            /* The API never returns passwords; a server that does is named and not echoed. */
+            for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++)
+                if ((custrpc_field_get((enum custrpc_field_id)i)->flags & CUSTRPC_FLAG_SECRET) &&
+                    custrpc_customer_presence(&c, (enum custrpc_field_id)i) != CUSTRPC_ABSENT) {
+                    fprintf(stderr,
+                            "custrpc get: the answer has %s, which the API never returns "
+                            "(not shown)\n",
+                            custrpc_field_get((enum custrpc_field_id)i)->name);
+                    custrpc_customer_unset(&c, (enum custrpc_field_id)i);
+                }
             for (size_t i = 0; i < extras.n; i++)
                 if (extras.items[i].problem)
                     fprintf(stderr, "custrpc get: the answer's %s: %s (shown as sent)\n",

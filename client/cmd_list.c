@@ -73,8 +73,10 @@ static int list_option(void *ctx, int opt, const char *arg)
 static void cell(const struct custrpc_customer_entry *e, size_t field, char *buf, size_t size)
 {
     const struct custrpc_message *d = &custrpc_customer_entry_message;
-    if (custrpc_msg_format(d, e, &d->fields[field], buf, size, NULL) < 0)
-        snprintf(buf, size, "-");
+    char text[4096];
+    if (custrpc_msg_format(d, e, &d->fields[field], text, sizeof text, NULL) < 0)
+        snprintf(text, sizeof text, "-");
+    output_visible(text, buf, size); /* a name cannot forge a row */
 }
 
 static void print_table(const struct custrpc_customer_list *l)
@@ -89,7 +91,7 @@ static void print_table(const struct custrpc_customer_list *l)
     printf("%s\n", d->fields[order[6]].name);
     for (size_t i = 0; i < l->n; i++)
         for (size_t c = 0; c < 7; c++) {
-            char buf[4096];
+            char buf[16384];
             cell(&l->items[i], order[c], buf, sizeof buf);
             if (c < 6)
                 printf("%-*s ", width[c], buf);

@@ -18,6 +18,10 @@ void output_customer_json(FILE *out, int64_t i_customer, const struct custrpc_cu
 
 /* "field: value" lines for every field of c that is set or nil, i_customer first, then the
  * extras. extras may be NULL. */
+/* in with control characters made visible (\n, \t, \x01, \u0085), so a value a server
+ * sends cannot forge lines or rows of the output; cut to fit size. */
+void output_visible(const char *in, char *out, size_t size);
+
 void output_customer_text(FILE *out, int64_t i_customer, const struct custrpc_customer *c,
                           const struct custrpc_extras *extras);
 

@@ -459,7 +459,11 @@ static bool not_offered(const struct conform_case *c, const struct offered *m, c
     if (!(end = strstr(start, "</methodName>")) || (size_t)(end - start) >= size)
         return false;
     snprintf(method, size, "%.*s", (int)(end - start), start);
-    if (strncmp(method, "system.", 7) == 0)
+    /* createCustomer is what the suite is for, and getCustomerInfo reads its work back: a
+     * server that leaves them out of its list is judged on them anyway, so hiding a method
+     * cannot hide a createCustomer failure. */
+    if (strncmp(method, "system.", 7) == 0 || strcmp(method, "createCustomer") == 0 ||
+        strcmp(method, "getCustomerInfo") == 0)
         return false;
     for (size_t i = 0; i < m->n; i++)
         if (strcmp(m->names[i], method) == 0)

@@ -262,7 +262,7 @@ int client_rpc(struct custrpc_client *cl, const char *method, xmlrpc_value *arg,
     } else if (status != 200) {
         http_status_error(cl, status, err);
     } else if (!decoded) {
-        client_protocol_error(err, "the answer is not an XML-RPC response: ",
+        client_protocol_error(err, "cannot read the answer: ",
                        len ? parse.message : "it is empty");
     } else {
         rc = 0;

@@ -273,6 +273,15 @@ START_TEST(test_direct_decoding)
     both_paths(xml, strlen(xml), CUSTRPC_E_PARAMS);
     CALL("<param><value><struct/></value></param><param><value><struct/></value></param>");
     both_paths(xml, strlen(xml), CUSTRPC_E_PARAMS);
+    /* Two params are -32602 whatever the first one holds (a wrong type, an unknown member), as
+     * on the value-tree path: the struct's own faults wait until the params are known. */
+    CALL("<param><value><struct><member><name>description</name><value><int>1</int></value>"
+         "</member></struct></value></param><param><value><struct/></value></param>");
+    both_paths(xml, strlen(xml), CUSTRPC_E_PARAMS);
+    CALL("<param><value><struct><member><name>nickname</name><value>x</value></member>"
+         "<member><name>name</name><value>y</value></member></struct></value></param>"
+         "<param><value>2</value></param>");
+    both_paths(xml, strlen(xml), CUSTRPC_E_PARAMS);
 #undef CALL
     /* A method without a descriptor keeps its value tree (system.multicall, say). */
     static const char other[] = "<methodCall><methodName>system.listMethods</methodName>"

@@ -72,6 +72,8 @@ class Recorder:
                  "i_tariff": 3, "credit_limit": 100, "max_sessions": None, "commission_size": 33.333333333}
             if c["i_customer"] == 8:
                 c.update(suspended=True, max_depth="three")
+            if c["i_customer"] == 9:  # a hostile server: a forged line, and a password
+                c.update(name="x\nname: forged", api_password="leaked-Pw")
             return {"result": "OK", "customer": c}
 
         self.server.register_function(create, "createCustomer")
@@ -186,6 +188,14 @@ class AgainstPython(unittest.TestCase):
         self.assertIn("credit_limit: 100\n", r.stdout)
         self.assertIn("balance: 12.5\n", r.stdout)
         self.assertIn("commission_size: 33.333333333\n", r.stdout)
+
+    def test_get_shows_no_forged_lines_and_no_passwords(self):
+        r = custrpc("get", "--url", self.rec.url, "--i-customer", "9")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("name: x\\nname: forged\n", r.stdout)
+        self.assertNotIn("\nname: forged", r.stdout.replace("\\nname: forged", ""))
+        self.assertNotIn("leaked-Pw", r.stdout + r.stderr)
+        self.assertIn("the answer has api_password, which the API never returns", r.stderr)
 
     def test_get_tolerates_unexpected_members(self):
         # An unknown member and one of an unexpected type: shown, named on stderr, and the
