@@ -34,11 +34,21 @@ static char *request(size_t *len)
     struct custrpc_customer c;
     custrpc_customer_init(&c);
     static const char *const members[][2] = {
-        {"name", "Bench Customer 1"}, {"web_password", "s3cret-Pw"}, {"i_tariff", "1"},
-        {"web_login", "bench1"},      {"balance", "10.5"},           {"credit_limit", "100"},
-        {"customers_mgmt", "add"},    {"company_name", "Acme Ltd"},  {"first_name", "Jane"},
-        {"last_name", "Doe"},         {"email", "jane@example.com"}, {"city", "Paris"},
-        {"country", "FR"},            {"max_sessions", "unlimited"}, {"callshop_enabled", "yes"},
+        {"name", "Bench Customer 1"},
+        {"web_password", "s3cret-Pw"},
+        {"i_tariff", "1"},
+        {"web_login", "bench1"},
+        {"balance", "10.5"},
+        {"credit_limit", "100"},
+        {"customers_mgmt", "add"},
+        {"company_name", "Acme Ltd"},
+        {"first_name", "Jane"},
+        {"last_name", "Doe"},
+        {"email", "jane@example.com"},
+        {"city", "Paris"},
+        {"country", "FR"},
+        {"max_sessions", "unlimited"},
+        {"callshop_enabled", "yes"},
     };
     for (size_t i = 0; i < sizeof members / sizeof members[0]; i++)
         custrpc_customer_set_text_by_name(&c, members[i][0], members[i][1], NULL);
@@ -51,8 +61,8 @@ static char *request(size_t *len)
 int main(int argc, char **argv)
 {
     long n = argc > 1 ? atol(argv[1]) : 100000;
-    /* With a second argument (old, tree, struct or direct) only that stage runs: for instruction counts
-     * with `valgrind --tool=callgrind bench/decode_bench 2000 tree`, which a loaded machine
+    /* With a second argument (old, tree, struct or direct) only that stage runs: for instruction
+     * counts with `valgrind --tool=callgrind bench/decode_bench 2000 tree`, which a loaded machine
      * does not disturb. */
     const char *only = argc > 2 ? argv[2] : NULL;
     long n_old = !only || strcmp(only, "old") == 0 ? n : 0;

@@ -12,8 +12,8 @@
 #include "common/cli.h"
 #include "output.h"
 
-typedef int funds_fn(struct custrpc_client *, int64_t, double, const char *, const char *,
-                     int64_t, struct custrpc_error *);
+typedef int funds_fn(struct custrpc_client *, int64_t, double, const char *, const char *, int64_t,
+                     struct custrpc_error *);
 
 struct funds_command {
     const char *name, *method;
@@ -73,7 +73,7 @@ static int funds_option(void *ctx, int opt, const char *arg)
     switch (opt) {
     case OPT_ID:
         return cli_number(current->name, "i-customer", arg, 1, INT32_MAX, &a->id) < 0 ? EXIT_USAGE
-                                                                                       : EXIT_OK;
+                                                                                      : EXIT_OK;
     case OPT_AMOUNT:
         /* strtod alone also takes hex ("0x10" would go out as 16), inf, nan and leading
          * space: only the decimal form, as create's double fields (lib/text.c). */

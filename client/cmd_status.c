@@ -55,9 +55,8 @@ static int status_option(void *ctx, int opt, const char *arg)
 {
     struct status_args *a = ctx;
     if (opt == OPT_ID)
-        return cli_number(current->name, "i-customer", arg, 1, INT32_MAX, &a->id) < 0
-                   ? EXIT_USAGE
-                   : EXIT_OK;
+        return cli_number(current->name, "i-customer", arg, 1, INT32_MAX, &a->id) < 0 ? EXIT_USAGE
+                                                                                      : EXIT_OK;
     return EXIT_USAGE;
 }
 

@@ -62,13 +62,14 @@ const char *field_value_form(const struct custrpc_field *f)
 {
     /* Per type, then the nil word where nil is allowed. */
     static const char *const plain[CUSTRPC_N_TYPES] = {
-        [CUSTRPC_TYPE_STRING] = "TEXT", [CUSTRPC_TYPE_INT] = "N",       [CUSTRPC_TYPE_DOUBLE] = "X",
-        [CUSTRPC_TYPE_BOOL] = "[=yes|no]", [CUSTRPC_TYPE_ENUM] = "NAME", [CUSTRPC_TYPE_FLAGS] = "NAMES",
-        [CUSTRPC_TYPE_MESSAGE] = "", [CUSTRPC_TYPE_DATETIME] = "YYYYMMDDThh:mm:ss",
+        [CUSTRPC_TYPE_STRING] = "TEXT", [CUSTRPC_TYPE_INT] = "N",
+        [CUSTRPC_TYPE_DOUBLE] = "X",    [CUSTRPC_TYPE_BOOL] = "[=yes|no]",
+        [CUSTRPC_TYPE_ENUM] = "NAME",   [CUSTRPC_TYPE_FLAGS] = "NAMES",
+        [CUSTRPC_TYPE_MESSAGE] = "",    [CUSTRPC_TYPE_DATETIME] = "YYYYMMDDThh:mm:ss",
     };
     static const char *const own[CUSTRPC_N_TYPES] = {[CUSTRPC_TYPE_INT] = "N|own"};
-    static const char *const unlimited[CUSTRPC_N_TYPES] = {[CUSTRPC_TYPE_INT] = "N|unlimited",
-                                                           [CUSTRPC_TYPE_DOUBLE] = "X|unlimited"};
+    static const char *const unlimited[CUSTRPC_N_TYPES] = {
+        [CUSTRPC_TYPE_INT] = "N|unlimited", [CUSTRPC_TYPE_DOUBLE] = "X|unlimited"};
     if (f->flags & CUSTRPC_FLAG_SECRET)
         return "FILE";
     if (f->flags & CUSTRPC_FLAG_BITMASK)
@@ -110,8 +111,8 @@ void field_options_help(FILE *out, bool for_create)
     fprintf(out, "RIGHTS: add,edit,delete in any combination, all, none, or 0..7.\n");
 }
 
-int field_options_apply(const char *cmd, struct custrpc_customer *c,
-                        struct secret_sources *secrets, int opt, const char *arg)
+int field_options_apply(const char *cmd, struct custrpc_customer *c, struct secret_sources *secrets,
+                        int opt, const char *arg)
 {
     if (opt >= CLI_SECRET_TRAP && opt < CLI_SECRET_TRAP + CUSTRPC_FIELD_COUNT) {
         char env[64];

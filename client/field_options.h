@@ -31,8 +31,8 @@ int field_options_read_secrets(struct custrpc_customer *c, const struct secret_s
 /* 1 when opt was a field option (applied to c, or for a password remembered in secrets),
  * 0 when it was not one, -1 with a message naming the option when the value is bad, -2 when
  * a password was given on the command line (refused, value never echoed). */
-int field_options_apply(const char *cmd, struct custrpc_customer *c,
-                        struct secret_sources *secrets, int opt, const char *arg);
+int field_options_apply(const char *cmd, struct custrpc_customer *c, struct secret_sources *secrets,
+                        int opt, const char *arg);
 
 /* The value form shown in --help and the man page: "N|own", "RIGHTS", "[=yes|no]", ... */
 const char *field_value_form(const struct custrpc_field *f);

@@ -60,7 +60,8 @@ int main(void)
         "with \\fB\\-\\-help\\fR.");
     puts(".SH CUSTOMER LIFECYCLE\n"
          ".TP\n.B update\nupdateCustomer: the fields given as options (those of \\fBcreate\\fR, "
-         "none mandatory, at least one); a password only from its \\fB\\-\\-\\fIfield\\fB\\-file\\fR "
+         "none mandatory, at least one); a password only from its "
+         "\\fB\\-\\-\\fIfield\\fB\\-file\\fR "
          "option.\n"
          ".TP\n.B list\nlistCustomers, as a table or (\\fB\\-\\-output json\\fR) JSON; balance as "
          "the server sends it (the API inverts getCustomerInfo's, and says nothing of "

@@ -56,7 +56,7 @@ int main(int argc, char **argv)
         const char *name;
         int (*run)(int, char **);
     } more[] = {
-        {"update", cmd_update}, {"list", cmd_list},   {"delete", cmd_status},
+        {"update", cmd_update}, {"list", cmd_list},      {"delete", cmd_status},
         {"block", cmd_status},  {"unblock", cmd_status}, {"add-funds", cmd_funds},
         {"credit", cmd_funds},  {"debit", cmd_funds},
     };

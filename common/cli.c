@@ -31,27 +31,36 @@ static const struct conn_option {
     struct option opt;
     const char *help;
 } conn_table[] = {
-    {CONN_URL, {"url", required_argument, NULL, OPT_URL},
+    {CONN_URL,
+     {"url", required_argument, NULL, OPT_URL},
      "  --url URL               server endpoint (or $CUSTRPC_URL), e.g. "
      "https://switch/xmlapi/xmlapi\n"},
-    {CONN_USER, {"user", required_argument, NULL, OPT_USER},
+    {CONN_USER,
+     {"user", required_argument, NULL, OPT_USER},
      "  --user LOGIN            web_login to authenticate as (HTTP Digest, or Basic if asked)\n"},
-    {CONN_USER, {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+    {CONN_USER,
+     {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
      "  --password-file FILE    its API password: the first line of FILE (else\n"
      "                          $CUSTRPC_PASSWORD, else a prompt)\n"},
     /* Exact, so that "--password x" is refused instead of read as --password-file x. */
     {CONN_USER, {"password", required_argument, NULL, OPT_PASSWORD_TRAP}, NULL},
-    {CONN_WHOLESALER, {"wholesaler", required_argument, NULL, OPT_WHOLESALER},
+    {CONN_WHOLESALER,
+     {"wholesaler", required_argument, NULL, OPT_WHOLESALER},
      "  --wholesaler N          trusted mode: no credentials, act for customer N (i_wholesaler)\n"},
-    {CONN_TLS, {"cacert", required_argument, NULL, OPT_CACERT},
+    {CONN_TLS,
+     {"cacert", required_argument, NULL, OPT_CACERT},
      "  --cacert FILE           trust the CAs in this PEM file\n"},
-    {CONN_TLS, {"insecure", no_argument, NULL, OPT_INSECURE},
+    {CONN_TLS,
+     {"insecure", no_argument, NULL, OPT_INSECURE},
      "  --insecure              do not verify the server's TLS certificate\n"},
-    {CONN_TIMEOUT, {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {CONN_TIMEOUT,
+     {"timeout", required_argument, NULL, OPT_TIMEOUT},
      "  --timeout SECONDS       whole call, connecting included (default 30)\n"},
-    {CONN_VERBOSE, {"verbose", no_argument, NULL, 'v'},
+    {CONN_VERBOSE,
+     {"verbose", no_argument, NULL, 'v'},
      "  -v, --verbose           trace the XML on the wire to stderr (passwords masked)\n"},
-    {CONN_OUTPUT, {"output", required_argument, NULL, OPT_OUTPUT},
+    {CONN_OUTPUT,
+     {"output", required_argument, NULL, OPT_OUTPUT},
      "  --output text|json      how results are printed (default text)\n"},
 };
 #define N_CONN (sizeof conn_table / sizeof conn_table[0])

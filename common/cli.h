@@ -102,7 +102,6 @@ char *cli_read_secret(const char *file, const char *env, const char *prompt, int
 /* Prints err for a person ("custrpc: fault 1010: name: ...") and returns its exit code. */
 int cli_report(const struct custrpc_error *err);
 
-
 /* Parses option's decimal argument in min..max; on failure prints "cmd: --option: ..." and
  * returns -1. */
 int cli_number(const char *cmd, const char *option, const char *arg, long long min, long long max,

@@ -51,8 +51,7 @@ static bool has_delete(const struct runner_options *o)
     return found;
 }
 
-int cleanup_created(const struct runner_options *o, const struct created_list *created,
-                    FILE *out)
+int cleanup_created(const struct runner_options *o, const struct created_list *created, FILE *out)
 {
     if (!has_delete(o)) {
         fprintf(out, "cleanup: the server has no deleteCustomer (system.listMethods does not "
@@ -89,8 +88,8 @@ int cleanup_created(const struct runner_options *o, const struct created_list *c
             /* A case of the run deleted it already. */
             fprintf(out, "cleanup: i_customer %s  %s: already gone\n", c->i_customer, c->name);
         } else {
-            fprintf(out, "cleanup: i_customer %s  %s: not deleted: %s%s\n", c->i_customer,
-                    c->name, err.kind == CUSTRPC_KIND_FAULT ? "fault: " : "", err.message);
+            fprintf(out, "cleanup: i_customer %s  %s: not deleted: %s%s\n", c->i_customer, c->name,
+                    err.kind == CUSTRPC_KIND_FAULT ? "fault: " : "", err.message);
             left++;
         }
     }

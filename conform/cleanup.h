@@ -12,7 +12,6 @@
  * children go first), printing one line each to out. Without deleteCustomer it says so and
  * leaves them. Returns the number of customers that could not be deleted (0 when all went,
  * or were already gone), or -1 when the server has no deleteCustomer. */
-int cleanup_created(const struct runner_options *o, const struct created_list *created,
-                    FILE *out);
+int cleanup_created(const struct runner_options *o, const struct created_list *created, FILE *out);
 
 #endif

@@ -221,7 +221,7 @@ static int out_of_range(const struct custrpc_field *f, char *buf, size_t size)
             snprintf(buf, size, "<string>{{repeat:%.0f:x}}</string>", f->max + 1);
         return 1;
     case CUSTRPC_TYPE_BOOL:
-    case CUSTRPC_TYPE_ENUM:  /* any value off the table is out of range: none to make here */
+    case CUSTRPC_TYPE_ENUM: /* any value off the table is out of range: none to make here */
     case CUSTRPC_TYPE_FLAGS:
     case CUSTRPC_TYPE_MESSAGE:
     case CUSTRPC_TYPE_DATETIME: return 0;

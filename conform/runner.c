@@ -415,8 +415,8 @@ static void ask_offered(const struct runner_options *o, struct offered *out)
     int code = 0;
     char *text = NULL;
     if (reply.status == 200 &&
-        custrpc_xmlrpc_parse_response(reply.body, strlen(reply.body), &list, &code, &text,
-                                      NULL) == 0 &&
+        custrpc_xmlrpc_parse_response(reply.body, strlen(reply.body), &list, &code, &text, NULL) ==
+            0 &&
         list && xmlrpc_value_type(list) == XMLRPC_TYPE_ARRAY) {
         xmlrpc_env env;
         xmlrpc_env_init(&env);

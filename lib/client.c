@@ -91,7 +91,8 @@ int custrpc_client_new(struct custrpc_client **out, const struct custrpc_client_
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM for timeouts */
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, cl->headers);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "custrpc/" PACKAGE_VERSION);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS));
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
+                     (long)(o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS));
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cl->curl_error);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, take_answer);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &cl->answer);
@@ -176,8 +177,8 @@ static int exchange_failed(struct custrpc_client *cl, CURLcode rc, struct custrp
         snprintf(what, sizeof what, "cannot connect to %s: ", cl->url);
         return transport_error(err, CUSTRPC_E_CONNECT, what, why);
     }
-    return transport_error(err, rc == CURLE_OPERATION_TIMEDOUT ? CUSTRPC_E_TIMEOUT
-                                                              : CUSTRPC_E_TRANSPORT,
+    return transport_error(err,
+                           rc == CURLE_OPERATION_TIMEDOUT ? CUSTRPC_E_TIMEOUT : CUSTRPC_E_TRANSPORT,
                            why, " (the server may or may not have acted)");
 }
 
@@ -262,8 +263,7 @@ int client_rpc(struct custrpc_client *cl, const char *method, xmlrpc_value *arg,
     } else if (status != 200) {
         http_status_error(cl, status, err);
     } else if (!decoded) {
-        client_protocol_error(err, "cannot read the answer: ",
-                       len ? parse.message : "it is empty");
+        client_protocol_error(err, "cannot read the answer: ", len ? parse.message : "it is empty");
     } else {
         rc = 0;
     }
@@ -292,8 +292,8 @@ int client_check_ok(xmlrpc_value *result, struct custrpc_error *err)
     if (!v || xmlrpc_value_type(v) != XMLRPC_TYPE_STRING)
         rc = client_protocol_error(err, "the answer has no string member ", "\"result\"");
     else if (xmlrpc_read_string(&env, v, &s), env.fault_occurred || strcmp(s, "OK") != 0)
-        rc = client_protocol_error(err,
-                            "the answer's \"result\" is not \"OK\": ", s ? s : "(not a string)");
+        rc = client_protocol_error(
+            err, "the answer's \"result\" is not \"OK\": ", s ? s : "(not a string)");
     free((void *)s);
     if (v)
         xmlrpc_DECREF(v);
@@ -335,7 +335,8 @@ int custrpc_client_create(struct custrpc_client *cl, const struct custrpc_custom
     int rc = client_rpc(cl, CUSTRPC_METHOD_CREATE, arg, &result, err);
     xmlrpc_DECREF(arg);
     if (rc == 0)
-        rc = client_check_ok(result, err) < 0 ? -1 : answer_int(result, "i_customer", i_customer, err);
+        rc = client_check_ok(result, err) < 0 ? -1
+                                              : answer_int(result, "i_customer", i_customer, err);
     if (result)
         xmlrpc_DECREF(result);
     return rc;
@@ -364,7 +365,8 @@ static void value_json(FILE *out, xmlrpc_value *v)
     if (!env.fault_occurred)
         xmlrpc_serialize_json(&env, v, mb);
     if (!env.fault_occurred)
-        fprintf(out, "%.*s", (int)XMLRPC_MEMBLOCK_SIZE(char, mb), XMLRPC_MEMBLOCK_CONTENTS(char, mb));
+        fprintf(out, "%.*s", (int)XMLRPC_MEMBLOCK_SIZE(char, mb),
+                XMLRPC_MEMBLOCK_CONTENTS(char, mb));
     else
         fputs("null", out);
     if (mb)
@@ -485,14 +487,16 @@ static int read_customer(xmlrpc_value *customer, struct custrpc_customer *out,
                 xmlrpc_DECREF(one);
             }
         }
-        if (!env.fault_occurred && extras && (problem || (answer_only(name) &&
-                                                          strcmp(name, "i_customer") != 0)) &&
+        if (!env.fault_occurred && extras &&
+            (problem || (answer_only(name) && strcmp(name, "i_customer") != 0)) &&
             client_add_extra(extras, name, member, problem) < 0)
             xmlrpc_faultf(&env, "out of memory");
         free((void *)name);
         xmlrpc_DECREF(member);
     }
-    int rc = env.fault_occurred ? client_protocol_error(err, "the customer struct: ", env.fault_string) : 0;
+    int rc = env.fault_occurred
+                 ? client_protocol_error(err, "the customer struct: ", env.fault_string)
+                 : 0;
     xmlrpc_env_clean(&env);
     return rc;
 }

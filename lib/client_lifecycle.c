@@ -19,19 +19,36 @@
 
 /* Answers are read, not judged: the limits are only the types' own. */
 static const struct custrpc_field entry_fields[] = {
-    {.name = "i_customer", .type = CUSTRPC_TYPE_INT, .min = 1, .max = INT32_MAX,
+    {.name = "i_customer",
+     .type = CUSTRPC_TYPE_INT,
+     .min = 1,
+     .max = INT32_MAX,
      .offset = offsetof(struct custrpc_customer_entry, i_customer)},
-    {.name = "name", .type = CUSTRPC_TYPE_STRING, .max = 65536,
+    {.name = "name",
+     .type = CUSTRPC_TYPE_STRING,
+     .max = 65536,
      .offset = offsetof(struct custrpc_customer_entry, name)},
-    {.name = "web_login", .type = CUSTRPC_TYPE_STRING, .max = 65536,
+    {.name = "web_login",
+     .type = CUSTRPC_TYPE_STRING,
+     .max = 65536,
      .offset = offsetof(struct custrpc_customer_entry, web_login)},
-    {.name = "description", .type = CUSTRPC_TYPE_STRING, .max = 65536,
+    {.name = "description",
+     .type = CUSTRPC_TYPE_STRING,
+     .max = 65536,
      .offset = offsetof(struct custrpc_customer_entry, description)},
-    {.name = "balance", .type = CUSTRPC_TYPE_DOUBLE, .min = -1e300, .max = 1e300,
+    {.name = "balance",
+     .type = CUSTRPC_TYPE_DOUBLE,
+     .min = -1e300,
+     .max = 1e300,
      .offset = offsetof(struct custrpc_customer_entry, balance)},
-    {.name = "credit_limit", .type = CUSTRPC_TYPE_DOUBLE, .min = -1e300, .max = 1e300,
+    {.name = "credit_limit",
+     .type = CUSTRPC_TYPE_DOUBLE,
+     .min = -1e300,
+     .max = 1e300,
      .offset = offsetof(struct custrpc_customer_entry, credit_limit)},
-    {.name = "base_currency", .type = CUSTRPC_TYPE_STRING, .max = 65536,
+    {.name = "base_currency",
+     .type = CUSTRPC_TYPE_STRING,
+     .max = 65536,
      .offset = offsetof(struct custrpc_customer_entry, base_currency)},
 };
 const struct custrpc_message custrpc_customer_entry_message =
@@ -54,8 +71,7 @@ static int encode(const struct custrpc_message *d, const void *m, const char *co
     return custrpc_msg_to_value(d, m, arg, err);
 }
 
-static int set_int_member(xmlrpc_value *arg, const char *name, int64_t v,
-                          struct custrpc_error *err)
+static int set_int_member(xmlrpc_value *arg, const char *name, int64_t v, struct custrpc_error *err)
 {
     xmlrpc_env env;
     xmlrpc_env_init(&env);
@@ -156,13 +172,13 @@ static int call_funds(struct custrpc_client *cl, const char *method, int64_t i_c
                       int64_t i_wholesaler, struct custrpc_error *err)
 {
     /* Borrowed strings: the message is only read here, never freed. */
-    struct custrpc_funds_request r = {
-        .i_customer = i_customer,
-        .amount = amount,
-        .currency = (char *)currency,
-        .payment_notes = (char *)payment_notes,
-        .presence = {CUSTRPC_SET, CUSTRPC_SET, currency ? CUSTRPC_SET : CUSTRPC_ABSENT,
-                     payment_notes ? CUSTRPC_SET : CUSTRPC_ABSENT}};
+    struct custrpc_funds_request r = {.i_customer = i_customer,
+                                      .amount = amount,
+                                      .currency = (char *)currency,
+                                      .payment_notes = (char *)payment_notes,
+                                      .presence = {CUSTRPC_SET, CUSTRPC_SET,
+                                                   currency ? CUSTRPC_SET : CUSTRPC_ABSENT,
+                                                   payment_notes ? CUSTRPC_SET : CUSTRPC_ABSENT}};
     if (!isfinite(amount) || amount <= 0)
         return custrpc_fail(err, CUSTRPC_E_VALUE, "amount", "%g must be greater than 0", amount);
     xmlrpc_value *arg;
@@ -172,8 +188,8 @@ static int call_funds(struct custrpc_client *cl, const char *method, int64_t i_c
 }
 
 int custrpc_client_add_funds(struct custrpc_client *cl, int64_t i_customer, double amount,
-                             const char *currency, const char *payment_notes,
-                             int64_t i_wholesaler, struct custrpc_error *err)
+                             const char *currency, const char *payment_notes, int64_t i_wholesaler,
+                             struct custrpc_error *err)
 {
     return call_funds(cl, "customerAddFunds", i_customer, amount, currency, payment_notes,
                       i_wholesaler, err);

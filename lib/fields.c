@@ -22,7 +22,7 @@ static const struct custrpc_field field_table[CUSTRPC_FIELD_COUNT] = {
      NULL,                                                                                         \
      false,                                                                                        \
      CUSTRPC_BASIS_CUSTRPC,                                                                        \
-     ((flags) & CUSTRPC_FLAG_BITMASK) ? &custrpc_rights_names : NULL,                              \
+     ((flags)&CUSTRPC_FLAG_BITMASK) ? &custrpc_rights_names : NULL,                                \
      NULL},
 #include <custrpc/fields.def>
 #undef CUSTRPC_FIELD
@@ -46,9 +46,9 @@ const struct custrpc_field *custrpc_field_find(const char *name)
 const char *custrpc_type_name(enum custrpc_type type)
 {
     static const char *const names[CUSTRPC_N_TYPES] = {
-        [CUSTRPC_TYPE_STRING] = "string", [CUSTRPC_TYPE_INT] = "int",
-        [CUSTRPC_TYPE_DOUBLE] = "double", [CUSTRPC_TYPE_BOOL] = "boolean",
-        [CUSTRPC_TYPE_ENUM] = "string",   [CUSTRPC_TYPE_FLAGS] = "int",
+        [CUSTRPC_TYPE_STRING] = "string",  [CUSTRPC_TYPE_INT] = "int",
+        [CUSTRPC_TYPE_DOUBLE] = "double",  [CUSTRPC_TYPE_BOOL] = "boolean",
+        [CUSTRPC_TYPE_ENUM] = "string",    [CUSTRPC_TYPE_FLAGS] = "int",
         [CUSTRPC_TYPE_MESSAGE] = "struct", [CUSTRPC_TYPE_DATETIME] = "dateTime.iso8601",
     };
     return (unsigned)type < CUSTRPC_N_TYPES ? names[type] : "?";

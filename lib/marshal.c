@@ -58,7 +58,8 @@ static xmlrpc_value *encode_one(xmlrpc_env *env, const struct custrpc_field *f, 
     case CUSTRPC_TYPE_DATETIME: return xmlrpc_datetime_new_str(env, *(char *const *)slot);
     case CUSTRPC_TYPE_ENUM: {
         int v = *(const int *)slot;
-        return xmlrpc_string_new(env, v >= 0 && (size_t)v < f->values->n ? f->values->values[v] : "");
+        return xmlrpc_string_new(env,
+                                 v >= 0 && (size_t)v < f->values->n ? f->values->values[v] : "");
     }
     case CUSTRPC_TYPE_MESSAGE: {
         xmlrpc_value *out = NULL;
@@ -224,8 +225,8 @@ static int wire_to_slot(const struct custrpc_field *f, const struct lib_wire *w,
 }
 
 /* Reads one wire value of f into a zeroed slot. -2: the wire type does not fit the field. */
-static int decode_one(const struct custrpc_field *f, xmlrpc_value *v, void *slot,
-                      const char *path, unsigned flags, struct custrpc_error *err)
+static int decode_one(const struct custrpc_field *f, xmlrpc_value *v, void *slot, const char *path,
+                      unsigned flags, struct custrpc_error *err)
 {
     if (f->type == CUSTRPC_TYPE_MESSAGE) {
         if (xmlrpc_value_type(v) != XMLRPC_TYPE_STRUCT)
@@ -317,7 +318,8 @@ int lib_decode_member(const struct custrpc_message *d, void *m, const struct cus
             char item_path[CUSTRPC_ERROR_FIELD_MAX];
             snprintf(item_path, sizeof item_path, "%.50s[%d]", path, i);
             xmlrpc_array_read_item(&env, v, (unsigned)i, &item);
-            rc = decode_one(f, item, (char *)small.a.items + small.a.n * size, item_path, flags, err);
+            rc = decode_one(f, item, (char *)small.a.items + small.a.n * size, item_path, flags,
+                            err);
             xmlrpc_DECREF(item);
             if (rc == -2)
                 rc = custrpc_fail(err, CUSTRPC_E_TYPE, item_path, "wrong type %s, expected %s",
@@ -491,7 +493,7 @@ xmlrpc_value *custrpc_mask_secrets(xmlrpc_env *env, xmlrpc_value *v)
         const struct custrpc_field *f = env->fault_occurred ? NULL : custrpc_field_find(name);
         if (!env->fault_occurred)
             shown = (f && (f->flags & CUSTRPC_FLAG_SECRET)) ? xmlrpc_string_new(env, "********")
-                                                             : custrpc_mask_secrets(env, member);
+                                                            : custrpc_mask_secrets(env, member);
         if (!env->fault_occurred)
             xmlrpc_struct_set_value(env, copy, name, shown);
         if (shown)

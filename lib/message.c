@@ -112,8 +112,7 @@ static int datetime_parse(const struct custrpc_field *f, const char *text, void 
                           const char *path, struct custrpc_error *err)
 {
     if (!lib_datetime_syntax(text))
-        return custrpc_fail(err, CUSTRPC_E_VALUE, path, "\"%.40s\" is not YYYYMMDDThh:mm:ss",
-                            text);
+        return custrpc_fail(err, CUSTRPC_E_VALUE, path, "\"%.40s\" is not YYYYMMDDThh:mm:ss", text);
     return string_copy(f, slot, &text, err);
 }
 
@@ -130,8 +129,8 @@ static int int_check(const struct custrpc_field *f, const void *slot, const char
     return lib_check_int(f, *(const int64_t *)slot, path, err);
 }
 
-static int int_parse(const struct custrpc_field *f, const char *text, void *slot,
-                     const char *path, struct custrpc_error *err)
+static int int_parse(const struct custrpc_field *f, const char *text, void *slot, const char *path,
+                     struct custrpc_error *err)
 {
     return lib_parse_int(f, text, (int64_t *)slot, path, err);
 }
@@ -177,8 +176,8 @@ static bool bool_equal(const struct custrpc_field *f, const void *a, const void 
     return *(const bool *)a == *(const bool *)b;
 }
 
-static int bool_parse(const struct custrpc_field *f, const char *text, void *slot,
-                      const char *path, struct custrpc_error *err)
+static int bool_parse(const struct custrpc_field *f, const char *text, void *slot, const char *path,
+                      struct custrpc_error *err)
 {
     (void)f;
     return lib_parse_bool(text, (bool *)slot, path, err);
@@ -216,8 +215,8 @@ static int enum_check(const struct custrpc_field *f, const void *slot, const cha
     return custrpc_fail(err, CUSTRPC_E_VALUE, path, "value %d is not a %s", v, f->values->name);
 }
 
-static int enum_parse(const struct custrpc_field *f, const char *text, void *slot,
-                      const char *path, struct custrpc_error *err)
+static int enum_parse(const struct custrpc_field *f, const char *text, void *slot, const char *path,
+                      struct custrpc_error *err)
 {
     for (size_t i = 0; i < f->values->n; i++)
         if (strcmp(text, f->values->values[i]) == 0) {
@@ -365,14 +364,14 @@ static const struct type_ops ops_table[CUSTRPC_N_TYPES] = {
     [CUSTRPC_TYPE_STRING] = {sizeof(char *), string_release, string_copy, string_equal,
                              string_check, string_parse, string_format, string_json,
                              CUSTRPC_STORE_TEXT},
-    [CUSTRPC_TYPE_INT] = {sizeof(int64_t), no_release, copy_bytes, int_equal, int_check,
-                          int_parse, int_format, number_json, CUSTRPC_STORE_INTEGER},
+    [CUSTRPC_TYPE_INT] = {sizeof(int64_t), no_release, copy_bytes, int_equal, int_check, int_parse,
+                          int_format, number_json, CUSTRPC_STORE_INTEGER},
     [CUSTRPC_TYPE_DOUBLE] = {sizeof(double), no_release, copy_bytes, double_equal, double_check,
                              double_parse, double_format, number_json, CUSTRPC_STORE_REAL},
-    [CUSTRPC_TYPE_BOOL] = {sizeof(bool), no_release, copy_bytes, bool_equal, check_none,
-                           bool_parse, bool_format, bool_json, CUSTRPC_STORE_INTEGER},
-    [CUSTRPC_TYPE_ENUM] = {sizeof(int), no_release, copy_bytes, enum_equal, enum_check,
-                           enum_parse, enum_format, enum_json, CUSTRPC_STORE_TEXT},
+    [CUSTRPC_TYPE_BOOL] = {sizeof(bool), no_release, copy_bytes, bool_equal, check_none, bool_parse,
+                           bool_format, bool_json, CUSTRPC_STORE_INTEGER},
+    [CUSTRPC_TYPE_ENUM] = {sizeof(int), no_release, copy_bytes, enum_equal, enum_check, enum_parse,
+                           enum_format, enum_json, CUSTRPC_STORE_TEXT},
     [CUSTRPC_TYPE_FLAGS] = {sizeof(int64_t), no_release, copy_bytes, int_equal, flags_check,
                             flags_parse, flags_format, number_json, CUSTRPC_STORE_INTEGER},
     [CUSTRPC_TYPE_MESSAGE] = {0, message_release, message_copy, message_equal, message_check,
@@ -853,9 +852,8 @@ int custrpc_msg_get_scalar(const struct custrpc_message *d, const void *m,
     return 0;
 }
 
-int custrpc_msg_set_scalar(const struct custrpc_message *d, void *m,
-                           const struct custrpc_field *f, const struct custrpc_scalar *in,
-                           struct custrpc_error *err)
+int custrpc_msg_set_scalar(const struct custrpc_message *d, void *m, const struct custrpc_field *f,
+                           const struct custrpc_scalar *in, struct custrpc_error *err)
 {
     union {
         char *s;

@@ -23,8 +23,8 @@ static int parse_number(const struct custrpc_enum *e, const char *text, const ch
     for (const char *p = text; *p; p++) {
         if (!isdigit((unsigned char)*p))
             return custrpc_fail(err, CUSTRPC_E_VALUE, field,
-                                "%ss \"%s\" are not %s, all, none or 0..%lld", e->name, text,
-                                names, (long long)all);
+                                "%ss \"%s\" are not %s, all, none or 0..%lld", e->name, text, names,
+                                (long long)all);
         if (value <= all)
             value = value * 10 + (*p - '0');
     }
@@ -41,8 +41,8 @@ int custrpc_flags_parse(const struct custrpc_enum *e, const char *text, const ch
     char names[256];
     lib_enum_names(e, names, sizeof names);
     if (!text || !*text)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, field, "empty %ss (use none, all or %s)",
-                            e->name, names);
+        return custrpc_fail(err, CUSTRPC_E_VALUE, field, "empty %ss (use none, all or %s)", e->name,
+                            names);
     if (isdigit((unsigned char)text[0]))
         return parse_number(e, text, field, out, err);
     if (strcmp(text, "all") == 0) {
@@ -78,8 +78,8 @@ int custrpc_flags_parse(const struct custrpc_enum *e, const char *text, const ch
         if (*p == '\0')
             break;
         if (*p != ',')
-            return custrpc_fail(err, CUSTRPC_E_VALUE, field, "%ss \"%s\": expected ',' between items",
-                                e->name, text);
+            return custrpc_fail(err, CUSTRPC_E_VALUE, field,
+                                "%ss \"%s\": expected ',' between items", e->name, text);
         p++;
     }
     *out = mask;

@@ -19,8 +19,8 @@ const char *lib_nil_word(const struct custrpc_field *f)
     return (f->flags & CUSTRPC_FLAG_NIL_OWN) ? "own" : "unlimited";
 }
 
-int lib_parse_int(const struct custrpc_field *f, const char *text, int64_t *out,
-                      const char *path, struct custrpc_error *err)
+int lib_parse_int(const struct custrpc_field *f, const char *text, int64_t *out, const char *path,
+                  struct custrpc_error *err)
 {
     if (f->flags & CUSTRPC_FLAG_BITMASK)
         return custrpc_flags_parse(f->values ? f->values : &custrpc_rights_names, text, path, out,
@@ -40,8 +40,8 @@ int lib_parse_int(const struct custrpc_field *f, const char *text, int64_t *out,
     return 0;
 }
 
-int lib_parse_double(const struct custrpc_field *f, const char *text, double *out,
-                         const char *path, struct custrpc_error *err)
+int lib_parse_double(const struct custrpc_field *f, const char *text, double *out, const char *path,
+                     struct custrpc_error *err)
 {
     char *end;
     errno = 0;

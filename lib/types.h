@@ -47,17 +47,17 @@ void lib_path_join(char *out, size_t size, const char *prefix, const char *name)
 
 /* validate.c: the rules of one value of a STRING, INT, DOUBLE field. */
 int lib_check_string(const struct custrpc_field *f, const char *s, const char *path,
-                         struct custrpc_error *err);
+                     struct custrpc_error *err);
 int lib_check_int(const struct custrpc_field *f, int64_t v, const char *path,
-                      struct custrpc_error *err);
+                  struct custrpc_error *err);
 int lib_check_double(const struct custrpc_field *f, double v, const char *path,
-                         struct custrpc_error *err);
+                     struct custrpc_error *err);
 
 /* text.c: the text forms of INT, DOUBLE and BOOL values, and of doubles for output. */
-int lib_parse_int(const struct custrpc_field *f, const char *text, int64_t *out,
-                      const char *path, struct custrpc_error *err);
-int lib_parse_double(const struct custrpc_field *f, const char *text, double *out,
-                         const char *path, struct custrpc_error *err);
+int lib_parse_int(const struct custrpc_field *f, const char *text, int64_t *out, const char *path,
+                  struct custrpc_error *err);
+int lib_parse_double(const struct custrpc_field *f, const char *text, double *out, const char *path,
+                     struct custrpc_error *err);
 int lib_parse_bool(const char *text, bool *out, const char *path, struct custrpc_error *err);
 int lib_format_double(double v, char *buf, size_t size);
 /* xmlrpc_decode.c: XML-RPC's YYYYMMDDThh:mm:ss[.f], fields in range, years from 1000. */

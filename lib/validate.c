@@ -112,8 +112,7 @@ static int check_syntax(const struct custrpc_field *f, const char *s, const char
     case CUSTRPC_CHECK_NONE: return 0;
     case CUSTRPC_CHECK_NAME:
         if (len && (is_space(s[0]) || is_space(s[len - 1])))
-            return custrpc_fail(err, CUSTRPC_E_VALUE, path,
-                                "has leading or trailing white space");
+            return custrpc_fail(err, CUSTRPC_E_VALUE, path, "has leading or trailing white space");
         return 0;
     case CUSTRPC_CHECK_LOGIN:
         for (const char *p = s; *p; p++)
@@ -156,7 +155,7 @@ static int check_syntax(const struct custrpc_field *f, const char *s, const char
 }
 
 int lib_check_string(const struct custrpc_field *f, const char *s, const char *path,
-                         struct custrpc_error *err)
+                     struct custrpc_error *err)
 {
     size_t chars = 0;
     const char *problem = lib_utf8_check(s, strlen(s), &chars);
@@ -173,7 +172,7 @@ int lib_check_string(const struct custrpc_field *f, const char *s, const char *p
 }
 
 int lib_check_int(const struct custrpc_field *f, int64_t v, const char *path,
-                      struct custrpc_error *err)
+                  struct custrpc_error *err)
 {
     if ((double)v >= f->min && (double)v <= f->max)
         return 0;
@@ -188,7 +187,7 @@ int lib_check_int(const struct custrpc_field *f, int64_t v, const char *path,
 }
 
 int lib_check_double(const struct custrpc_field *f, double v, const char *path,
-                         struct custrpc_error *err)
+                     struct custrpc_error *err)
 {
     if (f->check == CUSTRPC_CHECK_POSITIVE && !(v > 0))
         return custrpc_fail(err, CUSTRPC_E_VALUE, path, "value %g must be greater than 0", v);

@@ -15,9 +15,9 @@ struct lib_wire {
     xmlrpc_type type; /* STRING, INT, I8, DOUBLE, BOOL, NIL; others are a type mismatch */
     const char *s;    /* STRING: the text (not NUL-terminated necessarily: len counts) */
     size_t len;
-    int64_t i;        /* INT, I8 */
-    double d;         /* DOUBLE */
-    bool b;           /* BOOL */
+    int64_t i; /* INT, I8 */
+    double d;  /* DOUBLE */
+    bool b;    /* BOOL */
 };
 
 /* Stores a scalar wire value (or nil) in field f of message d at m, replacing what was there:
@@ -28,7 +28,6 @@ int lib_decode_wire(const struct custrpc_message *d, void *m, const struct custr
 
 /* Decodes one member value (any XML-RPC value, scalar or not) into field f of d at m. */
 int lib_decode_member(const struct custrpc_message *d, void *m, const struct custrpc_field *f,
-                      xmlrpc_value *v, const char *path, unsigned flags,
-                      struct custrpc_error *err);
+                      xmlrpc_value *v, const char *path, unsigned flags, struct custrpc_error *err);
 
 #endif

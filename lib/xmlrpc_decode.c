@@ -24,8 +24,20 @@
 #include "wire.h"
 
 enum kind {
-    K_DOC, K_CALL, K_RESPONSE, K_METHODNAME, K_PARAMS, K_PARAM, K_FAULT,
-    K_VALUE, K_SCALAR, K_STRUCT, K_MEMBER, K_NAME, K_ARRAY, K_DATA
+    K_DOC,
+    K_CALL,
+    K_RESPONSE,
+    K_METHODNAME,
+    K_PARAMS,
+    K_PARAM,
+    K_FAULT,
+    K_VALUE,
+    K_SCALAR,
+    K_STRUCT,
+    K_MEMBER,
+    K_NAME,
+    K_ARRAY,
+    K_DATA
 };
 
 enum scalar { S_INT, S_I8, S_BOOL, S_STRING, S_DOUBLE, S_DATETIME, S_BASE64, S_NIL };
@@ -35,9 +47,10 @@ static const struct {
     const char *element;
     enum scalar type;
 } scalars[] = {
-    {"int", S_INT},       {"i4", S_INT},         {"i8", S_I8},         {"ex:i8", S_I8},
-    {"boolean", S_BOOL},  {"string", S_STRING},  {"double", S_DOUBLE}, {"base64", S_BASE64},
-    {"dateTime.iso8601", S_DATETIME},            {"nil", S_NIL},       {"ex:nil", S_NIL},
+    {"int", S_INT},       {"i4", S_INT},        {"i8", S_I8},
+    {"ex:i8", S_I8},      {"boolean", S_BOOL},  {"string", S_STRING},
+    {"double", S_DOUBLE}, {"base64", S_BASE64}, {"dateTime.iso8601", S_DATETIME},
+    {"nil", S_NIL},       {"ex:nil", S_NIL},
 };
 
 struct frame {
@@ -64,7 +77,7 @@ struct parser {
     char *text; /* character data of the innermost open element */
     size_t text_len, text_cap;
     char *method;
-    xmlrpc_value *result; /* a call's params array, or a response's one value */
+    xmlrpc_value *result;      /* a call's params array, or a response's one value */
     custrpc_select_fn *select; /* NULL: always a value tree */
     void *select_ctx;
     const struct custrpc_message *request; /* the method's, once select named one */
@@ -265,8 +278,8 @@ static long base64_decode(const char *s, unsigned char *out)
 }
 
 /* XML-RPC's YYYYMMDDThh:mm:ss with optional fractional seconds (at most 6 digits), fields in
- * range. Years before 1000 are refused too: xmlrpc-c writes them without leading zeros, which no parser reads back
- * (found by fuzz_xmlrpc_decode's round trip). */
+ * range. Years before 1000 are refused too: xmlrpc-c writes them without leading zeros, which no
+ * parser reads back (found by fuzz_xmlrpc_decode's round trip). */
 bool lib_datetime_syntax(const char *s)
 {
     static const char shape[] = "DDDDDDDDTDD:DD:DD";
@@ -358,7 +371,8 @@ static int scalar_wire(struct parser *p, const struct frame *f, struct lib_wire 
     case S_DATETIME:
         s = trimmed(p);
         if (!lib_datetime_syntax(s))
-            return fail(p, CUSTRPC_E_REQUEST, "<dateTime.iso8601> value %s is not YYYYMMDDThh:mm:ss",
+            return fail(p, CUSTRPC_E_REQUEST,
+                        "<dateTime.iso8601> value %s is not YYYYMMDDThh:mm:ss",
                         sample(p, s, buf, sizeof buf));
         w->type = XMLRPC_TYPE_DATETIME;
         w->s = s;
@@ -602,7 +616,8 @@ static int end_fault(struct parser *p, struct frame *f)
         xmlrpc_DECREF(text);
     xmlrpc_env_clean(&env);
     if (rc < 0)
-        return fail(p, CUSTRPC_E_REQUEST, "<fault> needs an int faultCode and a string faultString");
+        return fail(p, CUSTRPC_E_REQUEST,
+                    "<fault> needs an int faultCode and a string faultString");
     if (p->fault_code == 0)
         return fail(p, CUSTRPC_E_REQUEST, "<fault> with faultCode 0");
     return 0;
@@ -614,8 +629,9 @@ static int end_method_name(struct parser *p)
     const char *s = p->text ? p->text : "";
     if (!*s || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:/") !=
                    p->text_len)
-        return fail(p, CUSTRPC_E_REQUEST, "<methodName> must be letters, digits, '_', '.', ':' "
-                                          "or '/'");
+        return fail(p, CUSTRPC_E_REQUEST,
+                    "<methodName> must be letters, digits, '_', '.', ':' "
+                    "or '/'");
     p->method = strdup(s);
     if (!p->method)
         return fail(p, CUSTRPC_E_INTERNAL, "out of memory");
@@ -929,11 +945,13 @@ static int run(struct parser *p, const char *xml, size_t len)
         size_t n = strlen(msg);
         while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
             msg[--n] = '\0';
-        rc = custrpc_fail(p->err, CUSTRPC_E_PARSE, NULL, "not well-formed XML: line %d, column %d: %s",
-                          e ? e->line : 0, e ? e->int2 : 0, msg);
+        rc = custrpc_fail(p->err, CUSTRPC_E_PARSE, NULL,
+                          "not well-formed XML: line %d, column %d: %s", e ? e->line : 0,
+                          e ? e->int2 : 0, msg);
     }
     if (rc == 0 && (p->top != 0 || p->stack[0].children == 0))
-        rc = custrpc_fail(p->err, CUSTRPC_E_PARSE, NULL, "not well-formed XML: no document element");
+        rc =
+            custrpc_fail(p->err, CUSTRPC_E_PARSE, NULL, "not well-formed XML: no document element");
     xmlFreeParserCtxt(p->ctxt);
     unwind(p);
     free(p->text);

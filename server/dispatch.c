@@ -66,11 +66,11 @@ static const struct method_row *named_method(xmlrpc_env *env, const struct dispa
     return row;
 }
 
-static xmlrpc_value *list_methods(xmlrpc_env *env, const struct dispatcher *d,
-                                  xmlrpc_value *params, void *call_info);
+static xmlrpc_value *list_methods(xmlrpc_env *env, const struct dispatcher *d, xmlrpc_value *params,
+                                  void *call_info);
 
-static xmlrpc_value *method_help(xmlrpc_env *env, const struct dispatcher *d,
-                                 xmlrpc_value *params, void *call_info)
+static xmlrpc_value *method_help(xmlrpc_env *env, const struct dispatcher *d, xmlrpc_value *params,
+                                 void *call_info)
 {
     (void)call_info;
     const struct method_row *row = named_method(env, d, params);
@@ -159,8 +159,8 @@ static const struct {
 };
 #define N_SYSTEM (sizeof system_methods / sizeof system_methods[0])
 
-static xmlrpc_value *list_methods(xmlrpc_env *env, const struct dispatcher *d,
-                                  xmlrpc_value *params, void *call_info)
+static xmlrpc_value *list_methods(xmlrpc_env *env, const struct dispatcher *d, xmlrpc_value *params,
+                                  void *call_info)
 {
     (void)params;
     (void)call_info;

@@ -410,7 +410,8 @@ static void on_mhd_error(void *cls, const char *fmt, va_list ap)
 }
 
 int http_start(struct http_server **out, const struct http_options *o,
-               const struct auth_policy *auth, const struct dispatcher *methods, struct custrpc_error *err)
+               const struct auth_policy *auth, const struct dispatcher *methods,
+               struct custrpc_error *err)
 {
     struct addrinfo hints = {.ai_flags = AI_PASSIVE, .ai_socktype = SOCK_STREAM}, *ai = NULL;
     char port[16];

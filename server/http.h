@@ -18,8 +18,8 @@ struct http_options {
     size_t max_body;
     const char *tls_cert_pem, *tls_key_pem; /* both NULL: plain HTTP */
     unsigned threads;
-    unsigned idle_timeout; /* seconds a connection may stay silent */
-    unsigned header_timeout, body_timeout;  /* seconds: see frontdoor.h */
+    unsigned idle_timeout;                 /* seconds a connection may stay silent */
+    unsigned header_timeout, body_timeout; /* seconds: see frontdoor.h */
     unsigned max_connections, max_per_address;
     enum log_level log_level;
 };

@@ -39,7 +39,6 @@ int method_one_struct(xmlrpc_value *params, xmlrpc_value **out, struct custrpc_e
     return 0;
 }
 
-
 int method_acting(struct store_tx *tx, const struct call_identity *who, bool has_wholesaler,
                   int64_t wholesaler, struct store_customer *out, struct custrpc_error *err)
 {

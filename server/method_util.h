@@ -19,7 +19,6 @@ xmlrpc_value *method_fault(xmlrpc_env *env, struct call_identity *who,
 /* The single struct argument every method of the API takes (*out is the caller's to DECREF). */
 int method_one_struct(xmlrpc_value *params, xmlrpc_value **out, struct custrpc_error *err);
 
-
 /* The customer a request acts for: the authenticated caller, or in trusted mode the
  * i_wholesaler it names (required there, refused elsewhere). out->c is the caller's to free. */
 int method_acting(struct store_tx *tx, const struct call_identity *who, bool has_wholesaler,

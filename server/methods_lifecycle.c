@@ -213,9 +213,8 @@ xmlrpc_value *methods_unblock_customer(xmlrpc_env *env, void *request, void *ser
 }
 
 /* The customer's balance after the payment; sign +1 raises the real balance, -1 lowers it. */
-static int apply_payment(const struct store_customer *target,
-                         const struct custrpc_funds_request *r, int sign, double *balance,
-                         struct custrpc_error *err)
+static int apply_payment(const struct store_customer *target, const struct custrpc_funds_request *r,
+                         int sign, double *balance, struct custrpc_error *err)
 {
     const char *own = target->c.payment_currency;
     if (custrpc_customer_presence(&target->c, CUSTRPC_F_payment_currency) != CUSTRPC_SET)

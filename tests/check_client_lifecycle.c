@@ -65,20 +65,20 @@ START_TEST(invalid_arguments_are_not_sent)
 }
 END_TEST
 
-static const char list_answer[] = XML_200(
-    "<methodResponse><params><param><value><struct>"
-    "<member><name>result</name><value>OK</value></member>"
-    "<member><name>customers</name><value><array><data>"
-    "<value><struct><member><name>i_customer</name><value><int>7</int></value></member>"
-    "<member><name>name</name><value>Seven</value></member>"
-    "<member><name>balance</name><value><double>-2.5</double></value></member>"
-    "<member><name>i_parent</name><value><int>1</int></value></member></struct></value>"
-    "<value><struct><member><name>i_customer</name><value><i8>8</i8></value></member>"
-    "<member><name>name</name><value>Eight</value></member>"
-    "<member><name>balance</name><value><string>lots</string></value></member>"
-    "<member><name>base_currency</name><value>EUR</value></member></struct></value>"
-    "<value><int>9</int></value>"
-    "</data></array></value></member></struct></value></param></params></methodResponse>");
+static const char list_answer[] =
+    XML_200("<methodResponse><params><param><value><struct>"
+            "<member><name>result</name><value>OK</value></member>"
+            "<member><name>customers</name><value><array><data>"
+            "<value><struct><member><name>i_customer</name><value><int>7</int></value></member>"
+            "<member><name>name</name><value>Seven</value></member>"
+            "<member><name>balance</name><value><double>-2.5</double></value></member>"
+            "<member><name>i_parent</name><value><int>1</int></value></member></struct></value>"
+            "<value><struct><member><name>i_customer</name><value><i8>8</i8></value></member>"
+            "<member><name>name</name><value>Eight</value></member>"
+            "<member><name>balance</name><value><string>lots</string></value></member>"
+            "<member><name>base_currency</name><value>EUR</value></member></struct></value>"
+            "<value><int>9</int></value>"
+            "</data></array></value></member></struct></value></param></params></methodResponse>");
 
 START_TEST(list_read_tolerantly)
 {
@@ -94,7 +94,8 @@ START_TEST(list_read_tolerantly)
     ck_assert(l.items[0].balance == -2.5); /* as sent: not inverted */
     ck_assert_int_eq(l.items[1].i_customer, 8);
     ck_assert_str_eq(l.items[1].base_currency, "EUR");
-    const struct custrpc_field *balance = custrpc_msg_field(&custrpc_customer_entry_message, "balance");
+    const struct custrpc_field *balance =
+        custrpc_msg_field(&custrpc_customer_entry_message, "balance");
     ck_assert_int_eq(custrpc_msg_presence(&custrpc_customer_entry_message, &l.items[1], balance),
                      CUSTRPC_ABSENT);
     ck_assert_int_eq(l.problems.n, 2);

@@ -28,33 +28,53 @@ struct t_partner {
     unsigned char presence[6];
 };
 
-static const char *const level_names[] = {"Undefined", "Distributor", "SubDistributor",
-                                          "Reseller", "EndCustomer"};
+static const char *const level_names[] = {"Undefined", "Distributor", "SubDistributor", "Reseller",
+                                          "EndCustomer"};
 static const struct custrpc_enum level_enum = {"Level", 5, level_names};
 static const char *const flag_names[] = {"HasCustomBranding", "CanInvoiceOthers"};
 static const struct custrpc_enum flag_enum = {"Flags", 2, flag_names};
 
 static const struct custrpc_field address_fields[] = {
-    {.name = "city", .type = CUSTRPC_TYPE_STRING, .max = 64,
+    {.name = "city",
+     .type = CUSTRPC_TYPE_STRING,
+     .max = 64,
      .offset = offsetof(struct t_address, city)},
-    {.name = "zip_code", .type = CUSTRPC_TYPE_STRING, .min = 1, .max = 10,
+    {.name = "zip_code",
+     .type = CUSTRPC_TYPE_STRING,
+     .min = 1,
+     .max = 10,
      .offset = offsetof(struct t_address, zip_code)},
 };
 static const struct custrpc_message address_msg =
     CUSTRPC_MESSAGE(t_address, "PostAddressInfo", address_fields);
 
 static const struct custrpc_field partner_fields[] = {
-    {.name = "name", .type = CUSTRPC_TYPE_STRING, .min = 1, .max = 128,
+    {.name = "name",
+     .type = CUSTRPC_TYPE_STRING,
+     .min = 1,
+     .max = 128,
      .offset = offsetof(struct t_partner, name)},
-    {.name = "level", .type = CUSTRPC_TYPE_ENUM, .values = &level_enum,
+    {.name = "level",
+     .type = CUSTRPC_TYPE_ENUM,
+     .values = &level_enum,
      .offset = offsetof(struct t_partner, level)},
-    {.name = "flags", .type = CUSTRPC_TYPE_FLAGS, .values = &flag_enum,
+    {.name = "flags",
+     .type = CUSTRPC_TYPE_FLAGS,
+     .values = &flag_enum,
      .offset = offsetof(struct t_partner, flags)},
-    {.name = "services", .type = CUSTRPC_TYPE_ENUM, .values = &level_enum, .repeated = true,
+    {.name = "services",
+     .type = CUSTRPC_TYPE_ENUM,
+     .values = &level_enum,
+     .repeated = true,
      .offset = offsetof(struct t_partner, services)},
-    {.name = "post_address", .type = CUSTRPC_TYPE_MESSAGE, .message = &address_msg,
+    {.name = "post_address",
+     .type = CUSTRPC_TYPE_MESSAGE,
+     .message = &address_msg,
      .offset = offsetof(struct t_partner, post_address)},
-    {.name = "credit", .type = CUSTRPC_TYPE_DOUBLE, .min = 0, .max = 1e9,
+    {.name = "credit",
+     .type = CUSTRPC_TYPE_DOUBLE,
+     .min = 0,
+     .max = 1e9,
      .offset = offsetof(struct t_partner, credit)},
 };
 static const struct custrpc_message partner_msg =
@@ -143,8 +163,13 @@ START_TEST(text_round_trip_and_copy)
     struct custrpc_error err;
     example(&p);
     custrpc_msg_init(&partner_msg, &back);
-    static const char *const paths[] = {"name", "level", "flags", "services", "credit",
-                                        "post_address.city", "post_address.zip_code"};
+    static const char *const paths[] = {"name",
+                                        "level",
+                                        "flags",
+                                        "services",
+                                        "credit",
+                                        "post_address.city",
+                                        "post_address.zip_code"};
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
         void *owner;
         const struct custrpc_field *f = custrpc_msg_path(&partner_msg, &p, paths[i], &owner);

@@ -101,7 +101,6 @@ int custrpc_client_update(struct custrpc_client *cl, int64_t i_customer,
                           const struct custrpc_customer *changes, int64_t i_wholesaler,
                           struct custrpc_error *err);
 
-
 /* One customer of a listCustomers answer (custrpc_customer_entry_message). Members are as the
  * server sends them; in particular balance is NOT inverted: the public documentation inverts
  * getCustomerInfo's balance "for historical reasons" but says nothing of listCustomers, so the
@@ -145,8 +144,8 @@ int custrpc_client_unblock(struct custrpc_client *cl, int64_t i_customer, int64_
  * [, payment_notes] [, i_wholesaler]}: amount a finite double > 0, currency an ISO 4217 code
  * (three upper-case letters), payment_notes NULL to leave it out. */
 int custrpc_client_add_funds(struct custrpc_client *cl, int64_t i_customer, double amount,
-                             const char *currency, const char *payment_notes,
-                             int64_t i_wholesaler, struct custrpc_error *err);
+                             const char *currency, const char *payment_notes, int64_t i_wholesaler,
+                             struct custrpc_error *err);
 int custrpc_client_credit(struct custrpc_client *cl, int64_t i_customer, double amount,
                           const char *currency, const char *payment_notes, int64_t i_wholesaler,
                           struct custrpc_error *err);

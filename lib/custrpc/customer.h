@@ -21,7 +21,6 @@ extern "C" {
 #define CUSTRPC_CTYPE_DOUBLE double
 #define CUSTRPC_CTYPE_BOOL bool
 
-
 /* Read the members freely; change them only through the setters, which keep `presence` and
  * ownership right. Strings are owned by the struct (UTF-8, NUL-terminated). */
 struct custrpc_customer {

@@ -13,12 +13,12 @@ extern "C" {
 
 enum custrpc_type {
     CUSTRPC_TYPE_STRING,
-    CUSTRPC_TYPE_INT,    /* <int>/<i4>, 32 bits */
-    CUSTRPC_TYPE_DOUBLE, /* <double>; an <int> on the wire is converted */
-    CUSTRPC_TYPE_BOOL,   /* <boolean> */
-    CUSTRPC_TYPE_ENUM,   /* one name of the field's value table; stored as its index (int) */
-    CUSTRPC_TYPE_FLAGS,  /* a set of the value table's names; stored as a bitmask (int64_t),
-                            an <int> bitmask in XML-RPC, "add,edit" as text */
+    CUSTRPC_TYPE_INT,     /* <int>/<i4>, 32 bits */
+    CUSTRPC_TYPE_DOUBLE,  /* <double>; an <int> on the wire is converted */
+    CUSTRPC_TYPE_BOOL,    /* <boolean> */
+    CUSTRPC_TYPE_ENUM,    /* one name of the field's value table; stored as its index (int) */
+    CUSTRPC_TYPE_FLAGS,   /* a set of the value table's names; stored as a bitmask (int64_t),
+                             an <int> bitmask in XML-RPC, "add,edit" as text */
     CUSTRPC_TYPE_MESSAGE, /* a nested message (struct), described by its own descriptor */
     CUSTRPC_TYPE_DATETIME /* <dateTime.iso8601>, kept as its text YYYYMMDDThh:mm:ss[.f] (char *) */
 };
@@ -80,11 +80,11 @@ struct custrpc_field {
     const char *example;
     const char *help;
     /* Beyond the customer table's columns (zero there unless said): */
-    const char *c_name;                     /* the struct member's name (NULL: same as name) */
-    bool repeated;                          /* an array: stored as struct custrpc_array */
-    enum custrpc_basis basis;               /* of the limits and check */
-    const struct custrpc_enum *values;      /* ENUM, FLAGS (and BITMASK ints: the rights) */
-    const struct custrpc_message *message;  /* MESSAGE */
+    const char *c_name;                    /* the struct member's name (NULL: same as name) */
+    bool repeated;                         /* an array: stored as struct custrpc_array */
+    enum custrpc_basis basis;              /* of the limits and check */
+    const struct custrpc_enum *values;     /* ENUM, FLAGS (and BITMASK ints: the rights) */
+    const struct custrpc_message *message; /* MESSAGE */
 };
 
 /* The descriptor of a field id; NULL for an id out of range. */

@@ -107,8 +107,12 @@ void custrpc_msg_write_json(const struct custrpc_message *d, const void *m, FILE
 void custrpc_json_write_string(FILE *out, const char *s);
 
 /* How a scalar field's value is stored in SQL, and the value in that class. */
-enum custrpc_storage { CUSTRPC_STORE_TEXT, CUSTRPC_STORE_INTEGER, CUSTRPC_STORE_REAL,
-                       CUSTRPC_STORE_NONE /* nested messages and arrays */ };
+enum custrpc_storage {
+    CUSTRPC_STORE_TEXT,
+    CUSTRPC_STORE_INTEGER,
+    CUSTRPC_STORE_REAL,
+    CUSTRPC_STORE_NONE /* nested messages and arrays */
+};
 struct custrpc_scalar {
     enum custrpc_storage storage;
     const char *text; /* STORE_TEXT: borrowed from the message (or, to set, from the caller) */
@@ -121,9 +125,8 @@ int custrpc_msg_get_scalar(const struct custrpc_message *d, const void *m,
                            const struct custrpc_field *f, struct custrpc_scalar *out);
 /* Sets a scalar field from its storage class, with the setters' checks (32 bits, UTF-8, an
  * enum name). */
-int custrpc_msg_set_scalar(const struct custrpc_message *d, void *m,
-                           const struct custrpc_field *f, const struct custrpc_scalar *in,
-                           struct custrpc_error *err);
+int custrpc_msg_set_scalar(const struct custrpc_message *d, void *m, const struct custrpc_field *f,
+                           const struct custrpc_scalar *in, struct custrpc_error *err);
 
 /* The name of a field's type for messages ("string", "int", "Level", "PostAddressInfo"). */
 const char *custrpc_field_type_name(const struct custrpc_field *f);

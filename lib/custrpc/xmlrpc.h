@@ -76,12 +76,11 @@ void custrpc_error_from_fault(const xmlrpc_env *env, struct custrpc_error *err);
  * CUSTRPC_E_REQUEST, anything else -> CUSTRPC_E_INTERNAL. */
 void custrpc_error_from_xmlrpc(const xmlrpc_env *env, struct custrpc_error *err);
 
-
 /* --- reading documents -------------------------------------------------------------------- */
 
 /* Limits of this project (the XML-RPC text sets none). */
-#define CUSTRPC_XML_MAX_DEPTH 64          /* elements nested deeper: CUSTRPC_E_TOO_LARGE */
-#define CUSTRPC_XML_MAX_MEMBERS 4096      /* members of one struct: CUSTRPC_E_TOO_LARGE */
+#define CUSTRPC_XML_MAX_DEPTH 64     /* elements nested deeper: CUSTRPC_E_TOO_LARGE */
+#define CUSTRPC_XML_MAX_MEMBERS 4096 /* members of one struct: CUSTRPC_E_TOO_LARGE */
 
 /* Parses a methodCall. On success *method (caller frees) and *params (an array, caller
  * DECREFs) are set. Errors, each naming the member when there is one:
@@ -119,8 +118,7 @@ void custrpc_call_free(struct custrpc_call *c);
  * response is a fault and *fault_code / *fault_string (caller frees) are set, *result NULL.
  * Errors as for custrpc_xmlrpc_parse_call. */
 int custrpc_xmlrpc_parse_response(const char *xml, size_t len, xmlrpc_value **result,
-                                  int *fault_code, char **fault_string,
-                                  struct custrpc_error *err);
+                                  int *fault_code, char **fault_string, struct custrpc_error *err);
 
 #ifdef __cplusplus
 }

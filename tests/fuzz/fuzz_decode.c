@@ -56,7 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         custrpc_customer_init(&third);
         for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++) {
             static char buf[70000];
-            if (custrpc_customer_format(&first, (enum custrpc_field_id)i, buf, sizeof buf, NULL) >= 0 &&
+            if (custrpc_customer_format(&first, (enum custrpc_field_id)i, buf, sizeof buf, NULL) >=
+                    0 &&
                 custrpc_customer_set_text(&third, (enum custrpc_field_id)i, buf, NULL) != 0)
                 abort();
         }

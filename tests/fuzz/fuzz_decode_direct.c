@@ -54,8 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int is_create;
     int tree_rc = by_tree((const char *)data, size, &tree, &is_create);
     struct custrpc_call call;
-    int direct_rc = custrpc_xmlrpc_decode_call((const char *)data, size, select_create, NULL, &call,
-                                               NULL);
+    int direct_rc =
+        custrpc_xmlrpc_decode_call((const char *)data, size, select_create, NULL, &call, NULL);
     if (direct_rc == 0 && call.request) {
         if (tree_rc != 0 || !custrpc_customer_equal(&tree, call.message))
             abort(); /* the direct path took what the tree path refused, or read it otherwise */
