@@ -238,6 +238,16 @@ int main(int argc, char **argv)
             fprintf(text, "  i_customer %s  %s\n", created.items[i].i_customer,
                     created.items[i].name);
     }
+    size_t not_offered = 0;
+    for (size_t i = 0; i < n; i++)
+        not_offered += results[i].status == CASE_SKIP &&
+                       strncmp(results[i].reason, RUNNER_NOT_OFFERED,
+                               strlen(RUNNER_NOT_OFFERED)) == 0;
+    if (not_offered)
+        fprintf(text,
+                "skipped: %zu cases of methods the server does not list in system.listMethods "
+                "(taken on its word)\n",
+                not_offered);
     if (ro.profile == BASIS_API && n > in_profile && !ro.only)
         fprintf(text, "not run: %zu cases of the custrpc profile (this project's own rules)\n",
                 n - in_profile);

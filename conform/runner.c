@@ -479,7 +479,7 @@ static enum case_status run_one(const struct conform_case *c, size_t index,
     bool trusted = o->wholesaler > 0;
     char method[128];
     if (not_offered(c, offered, method, sizeof method))
-        return skip(r, "the server does not offer %s (system.listMethods)", method);
+        return skip(r, RUNNER_NOT_OFFERED "%s (system.listMethods)", method);
     if (requires_word(c, "auth") && !o->target.user)
         return skip(r, "needs credentials (--user)");
     if (requires_word(c, "trusted") && !trusted)

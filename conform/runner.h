@@ -21,6 +21,9 @@ struct runner_options {
     FILE *lines;             /* one line per case */
 };
 
+/* The reason of a case skipped because its method is not in the server's system.listMethods. */
+#define RUNNER_NOT_OFFERED "the server does not offer "
+
 /* CASE_ERROR: no answer at all (transport), as opposed to a wrong answer (CASE_FAIL). */
 enum case_status { CASE_PASS, CASE_FAIL, CASE_ERROR, CASE_SKIP, CASE_NOT_RUN };
 

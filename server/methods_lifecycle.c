@@ -122,9 +122,6 @@ xmlrpc_value *methods_update_customer(xmlrpc_env *env, xmlrpc_value *params, voi
         rc = custrpc_customer_from_value(&c, rest, 0, &err);
     if (rest)
         xmlrpc_DECREF(rest);
-    if (rc == 0 && !has_changes(&c))
-        rc = custrpc_fail(&err, CUSTRPC_E_MISSING, NULL,
-                          "give at least one member to change besides i_customer");
     if (rc == 0)
         rc = custrpc_customer_validate_fields(&c, &err);
     struct web_password_hash web;
@@ -140,6 +137,11 @@ xmlrpc_value *methods_update_customer(xmlrpc_env *env, xmlrpc_value *params, voi
         bool has_api = false;
         rc = method_target(&tx, who, has_wholesaler, c.i_wholesaler, CUSTRPC_RIGHT_EDIT, "edit", id,
                            &actor, &target, &err);
+        /* After who may act (an i_wholesaler outside trusted mode is 1030, not "nothing to
+         * change"). */
+        if (rc == 0 && !has_changes(&c))
+            rc = custrpc_fail(&err, CUSTRPC_E_MISSING, NULL,
+                              "give at least one member to change besides i_customer");
         if (rc == 0)
             rc = store_get(&tx, target.i_parent, &parent, &err);
         if (rc == 0)

@@ -93,6 +93,8 @@ class Lifecycle(unittest.TestCase):
         self.assertEqual(self.fault(rauth, "updateCustomer", {"name": unique()}),
                          (1001, "i_customer: mandatory member is missing"))
         self.assertEqual(self.fault(rauth, "updateCustomer", {"i_customer": cid})[0], 1001)
+        # i_wholesaler outside trusted mode is refused as such, not as "nothing to change"
+        self.assertEqual(self.fault(rauth, "updateCustomer", {"i_customer": cid, "i_wholesaler": 1})[0], 1030)
         self.assertEqual(self.fault(rauth, "updateCustomer", {"i_customer": str(cid), "name": "x"})[0], 1002)
         self.assertEqual(self.fault(rauth, "updateCustomer", {"i_customer": cid, "credit_limit": "7"})[0], 1002)
         self.assertEqual(self.fault(rauth, "updateCustomer", {"i_customer": cid, "email": "nope"})[0], 1003)
