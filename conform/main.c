@@ -240,9 +240,9 @@ int main(int argc, char **argv)
     }
     size_t not_offered = 0;
     for (size_t i = 0; i < n; i++)
-        not_offered += results[i].status == CASE_SKIP &&
-                       strncmp(results[i].reason, RUNNER_NOT_OFFERED,
-                               strlen(RUNNER_NOT_OFFERED)) == 0;
+        not_offered +=
+            results[i].status == CASE_SKIP &&
+            strncmp(results[i].reason, RUNNER_NOT_OFFERED, strlen(RUNNER_NOT_OFFERED)) == 0;
     if (not_offered)
         fprintf(text,
                 "skipped: %zu cases of methods the server does not list in system.listMethods "

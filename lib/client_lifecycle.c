@@ -143,9 +143,6 @@ int custrpc_client_update(struct custrpc_client *cl, int64_t i_customer,
                           const struct custrpc_customer *changes, int64_t i_wholesaler,
                           struct custrpc_error *err)
 {
-    struct custrpc_id_request id = {.i_customer = i_customer, .presence = {CUSTRPC_SET}};
-    if (custrpc_msg_validate(id_message, &id, need_id, err) < 0)
-        return -1;
     size_t given = 0;
     for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++)
         given += !(custrpc_field_get((enum custrpc_field_id)i)->flags & CUSTRPC_FLAG_TRUSTED) &&
@@ -154,14 +151,13 @@ int custrpc_client_update(struct custrpc_client *cl, int64_t i_customer,
         return custrpc_fail(err, CUSTRPC_E_MISSING, NULL,
                             "updateCustomer needs at least one field to change besides "
                             "i_customer");
-    /* Nothing is mandatory in an update: the rules apply to the fields given. */
+    /* The update message: i_customer beside the changes (borrowed, never freed here). Nothing
+     * of the changes is mandatory: the rules apply to the fields given. */
+    struct custrpc_update_request r = {
+        .i_customer = i_customer, .changes = *changes, .presence = {CUSTRPC_SET, CUSTRPC_SET}};
     xmlrpc_value *arg;
-    if (encode(&custrpc_customer_message, changes, NULL, &arg, err) < 0)
+    if (encode(&custrpc_update_request_message, &r, need_id, &arg, err) < 0)
         return -1;
-    if (set_int_member(arg, "i_customer", i_customer, err) < 0) {
-        xmlrpc_DECREF(arg);
-        return -1;
-    }
     return call(cl, "updateCustomer", arg, i_wholesaler, NULL, err);
 }
 

@@ -95,29 +95,44 @@ static xmlrpc_value *encode_value(xmlrpc_env *env, const struct custrpc_field *f
     return array;
 }
 
+/* The members of m into the struct s; an inline sub-message's members go in at this level. */
+static int encode_into(xmlrpc_env *env, const struct custrpc_message *d, const void *m,
+                       xmlrpc_value *s, const char **failed)
+{
+    for (size_t i = 0; i < d->n_fields && !env->fault_occurred; i++) {
+        const struct custrpc_field *f = &d->fields[i];
+        enum custrpc_presence p = custrpc_msg_presence(d, m, f);
+        if (p == CUSTRPC_ABSENT)
+            continue;
+        if ((f->flags & CUSTRPC_FLAG_INLINE) && p == CUSTRPC_SET) {
+            if (encode_into(env, f->message, custrpc_msg_cslot(m, f), s, failed) < 0)
+                return -1;
+            continue;
+        }
+        xmlrpc_value *v =
+            p == CUSTRPC_NIL ? xmlrpc_nil_new(env) : encode_value(env, f, custrpc_msg_cslot(m, f));
+        if (!env->fault_occurred) {
+            xmlrpc_struct_set_value(env, s, f->name, v);
+            xmlrpc_DECREF(v);
+        }
+        if (env->fault_occurred)
+            *failed = f->name;
+    }
+    return env->fault_occurred ? -1 : 0;
+}
+
 int custrpc_msg_to_value(const struct custrpc_message *d, const void *m, xmlrpc_value **out,
                          struct custrpc_error *err)
 {
     xmlrpc_env env;
     xmlrpc_env_init(&env);
+    const char *failed = NULL;
     xmlrpc_value *s = xmlrpc_struct_new(&env);
     if (env.fault_occurred)
         return xmlrpc_failed(&env, NULL, err);
-    for (size_t i = 0; i < d->n_fields; i++) {
-        const struct custrpc_field *f = &d->fields[i];
-        enum custrpc_presence p = custrpc_msg_presence(d, m, f);
-        if (p == CUSTRPC_ABSENT)
-            continue;
-        xmlrpc_value *v = p == CUSTRPC_NIL ? xmlrpc_nil_new(&env)
-                                           : encode_value(&env, f, custrpc_msg_cslot(m, f));
-        if (!env.fault_occurred) {
-            xmlrpc_struct_set_value(&env, s, f->name, v);
-            xmlrpc_DECREF(v);
-        }
-        if (env.fault_occurred) {
-            xmlrpc_DECREF(s);
-            return xmlrpc_failed(&env, f->name, err);
-        }
+    if (encode_into(&env, d, m, s, &failed) < 0) {
+        xmlrpc_DECREF(s);
+        return xmlrpc_failed(&env, failed, err);
     }
     *out = s;
     return 0;
@@ -375,11 +390,14 @@ static int decode_struct(const struct custrpc_message *d, void *m, xmlrpc_value 
         char path[CUSTRPC_ERROR_FIELD_MAX];
         lib_path_join(path, sizeof path, prefix, name);
         int rc = 0;
-        const struct custrpc_field *f = strlen(name) == len ? custrpc_msg_field(d, name) : NULL;
+        const struct custrpc_message *od = d;
+        void *owner = m;
+        const struct custrpc_field *f =
+            strlen(name) == len ? custrpc_msg_member(d, m, name, true, &od, &owner) : NULL;
         if (!f && !(flags & CUSTRPC_DECODE_ALLOW_UNKNOWN))
             rc = custrpc_fail(err, CUSTRPC_E_UNKNOWN, path, "unknown member");
         else if (f)
-            rc = lib_decode_member(d, m, f, member, path, flags, err);
+            rc = lib_decode_member(od, owner, f, member, path, flags, err);
         free((void *)name);
         xmlrpc_DECREF(member);
         if (rc < 0)

@@ -546,6 +546,31 @@ bool custrpc_msg_equal(const struct custrpc_message *d, const void *a, const voi
 
 /* --- lookup --------------------------------------------------------------------------------- */
 
+const struct custrpc_field *custrpc_msg_member(const struct custrpc_message *d, void *m,
+                                               const char *name, bool mark,
+                                               const struct custrpc_message **owner_d, void **owner)
+{
+    const struct custrpc_field *f = custrpc_msg_field(d, name);
+    if (f) {
+        *owner_d = d;
+        *owner = m;
+        return f;
+    }
+    for (size_t i = 0; i < d->n_fields; i++) {
+        const struct custrpc_field *in = &d->fields[i];
+        if (!(in->flags & CUSTRPC_FLAG_INLINE))
+            continue;
+        void *sub = m ? custrpc_msg_slot(m, in) : NULL;
+        f = custrpc_msg_member(in->message, sub, name, mark, owner_d, owner);
+        if (f) {
+            if (mark && m)
+                custrpc_msg_set_presence(d, m, in, CUSTRPC_SET);
+            return f;
+        }
+    }
+    return NULL;
+}
+
 const struct custrpc_field *custrpc_msg_field(const struct custrpc_message *d, const char *name)
 {
     if (!name)
@@ -624,7 +649,10 @@ static int validate_at(const struct custrpc_message *d, const void *m, const cha
 {
     for (size_t i = 0; i < d->n_fields; i++) {
         char path[CUSTRPC_ERROR_FIELD_MAX];
-        lib_path_join(path, sizeof path, prefix, d->fields[i].name);
+        if (d->fields[i].flags & CUSTRPC_FLAG_INLINE) /* its members are this level's */
+            snprintf(path, sizeof path, "%s", prefix ? prefix : "");
+        else
+            lib_path_join(path, sizeof path, prefix, d->fields[i].name);
         if (custrpc_msg_validate_field(d, m, &d->fields[i], path, err) < 0)
             return -1;
     }
@@ -668,7 +696,8 @@ int custrpc_msg_validate(const struct custrpc_message *d, const void *m,
         for (const char *const *r = required; r && *r; r++)
             if (strcmp(*r, f->name) == 0 && require(d, m, *r, err) < 0)
                 return -1;
-        if (custrpc_msg_validate_field(d, m, f, f->name, err) < 0)
+        if (custrpc_msg_validate_field(d, m, f, (f->flags & CUSTRPC_FLAG_INLINE) ? "" : f->name,
+                                       err) < 0)
             return -1;
     }
     for (const char *const *r = required; r && *r; r++)

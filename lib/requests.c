@@ -26,6 +26,18 @@ const struct custrpc_message custrpc_id_request_message =
     CUSTRPC_MESSAGE(custrpc_id_request, "customer id", id_fields);
 const char *const custrpc_id_request_required[] = {"i_customer", NULL};
 
+static const struct custrpc_field update_fields[] = {
+    ID(struct custrpc_update_request, i_customer),
+    {.name = "changes",
+     .type = CUSTRPC_TYPE_MESSAGE,
+     .flags = CUSTRPC_FLAG_INLINE,
+     .message = &custrpc_customer_message,
+     .offset = offsetof(struct custrpc_update_request, changes),
+     .help = "the createCustomer members to change"},
+};
+const struct custrpc_message custrpc_update_request_message =
+    CUSTRPC_MESSAGE(custrpc_update_request, "customer update", update_fields);
+
 static const struct custrpc_field info_fields[] = {
     ID(struct custrpc_info_request, i_customer),
     {.name = "name",

@@ -161,6 +161,9 @@ int lib_check_string(const struct custrpc_field *f, const char *s, const char *p
     const char *problem = lib_utf8_check(s, strlen(s), &chars);
     if (problem)
         return custrpc_fail(err, CUSTRPC_E_VALUE, path, "%s", problem);
+    /* An API-mandatory string emptied (by an update too) is the missing-member fault. */
+    if (chars == 0 && (f->flags & CUSTRPC_FLAG_MANDATORY))
+        return custrpc_fail(err, CUSTRPC_E_MISSING, path, "mandatory member is empty");
     if ((double)chars < f->min || (double)chars > f->max) {
         if (f->min == f->max)
             return custrpc_fail(err, CUSTRPC_E_VALUE, path,

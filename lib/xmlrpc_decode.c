@@ -62,10 +62,12 @@ struct frame {
     char *name;          /* MEMBER: its name */
     unsigned children;   /* child elements seen */
     /* Decoding straight into the request struct (custrpc_xmlrpc_decode_call): */
-    bool direct;                       /* STRUCT: the request's own struct, read into fields */
-    const struct custrpc_field *field; /* MEMBER of that struct: the field its value goes to */
-    bool done;                         /* VALUE, MEMBER, PARAM: the value went into the struct */
-    bool skip;                         /* MEMBER: refused (unknown, given twice): read, dropped */
+    bool direct;                           /* STRUCT: the request's own struct, read into fields */
+    const struct custrpc_field *field;     /* MEMBER of that struct: the field its value goes to */
+    const struct custrpc_message *owner_d; /* and the message holding it (an inline one, say) */
+    void *owner;
+    bool done; /* VALUE, MEMBER, PARAM: the value went into the struct */
+    bool skip; /* MEMBER: refused (unknown, given twice): read, dropped */
 };
 
 struct parser {
@@ -446,7 +448,7 @@ static int end_scalar(struct parser *p, struct frame *f, struct frame *parent)
     struct frame *m = direct_member(p, p->top - 1);
     if (m) {
         struct custrpc_error e;
-        rc = lib_decode_wire(p->request, p->message, m->field, &w, m->name, &e);
+        rc = lib_decode_wire(m->owner_d, m->owner, m->field, &w, m->name, &e);
         if (rc < 0)
             rc = refuse_member(p, &e);
         parent->done = true;
@@ -665,15 +667,20 @@ static int refuse_member(struct parser *p, const struct custrpc_error *e)
  * have been given already. */
 static int direct_field(struct parser *p, struct frame *member)
 {
-    const struct custrpc_field *f = custrpc_msg_field(p->request, member->name);
+    const struct custrpc_message *od = NULL;
+    void *owner = NULL;
+    const struct custrpc_field *f =
+        custrpc_msg_member(p->request, p->message, member->name, true, &od, &owner);
     struct custrpc_error e;
-    if (!f || custrpc_msg_presence(p->request, p->message, f) != CUSTRPC_ABSENT) {
+    if (!f || custrpc_msg_presence(od, owner, f) != CUSTRPC_ABSENT) {
         custrpc_fail(&e, f ? CUSTRPC_E_DUPLICATE : CUSTRPC_E_UNKNOWN, member->name, "%s",
                      f ? "member given twice" : "unknown member");
         member->skip = true;
         return refuse_member(p, &e);
     }
     member->field = f;
+    member->owner_d = od;
+    member->owner = owner;
     return 0;
 }
 
@@ -687,14 +694,14 @@ static int end_direct_value(struct parser *p, struct frame *f, struct frame *par
         return fail(p, CUSTRPC_E_REQUEST, "text beside the typed value in <value>");
     struct custrpc_error e;
     if (m && f->value) {
-        if (lib_decode_member(p->request, p->message, m->field, f->value, m->name, 0, &e) < 0)
+        if (lib_decode_member(m->owner_d, m->owner, m->field, f->value, m->name, 0, &e) < 0)
             rc = refuse_member(p, &e);
     } else if (m && !f->done) {
         struct frame as_string = {.kind = K_SCALAR, .scalar = S_STRING, .element = "value"};
         struct lib_wire w;
         unsigned char *owned;
         rc = scalar_wire(p, &as_string, &w, &owned);
-        if (rc == 0 && lib_decode_wire(p->request, p->message, m->field, &w, m->name, &e) < 0)
+        if (rc == 0 && lib_decode_wire(m->owner_d, m->owner, m->field, &w, m->name, &e) < 0)
             rc = refuse_member(p, &e);
     }
     parent->done = true;

@@ -18,27 +18,6 @@ xmlrpc_value *method_fault(xmlrpc_env *env, struct call_identity *who,
     return NULL;
 }
 
-int method_one_struct(xmlrpc_value *params, xmlrpc_value **out, struct custrpc_error *err)
-{
-    xmlrpc_env env;
-    xmlrpc_env_init(&env);
-    int n = xmlrpc_array_size(&env, params);
-    if (env.fault_occurred || n != 1) {
-        xmlrpc_env_clean(&env);
-        return custrpc_fail(err, CUSTRPC_E_PARAMS, NULL,
-                            "expected exactly one struct argument, got %d", n);
-    }
-    xmlrpc_array_read_item(&env, params, 0, out);
-    if (xmlrpc_value_type(*out) != XMLRPC_TYPE_STRUCT) {
-        int t = xmlrpc_value_type(*out);
-        xmlrpc_DECREF(*out);
-        return custrpc_fail(err, CUSTRPC_E_PARAMS, NULL,
-                            "expected exactly one struct argument, got %s",
-                            custrpc_xmlrpc_type_name(t));
-    }
-    return 0;
-}
-
 int method_acting(struct store_tx *tx, const struct call_identity *who, bool has_wholesaler,
                   int64_t wholesaler, struct store_customer *out, struct custrpc_error *err)
 {

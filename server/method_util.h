@@ -1,6 +1,5 @@
-/* method_util.h — what every method handler shares: the fault answer, the one struct argument
- * (for updateCustomer, the one method still reading its own), and who a request acts for and
- * on. Every other argument is a message (custrpc/requests.h) the dispatcher decodes. */
+/* method_util.h — what every method handler shares: the fault answer and who a request acts for
+ * and on. Arguments are messages (custrpc/requests.h) the dispatcher decodes. */
 #ifndef CUSTRPC_SERVER_METHOD_UTIL_H
 #define CUSTRPC_SERVER_METHOD_UTIL_H
 
@@ -15,9 +14,6 @@
 /* Turns err into the method's fault and records it for the log; returns NULL for xmlrpc-c. */
 xmlrpc_value *method_fault(xmlrpc_env *env, struct call_identity *who,
                            const struct custrpc_error *err);
-
-/* The single struct argument every method of the API takes (*out is the caller's to DECREF). */
-int method_one_struct(xmlrpc_value *params, xmlrpc_value **out, struct custrpc_error *err);
 
 /* The customer a request acts for: the authenticated caller, or in trusted mode the
  * i_wholesaler it names (required there, refused elsewhere). out->c is the caller's to free. */

@@ -160,13 +160,13 @@ static const struct method_row rows[] = {
      "subtree; passwords are never returned, balance has its sign inverted and blocked says "
      "whether the customer itself is blocked.",
      &custrpc_info_request_message, NULL, get_customer_info},
-    {"updateCustomer", methods_update_customer, "S:S",
+    {"updateCustomer", NULL, "S:S",
      "Changes a sub-customer of the caller: {i_customer, any createCustomer member... [, "
      "i_wholesaler]}, at least one member besides i_customer. Needs the edit right "
      "(customers_mgmt 2); the createCustomer rules apply to the members given, and the "
      "customer's own sub-customers must still fit below new rights and max_depth. A new "
      "web_login needs api_password too when the customer has one. Returns {result: \"OK\"}.",
-     NULL, NULL, NULL},
+     &custrpc_update_request_message, custrpc_id_request_required, methods_update_customer},
     {"listCustomers", NULL, "S:S",
      "Lists the caller's sub-customers at any depth, by i_customer ascending: {[offset] (0), "
      "[limit] (100, at most 1000), [name_pattern] (SQL LIKE, '\\' escapes) [, i_wholesaler]} -> "

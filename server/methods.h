@@ -28,15 +28,11 @@ struct call_identity {
     int64_t i_customer; /* created or read customer, for the log */
 };
 
-/* The lifecycle methods (methods_lifecycle.c), rows of the method table. updateCustomer still
- * reads its own argument (customer fields plus i_customer); the others get their request
+/* The lifecycle methods (methods_lifecycle.c), rows of the method table: each gets its request
  * message (custrpc/requests.h) decoded and validated. */
-typedef xmlrpc_value *method_handler(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
-                                     void *call_info);
-method_handler methods_update_customer;
-method_struct_fn methods_list_customers, methods_delete_customer, methods_block_customer,
-    methods_unblock_customer, methods_customer_add_funds, methods_customer_credit,
-    methods_customer_debit;
+method_struct_fn methods_update_customer, methods_list_customers, methods_delete_customer,
+    methods_block_customer, methods_unblock_customer, methods_customer_add_funds,
+    methods_customer_credit, methods_customer_debit;
 
 /* The method table, with menv as every handler's server_info. */
 struct dispatcher methods_dispatcher(struct methods_env *menv);

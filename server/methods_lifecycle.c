@@ -20,59 +20,6 @@
 #define BALANCE_LIMIT 1e15 /* the balance field's range in fields.def */
 #define NOTES_MAX_CHARS 1024
 
-/* Splits updateCustomer's struct into its i_customer and the other members (*rest, to DECREF),
- * which are customer fields and decode as createCustomer's do. */
-static int take_i_customer(xmlrpc_value *arg, int64_t *id, xmlrpc_value **rest,
-                           struct custrpc_error *err)
-{
-    xmlrpc_env env;
-    xmlrpc_env_init(&env);
-    *rest = xmlrpc_struct_new(&env);
-    int n = xmlrpc_struct_size(&env, arg), rc = 0;
-    bool found = false;
-    for (int m = 0; m < n && rc == 0 && !env.fault_occurred; m++) {
-        xmlrpc_value *key, *v;
-        const char *k;
-        xmlrpc_struct_read_member(&env, arg, (unsigned)m, &key, &v);
-        if (env.fault_occurred)
-            break;
-        xmlrpc_read_string(&env, key, &k);
-        if (!env.fault_occurred && strcmp(k, "i_customer") == 0) {
-            /* Read by the id request's own field, so the rules are the other methods'. */
-            xmlrpc_value *one = xmlrpc_struct_new(&env);
-            struct custrpc_id_request r;
-            custrpc_msg_init(&custrpc_id_request_message, &r);
-            xmlrpc_struct_set_value_v(&env, one, key, v);
-            if (!env.fault_occurred) {
-                rc = custrpc_msg_from_value(&custrpc_id_request_message, &r, one, 0, err);
-                if (rc == 0)
-                    rc = custrpc_msg_validate(&custrpc_id_request_message, &r, NULL, err);
-            }
-            *id = r.i_customer;
-            found = true;
-            xmlrpc_DECREF(one);
-        } else if (!env.fault_occurred) {
-            xmlrpc_struct_set_value_v(&env, *rest, key, v);
-        }
-        if (!env.fault_occurred)
-            free((void *)k);
-        xmlrpc_DECREF(key);
-        xmlrpc_DECREF(v);
-    }
-    if (rc == 0 && env.fault_occurred) {
-        custrpc_error_from_xmlrpc(&env, err);
-        rc = -1;
-    }
-    xmlrpc_env_clean(&env);
-    if (rc == 0 && !found)
-        rc = custrpc_fail(err, CUSTRPC_E_MISSING, "i_customer", "mandatory member is missing");
-    if (rc < 0) {
-        xmlrpc_DECREF(*rest);
-        *rest = NULL;
-    }
-    return rc;
-}
-
 /* Whether changes sets anything besides i_wholesaler. */
 static bool has_changes(const struct custrpc_customer *c)
 {
@@ -100,30 +47,22 @@ static int new_ha1(const struct store_customer *target, const struct custrpc_cus
     return 0;
 }
 
-xmlrpc_value *methods_update_customer(xmlrpc_env *env, xmlrpc_value *params, void *server_info,
+/* updateCustomer, decoded and validated into custrpc_update_request: i_customer and the changes,
+ * an inline customer whose members are checked by the field rules (none is mandatory). */
+xmlrpc_value *methods_update_customer(xmlrpc_env *env, void *request, void *server_info,
                                       void *call_info)
 {
+    struct custrpc_update_request *r = request;
     struct methods_env *menv = server_info;
     struct call_identity *who = call_info;
     struct custrpc_error err;
-    struct custrpc_customer c;
+    struct custrpc_customer c = r->changes; /* borrowed: the request keeps ownership */
     struct store_customer actor, target, parent;
-    xmlrpc_value *arg, *rest = NULL;
-    int64_t id = 0;
-    custrpc_customer_init(&c);
+    int64_t id = r->i_customer;
     custrpc_customer_init(&actor.c);
     custrpc_customer_init(&target.c);
     custrpc_customer_init(&parent.c);
-    if (method_one_struct(params, &arg, &err) < 0)
-        return method_fault(env, who, &err);
-    int rc = take_i_customer(arg, &id, &rest, &err);
-    xmlrpc_DECREF(arg);
-    if (rc == 0)
-        rc = custrpc_customer_from_value(&c, rest, 0, &err);
-    if (rest)
-        xmlrpc_DECREF(rest);
-    if (rc == 0)
-        rc = custrpc_customer_validate_fields(&c, &err);
+    int rc = 0;
     struct web_password_hash web;
     bool has_web = custrpc_customer_presence(&c, CUSTRPC_F_web_password) == CUSTRPC_SET;
     if (rc == 0 && has_web)
@@ -155,7 +94,6 @@ xmlrpc_value *methods_update_customer(xmlrpc_env *env, xmlrpc_value *params, voi
         store_end(&tx);
     }
     who->i_customer = id;
-    custrpc_customer_free(&c);
     custrpc_customer_free(&actor.c);
     custrpc_customer_free(&target.c);
     custrpc_customer_free(&parent.c);

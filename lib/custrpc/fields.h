@@ -44,7 +44,10 @@ enum custrpc_field_flag {
     CUSTRPC_FLAG_NIL_UNLIMITED = 1u << 3, /* nil is allowed and means "unlimited" */
     CUSTRPC_FLAG_SECRET = 1u << 4,        /* password: never logged, echoed or returned */
     CUSTRPC_FLAG_UNIQUE = 1u << 5,        /* unique among all customers when set */
-    CUSTRPC_FLAG_TRUSTED = 1u << 6        /* trusted-mode parameter, not a customer attribute */
+    CUSTRPC_FLAG_TRUSTED = 1u << 6,       /* trusted-mode parameter, not a customer attribute */
+    CUSTRPC_FLAG_INLINE = 1u << 7         /* a MESSAGE whose members stand at the parent's level
+                                             on the wire and in paths (updateCustomer's
+                                             {i_customer, <customer fields>...}) */
 };
 #define CUSTRPC_FLAG_NIL_OK (CUSTRPC_FLAG_NIL_OWN | CUSTRPC_FLAG_NIL_UNLIMITED)
 

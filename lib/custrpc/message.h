@@ -57,8 +57,16 @@ int custrpc_msg_copy(const struct custrpc_message *d, void *dst, const void *src
                      struct custrpc_error *err);
 bool custrpc_msg_equal(const struct custrpc_message *d, const void *a, const void *b);
 
-/* The field of a wire name (exact, case-sensitive); NULL when the message has none. */
+/* The field of a wire name (exact, case-sensitive); NULL when the message has none. Members of
+ * an inline sub-message are not found here: see custrpc_msg_member. */
 const struct custrpc_field *custrpc_msg_field(const struct custrpc_message *d, const char *name);
+/* The field a wire member name stands for, looking into inline sub-messages too, with the
+ * message that holds it (*owner_d) and that message inside m (*owner, which may be NULL when m
+ * is). With mark, an inline sub-message on the way is marked present. */
+const struct custrpc_field *custrpc_msg_member(const struct custrpc_message *d, void *m,
+                                               const char *name, bool mark,
+                                               const struct custrpc_message **owner_d,
+                                               void **owner);
 /* The field a dotted path names ("company.post_address.city"), and the message struct it lives
  * in (*owner, inside m); NULL when the path names no field. */
 const struct custrpc_field *custrpc_msg_path(const struct custrpc_message *d, void *m,

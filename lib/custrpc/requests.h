@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include <custrpc/customer.h>
 #include <custrpc/message.h>
 
 #ifdef __cplusplus
@@ -21,6 +22,17 @@ struct custrpc_id_request {
 };
 extern const struct custrpc_message custrpc_id_request_message;
 extern const char *const custrpc_id_request_required[]; /* i_customer */
+
+/* updateCustomer: {i_customer, <any createCustomer member>... [, i_wholesaler]}: the changes are
+ * an inline customer (its members stand beside i_customer on the wire); nothing of them is
+ * mandatory, the field rules apply to what is given, and at least one must be (the method's
+ * check). i_wholesaler is changes.i_wholesaler. */
+struct custrpc_update_request {
+    int64_t i_customer;
+    struct custrpc_customer changes;
+    unsigned char presence[2];
+};
+extern const struct custrpc_message custrpc_update_request_message;
 
 /* getCustomerInfo: {i_customer | name [, i_wholesaler]} (exactly one of the two: the method
  * checks that, a message cannot say it). */
