@@ -295,6 +295,67 @@ START_TEST(test_direct_decoding)
 }
 END_TEST
 
+static const struct custrpc_message *select_update(void *ctx, const char *method)
+{
+    (void)ctx;
+    return strcmp(method, "updateCustomer") == 0 ? &custrpc_update_request_message : NULL;
+}
+
+/* updateCustomer's request: i_customer beside an inline customer, read on both paths alike,
+ * written back flat. */
+START_TEST(test_inline_members)
+{
+    static const char xml[] =
+        "<methodCall><methodName>updateCustomer</methodName><params><param><value><struct>"
+        "<member><name>name</name><value>New</value></member><member><name>i_customer</name>"
+        "<value><int>7</int></value></member><member><name>balance</name><value><double>1.5"
+        "</double></value></member></struct></value></param></params></methodCall>";
+    struct custrpc_call call;
+    struct custrpc_error err;
+    ck_assert_msg(custrpc_xmlrpc_decode_call(xml, strlen(xml), select_update, NULL, &call, &err) ==
+                      0,
+                  "%s", err.message);
+    const struct custrpc_update_request *r = call.message;
+    ck_assert_int_eq(r->i_customer, 7);
+    ck_assert_str_eq(r->changes.name, "New");
+    ck_assert(r->changes.balance == 1.5);
+    ck_assert_int_eq(r->presence[1], CUSTRPC_SET);
+    /* The tree path reads the same. */
+    char *method;
+    xmlrpc_value *params, *arg, *back;
+    ck_assert_int_eq(custrpc_xmlrpc_parse_call(xml, strlen(xml), &method, &params, &err), 0);
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    xmlrpc_array_read_item(&env, params, 0, &arg);
+    struct custrpc_update_request tree;
+    custrpc_msg_init(&custrpc_update_request_message, &tree);
+    ck_assert_int_eq(custrpc_msg_from_value(&custrpc_update_request_message, &tree, arg, 0, &err),
+                     0);
+    ck_assert(custrpc_msg_equal(&custrpc_update_request_message, &tree, r));
+    /* Written back flat: three members, no "changes". */
+    ck_assert_int_eq(custrpc_msg_to_value(&custrpc_update_request_message, r, &back, &err), 0);
+    ck_assert_int_eq(xmlrpc_struct_size(&env, back), 3);
+    ck_assert(!xmlrpc_struct_has_key(&env, back, "changes"));
+    const char *required[] = {"i_customer", NULL};
+    ck_assert_int_eq(custrpc_msg_validate(&custrpc_update_request_message, r, required, &err), 0);
+    xmlrpc_DECREF(back);
+    custrpc_msg_free(&custrpc_update_request_message, &tree);
+    xmlrpc_DECREF(arg);
+    xmlrpc_DECREF(params);
+    free(method);
+    custrpc_call_free(&call);
+    /* Unknown and repeated members of the inline part are refused as at the top level. */
+    static const char twice[] =
+        "<methodCall><methodName>updateCustomer</methodName><params><param><value><struct>"
+        "<member><name>name</name><value>a</value></member><member><name>name</name><value>b"
+        "</value></member></struct></value></param></params></methodCall>";
+    ck_assert_int_eq(
+        custrpc_xmlrpc_decode_call(twice, strlen(twice), select_update, NULL, &call, &err), -1);
+    ck_assert_int_eq(err.code, CUSTRPC_E_DUPLICATE);
+    custrpc_call_free(&call);
+}
+END_TEST
+
 Suite *decode_suite(void)
 {
     Suite *s = suite_create("decode");
@@ -306,6 +367,7 @@ Suite *decode_suite(void)
     tcase_add_test(tc, test_responses);
     tcase_add_test(tc, test_secret_values_not_quoted);
     tcase_add_test(tc, test_direct_decoding);
+    tcase_add_test(tc, test_inline_members);
     suite_add_tcase(s, tc);
     return s;
 }
