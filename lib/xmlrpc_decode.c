@@ -462,71 +462,47 @@ static int end_scalar(struct parser *p, struct frame *f, struct frame *parent)
     return rc;
 }
 
+/* XML-RPC's grammar as data: which element may stand where, at which position among its
+ * parent's children (ANY: at every one), and what it is. A document of a call starts with a
+ * methodCall, one of a response with a methodResponse; <value> takes the scalars as well. */
+#define ANY (-1)
+static const struct {
+    enum kind parent;
+    bool response; /* K_DOC only: the document of a methodResponse */
+    int position;
+    const char *element;
+    enum kind kind;
+} grammar[] = {
+    {K_DOC, false, 0, "methodCall", K_CALL},        {K_DOC, true, 0, "methodResponse", K_RESPONSE},
+    {K_CALL, false, 0, "methodName", K_METHODNAME}, {K_CALL, false, 1, "params", K_PARAMS},
+    {K_RESPONSE, false, 0, "params", K_PARAMS},     {K_RESPONSE, false, 0, "fault", K_FAULT},
+    {K_PARAMS, false, ANY, "param", K_PARAM},       {K_PARAM, false, 0, "value", K_VALUE},
+    {K_FAULT, false, 0, "value", K_VALUE},          {K_DATA, false, ANY, "value", K_VALUE},
+    {K_VALUE, false, 0, "struct", K_STRUCT},        {K_VALUE, false, 0, "array", K_ARRAY},
+    {K_STRUCT, false, ANY, "member", K_MEMBER},     {K_MEMBER, false, 0, "name", K_NAME},
+    {K_MEMBER, false, 1, "value", K_VALUE},         {K_ARRAY, false, 0, "data", K_DATA},
+};
+
 /* What an element may be inside its parent; -1 (with err set) when it may not be there. */
 static int child_kind(struct parser *p, struct frame *parent, const char *name, struct frame *f)
 {
     f->element = NULL;
-    switch (parent->kind) {
-    case K_DOC:
-        if (parent->children == 0 && !p->want_response && strcmp(name, "methodCall") == 0)
-            f->kind = K_CALL, f->element = "methodCall";
-        else if (parent->children == 0 && p->want_response && strcmp(name, "methodResponse") == 0)
-            f->kind = K_RESPONSE, f->element = "methodResponse";
-        break;
-    case K_CALL:
-        if (parent->children == 0 && strcmp(name, "methodName") == 0)
-            f->kind = K_METHODNAME, f->element = "methodName";
-        else if (parent->children == 1 && strcmp(name, "params") == 0)
-            f->kind = K_PARAMS, f->element = "params";
-        break;
-    case K_RESPONSE:
-        if (parent->children == 0 && strcmp(name, "params") == 0)
-            f->kind = K_PARAMS, f->element = "params";
-        else if (parent->children == 0 && strcmp(name, "fault") == 0)
-            f->kind = K_FAULT, f->element = "fault";
-        break;
-    case K_PARAMS:
-        if (strcmp(name, "param") == 0)
-            f->kind = K_PARAM, f->element = "param";
-        break;
-    case K_PARAM:
-    case K_FAULT:
-    case K_DATA:
-        if ((parent->kind == K_DATA || parent->children == 0) && strcmp(name, "value") == 0)
-            f->kind = K_VALUE, f->element = "value";
-        break;
-    case K_VALUE:
-        if (parent->children != 0)
-            break;
-        if (strcmp(name, "struct") == 0)
-            f->kind = K_STRUCT, f->element = "struct";
-        else if (strcmp(name, "array") == 0)
-            f->kind = K_ARRAY, f->element = "array";
-        for (size_t i = 0; !f->element && i < sizeof scalars / sizeof scalars[0]; i++)
-            if (strcmp(name, scalars[i].element) == 0) {
-                f->kind = K_SCALAR;
-                f->scalar = scalars[i].type;
-                f->element = scalars[i].element;
-            }
-        break;
-    case K_STRUCT:
-        if (strcmp(name, "member") == 0)
-            f->kind = K_MEMBER, f->element = "member";
-        break;
-    case K_MEMBER:
-        if (parent->children == 0 && strcmp(name, "name") == 0)
-            f->kind = K_NAME, f->element = "name";
-        else if (parent->children == 1 && strcmp(name, "value") == 0)
-            f->kind = K_VALUE, f->element = "value";
-        break;
-    case K_ARRAY:
-        if (parent->children == 0 && strcmp(name, "data") == 0)
-            f->kind = K_DATA, f->element = "data";
-        break;
-    case K_METHODNAME:
-    case K_SCALAR:
-    case K_NAME: break;
-    }
+    for (size_t i = 0; !f->element && i < sizeof grammar / sizeof grammar[0]; i++)
+        if (grammar[i].parent == parent->kind &&
+            (parent->kind != K_DOC || grammar[i].response == p->want_response) &&
+            (grammar[i].position == ANY || grammar[i].position == (int)parent->children) &&
+            strcmp(name, grammar[i].element) == 0) {
+            f->kind = grammar[i].kind;
+            f->element = grammar[i].element;
+        }
+    for (size_t i = 0; parent->kind == K_VALUE && parent->children == 0 && !f->element &&
+                       i < sizeof scalars / sizeof scalars[0];
+         i++)
+        if (strcmp(name, scalars[i].element) == 0) {
+            f->kind = K_SCALAR;
+            f->scalar = scalars[i].type;
+            f->element = scalars[i].element;
+        }
     if (!f->element) {
         char shown[64];
         snprintf(shown, sizeof shown, "%.40s", name);
