@@ -17,43 +17,6 @@
 
 /* --- the messages ----------------------------------------------------------------------- */
 
-/* Answers are read, not judged: the limits are only the types' own. */
-static const struct custrpc_field entry_fields[] = {
-    {.name = "i_customer",
-     .type = CUSTRPC_TYPE_INT,
-     .min = 1,
-     .max = INT32_MAX,
-     .offset = offsetof(struct custrpc_customer_entry, i_customer)},
-    {.name = "name",
-     .type = CUSTRPC_TYPE_STRING,
-     .max = 65536,
-     .offset = offsetof(struct custrpc_customer_entry, name)},
-    {.name = "web_login",
-     .type = CUSTRPC_TYPE_STRING,
-     .max = 65536,
-     .offset = offsetof(struct custrpc_customer_entry, web_login)},
-    {.name = "description",
-     .type = CUSTRPC_TYPE_STRING,
-     .max = 65536,
-     .offset = offsetof(struct custrpc_customer_entry, description)},
-    {.name = "balance",
-     .type = CUSTRPC_TYPE_DOUBLE,
-     .min = -1e300,
-     .max = 1e300,
-     .offset = offsetof(struct custrpc_customer_entry, balance)},
-    {.name = "credit_limit",
-     .type = CUSTRPC_TYPE_DOUBLE,
-     .min = -1e300,
-     .max = 1e300,
-     .offset = offsetof(struct custrpc_customer_entry, credit_limit)},
-    {.name = "base_currency",
-     .type = CUSTRPC_TYPE_STRING,
-     .max = 65536,
-     .offset = offsetof(struct custrpc_customer_entry, base_currency)},
-};
-const struct custrpc_message custrpc_customer_entry_message =
-    CUSTRPC_MESSAGE(custrpc_customer_entry, "customer", entry_fields);
-
 static const struct custrpc_message *const id_message = &custrpc_id_request_message;
 static const struct custrpc_message *const funds_message = &custrpc_funds_request_message;
 #define need_id custrpc_id_request_required

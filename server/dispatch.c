@@ -77,25 +77,8 @@ static xmlrpc_value *method_help(xmlrpc_env *env, const struct dispatcher *d, xm
     return row ? xmlrpc_string_new(env, row->help) : NULL;
 }
 
-static const char *type_of_letter(char c)
-{
-    switch (c) {
-    case 'i': return "int";
-    case 'I': return "i8";
-    case 'b': return "boolean";
-    case 'd': return "double";
-    case 's': return "string";
-    case '8': return "dateTime.iso8601";
-    case '6': return "base64";
-    case 'S': return "struct";
-    case 'A': return "array";
-    case 'n': return "nil";
-    default: return NULL;
-    }
-}
-
-/* xmlrpc-c's notation ("S:S,S:SS": return type, ':', argument types; ',' between
- * signatures) as XML-RPC introspection's array of arrays of type names. */
+/* Introspection's signature from the row: [[return type, argument types...]]. Every method
+ * answers a message and takes one, both structs on the wire. */
 static xmlrpc_value *method_signature(xmlrpc_env *env, const struct dispatcher *d,
                                       xmlrpc_value *params, void *call_info)
 {
@@ -103,30 +86,8 @@ static xmlrpc_value *method_signature(xmlrpc_env *env, const struct dispatcher *
     const struct method_row *row = named_method(env, d, params);
     if (!row)
         return NULL;
-    xmlrpc_value *all = xmlrpc_array_new(env), *one = NULL;
-    for (const char *s = row->signature; !env->fault_occurred && *s; s++) {
-        if (!one)
-            one = xmlrpc_array_new(env);
-        if (*s == ',') {
-            xmlrpc_array_append_item(env, all, one);
-            xmlrpc_DECREF(one);
-            one = NULL;
-        } else if (*s != ':' && type_of_letter(*s)) {
-            xmlrpc_value *t = xmlrpc_string_new(env, type_of_letter(*s));
-            xmlrpc_array_append_item(env, one, t);
-            xmlrpc_DECREF(t);
-        }
-    }
-    if (one) {
-        if (!env->fault_occurred)
-            xmlrpc_array_append_item(env, all, one);
-        xmlrpc_DECREF(one);
-    }
-    if (env->fault_occurred) {
-        xmlrpc_DECREF(all);
-        return NULL;
-    }
-    return all;
+    return xmlrpc_build_value(env, "((ss))", custrpc_type_name(CUSTRPC_TYPE_MESSAGE),
+                              custrpc_type_name(CUSTRPC_TYPE_MESSAGE));
 }
 
 /* A test server must not be stoppable over the wire; SIGTERM stops it. */
@@ -277,7 +238,21 @@ static xmlrpc_value *run_struct(xmlrpc_env *env, const struct dispatcher *d,
         custrpc_error_to_fault(&err, env);
         return NULL;
     }
-    return row->handle(env, request, d->server_info, call_info);
+    void *response = calloc(1, row->response->size);
+    xmlrpc_value *out = NULL;
+    if (!response)
+        custrpc_fail(&err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    else if (row->answer(request, response, d->server_info, call_info, &err) == 0)
+        custrpc_msg_to_value(row->response, response, &out, &err);
+    if (response) {
+        custrpc_msg_free(row->response, response);
+        free(response);
+    }
+    if (!out) {
+        ((struct call_identity *)call_info)->fault_code = err.code;
+        custrpc_error_to_fault(&err, env);
+    }
+    return out;
 }
 
 /* A value tree's one struct argument decoded into the method's request (multicall). */
@@ -338,9 +313,7 @@ xmlrpc_value *dispatch_call(xmlrpc_env *env, const struct dispatcher *d, const c
     const struct method_row *row = find(d, method);
     if (row) {
         who->method = row->name;
-        if (row->request)
-            return run_tree_as_struct(env, d, row, params, call_info);
-        return row->handler(env, params, d->server_info, call_info);
+        return run_tree_as_struct(env, d, row, params, call_info);
     }
     for (size_t i = 0; i < N_SYSTEM; i++)
         if (strcmp(system_methods[i].name, method) == 0) {

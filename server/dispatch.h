@@ -1,5 +1,5 @@
 /* dispatch.h — the server's method table and the XML-RPC calls made on it: a method is a row
- * (name, request descriptor and required members, handler, signature, help); system.listMethods,
+ * (name, request and response messages, required members, handler, help); system.listMethods,
  * methodHelp, methodSignature and multicall are answered from the table, so introspection can
  * never disagree with it. A method with a request descriptor gets its argument as a decoded,
  * validated struct (read straight from the body, or from a multicall's value tree). */
@@ -12,18 +12,19 @@
 
 #include <custrpc/xmlrpc.h>
 
-/* A handler of a method with a request descriptor: request is the decoded, validated struct. */
-typedef xmlrpc_value *method_struct_fn(xmlrpc_env *env, void *request, void *server_info,
-                                       void *call_info);
+/* A method's handler: request is the decoded, validated argument; it fills response (an
+ * initialised struct of the row's response message), which the dispatcher writes with the
+ * generic codec. 0, or -1 with err set (the fault). Handlers never see wire values. */
+typedef int method_answer_fn(void *request, void *response, void *server_info, void *call_info,
+                             struct custrpc_error *err);
 
 struct method_row {
     const char *name;
-    xmlrpc_method2 handler; /* (env, params array, server_info, call_info); NULL with request */
-    const char *signature;  /* xmlrpc-c notation: "S:S" is struct f(struct) */
     const char *help;
-    const struct custrpc_message *request; /* the one struct argument, as a message */
-    const char *const *required;           /* its members the method requires (NULL-ended) */
-    method_struct_fn *handle;              /* with request */
+    const struct custrpc_message *request;  /* the one struct argument, as a message */
+    const char *const *required;            /* its members the method requires (NULL-ended) */
+    const struct custrpc_message *response; /* the answer, as a message */
+    method_answer_fn *answer;
 };
 
 struct dispatcher {

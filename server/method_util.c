@@ -10,14 +10,6 @@
 #include "method_util.h"
 #include "policy.h"
 
-xmlrpc_value *method_fault(xmlrpc_env *env, struct call_identity *who,
-                           const struct custrpc_error *err)
-{
-    who->fault_code = err->code;
-    custrpc_error_to_fault(err, env);
-    return NULL;
-}
-
 int method_acting(struct store_tx *tx, const struct call_identity *who, bool has_wholesaler,
                   int64_t wholesaler, struct store_customer *out, struct custrpc_error *err)
 {
@@ -59,7 +51,3 @@ int method_target(struct store_tx *tx, const struct call_identity *who, bool has
     return store_get(tx, i_customer, target, err);
 }
 
-xmlrpc_value *method_ok(xmlrpc_env *env)
-{
-    return xmlrpc_build_value(env, "{s:s}", "result", "OK");
-}

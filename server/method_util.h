@@ -1,5 +1,5 @@
-/* method_util.h — what every method handler shares: the fault answer and who a request acts for
- * and on. Arguments are messages (custrpc/requests.h) the dispatcher decodes. */
+/* method_util.h — what every method handler shares: who a request acts for and on. Arguments
+ * and answers are messages (custrpc/requests.h, responses.h) the dispatcher decodes and writes. */
 #ifndef CUSTRPC_SERVER_METHOD_UTIL_H
 #define CUSTRPC_SERVER_METHOD_UTIL_H
 
@@ -10,10 +10,6 @@
 
 #include "methods.h"
 #include "store.h"
-
-/* Turns err into the method's fault and records it for the log; returns NULL for xmlrpc-c. */
-xmlrpc_value *method_fault(xmlrpc_env *env, struct call_identity *who,
-                           const struct custrpc_error *err);
 
 /* The customer a request acts for: the authenticated caller, or in trusted mode the
  * i_wholesaler it names (required there, refused elsewhere). out->c is the caller's to free. */
@@ -29,7 +25,5 @@ int method_target(struct store_tx *tx, const struct call_identity *who, bool has
                   struct store_customer *actor, struct store_customer *target,
                   struct custrpc_error *err);
 
-/* {result: "OK"} */
-xmlrpc_value *method_ok(xmlrpc_env *env);
 
 #endif

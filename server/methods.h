@@ -30,7 +30,7 @@ struct call_identity {
 
 /* The lifecycle methods (methods_lifecycle.c), rows of the method table: each gets its request
  * message (custrpc/requests.h) decoded and validated. */
-method_struct_fn methods_update_customer, methods_list_customers, methods_delete_customer,
+method_answer_fn methods_list_customers, methods_update_customer, methods_delete_customer,
     methods_block_customer, methods_unblock_customer, methods_customer_add_funds,
     methods_customer_credit, methods_customer_debit;
 

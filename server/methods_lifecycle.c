@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <custrpc/requests.h>
+#include <custrpc/responses.h>
 #include <custrpc/xmlrpc.h>
 #include <custrpc/rights.h>
 
@@ -49,13 +50,12 @@ static int new_ha1(const struct store_customer *target, const struct custrpc_cus
 
 /* updateCustomer, decoded and validated into custrpc_update_request: i_customer and the changes,
  * an inline customer whose members are checked by the field rules (none is mandatory). */
-xmlrpc_value *methods_update_customer(xmlrpc_env *env, void *request, void *server_info,
-                                      void *call_info)
+int methods_update_customer(void *request, void *response, void *server_info, void *call_info,
+                            struct custrpc_error *err)
 {
     struct custrpc_update_request *r = request;
     struct methods_env *menv = server_info;
     struct call_identity *who = call_info;
-    struct custrpc_error err;
     struct custrpc_customer c = r->changes; /* borrowed: the request keeps ownership */
     struct store_customer actor, target, parent;
     int64_t id = r->i_customer;
@@ -66,90 +66,89 @@ xmlrpc_value *methods_update_customer(xmlrpc_env *env, void *request, void *serv
     struct web_password_hash web;
     bool has_web = custrpc_customer_presence(&c, CUSTRPC_F_web_password) == CUSTRPC_SET;
     if (rc == 0 && has_web)
-        rc = secrets_hash_web_password(menv->web_key, c.web_password, &web, &err);
+        rc = secrets_hash_web_password(menv->web_key, c.web_password, &web, err);
     struct store_tx tx;
     if (rc == 0)
-        rc = store_begin_write(menv->store, &tx, &err);
+        rc = store_begin_write(menv->store, &tx, err);
     if (rc == 0) {
         bool has_wholesaler = custrpc_customer_presence(&c, CUSTRPC_F_i_wholesaler) == CUSTRPC_SET;
         struct digest_ha1 api;
         bool has_api = false;
         rc = method_target(&tx, who, has_wholesaler, c.i_wholesaler, CUSTRPC_RIGHT_EDIT, "edit", id,
-                           &actor, &target, &err);
+                           &actor, &target, err);
         /* After who may act (an i_wholesaler outside trusted mode is 1030, not "nothing to
          * change"). */
         if (rc == 0 && !has_changes(&c))
-            rc = custrpc_fail(&err, CUSTRPC_E_MISSING, NULL,
+            rc = custrpc_fail(err, CUSTRPC_E_MISSING, NULL,
                               "give at least one member to change besides i_customer");
         if (rc == 0)
-            rc = store_get(&tx, target.i_parent, &parent, &err);
+            rc = store_get(&tx, target.i_parent, &parent, err);
         if (rc == 0)
-            rc = policy_admit_changes(&tx, &actor, &parent, &target, &c, &err);
+            rc = policy_admit_changes(&tx, &actor, &parent, &target, &c, err);
         if (rc == 0)
-            rc = new_ha1(&target, &c, &api, &has_api, &err);
+            rc = new_ha1(&target, &c, &api, &has_api, err);
         if (rc == 0)
-            rc = store_update(&tx, id, &c, has_web ? &web : NULL, has_api ? &api : NULL, &err);
+            rc = store_update(&tx, id, &c, has_web ? &web : NULL, has_api ? &api : NULL, err);
         if (rc == 0)
-            rc = store_commit(&tx, &err);
+            rc = store_commit(&tx, err);
         store_end(&tx);
     }
     who->i_customer = id;
     custrpc_customer_free(&actor.c);
     custrpc_customer_free(&target.c);
     custrpc_customer_free(&parent.c);
-    return rc == 0 ? method_ok(env) : method_fault(env, who, &err);
+    return rc == 0 ? custrpc_response_ok(&custrpc_ok_response_message, response, err) : -1;
 }
 
 /* deleteCustomer, blockCustomer, unblockCustomer: {i_customer [, i_wholesaler]}, decoded and
  * validated into custrpc_id_request by the dispatcher. */
 enum one_op { OP_DELETE, OP_BLOCK, OP_UNBLOCK };
 
-static xmlrpc_value *on_one(xmlrpc_env *env, void *request, void *server_info, void *call_info,
-                            enum one_op op)
+static int on_one(void *request, void *response, void *server_info, void *call_info, enum one_op op,
+                  struct custrpc_error *err)
 {
     const struct custrpc_id_request *r = request;
     struct methods_env *menv = server_info;
     struct call_identity *who = call_info;
-    struct custrpc_error err;
     struct store_customer actor, target;
     custrpc_customer_init(&actor.c);
     custrpc_customer_init(&target.c);
     struct store_tx tx;
-    int rc = store_begin_write(menv->store, &tx, &err);
+    int rc = store_begin_write(menv->store, &tx, err);
     if (rc == 0) {
         int right = op == OP_DELETE ? CUSTRPC_RIGHT_DELETE : CUSTRPC_RIGHT_EDIT;
-        rc = method_target(&tx, who, r->presence[1] == CUSTRPC_SET, r->i_wholesaler, right,
-                           op == OP_DELETE ? "delete" : "edit", r->i_customer, &actor, &target,
-                           &err);
+        rc =
+            method_target(&tx, who, r->presence[1] == CUSTRPC_SET, r->i_wholesaler, right,
+                          op == OP_DELETE ? "delete" : "edit", r->i_customer, &actor, &target, err);
         if (rc == 0)
-            rc = op == OP_DELETE ? store_delete(&tx, r->i_customer, &err)
-                                 : store_set_blocked(&tx, r->i_customer, op == OP_BLOCK, &err);
+            rc = op == OP_DELETE ? store_delete(&tx, r->i_customer, err)
+                                 : store_set_blocked(&tx, r->i_customer, op == OP_BLOCK, err);
         if (rc == 0)
-            rc = store_commit(&tx, &err);
+            rc = store_commit(&tx, err);
         store_end(&tx);
     }
     who->i_customer = r->i_customer;
     custrpc_customer_free(&actor.c);
     custrpc_customer_free(&target.c);
-    return rc == 0 ? method_ok(env) : method_fault(env, who, &err);
+    return rc == 0 ? custrpc_response_ok(&custrpc_ok_response_message, response, err) : -1;
 }
 
-xmlrpc_value *methods_delete_customer(xmlrpc_env *env, void *request, void *server_info,
-                                      void *call_info)
+int methods_delete_customer(void *request, void *response, void *server_info, void *call_info,
+                            struct custrpc_error *err)
 {
-    return on_one(env, request, server_info, call_info, OP_DELETE);
+    return on_one(request, response, server_info, call_info, OP_DELETE, err);
 }
 
-xmlrpc_value *methods_block_customer(xmlrpc_env *env, void *request, void *server_info,
-                                     void *call_info)
+int methods_block_customer(void *request, void *response, void *server_info, void *call_info,
+                           struct custrpc_error *err)
 {
-    return on_one(env, request, server_info, call_info, OP_BLOCK);
+    return on_one(request, response, server_info, call_info, OP_BLOCK, err);
 }
 
-xmlrpc_value *methods_unblock_customer(xmlrpc_env *env, void *request, void *server_info,
-                                       void *call_info)
+int methods_unblock_customer(void *request, void *response, void *server_info, void *call_info,
+                             struct custrpc_error *err)
 {
-    return on_one(env, request, server_info, call_info, OP_UNBLOCK);
+    return on_one(request, response, server_info, call_info, OP_UNBLOCK, err);
 }
 
 /* The customer's balance after the payment; sign +1 raises the real balance, -1 lowers it. */
@@ -179,128 +178,114 @@ static int apply_payment(const struct store_customer *target, const struct custr
 /* customerAddFunds, customerCredit, customerDebit, decoded and validated into
  * custrpc_funds_request (amount > 0, an ISO 4217 currency). payment_notes and payment_time are
  * checked and kept nowhere: no method reads payments back. */
-static xmlrpc_value *payment(xmlrpc_env *env, void *request, void *server_info, void *call_info,
-                             int sign)
+static int payment(void *request, void *response, void *server_info, void *call_info, int sign,
+                   struct custrpc_error *err)
 {
     const struct custrpc_funds_request *r = request;
     struct methods_env *menv = server_info;
     struct call_identity *who = call_info;
-    struct custrpc_error err;
     struct store_customer actor, target;
     custrpc_customer_init(&actor.c);
     custrpc_customer_init(&target.c);
     struct store_tx tx;
-    int rc = store_begin_write(menv->store, &tx, &err);
+    int rc = store_begin_write(menv->store, &tx, err);
     if (rc == 0) {
         double balance = 0;
         rc = method_target(&tx, who, r->presence[5] == CUSTRPC_SET, r->i_wholesaler,
-                           CUSTRPC_RIGHT_EDIT, "edit", r->i_customer, &actor, &target, &err);
+                           CUSTRPC_RIGHT_EDIT, "edit", r->i_customer, &actor, &target, err);
         if (rc == 0)
-            rc = apply_payment(&target, r, sign, &balance, &err);
+            rc = apply_payment(&target, r, sign, &balance, err);
         if (rc == 0)
-            rc = store_set_balance(&tx, r->i_customer, balance, &err);
+            rc = store_set_balance(&tx, r->i_customer, balance, err);
         if (rc == 0)
-            rc = store_commit(&tx, &err);
+            rc = store_commit(&tx, err);
         store_end(&tx);
     }
     who->i_customer = r->i_customer;
     custrpc_customer_free(&actor.c);
     custrpc_customer_free(&target.c);
-    return rc == 0 ? method_ok(env) : method_fault(env, who, &err);
+    return rc == 0 ? custrpc_response_ok(&custrpc_ok_response_message, response, err) : -1;
 }
 
-xmlrpc_value *methods_customer_add_funds(xmlrpc_env *env, void *request, void *server_info,
-                                         void *call_info)
+int methods_customer_add_funds(void *request, void *response, void *server_info, void *call_info,
+                               struct custrpc_error *err)
 {
-    return payment(env, request, server_info, call_info, +1);
+    return payment(request, response, server_info, call_info, +1, err);
 }
 
-xmlrpc_value *methods_customer_credit(xmlrpc_env *env, void *request, void *server_info,
-                                      void *call_info)
+int methods_customer_credit(void *request, void *response, void *server_info, void *call_info,
+                            struct custrpc_error *err)
 {
-    return payment(env, request, server_info, call_info, +1);
+    return payment(request, response, server_info, call_info, +1, err);
 }
 
-xmlrpc_value *methods_customer_debit(xmlrpc_env *env, void *request, void *server_info,
-                                     void *call_info)
+int methods_customer_debit(void *request, void *response, void *server_info, void *call_info,
+                           struct custrpc_error *err)
 {
-    return payment(env, request, server_info, call_info, -1);
+    return payment(request, response, server_info, call_info, -1, err);
 }
 
-/* Appends one listCustomers entry; absent members are left out, as getCustomerInfo does. */
+/* Appends one listCustomers entry; absent members are left out, as getCustomerInfo does, and
+ * balance has its sign inverted as there. */
 static int list_entry(const struct store_list_row *row, void *arg, struct custrpc_error *err)
 {
-    xmlrpc_value *list = arg;
-    xmlrpc_env env;
-    xmlrpc_env_init(&env);
-    xmlrpc_value *e = xmlrpc_build_value(
-        &env, "{s:i,s:s,s:d}", "i_customer", (xmlrpc_int32)row->i_customer, "name",
-        row->name ? row->name : "", "balance", row->balance == 0 ? 0.0 : -row->balance);
-    const struct {
-        const char *name, *value;
-    } texts[] = {{"web_login", row->web_login},
-                 {"description", row->description},
-                 {"base_currency", row->currency}};
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0] && !env.fault_occurred; i++) {
-        if (!texts[i].value)
-            continue;
-        xmlrpc_value *s = xmlrpc_string_new(&env, texts[i].value);
-        if (!env.fault_occurred) {
-            xmlrpc_struct_set_value(&env, e, texts[i].name, s);
-            xmlrpc_DECREF(s);
-        }
-    }
-    if (!env.fault_occurred && row->has_credit_limit) {
-        xmlrpc_value *d = xmlrpc_double_new(&env, row->credit_limit);
-        if (!env.fault_occurred) {
-            xmlrpc_struct_set_value(&env, e, "credit_limit", d);
-            xmlrpc_DECREF(d);
-        }
-    }
-    if (!env.fault_occurred)
-        xmlrpc_array_append_item(&env, list, e);
-    if (e)
-        xmlrpc_DECREF(e);
-    int rc = 0;
-    if (env.fault_occurred)
-        rc = custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "listCustomers: %s", env.fault_string);
-    xmlrpc_env_clean(&env);
-    return rc;
+    const struct custrpc_message *d = &custrpc_customer_entry_message;
+    struct custrpc_array *list = arg;
+    struct custrpc_customer_entry *items = realloc(list->items, (list->n + 1) * sizeof *items);
+    if (!items)
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    list->items = items;
+    struct custrpc_customer_entry *e = &items[list->n];
+    custrpc_msg_init(d, e);
+    list->n++; /* counted at once: freeing the list frees what is set so far */
+    char number[32];
+    snprintf(number, sizeof number, "%lld", (long long)row->i_customer);
+    const char *texts[][2] = {{"i_customer", number},
+                              {"name", row->name ? row->name : ""},
+                              {"web_login", row->web_login},
+                              {"description", row->description},
+                              {"base_currency", row->currency}};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        if (texts[i][1] && custrpc_msg_set_text(d, e, texts[i][0], texts[i][1], err) < 0)
+            return -1;
+    struct custrpc_scalar balance = {.storage = CUSTRPC_STORE_REAL,
+                                     .real = row->balance == 0 ? 0.0 : -row->balance};
+    struct custrpc_scalar credit = {.storage = CUSTRPC_STORE_REAL, .real = row->credit_limit};
+    if (custrpc_msg_set_scalar(d, e, custrpc_msg_field(d, "balance"), &balance, err) < 0)
+        return -1;
+    if (row->has_credit_limit &&
+        custrpc_msg_set_scalar(d, e, custrpc_msg_field(d, "credit_limit"), &credit, err) < 0)
+        return -1;
+    return 0;
 }
 
 /* listCustomers, decoded and validated into custrpc_list_query (offset >= 0, limit 1..1000,
- * name_pattern 1..256 characters). */
-xmlrpc_value *methods_list_customers(xmlrpc_env *env, void *request, void *server_info,
-                                     void *call_info)
+ * name_pattern 1..256 characters); the answer is a list response. */
+int methods_list_customers(void *request, void *response, void *server_info, void *call_info,
+                           struct custrpc_error *err)
 {
     const struct custrpc_list_query *q = request;
+    struct custrpc_list_response *out = response;
+    const struct custrpc_message *d = &custrpc_list_response_message;
     struct methods_env *menv = server_info;
     struct call_identity *who = call_info;
-    struct custrpc_error err;
     struct store_customer actor;
-    xmlrpc_value *list = NULL, *result = NULL;
     custrpc_customer_init(&actor.c);
-    int rc = 0;
+    /* Present from the start, so the response frees the entries whatever happens. */
+    custrpc_msg_set_presence(d, out, custrpc_msg_field(d, "customers"), CUSTRPC_SET);
     struct store_tx tx;
-    if (!(list = xmlrpc_array_new(env)))
-        rc = custrpc_fail(&err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
-    if (rc == 0)
-        rc = store_begin_read(menv->store, &tx, &err);
+    int rc = store_begin_read(menv->store, &tx, err);
     if (rc == 0) {
-        rc = method_acting(&tx, who, q->presence[3] == CUSTRPC_SET, q->i_wholesaler, &actor, &err);
+        rc = method_acting(&tx, who, q->presence[3] == CUSTRPC_SET, q->i_wholesaler, &actor, err);
         if (rc == 0)
             rc = store_list(&tx, actor.i_customer, q->presence[0] == CUSTRPC_SET ? q->offset : 0,
                             q->presence[1] == CUSTRPC_SET ? q->limit : LIST_DEFAULT_LIMIT,
                             q->presence[2] == CUSTRPC_SET ? q->name_pattern : NULL, list_entry,
-                            list, &err);
+                            &out->customers, err);
         if (rc == 0)
-            rc = store_commit(&tx, &err);
+            rc = store_commit(&tx, err);
         store_end(&tx);
     }
-    if (rc == 0)
-        result = xmlrpc_build_value(env, "{s:s,s:V}", "result", "OK", "customers", list);
-    if (list)
-        xmlrpc_DECREF(list);
     custrpc_customer_free(&actor.c);
-    return rc == 0 ? result : method_fault(env, who, &err);
+    return rc == 0 ? custrpc_response_ok(d, out, err) : -1;
 }

@@ -16,6 +16,7 @@
 #include <custrpc/customer.h>
 #include <custrpc/error.h>
 #include <custrpc/requests.h>
+#include <custrpc/responses.h>
 #include <custrpc/message.h>
 
 #ifdef __cplusplus
@@ -100,22 +101,6 @@ int custrpc_client_get_ex(struct custrpc_client *cl, int64_t i_customer, const c
 int custrpc_client_update(struct custrpc_client *cl, int64_t i_customer,
                           const struct custrpc_customer *changes, int64_t i_wholesaler,
                           struct custrpc_error *err);
-
-/* One customer of a listCustomers answer (custrpc_customer_entry_message). Members are as the
- * server sends them; in particular balance is NOT inverted: the public documentation inverts
- * getCustomerInfo's balance "for historical reasons" but says nothing of listCustomers, so the
- * value is shown as sent. */
-struct custrpc_customer_entry {
-    int64_t i_customer;
-    char *name;
-    char *web_login;
-    char *description;
-    double balance;
-    double credit_limit;
-    char *base_currency;
-    unsigned char presence[7];
-};
-extern const struct custrpc_message custrpc_customer_entry_message;
 
 struct custrpc_customer_list {
     size_t n;

@@ -9,6 +9,7 @@
 #include <custrpc/fields.h>
 #include <custrpc/message.h>
 #include <custrpc/requests.h>
+#include <custrpc/responses.h>
 #include <custrpc/rights.h>
 
 #endif
