@@ -34,7 +34,7 @@ static xmlrpc_value *not_found(xmlrpc_env *env, const char *name)
 static const struct method_row *find(const struct dispatcher *d, const char *name)
 {
     for (size_t i = 0; i < d->n_rows; i++)
-        if (strcmp(d->rows[i].name, name) == 0)
+        if (d->rows[i].api == d->api && strcmp(d->rows[i].name, name) == 0)
             return &d->rows[i];
     return NULL;
 }
@@ -127,7 +127,8 @@ static xmlrpc_value *list_methods(xmlrpc_env *env, const struct dispatcher *d, x
     (void)call_info;
     xmlrpc_value *names = xmlrpc_array_new(env);
     for (size_t i = 0; !env->fault_occurred && i < d->n_rows + N_SYSTEM; i++) {
-        if (i >= d->n_rows && system_methods[i - d->n_rows].fn == refuse_shutdown)
+        if ((i >= d->n_rows && system_methods[i - d->n_rows].fn == refuse_shutdown) ||
+            (i < d->n_rows && d->rows[i].api != d->api))
             continue;
         xmlrpc_value *s = xmlrpc_string_new(
             env, i < d->n_rows ? d->rows[i].name : system_methods[i - d->n_rows].name);

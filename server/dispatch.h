@@ -18,7 +18,12 @@
 typedef int method_answer_fn(void *request, void *response, void *server_info, void *call_info,
                              struct custrpc_error *err);
 
+/* Which API a method belongs to; an endpoint serves one (the XML-RPC endpoints: the Sippy-style
+ * customer API). */
+enum method_api { API_SIPPY };
+
 struct method_row {
+    enum method_api api;
     const char *name;
     const char *help;
     const struct custrpc_message *request;  /* the one struct argument, as a message */
@@ -30,7 +35,8 @@ struct method_row {
 struct dispatcher {
     const struct method_row *rows;
     size_t n_rows;
-    void *server_info; /* handed to every handler */
+    void *server_info;   /* handed to every handler */
+    enum method_api api; /* only rows of this API are called, listed and described */
 };
 
 /* Runs one call. Returns the result (caller DECREFs) or NULL with env set to the fault, whose

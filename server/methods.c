@@ -147,17 +147,17 @@ static int get_customer_info(void *request, void *response, void *server_info, v
 static const char *const create_required[] = {"name", "web_password", "i_tariff", NULL};
 
 static const struct method_row rows[] = {
-    {CUSTRPC_METHOD_CREATE,
+    {API_SIPPY, CUSTRPC_METHOD_CREATE,
      "Creates a customer under the caller (or, in trusted mode, under i_wholesaler). Takes one "
      "struct with name, web_password, i_tariff and optional fields; returns {result: \"OK\", "
      "i_customer: int} or a fault.",
      &custrpc_customer_message, create_required, &custrpc_create_response_message, create_customer},
-    {"getCustomerInfo",
+    {API_SIPPY, "getCustomerInfo",
      "Returns {result: \"OK\", customer: {...}} for {i_customer} or {name} within the caller's "
      "subtree; passwords are never returned, balance has its sign inverted and blocked says "
      "whether the customer itself is blocked.",
      &custrpc_info_request_message, NULL, &custrpc_info_response_message, get_customer_info},
-    {"updateCustomer",
+    {API_SIPPY, "updateCustomer",
      "Changes a sub-customer of the caller: {i_customer, any createCustomer member... [, "
      "i_wholesaler]}, at least one member besides i_customer. Needs the edit right "
      "(customers_mgmt 2); the createCustomer rules apply to the members given, and the "
@@ -165,40 +165,40 @@ static const struct method_row rows[] = {
      "web_login needs api_password too when the customer has one. Returns {result: \"OK\"}.",
      &custrpc_update_request_message, custrpc_id_request_required, &custrpc_ok_response_message,
      methods_update_customer},
-    {"listCustomers",
+    {API_SIPPY, "listCustomers",
      "Lists the caller's sub-customers at any depth, by i_customer ascending: {[offset] (0), "
      "[limit] (100, at most 1000), [name_pattern] (SQL LIKE, '\\' escapes) [, i_wholesaler]} -> "
      "{result: \"OK\", customers: [{i_customer, name, web_login, description, balance "
      "(sign inverted, as getCustomerInfo), credit_limit, base_currency}...]}.",
      &custrpc_list_query_message, NULL, &custrpc_list_response_message, methods_list_customers},
-    {"deleteCustomer",
+    {API_SIPPY, "deleteCustomer",
      "Deletes a sub-customer of the caller that has no sub-customers of its own (fault 1034 "
      "otherwise): {i_customer [, i_wholesaler]}. Needs the delete right (customers_mgmt 4). "
      "Returns {result: \"OK\"}.",
      &custrpc_id_request_message, custrpc_id_request_required, &custrpc_ok_response_message,
      methods_delete_customer},
-    {"blockCustomer",
+    {API_SIPPY, "blockCustomer",
      "Blocks a sub-customer of the caller: {i_customer [, i_wholesaler]}; it and every customer "
      "below it can no longer log in (HTTP 401). Needs the edit right. Returns {result: \"OK\"}.",
      &custrpc_id_request_message, custrpc_id_request_required, &custrpc_ok_response_message,
      methods_block_customer},
-    {"unblockCustomer",
+    {API_SIPPY, "unblockCustomer",
      "Lifts blockCustomer: {i_customer [, i_wholesaler]}. Needs the edit right. Returns "
      "{result: \"OK\"}.",
      &custrpc_id_request_message, custrpc_id_request_required, &custrpc_ok_response_message,
      methods_unblock_customer},
-    {"customerAddFunds",
+    {API_SIPPY, "customerAddFunds",
      "Adds a payment to a sub-customer's balance: {i_customer, amount (double > 0), currency "
      "(the customer's payment_currency) [, payment_notes] [, payment_time] [, i_wholesaler]}; "
      "the real balance rises by amount. Needs the edit right. Returns {result: \"OK\"}.",
      &custrpc_funds_request_message, custrpc_funds_request_required, &custrpc_ok_response_message,
      methods_customer_add_funds},
-    {"customerCredit",
+    {API_SIPPY, "customerCredit",
      "Credits a sub-customer: as customerAddFunds, the real balance rises by amount. Returns "
      "{result: \"OK\"}.",
      &custrpc_funds_request_message, custrpc_funds_request_required, &custrpc_ok_response_message,
      methods_customer_credit},
-    {"customerDebit",
+    {API_SIPPY, "customerDebit",
      "Debits a sub-customer: as customerAddFunds, but the real balance falls by amount. "
      "Returns {result: \"OK\"}.",
      &custrpc_funds_request_message, custrpc_funds_request_required, &custrpc_ok_response_message,
@@ -207,5 +207,5 @@ static const struct method_row rows[] = {
 
 struct dispatcher methods_dispatcher(struct methods_env *menv)
 {
-    return (struct dispatcher){rows, sizeof rows / sizeof rows[0], menv};
+    return (struct dispatcher){rows, sizeof rows / sizeof rows[0], menv, API_SIPPY};
 }
