@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -571,14 +572,62 @@ const struct custrpc_field *custrpc_msg_member(const struct custrpc_message *d, 
     return NULL;
 }
 
+static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
+static const struct custrpc_message *sorting; /* qsort has no context argument */
+
+static int by_field_name(const void *a, const void *b)
+{
+    return strcmp(sorting->fields[*(const unsigned short *)a].name,
+                  sorting->fields[*(const unsigned short *)b].name);
+}
+
+/* The message's fields in name order, built once (a decoder looks a name up for every member it
+ * reads); NULL when there is no index or no memory, and lookups then scan. */
+static const unsigned short *name_order(const struct custrpc_message *d)
+{
+    struct custrpc_name_index *x = d->by_name;
+    if (!x || d->n_fields > 65535)
+        return NULL;
+    if (!__atomic_load_n(&x->ready, __ATOMIC_ACQUIRE)) {
+        pthread_mutex_lock(&index_lock);
+        if (!x->ready) {
+            unsigned short *order = malloc((d->n_fields ? d->n_fields : 1) * sizeof *order);
+            if (order) {
+                for (size_t i = 0; i < d->n_fields; i++)
+                    order[i] = (unsigned short)i;
+                sorting = d;
+                qsort(order, d->n_fields, sizeof *order, by_field_name);
+                x->order = order;
+                __atomic_store_n(&x->ready, 1, __ATOMIC_RELEASE);
+            }
+        }
+        pthread_mutex_unlock(&index_lock);
+    }
+    return x->ready ? x->order : NULL;
+}
+
 const struct custrpc_field *custrpc_msg_field(const struct custrpc_message *d, const char *name)
 {
     if (!name)
         return NULL;
-    /* Messages have tens of short names: a scan costs less than any index would save. */
-    for (size_t i = 0; i < d->n_fields; i++)
-        if (strcmp(d->fields[i].name, name) == 0)
-            return &d->fields[i];
+    const unsigned short *order = name_order(d);
+    if (!order) {
+        for (size_t i = 0; i < d->n_fields; i++)
+            if (strcmp(d->fields[i].name, name) == 0)
+                return &d->fields[i];
+        return NULL;
+    }
+    size_t lo = 0, hi = d->n_fields;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(d->fields[order[mid]].name, name);
+        if (c == 0)
+            return &d->fields[order[mid]];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return NULL;
 }
 

@@ -29,12 +29,20 @@ enum custrpc_presence {
     CUSTRPC_NIL         /* explicit <nil/>; only fields with CUSTRPC_FLAG_NIL_OK */
 };
 
+/* The fields in name order, built by the library on first lookup (CUSTRPC_MESSAGE provides
+ * the storage; callers never touch it). */
+struct custrpc_name_index {
+    int ready;
+    unsigned short *order;
+};
+
 struct custrpc_message {
     const char *name; /* "customer", "PartnerInfo" */
     size_t size;      /* sizeof the struct */
     size_t presence_offset;
     size_t n_fields;
     const struct custrpc_field *fields;
+    struct custrpc_name_index *by_name; /* NULL: lookups scan the fields */
 };
 
 /* The storage of a repeated field: n items of the field's storage type, contiguous. */
@@ -47,7 +55,11 @@ struct custrpc_array {
 #define CUSTRPC_MESSAGE(cname, wire_name, field_array)                                             \
     {                                                                                              \
         wire_name, sizeof(struct cname), offsetof(struct cname, presence),                         \
-            sizeof(field_array) / sizeof((field_array)[0]), field_array                            \
+            sizeof(field_array) / sizeof((field_array)[0]), field_array,                           \
+            &(struct custrpc_name_index)                                                           \
+        {                                                                                          \
+            0, NULL                                                                                \
+        }                                                                                          \
     }
 
 void custrpc_msg_init(const struct custrpc_message *d, void *m);
