@@ -62,9 +62,14 @@ const char *custrpc_code_name(int code)
     case CUSTRPC_E_WHOLESALER: return "wholesaler not found";
     case CUSTRPC_E_CHILDREN: return "customer has sub-customers";
     case CUSTRPC_E_CURRENCY: return "currency is not the customer's";
+    case CUSTRPC_E_LEVEL: return "Level not below the parent's";
+    case CUSTRPC_E_LOCATION: return "unknown location or country";
     case CUSTRPC_E_NOT_FOUND: return "customer not found";
     case CUSTRPC_E_TOO_LARGE: return "request too large";
     case CUSTRPC_E_INTERNAL: return "internal error";
+    case CUSTRPC_E_VISA: return "Visa is inconsistent/corrupted.";
+    case CUSTRPC_E_LOGIN: return "Unknown partner/username or bad password";
+    case CUSTRPC_E_SECURITY: return "Operation failed because of security reasons";
     case CUSTRPC_E_TRANSPORT: return "transport failure";
     case CUSTRPC_E_TIMEOUT: return "timed out";
     case CUSTRPC_E_HTTP: return "HTTP error";

@@ -16,7 +16,9 @@
 
 const char *lib_nil_word(const struct custrpc_field *f)
 {
-    return (f->flags & CUSTRPC_FLAG_NIL_OWN) ? "own" : "unlimited";
+    if (f->flags & CUSTRPC_FLAG_NIL_OWN)
+        return "own";
+    return (f->flags & CUSTRPC_FLAG_NIL_UNLIMITED) ? "unlimited" : "null";
 }
 
 int lib_parse_int(const struct custrpc_field *f, const char *text, int64_t *out, const char *path,
@@ -30,12 +32,15 @@ int lib_parse_int(const struct custrpc_field *f, const char *text, int64_t *out,
     long long v = strtoll(text, &end, 10);
     if (end == text || *end != '\0' || text[0] == ' ')
         return custrpc_fail(
-            err, CUSTRPC_E_VALUE, path, "\"%s\" is not an integer%s", text,
-            (f->flags & CUSTRPC_FLAG_NIL_OK)
-                ? (f->flags & CUSTRPC_FLAG_NIL_OWN ? " or \"own\"" : " or \"unlimited\"")
-                : "");
-    if (errno == ERANGE || v < INT32_MIN || v > INT32_MAX)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, path, "%s does not fit a 32-bit int", text);
+            err, CUSTRPC_E_VALUE, path, "\"%s\" is not an integer%s%s%s", text,
+            (f->flags & CUSTRPC_FLAG_NIL_OK) ? " or \"" : "",
+            (f->flags & CUSTRPC_FLAG_NIL_OK) ? lib_nil_word(f) : "",
+            (f->flags & CUSTRPC_FLAG_NIL_OK) ? "\"" : "");
+    /* XML-RPC's <int> has 32 bits; a field whose range is wider (Unix times) takes 64. */
+    bool wide = f->max > INT32_MAX || f->min < INT32_MIN;
+    if (errno == ERANGE || (!wide && (v < INT32_MIN || v > INT32_MAX)))
+        return custrpc_fail(err, CUSTRPC_E_VALUE, path, "%s does not fit a %s-bit int", text,
+                            wide ? "64" : "32");
     *out = v;
     return 0;
 }

@@ -182,7 +182,7 @@ int lib_check_int(const struct custrpc_field *f, int64_t v, const char *path,
     if (f->flags & CUSTRPC_FLAG_BITMASK)
         return custrpc_fail(err, CUSTRPC_E_VALUE, path, "bitmask %lld out of range %.0f..%.0f",
                             (long long)v, f->min, f->max);
-    if (f->max >= INT32_MAX)
+    if (f->max >= INT32_MAX && (double)v < f->min)
         return custrpc_fail(err, CUSTRPC_E_VALUE, path, "value %lld must be at least %.0f",
                             (long long)v, f->min);
     return custrpc_fail(err, CUSTRPC_E_VALUE, path, "value %lld out of range %.0f..%.0f",

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   gcc make autoconf automake libtool pkg-config
   libxmlrpc-core-c3-dev libcurl4-openssl-dev libxml2-dev check
-  libmicrohttpd-dev libsqlite3-dev libgnutls28-dev libcsv-dev python3 curl openssl
+  libmicrohttpd-dev libsqlite3-dev libgnutls28-dev libcsv-dev libjansson-dev python3 curl openssl
   clang libclang-rt-14-dev
   python3-requests php-cli php-curl
 )

@@ -15,6 +15,7 @@ int main(void)
     srunner_add_suite(sr, wire_suite());
     srunner_add_suite(sr, decode_suite());
     srunner_add_suite(sr, message_suite());
+    srunner_add_suite(sr, json_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -12,6 +12,7 @@ Suite *marshal_suite(void);
 Suite *wire_suite(void);
 Suite *decode_suite(void);
 Suite *message_suite(void);
+Suite *json_suite(void);
 Suite *server_suite(void);
 Suite *client_suite(void);
 Suite *client_lifecycle_suite(void);

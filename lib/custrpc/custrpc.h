@@ -7,7 +7,9 @@
 #include <custrpc/customer.h>
 #include <custrpc/error.h>
 #include <custrpc/fields.h>
+#include <custrpc/locations.h>
 #include <custrpc/message.h>
+#include <custrpc/partner.h>
 #include <custrpc/requests.h>
 #include <custrpc/responses.h>
 #include <custrpc/rights.h>

@@ -31,9 +31,15 @@ enum custrpc_code {
     CUSTRPC_E_WHOLESALER = 1033, /* i_wholesaler does not exist */
     CUSTRPC_E_CHILDREN = 1034,   /* customer has sub-customers (deleteCustomer) */
     CUSTRPC_E_CURRENCY = 1035,   /* currency is not the customer's payment_currency */
+    CUSTRPC_E_LEVEL = 1036,      /* partner API: Level not strictly below the parent's (ours) */
+    CUSTRPC_E_LOCATION = 1037,   /* partner API: unknown country or LocationId (ours) */
     CUSTRPC_E_NOT_FOUND = 1040,  /* customer not found or outside the caller's subtree */
     CUSTRPC_E_TOO_LARGE = 1050,  /* request too large or too deeply nested */
     CUSTRPC_E_INTERNAL = 1099,   /* internal error (store, memory); nothing half-written */
+    /* The partner API's published codes, sent as the JSON-RPC error's data: */
+    CUSTRPC_E_VISA = 1701,      /* "Visa is inconsistent/corrupted.": missing, expired, forged */
+    CUSTRPC_E_LOGIN = 2100,     /* "Unknown partner/username or bad password" */
+    CUSTRPC_E_SECURITY = 13501, /* "Operation failed because of security reasons" */
 
     /* Client-side outcomes, never sent by a server as faults (see custrpc_error.kind). */
     CUSTRPC_E_TRANSPORT = 2000, /* could not connect, TLS failure, connection lost */

@@ -45,11 +45,13 @@ enum custrpc_field_flag {
     CUSTRPC_FLAG_SECRET = 1u << 4,        /* password: never logged, echoed or returned */
     CUSTRPC_FLAG_UNIQUE = 1u << 5,        /* unique among all customers when set */
     CUSTRPC_FLAG_TRUSTED = 1u << 6,       /* trusted-mode parameter, not a customer attribute */
-    CUSTRPC_FLAG_INLINE = 1u << 7         /* a MESSAGE whose members stand at the parent's level
+    CUSTRPC_FLAG_INLINE = 1u << 7,        /* a MESSAGE whose members stand at the parent's level
                                              on the wire and in paths (updateCustomer's
                                              {i_customer, <customer fields>...}) */
+    CUSTRPC_FLAG_NIL_NULL = 1u << 8       /* nil is allowed and means nothing: JSON null */
 };
-#define CUSTRPC_FLAG_NIL_OK (CUSTRPC_FLAG_NIL_OWN | CUSTRPC_FLAG_NIL_UNLIMITED)
+#define CUSTRPC_FLAG_NIL_OK                                                                        \
+    (CUSTRPC_FLAG_NIL_OWN | CUSTRPC_FLAG_NIL_UNLIMITED | CUSTRPC_FLAG_NIL_NULL)
 
 /* Syntax rules beyond the range; implemented once in validate.c. */
 enum custrpc_check {
