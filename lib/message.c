@@ -953,7 +953,7 @@ int custrpc_msg_set_scalar(const struct custrpc_message *d, void *m, const struc
     case CUSTRPC_TYPE_MESSAGE:
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, f->name, "not a scalar");
     default:
-        if (in->integer < INT32_MIN || in->integer > INT32_MAX)
+        if (!lib_int_is_wide(f) && (in->integer < INT32_MIN || in->integer > INT32_MAX))
             return custrpc_fail(err, CUSTRPC_E_VALUE, f->name,
                                 "value %" PRId64 " does not fit a 32-bit int", in->integer);
         v.i = in->integer;

@@ -149,8 +149,13 @@ static const struct custrpc_field partner_fields[] = {
     TIME(P, "TrialExpirationTime", trial_expiration_time, "trial expires (Unix seconds)"),
     NESTED(P, "AdvancedPartnerProperties", advanced, custrpc_partner_advanced_message,
            "advanced properties"),
-    TEXT(P, "Country", country, 64,
-         "input only, as the vendor's samples send it: stands for Company.PostAddress.Country"),
+    {.name = "Country",
+     .c_name = "country",
+     .type = CUSTRPC_TYPE_STRING,
+     .flags = CUSTRPC_FLAG_INPUT_ONLY,
+     .max = 64,
+     .offset = offsetof(P, country),
+     .help = "as the vendor's samples send it: stands for Company.PostAddress.Country"},
 };
 #undef P
 const struct custrpc_message custrpc_partner_info_message =

@@ -21,6 +21,11 @@ const char *lib_nil_word(const struct custrpc_field *f)
     return (f->flags & CUSTRPC_FLAG_NIL_UNLIMITED) ? "unlimited" : "null";
 }
 
+bool lib_int_is_wide(const struct custrpc_field *f)
+{
+    return f->max > INT32_MAX || f->min < INT32_MIN;
+}
+
 int lib_parse_int(const struct custrpc_field *f, const char *text, int64_t *out, const char *path,
                   struct custrpc_error *err)
 {
@@ -36,8 +41,7 @@ int lib_parse_int(const struct custrpc_field *f, const char *text, int64_t *out,
             (f->flags & CUSTRPC_FLAG_NIL_OK) ? " or \"" : "",
             (f->flags & CUSTRPC_FLAG_NIL_OK) ? lib_nil_word(f) : "",
             (f->flags & CUSTRPC_FLAG_NIL_OK) ? "\"" : "");
-    /* XML-RPC's <int> has 32 bits; a field whose range is wider (Unix times) takes 64. */
-    bool wide = f->max > INT32_MAX || f->min < INT32_MIN;
+    bool wide = lib_int_is_wide(f);
     if (errno == ERANGE || (!wide && (v < INT32_MIN || v > INT32_MAX)))
         return custrpc_fail(err, CUSTRPC_E_VALUE, path, "%s does not fit a %s-bit int", text,
                             wide ? "64" : "32");

@@ -62,6 +62,9 @@ int lib_parse_bool(const char *text, bool *out, const char *path, struct custrpc
 int lib_format_double(double v, char *buf, size_t size);
 /* xmlrpc_decode.c: XML-RPC's YYYYMMDDThh:mm:ss[.f], fields in range, years from 1000. */
 bool lib_datetime_syntax(const char *s);
+/* Whether an INT field takes 64 bits (its range is wider than XML-RPC's 32-bit <int>: Unix
+ * times); others take 32. */
+bool lib_int_is_wide(const struct custrpc_field *f);
 /* "own" or "unlimited": the word for nil in a field's text form. */
 const char *lib_nil_word(const struct custrpc_field *f);
 

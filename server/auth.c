@@ -79,15 +79,6 @@ static bool is_trusted(const struct auth_policy *p, const struct sockaddr *peer)
     return false;
 }
 
-/* Constant-time comparison: how long it takes must not tell how much matched. */
-static bool same_bytes(const uint8_t *a, const uint8_t *b, size_t n)
-{
-    uint8_t diff = 0;
-    for (size_t i = 0; i < n; i++)
-        diff |= a[i] ^ b[i];
-    return diff == 0;
-}
-
 static enum auth_outcome basic(const struct auth_policy *p, struct MHD_Connection *conn,
                                struct call_identity *who, char *login, size_t login_size)
 {
@@ -99,7 +90,7 @@ static enum auth_outcome basic(const struct auth_policy *p, struct MHD_Connectio
     if (user && password && store_credentials(p->store, user, &cred, NULL) == 0 &&
         cred.api_access && !cred.blocked && cred.has_ha1 &&
         secrets_ha1(user, password, &given, NULL) == 0 &&
-        same_bytes(given.sha256, cred.ha1.sha256, sizeof given.sha256)) {
+        secrets_same_bytes(given.sha256, cred.ha1.sha256, sizeof given.sha256)) {
         who->caller = cred.i_customer;
         out = AUTH_OK;
     }

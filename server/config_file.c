@@ -30,12 +30,19 @@ void config_free(struct server_config *cfg)
         free(cfg->trusted[i]);
     for (size_t i = 0; i < cfg->n_tariffs; i++)
         free((char *)cfg->tariffs[i].name);
+    for (size_t i = 0; i <= cfg->n_partner_users; i++) {
+        struct config_partner_user *u =
+            i == cfg->n_partner_users ? &cfg->partner_root : &cfg->partner_users[i];
+        free(u->partner);
+        free(u->login);
+        free(u->password_file);
+    }
     config_init(cfg);
 }
 
 struct element_rule {
     const char *name;
-    const char *attrs[3]; /* allowed attributes, NULL-terminated */
+    const char *attrs[4]; /* allowed attributes, NULL-terminated */
     bool repeatable;
 };
 
@@ -43,6 +50,8 @@ static const struct element_rule rules[] = {
     {"listen", {"host", "port", NULL}, false},         {"database", {"path", NULL}, false},
     {"root", {"login", "password-file", NULL}, false}, {"trusted-host", {"address", NULL}, true},
     {"tariff", {"i_tariff", "name", NULL}, true},
+    {"partner-root", {"name", "login", "password-file", NULL}, false},
+    {"partner-user", {"partner", "login", "password-file", NULL}, true},
 };
 #define N_RULES (sizeof rules / sizeof rules[0])
 
@@ -115,6 +124,39 @@ static int parse_int(struct reader *r, const xmlNode *n, const char *name, const
     return 0;
 }
 
+/* <partner-root name login password-file/> or <partner-user partner login password-file/>: all
+ * three required (a partner API user without a password could not log in). */
+static int read_partner_user(struct reader *r, const xmlNode *n, struct server_config *cfg)
+{
+    bool root = strcmp((const char *)n->name, "partner-root") == 0;
+    if (!root && cfg->n_partner_users == CONFIG_MAX_PARTNER_USERS)
+        return at(r, n, "more than %d <partner-user> elements", CONFIG_MAX_PARTNER_USERS);
+    struct config_partner_user u = {0};
+    u.partner = required(r, n, root ? "name" : "partner");
+    u.login = u.partner ? required(r, n, "login") : NULL;
+    char *pw = u.login ? required(r, n, "password-file") : NULL;
+    u.password_file = pw ? file_path(r, pw) : NULL;
+    int rc = u.password_file ? 0 : -1;
+    const struct config_partner_user *root_user = &cfg->partner_root;
+    for (size_t i = 0; rc == 0 && i <= cfg->n_partner_users; i++) {
+        const struct config_partner_user *o =
+            i == cfg->n_partner_users ? root_user : &cfg->partner_users[i];
+        if (o->login && strcmp(o->login, u.login) == 0)
+            rc = at(r, n, "partner API login \"%s\" is defined twice", u.login);
+    }
+    if (rc < 0) {
+        free(u.partner);
+        free(u.login);
+        free(u.password_file);
+        return -1;
+    }
+    if (root)
+        cfg->partner_root = u;
+    else
+        cfg->partner_users[cfg->n_partner_users++] = u;
+    return 0;
+}
+
 static int read_element(struct reader *r, const xmlNode *n, struct server_config *cfg)
 {
     const char *el = (const char *)n->name;
@@ -158,6 +200,8 @@ static int read_element(struct reader *r, const xmlNode *n, struct server_config
         cfg->trusted[cfg->n_trusted++] = a;
         return 0;
     }
+    if (strcmp(el, "partner-root") == 0 || strcmp(el, "partner-user") == 0)
+        return read_partner_user(r, n, cfg);
     /* tariff */
     char *id = required(r, n, "i_tariff");
     char *name = id ? required(r, n, "name") : NULL;

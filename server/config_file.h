@@ -12,6 +12,13 @@
 
 #define CONFIG_MAX_TRUSTED 64
 #define CONFIG_MAX_TARIFFS 256
+#define CONFIG_MAX_PARTNER_USERS 64
+
+struct config_partner_user {
+    char *partner; /* the partner's Name */
+    char *login;
+    char *password_file;
+};
 
 struct server_config {
     char *listen_host;                 /* NULL: not given */
@@ -23,6 +30,12 @@ struct server_config {
     size_t n_trusted;
     struct store_tariff tariffs[CONFIG_MAX_TARIFFS]; /* names owned here */
     size_t n_tariffs;
+    /* The partner API (/jsonapi): <partner-root name login password-file/> and the users of
+     * other partners, <partner-user partner login password-file/> (the partner named by its
+     * Name, looked up at Login: it may be created after the server starts). */
+    struct config_partner_user partner_root; /* all NULL: not given */
+    struct config_partner_user partner_users[CONFIG_MAX_PARTNER_USERS];
+    size_t n_partner_users;
 };
 
 void config_init(struct server_config *cfg);

@@ -14,6 +14,7 @@
 #include <gnutls/gnutls.h>
 
 #include "digest.h"
+#include "secrets.h"
 
 #define KEY_LEN 32
 #define ID_LEN 16
@@ -189,14 +190,6 @@ static int from_hex(const char *in, uint8_t *out, size_t n)
 }
 
 /* Constant-time comparison: how long it takes must not tell how much matched. */
-static bool same_bytes(const uint8_t *a, const uint8_t *b, size_t n)
-{
-    uint8_t diff = 0;
-    for (size_t i = 0; i < n; i++)
-        diff |= a[i] ^ b[i];
-    return diff == 0;
-}
-
 static int nonce_tag(const struct digest_state *d, const uint8_t *bin, uint8_t tag[TAG_LEN])
 {
     uint8_t mac[32];
@@ -282,7 +275,7 @@ static bool nonce_fresh(struct digest_state *d, const char *hex, uint32_t nc)
 {
     uint8_t bin[NONCE_BIN_LEN], tag[TAG_LEN];
     if (from_hex(hex, bin, sizeof bin) < 0 || nonce_tag(d, bin, tag) < 0 ||
-        !same_bytes(tag, bin + NONCE_BIN_LEN - TAG_LEN, TAG_LEN))
+        !secrets_same_bytes(tag, bin + NONCE_BIN_LEN - TAG_LEN, TAG_LEN))
         return false; /* not ours: made up, or from an earlier server process */
     uint64_t slot = get_be(bin, 4), issued = get_be(bin + 4, 8);
     if (slot >= d->cfg.table_size)
@@ -344,7 +337,7 @@ enum digest_verdict digest_verify(struct digest_state *d, const struct digest_cr
     if (expected_response(c, method, ha1 ? ha1 : d->dummy_ha1, want) < 0 ||
         from_hex(c->response, given, hlen) < 0)
         return DIGEST_CHALLENGE;
-    if (!same_bytes(want, given, hlen) || !ha1)
+    if (!secrets_same_bytes(want, given, hlen) || !ha1)
         return DIGEST_CHALLENGE;
     /* Only now may the answer differ: whoever computed this response knows the password. */
     return nonce_fresh(d, c->nonce, c->nc) ? DIGEST_OK : DIGEST_STALE;

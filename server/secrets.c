@@ -52,6 +52,29 @@ int secrets_hash_web_password(const uint8_t key[SECRETS_KEY_LEN], const char *pa
     return 0;
 }
 
+bool secrets_same_bytes(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    uint8_t diff = 0;
+    for (size_t i = 0; i < n; i++)
+        diff |= a[i] ^ b[i];
+    return diff == 0;
+}
+
+bool secrets_check_web_password(const uint8_t key[SECRETS_KEY_LEN], const char *password,
+                                const struct web_password_hash *h)
+{
+    uint8_t mac[SECRETS_SHA256_LEN];
+    gnutls_hmac_hd_t hd = NULL;
+    int rc = gnutls_hmac_init(&hd, GNUTLS_MAC_SHA256, key, SECRETS_KEY_LEN);
+    if (rc == 0)
+        rc = gnutls_hmac(hd, h->salt, sizeof h->salt);
+    if (rc == 0)
+        rc = gnutls_hmac(hd, password, strlen(password));
+    if (hd)
+        gnutls_hmac_deinit(hd, rc == 0 ? mac : NULL);
+    return rc == 0 && secrets_same_bytes(mac, h->hmac, sizeof mac);
+}
+
 static int read_exactly(int fd, uint8_t *buf, size_t n)
 {
     size_t got = 0;

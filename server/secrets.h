@@ -34,6 +34,13 @@ int secrets_ha1(const char *login, const char *password, struct digest_ha1 *out,
 int secrets_hash_web_password(const uint8_t key[SECRETS_KEY_LEN], const char *password,
                               struct web_password_hash *out, struct custrpc_error *err);
 
+/* Whether password hashes to h (same key, h's salt); constant time in the hash. */
+bool secrets_check_web_password(const uint8_t key[SECRETS_KEY_LEN], const char *password,
+                                const struct web_password_hash *h);
+
+/* a and b equal, in time that does not depend on where they differ. */
+bool secrets_same_bytes(const uint8_t *a, const uint8_t *b, size_t n);
+
 /* Loads the server key from path, or, when absent and may_create, creates it (mode 0600) with
  * random bytes; absent and not may_create (its database already exists) is an error. path NULL
  * gives a random key for this process only (the in-memory store). */

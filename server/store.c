@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "partner_store.h"
 #include "store_int.h"
 #include "store_sql.h"
 
@@ -94,6 +95,8 @@ static int make_sql(struct store *s)
     s->sql[STMT_CHILDREN] = select_where(select, "WHERE i_parent = ? ORDER BY i_customer");
     free(select);
     s->sql[STMT_INSERT] = store_sql_insert();
+    if (partner_sql_statements(s->sql) < 0)
+        return -1;
     for (int i = 0; i < STMT_COUNT; i++)
         if (!s->sql[i])
             return -1;
@@ -247,37 +250,53 @@ void store_end(struct store_tx *tx)
     release(tx);
 }
 
-/* Adds the columns this build has and the table lacks: a new field in fields.def reaches old
- * databases with no SQL written by hand. Runs inside the opening transaction. */
-static int add_missing_columns(sqlite3 *db, struct custrpc_error *err)
+/* The columns a table of this build has: their names and the statements that add them. */
+struct table_columns {
+    const char *table;
+    size_t (*count)(void);
+    const char *(*name)(size_t i); /* NULL: a statement to run always (indexes) */
+    char *(*add)(size_t i);
+};
+
+/* Adds the columns this build has and the table lacks: a new field in fields.def or in a
+ * message descriptor reaches old databases with no SQL written by hand. Runs inside the
+ * opening transaction. */
+static int add_missing_columns(sqlite3 *db, const struct table_columns *t,
+                               struct custrpc_error *err)
 {
-    size_t n = store_sql_column_count();
-    bool *have = calloc(n, sizeof *have);
+    size_t n = t->count();
+    bool *have = calloc(n + 1, sizeof *have);
     sqlite3_stmt *st = NULL;
     if (!have)
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
     int rc = 0;
-    if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('customers')", -1, &st, NULL) !=
-        SQLITE_OK)
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT name FROM pragma_table_info('%s')", t->table);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         rc = custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "store: %s", sqlite3_errmsg(db));
     while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
         const char *col = (const char *)sqlite3_column_text(st, 0);
         for (size_t i = 0; i < n; i++)
-            if (col && strcmp(col, store_sql_column_name(i)) == 0)
+            if (col && t->name(i) && strcmp(col, t->name(i)) == 0)
                 have[i] = true;
     }
     sqlite3_finalize(st);
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (have[i])
             continue;
-        char *sql = store_sql_add_column(i);
+        char *add = t->add(i);
         rc =
-            sql ? exec(db, sql, err) : custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
-        free(sql);
+            add ? exec(db, add, err) : custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+        free(add);
     }
     free(have);
     return rc;
 }
+
+static const struct table_columns tables[] = {
+    {"customers", store_sql_column_count, store_sql_column_name, store_sql_add_column},
+    {"partners", partner_sql_column_count, partner_sql_column_name, partner_sql_add_column},
+};
 
 static int read_version(sqlite3 *db, int *version, struct custrpc_error *err)
 {
@@ -314,15 +333,17 @@ static int migrate(struct store *s, int *from, struct custrpc_error *err)
         sqlite3_step(st) == SQLITE_ROW)
         is_new = sqlite3_column_int(st, 0) != 0;
     sqlite3_finalize(st);
-    char *schema = rc == 0 ? store_sql_schema() : NULL;
-    if (rc == 0 && !schema)
-        rc = custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
-    if (rc == 0)
-        rc = exec(db, schema, err);
-    free(schema);
-    /* Version-specific steps would go here, keyed on version; 0 -> 1 is columns only. */
-    if (rc == 0)
-        rc = add_missing_columns(db, err);
+    char *(*const schemas[])(void) = {store_sql_schema, partner_sql_schema};
+    for (size_t i = 0; rc == 0 && i < sizeof schemas / sizeof schemas[0]; i++) {
+        char *schema = schemas[i]();
+        rc = schema ? exec(db, schema, err)
+                    : custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+        free(schema);
+    }
+    /* Version-specific steps would go here, keyed on version; 0 -> 1 is columns only, 1 -> 2
+     * a new table (partners). */
+    for (size_t i = 0; rc == 0 && i < sizeof tables / sizeof tables[0]; i++)
+        rc = add_missing_columns(db, &tables[i], err);
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
     if (rc == 0 && version != STORE_SCHEMA_VERSION)

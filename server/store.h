@@ -12,9 +12,10 @@
 #include "secrets.h"
 
 #define STORE_ROOT_ID 1
-/* PRAGMA user_version this build writes. 0: the release before versioning; 1: blocked.
+/* PRAGMA user_version this build writes. 0: the release before versioning; 1: blocked;
+ * 2: the partner API's table.
  * Columns for new fields are added at every start, whatever the version (store.c). */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 struct store_conn;

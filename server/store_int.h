@@ -25,6 +25,17 @@ enum store_stmt {
     STMT_SET_BLOCKED,
     STMT_SET_BALANCE,
     STMT_LIST,
+    /* the partner API's table (partner_store.c) */
+    STMT_P_BY_ID,
+    STMT_P_BY_NAME,
+    STMT_P_INSERT,
+    STMT_P_UPDATE,
+    STMT_P_DELETE,
+    STMT_P_HAS_CHILD,
+    STMT_P_PARENT_OF,
+    STMT_P_CHILDREN,
+    STMT_P_SUBTREE,
+    STMT_P_ROOT,
     STMT_COUNT
 };
 

@@ -8,6 +8,7 @@
 
 #include <custrpc/message.h>
 
+#include "sbuf.h"
 #include "store_sql.h"
 
 bool store_sql_is_column(const struct custrpc_field *f)
@@ -15,42 +16,8 @@ bool store_sql_is_column(const struct custrpc_field *f)
     return !(f->flags & (CUSTRPC_FLAG_SECRET | CUSTRPC_FLAG_TRUSTED));
 }
 
-/* A growing string; on allocation failure it stays NULL and appends become no-ops. */
-struct sbuf {
-    char *p;
-    size_t len, cap;
-    bool failed;
-};
-
-static void sb_add(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_add(struct sbuf *b, const char *fmt, ...)
-{
-    if (b->failed)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (b->len + (size_t)n + 1 > b->cap) {
-        size_t cap = (b->cap + (size_t)n + 1) * 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            free(b->p);
-            b->p = NULL;
-            b->failed = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
 /* The column type of a field: its storage class's. */
-static const char *sql_type(const struct custrpc_field *f)
+const char *store_sql_type(const struct custrpc_field *f)
 {
     static const char *const names[] = {[CUSTRPC_STORE_TEXT] = "TEXT",
                                         [CUSTRPC_STORE_INTEGER] = "INTEGER",
@@ -76,7 +43,7 @@ char *store_sql_schema(void)
         const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
         if (!store_sql_is_column(f))
             continue;
-        sb_add(&b, ",\n  \"%s\" %s%s%s", f->name, sql_type(f),
+        sb_add(&b, ",\n  \"%s\" %s%s%s", f->name, store_sql_type(f),
                (f->flags & CUSTRPC_FLAG_MANDATORY) ? " NOT NULL" : "",
                (f->flags & CUSTRPC_FLAG_UNIQUE) ? " UNIQUE" : "");
     }
@@ -166,7 +133,7 @@ char *store_sql_add_column(size_t i)
     /* ALTER TABLE can add neither NOT NULL without a default nor UNIQUE: rows written before
      * the field existed have no value, and uniqueness becomes an index. */
     const struct custrpc_field *f = custrpc_field_find(name);
-    sb_add(&b, "ALTER TABLE customers ADD COLUMN \"%s\" %s;", name, sql_type(f));
+    sb_add(&b, "ALTER TABLE customers ADD COLUMN \"%s\" %s;", name, store_sql_type(f));
     if (f->flags & CUSTRPC_FLAG_UNIQUE)
         sb_add(&b,
                "CREATE UNIQUE INDEX IF NOT EXISTS \"customers_%s_unique\" ON customers(\"%s\");",

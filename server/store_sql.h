@@ -9,6 +9,8 @@
 
 /* Whether a field has its own column (passwords are stored as hashes, i_wholesaler not at all). */
 bool store_sql_is_column(const struct custrpc_field *f);
+/* The column type of a scalar field: its storage class's (TEXT, INTEGER, REAL). */
+const char *store_sql_type(const struct custrpc_field *f);
 
 /* Each returns a malloc'd NUL-terminated statement, or NULL when out of memory.
  * The INSERT binds, in order: i_parent, depth, every column field in table order, then

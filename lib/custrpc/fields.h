@@ -48,7 +48,9 @@ enum custrpc_field_flag {
     CUSTRPC_FLAG_INLINE = 1u << 7,        /* a MESSAGE whose members stand at the parent's level
                                              on the wire and in paths (updateCustomer's
                                              {i_customer, <customer fields>...}) */
-    CUSTRPC_FLAG_NIL_NULL = 1u << 8       /* nil is allowed and means nothing: JSON null */
+    CUSTRPC_FLAG_NIL_NULL = 1u << 8,      /* nil is allowed and means nothing: JSON null */
+    CUSTRPC_FLAG_INPUT_ONLY = 1u << 9     /* read from requests, never stored or answered
+                                             (another member stands for it) */
 };
 #define CUSTRPC_FLAG_NIL_OK                                                                        \
     (CUSTRPC_FLAG_NIL_OWN | CUSTRPC_FLAG_NIL_UNLIMITED | CUSTRPC_FLAG_NIL_NULL)

@@ -49,10 +49,10 @@ build_target() { # name: compiles $work/name with the sources it tests
   case "$1" in
   fuzz_decode | fuzz_xmlrpc_decode | fuzz_decode_direct)
     "${cc[@]}" $(pkg-config --cflags libxml-2.0) "$top/tests/fuzz/$1.c" $libs \
-      $(xmlrpc-c-config --libs) $(pkg-config --libs libxml-2.0) -lm -lpthread -o "$work/$1"
+      $(xmlrpc-c-config --libs) $(pkg-config --libs libxml-2.0 jansson) -lm -lpthread -o "$work/$1"
     xml_corpus "$work/$1.corpus" ;;
   fuzz_digest)
-    "${cc[@]}" "$top/tests/fuzz/fuzz_digest.c" "$top"/server/{digest,digest_parse}.c \
+    "${cc[@]}" "$top/tests/fuzz/fuzz_digest.c" "$top"/server/{digest,digest_parse,secrets}.c \
       "$top/lib/error.c" $(pkg-config --cflags --libs gnutls) -lpthread -o "$work/$1"
     cp -r "$top/tests/fuzz/digest-corpus" "$work/$1.corpus" ;; # a copy: libFuzzer adds to it
   *) echo "run.sh: unknown target $1 (fuzz_decode, fuzz_xmlrpc_decode, fuzz_decode_direct, fuzz_digest)" >&2; exit 64 ;;

@@ -143,10 +143,14 @@ class Migration(unittest.TestCase):
             child.challenge = None
             self.assertEqual(child.post(srv.url, call_body("listCustomers", {})).status, 401)
             self.assertEqual(create(srv.url, base(), auth=root).value()["i_customer"], 5)
-            self.assertIn("store schema version 0 upgraded to 1", srv.log_text())
+            self.assertIn("store schema version 0 upgraded to 2", srv.log_text())
         version, cols = self.columns(db)
-        self.assertEqual(version, 1)
+        self.assertEqual(version, 2)
         self.assertIn("blocked", cols)
+        con = sqlite3.connect(db)
+        partner_cols = [r[1] for r in con.execute("PRAGMA table_info(partners)")]
+        con.close()
+        self.assertIn("Company.PostAddress.City", partner_cols)
         # Opening again changes nothing and says nothing.
         srv = Server(config=V0_CONFIG, root_password="fixture-root-pw", db=db, tmp=srv.tmp)
         with srv:
@@ -181,7 +185,7 @@ class Migration(unittest.TestCase):
         p = subprocess.run([SERVER, "--listen", "127.0.0.1:0", "--db", db], capture_output=True, timeout=60,
                            stdin=subprocess.DEVNULL)
         self.assertEqual(p.returncode, 69, p.stderr)
-        self.assertIn(b"schema version 99, newer than this server's 1", p.stderr)
+        self.assertIn(b"schema version 99, newer than this server's 2", p.stderr)
         self.assertEqual(self.columns(db), (99, self.columns(os.path.join(DATA, "store-v0.db"))[1]))
 
 
