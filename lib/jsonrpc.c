@@ -25,6 +25,38 @@ json_t *custrpc_json_parse(const char *text, size_t len, size_t *position,
     return NULL;
 }
 
+static void mask(json_t *v)
+{
+    const char *key;
+    json_t *member;
+    size_t i;
+    if (json_is_object(v)) {
+        json_object_foreach(v, key, member)
+        {
+            if (strcmp(key, "password") == 0 || strcmp(key, "Password") == 0 ||
+                strcmp(key, "visa") == 0) {
+                if (!json_is_null(member))
+                    json_object_set_new(v, key, json_string("(masked)"));
+            } else {
+                mask(member);
+            }
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, member) mask(member);
+    }
+}
+
+char *custrpc_json_masked(const json_t *v)
+{
+    json_t *copy = json_deep_copy(v);
+    if (!copy)
+        return NULL;
+    mask(copy);
+    char *text = json_dumps(copy, JSON_COMPACT | JSON_ENCODE_ANY);
+    json_decref(copy);
+    return text;
+}
+
 static bool valid_id(const json_t *id)
 {
     return json_is_string(id) || json_is_number(id) || json_is_null(id);

@@ -517,6 +517,40 @@ int custrpc_msg_copy(const struct custrpc_message *d, void *dst, const void *src
     return 0;
 }
 
+int custrpc_msg_merge(const struct custrpc_message *d, void *dst, const void *src,
+                      struct custrpc_error *err)
+{
+    for (size_t i = 0; i < d->n_fields; i++) {
+        const struct custrpc_field *f = &d->fields[i];
+        enum custrpc_presence p = custrpc_msg_presence(d, src, f);
+        if (p == CUSTRPC_ABSENT)
+            continue;
+        if (p == CUSTRPC_NIL) {
+            lib_msg_put(d, dst, f, NULL);
+            continue;
+        }
+        const void *from = custrpc_msg_cslot(src, f);
+        if (f->type == CUSTRPC_TYPE_MESSAGE && !f->repeated) {
+            /* Member by member: what src leaves out of a nested message stays. */
+            if (custrpc_msg_presence(d, dst, f) != CUSTRPC_SET)
+                custrpc_msg_unset(d, dst, f);
+            custrpc_msg_set_presence(d, dst, f, CUSTRPC_SET);
+            if (custrpc_msg_merge(f->message, custrpc_msg_slot(dst, f), from, err) < 0)
+                return -1;
+            continue;
+        }
+        union {
+            struct custrpc_array a;
+            char bytes[64];
+        } value;
+        memset(&value, 0, sizeof value);
+        if (copy_value(f, &value, from, err) < 0)
+            return -1;
+        lib_msg_put(d, dst, f, &value);
+    }
+    return 0;
+}
+
 static bool equal_value(const struct custrpc_field *f, const void *a, const void *b)
 {
     const struct type_ops *ops = lib_type_ops(f->type);
@@ -655,6 +689,28 @@ static const struct custrpc_field *resolve(const struct custrpc_message *d, void
         if (mark && m)
             custrpc_msg_set_presence(d, m, f, CUSTRPC_SET);
         m = m ? custrpc_msg_slot(m, f) : NULL;
+        d = f->message;
+        path += n + 1;
+    }
+}
+
+bool custrpc_msg_is_set(const struct custrpc_message *d, const void *m, const char *path)
+{
+    char part[128];
+    for (;;) {
+        size_t n = strcspn(path, ".");
+        if (n >= sizeof part)
+            return false;
+        memcpy(part, path, n);
+        part[n] = '\0';
+        const struct custrpc_field *f = custrpc_msg_field(d, part);
+        if (!f || custrpc_msg_presence(d, m, f) != CUSTRPC_SET)
+            return false;
+        if (path[n] == '\0')
+            return true;
+        if (f->type != CUSTRPC_TYPE_MESSAGE || f->repeated)
+            return false;
+        m = custrpc_msg_cslot(m, f);
         d = f->message;
         path += n + 1;
     }

@@ -19,8 +19,8 @@ typedef int method_answer_fn(void *request, void *response, void *server_info, v
                              struct custrpc_error *err);
 
 /* Which API a method belongs to; an endpoint serves one (the XML-RPC endpoints: the Sippy-style
- * customer API). */
-enum method_api { API_SIPPY };
+ * customer API; /jsonapi: the partner API, partner_api.h). */
+enum method_api { API_SIPPY, API_PARTNER };
 
 struct method_row {
     enum method_api api;

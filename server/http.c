@@ -11,16 +11,19 @@
 #include <string.h>
 #include <time.h>
 
+#include <custrpc/json.h>
 #include <custrpc/xmlrpc.h>
 
 #include "frontdoor.h"
 #include "http.h"
+#include "partner_api.h"
 
 struct http_server {
     struct MHD_Daemon *daemon;
     struct http_options opt;
     const struct auth_policy *auth;
     struct dispatcher methods;
+    struct partner_env *partner;
     atomic_int in_flight; /* requests begun and not yet completed */
     struct frontdoor *door;
 };
@@ -30,6 +33,7 @@ struct request {
     char *body;
     size_t len, cap;
     int too_large;
+    bool json; /* /jsonapi: the partner API, no HTTP authentication (visas instead) */
     enum auth_outcome auth; /* not AUTH_OK: the body is read and dropped, then a 401 answers */
     struct call_identity who;
     char login[128];
@@ -265,9 +269,59 @@ static void fault_of(const xmlrpc_env *env, struct custrpc_error *err)
     custrpc_fail(err, env->fault_code, NULL, "%s", env->fault_string ? env->fault_string : "");
 }
 
+/* --log-level debug for /jsonapi: the request and the answer with passwords and visas
+ * masked (a visa is a bearer credential for its lifetime). */
+static void log_json_exchange(const struct http_server *h, const struct request *rq,
+                              const char *answer)
+{
+    if (h->opt.log_level < LOG_DEBUG)
+        return;
+    const char *texts[2] = {rq->body ? rq->body : "", answer ? answer : ""};
+    size_t lens[2] = {rq->len, answer ? strlen(answer) : 0};
+    for (int i = 0; i < 2; i++) {
+        json_t *j = custrpc_json_parse(texts[i], lens[i], NULL, NULL);
+        char *shown = j ? custrpc_json_masked(j) : NULL;
+        if (shown)
+            fprintf(stderr, "%s %s %s (passwords and visas masked)\n%s\n", i ? "<" : ">",
+                    rq->peer, i ? "answer" : "request", shown);
+        else
+            fprintf(stderr, "%s %s %s (%zu bytes, not JSON)\n", i ? "<" : ">", rq->peer,
+                    i ? "answer" : "request", lens[i]);
+        free(shown);
+        json_decref(j);
+    }
+}
+
+/* A /jsonapi request: its JSON-RPC answer with status 200 (errors too, as the API sends
+ * them), or 204 for a notification. */
+static enum MHD_Result process_json(struct http_server *h, struct MHD_Connection *conn,
+                                    struct request *rq)
+{
+    char *answer = NULL;
+    if (rq->too_large) {
+        struct custrpc_error err;
+        custrpc_fail(&err, CUSTRPC_E_TOO_LARGE, NULL, "request body larger than %zu bytes",
+                     h->opt.max_body);
+        rq->who.fault_code = err.code;
+        answer = custrpc_jsonrpc_fault(NULL, &err, NULL);
+    } else {
+        partner_api_answer(h->partner, rq->body ? rq->body : "", rq->len, &answer, &rq->who,
+                           rq->login, sizeof rq->login);
+    }
+    log_json_exchange(h, rq, answer);
+    if (!answer) {
+        log_request(h, rq, MHD_HTTP_NO_CONTENT);
+        return queue(conn, MHD_HTTP_NO_CONTENT, "application/json", strdup(""), 0);
+    }
+    log_request(h, rq, 200);
+    return queue(conn, 200, "application/json", answer, strlen(answer));
+}
+
 static enum MHD_Result process(struct http_server *h, struct MHD_Connection *conn,
                                struct request *rq)
 {
+    if (rq->json)
+        return process_json(h, conn, rq);
     struct decoded dc = {0};
     struct custrpc_error err;
     enum MHD_Result ret;
@@ -342,12 +396,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         unsigned refused = frontdoor_judge(conn, h->auth->open_local, why, sizeof why);
         if (refused)
             return queue_refusal(h, conn, rq, refused, why);
-        if (strcmp(url, "/RPC2") != 0 && strcmp(url, "/xmlapi/xmlapi") != 0)
+        rq->json = strcmp(url, "/jsonapi") == 0;
+        if (!rq->json && strcmp(url, "/RPC2") != 0 && strcmp(url, "/xmlapi/xmlapi") != 0)
             return queue_text(h, conn, rq, MHD_HTTP_NOT_FOUND,
-                              "not found: the endpoint is /RPC2 or /xmlapi/xmlapi\n");
+                              "not found: the endpoints are /RPC2 and /xmlapi/xmlapi (XML-RPC) "
+                              "and /jsonapi (JSON-RPC)\n");
         if (strcmp(method, "POST") != 0)
             return queue_text(h, conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
-                              "XML-RPC takes POST only\n");
+                              rq->json ? "JSON-RPC takes POST only\n"
+                                       : "XML-RPC takes POST only\n");
+        if (rq->json)
+            return MHD_YES; /* the partner API authenticates by Login and visas */
         /* Credentials are judged before the body is read: a wrong password never reaches
          * the XML-RPC layer. */
         rq->auth = auth_identify(h->auth, conn, method, url, &rq->who, rq->login, sizeof rq->login);
@@ -411,7 +470,7 @@ static void on_mhd_error(void *cls, const char *fmt, va_list ap)
 
 int http_start(struct http_server **out, const struct http_options *o,
                const struct auth_policy *auth, const struct dispatcher *methods,
-               struct custrpc_error *err)
+               struct partner_env *partner, struct custrpc_error *err)
 {
     struct addrinfo hints = {.ai_flags = AI_PASSIVE, .ai_socktype = SOCK_STREAM}, *ai = NULL;
     char port[16];
@@ -436,6 +495,7 @@ int http_start(struct http_server **out, const struct http_options *o,
     h->opt = *o;
     h->auth = auth;
     h->methods = *methods;
+    h->partner = partner;
     const struct frontdoor_limits limits = {
         .header_timeout = o->header_timeout,
         .body_timeout = o->body_timeout,

@@ -1,5 +1,6 @@
 /* http.h — the HTTP side of the reference server, on libmicrohttpd: POST /RPC2 and
- * /xmlapi/xmlapi, body limits, authentication, dispatch to the method table, request log. */
+ * /xmlapi/xmlapi (XML-RPC, HTTP authentication) and /jsonapi (JSON-RPC, visas), body limits,
+ * dispatch to the method tables, request log. */
 #ifndef CUSTRPC_SERVER_HTTP_H
 #define CUSTRPC_SERVER_HTTP_H
 
@@ -26,9 +27,11 @@ struct http_options {
 
 struct http_server;
 
+/* partner: the partner API answered at /jsonapi (partner_api.h). */
+struct partner_env;
 int http_start(struct http_server **out, const struct http_options *o,
                const struct auth_policy *auth, const struct dispatcher *methods,
-               struct custrpc_error *err);
+               struct partner_env *partner, struct custrpc_error *err);
 /* The port actually bound (useful with port 0). */
 int http_port(const struct http_server *h);
 /* Stops accepting, lets in-flight requests finish, frees everything. */

@@ -19,6 +19,7 @@
 #include "config_file.h"
 #include "http.h"
 #include "methods.h"
+#include "partner_setup.h"
 #include "secrets.h"
 
 #define EXIT_USAGE 64
@@ -34,6 +35,7 @@ struct options {
     size_t n_algorithms;
     unsigned threads;
     unsigned header_timeout, body_timeout, max_connections, max_per_address;
+    unsigned visa_ttl;
 };
 
 /* Defaults of the front door: a slow sender is cut within a minute and a half at most, and
@@ -48,12 +50,14 @@ static void usage(FILE *out)
     fprintf(
         out,
         "Usage: custrpc-server [OPTION]...\n"
-        "The custrpc reference server for the createCustomer() XML-RPC API.\n"
-        "Serves POST /RPC2 and /xmlapi/xmlapi; prints \"listening on URL\" when ready.\n\n"
+        "The custrpc reference server for the createCustomer() XML-RPC API and the AddPartner\n"
+        "JSON-RPC API. Serves POST /RPC2 and /xmlapi/xmlapi (XML-RPC) and /jsonapi (JSON-RPC\n"
+        "2.0 with visas); prints \"listening on URL\" (the XML-RPC URL) when ready.\n\n"
         "  --listen HOST:PORT       address to listen on (default 127.0.0.1:8000; port 0 picks\n"
         "                           a free port; IPv6 as [::1]:8000)\n"
         "  --db PATH                SQLite database file (default: in memory)\n"
-        "  --config FILE            XML configuration (root login, trusted hosts, tariffs)\n"
+        "  --config FILE            XML configuration (root login, trusted hosts, tariffs,\n"
+        "                           the partner API's root partner and users)\n"
         "  --log-level LEVEL        error, warn, info (one line per request; default), debug\n"
         "  --max-body BYTES         largest request body accepted (default 1048576)\n"
         "  --tls-cert FILE          serve HTTPS with this PEM certificate (needs --tls-key)\n"
@@ -73,8 +77,12 @@ static void usage(FILE *out)
         "  --max-connections-per-address N\n"
         "                           open connections from one client address (default 1024);\n"
         "                           more are refused (503 on plain HTTP)\n"
+        "  --visa-ttl SECONDS       partner API: a visa is valid this long from its issue\n"
+        "                           (default 900, the API's 15 minutes)\n"
         "  --help                   show this help and exit\n"
         "  --version                show the version and exit\n\n"
+        "Without <partner-root> in the configuration, the partner API's root partner is \"root\"\n"
+        "with the login \"root\", whose Login takes any password in open local mode.\n"
         "Without a configured root password, requests without credentials from loopback act\n"
         "as the root customer, and the server refuses non-loopback addresses; requests whose\n"
         "Origin or Host header is not loopback then get 403 (DNS rebinding defence).\n"
@@ -119,6 +127,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"body-timeout", required_argument, NULL, 'B'},
         {"max-connections", required_argument, NULL, 'M'},
         {"max-connections-per-address", required_argument, NULL, 'P'},
+        {"visa-ttl", required_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -182,6 +191,10 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 'P':
             if (parse_count("max-connections-per-address", optarg, 1, 1000000,
                             &o->max_per_address) < 0)
+                return -1;
+            break;
+        case 'v':
+            if (parse_count("visa-ttl", optarg, 1, 86400, &o->visa_ttl) < 0)
                 return -1;
             break;
         case 'a':
@@ -299,6 +312,7 @@ struct server {
     struct dispatcher methods;
     struct digest_state *digest;
     struct http_server *http;
+    struct partner_env partner;
     char *host, *cert, *key, *key_path;
     struct digest_ha1 root_ha1;
     bool has_root_ha1;
@@ -312,6 +326,7 @@ static const char *root_login(const struct server *s)
 static void server_free(struct server *s)
 {
     http_stop(s->http);
+    partner_env_free(&s->partner);
     digest_state_free(s->digest);
     store_close(s->menv.store);
     config_free(&s->cfg);
@@ -379,6 +394,7 @@ int main(int argc, char **argv)
         .body_timeout = DEFAULT_BODY_TIMEOUT,
         .max_connections = DEFAULT_MAX_CONNECTIONS,
         .max_per_address = DEFAULT_MAX_PER_ADDRESS,
+        .visa_ttl = 900,
     };
     if (parse_options(argc, argv, &o) < 0) {
         fprintf(stderr, "Try 'custrpc-server --help'.\n");
@@ -427,6 +443,11 @@ int main(int argc, char **argv)
     }
     s.auth.store = s.menv.store;
     s.auth.open_local = !s.cfg.root_password_file;
+    if (status == 0 && partner_env_setup(&s.partner, s.menv.store, s.menv.web_key, &s.cfg,
+                                         s.auth.open_local, o.visa_ttl, &err) < 0) {
+        fprintf(stderr, "custrpc-server: %s\n", err.message);
+        status = err.code == CUSTRPC_E_INTERNAL ? EXIT_UNAVAILABLE : EXIT_CONFIG;
+    }
     s.auth.allow_basic = o.basic;
     struct digest_config dc = {
         .realm = SECRETS_REALM, .n_algorithms = o.n_algorithms, .nonce_timeout = 300};
@@ -453,7 +474,7 @@ int main(int argc, char **argv)
         .max_per_address = o.max_per_address,
         .log_level = o.log_level,
     };
-    if (status == 0 && http_start(&s.http, &ho, &s.auth, &s.methods, &err) < 0) {
+    if (status == 0 && http_start(&s.http, &ho, &s.auth, &s.methods, &s.partner, &err) < 0) {
         fprintf(stderr, "custrpc-server: %s\n", err.message);
         status = err.code == CUSTRPC_E_PERMISSION ? EXIT_CONFIG : EXIT_UNAVAILABLE;
     }

@@ -21,7 +21,8 @@ struct methods_env {
 /* Who is calling; passed as xmlrpc-c's callInfo. The methods fill the outcome fields for the
  * request log (the last call wins inside a multicall). */
 struct call_identity {
-    int64_t caller; /* authenticated customer; 0 in trusted mode */
+    int64_t caller; /* authenticated customer; 0 in trusted mode; partner API: the partner */
+    int64_t user;   /* partner API: the user of the visa or Login */
     bool trusted;   /* trusted host, no credentials: i_wholesaler names the parent */
     const char *method;
     int fault_code;

@@ -32,6 +32,10 @@ json_t *custrpc_msg_to_json(const struct custrpc_message *d, const void *m);
 int custrpc_msg_from_json(const struct custrpc_message *d, void *m, const json_t *obj,
                           const char *path, struct custrpc_error *err);
 
+/* JSON text of v for logs (malloc'd, compact): every member named password, Password or visa,
+ * at any depth, is replaced by "(masked)". */
+char *custrpc_json_masked(const json_t *v);
+
 /* --- JSON-RPC 2.0 ------------------------------------------------------------------------ */
 
 /* Parses JSON text strictly: RFC 8259 only (no leading zeros, NaN, trailing commas or control

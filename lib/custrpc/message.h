@@ -67,6 +67,11 @@ void custrpc_msg_free(const struct custrpc_message *d, void *m);
 /* dst (initialised, or holding a value that is freed) becomes a deep copy of src. */
 int custrpc_msg_copy(const struct custrpc_message *d, void *dst, const void *src,
                      struct custrpc_error *err);
+/* Applies src's present members to dst: SET ones replace dst's (nested messages member by
+ * member), NIL ones become nil; members src lacks stay as they are. On error dst holds what
+ * was merged so far. */
+int custrpc_msg_merge(const struct custrpc_message *d, void *dst, const void *src,
+                      struct custrpc_error *err);
 bool custrpc_msg_equal(const struct custrpc_message *d, const void *a, const void *b);
 
 /* The field of a wire name (exact, case-sensitive); NULL when the message has none. Members of
@@ -83,6 +88,9 @@ const struct custrpc_field *custrpc_msg_member(const struct custrpc_message *d, 
  * in (*owner, inside m); NULL when the path names no field. */
 const struct custrpc_field *custrpc_msg_path(const struct custrpc_message *d, void *m,
                                              const char *path, void **owner);
+
+/* Whether the member a dotted path names is SET, every nested message on the way too. */
+bool custrpc_msg_is_set(const struct custrpc_message *d, const void *m, const char *path);
 
 enum custrpc_presence custrpc_msg_presence(const struct custrpc_message *d, const void *m,
                                            const struct custrpc_field *f);
