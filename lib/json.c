@@ -252,13 +252,7 @@ static int member_from_json(const struct custrpc_message *d, void *m, const stru
         custrpc_msg_set_presence(d, m, f, CUSTRPC_SET);
         return custrpc_msg_from_json(f->message, sub, v, path, err);
     }
-    union {
-        char *s;
-        int64_t i;
-        double x;
-        bool b;
-        int e;
-    } value;
+    union lib_scalar value;
     memset(&value, 0, sizeof value);
     if (value_from_json(f, v, &value, path, err) < 0)
         return -1;

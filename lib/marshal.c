@@ -273,13 +273,7 @@ int lib_decode_wire(const struct custrpc_message *d, void *m, const struct custr
         lib_msg_put(d, m, f, NULL);
         return 0;
     }
-    union {
-        char *s;
-        int64_t i;
-        double x;
-        bool b;
-        int e;
-    } value;
+    union lib_scalar value;
     memset(&value, 0, sizeof value);
     int rc = f->repeated ? -2 : wire_to_slot(f, w, &value, path, err);
     if (rc == -2)

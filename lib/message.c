@@ -989,13 +989,7 @@ int custrpc_msg_get_scalar(const struct custrpc_message *d, const void *m,
 int custrpc_msg_set_scalar(const struct custrpc_message *d, void *m, const struct custrpc_field *f,
                            const struct custrpc_scalar *in, struct custrpc_error *err)
 {
-    union {
-        char *s;
-        int64_t i;
-        double x;
-        bool b;
-        int e;
-    } v;
+    union lib_scalar v;
     memset(&v, 0, sizeof v);
     int rc = 0;
     switch (f->type) {

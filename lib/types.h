@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <custrpc/message.h>
@@ -28,6 +29,16 @@ struct type_ops {
     /* Value as JSON (strings quoted, enums by name, nested messages as objects). */
     void (*json)(const struct custrpc_field *f, const void *slot, FILE *out);
     enum custrpc_storage storage; /* how SQL stores it (the text form for enums) */
+};
+
+/* Room for one scalar value of any type (a slot of STRING/DATETIME, INT/FLAGS, DOUBLE, BOOL,
+ * ENUM), for the codecs that read a value before storing it. */
+union lib_scalar {
+    char *s;
+    int64_t i;
+    double x;
+    bool b;
+    int e;
 };
 
 /* The operations of a type (never NULL for a valid type). */
