@@ -74,9 +74,15 @@ static void log_request(const struct http_server *h, const struct request *rq, u
         snprintf(outcome, sizeof outcome, "fault=%d", rq->who.fault_code);
     else
         snprintf(outcome, sizeof outcome, "OK");
-    fprintf(stderr, "%s %s login=%s method=%s %s i_customer=%lld %.1fms\n", when, rq->peer, login,
-            rq->who.method ? rq->who.method : "-", outcome, (long long)rq->who.i_customer,
-            elapsed_ms(&rq->start));
+    /* /jsonapi: the caller's partner, and the partner created (AddPartner). */
+    if (rq->json)
+        fprintf(stderr, "%s %s login=%s method=%s %s partner=%lld id=%lld %.1fms\n", when,
+                rq->peer, login, rq->who.method ? rq->who.method : "-", outcome,
+                (long long)rq->who.caller, (long long)rq->who.i_customer, elapsed_ms(&rq->start));
+    else
+        fprintf(stderr, "%s %s login=%s method=%s %s i_customer=%lld %.1fms\n", when, rq->peer,
+                login, rq->who.method ? rq->who.method : "-", outcome,
+                (long long)rq->who.i_customer, elapsed_ms(&rq->start));
 }
 
 /* --log-level debug: the request as decoded (secret members masked, whatever their type) and

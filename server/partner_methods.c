@@ -163,7 +163,7 @@ static int add_partner(void *request, void *response, void *server_info, void *c
     struct custrpc_partner_params *rq = request;
     struct custrpc_id_result *rs = response;
     struct partner_env *env = server_info;
-    const struct call_identity *who = call_info;
+    struct call_identity *who = call_info;
     struct custrpc_partner_info *p = &rq->partner_info;
     custrpc_partner_normalize(p);
     /* Id is the server's to give; a client that sends one is told, not ignored. */
@@ -190,6 +190,7 @@ static int add_partner(void *request, void *response, void *server_info, void *c
             rc = store_commit(&tx, err);
         if (rc == 0) {
             rs->result = id;
+            who->i_customer = id; /* for the request log */
             custrpc_msg_set_presence(&custrpc_id_result_message, rs,
                                      &custrpc_id_result_message.fields[0], CUSTRPC_SET);
         }
