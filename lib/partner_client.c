@@ -102,31 +102,27 @@ const char *custrpc_partner_session_skipped(const struct custrpc_partner_session
 
 /* --- secrets out of texts ----------------------------------------------------------------- */
 
-/* Replaces every occurrence of secret in buf (NUL-terminated, size bytes) with "***". */
-static void scrub(char *buf, size_t size, const char *secret)
+/* Replaces every occurrence of secret in buf (NUL-terminated) with "***". Secrets shorter
+ * than 4 bytes are left alone: masking every "bad" in "bad password" would hide nothing and
+ * garble the server's words. */
+static void scrub(char *buf, const char *secret)
 {
     size_t n = secret ? strlen(secret) : 0;
-    if (n == 0)
+    if (n < 4)
         return;
     char *p;
     while ((p = strstr(buf, secret)) != NULL) {
-        size_t tail = strlen(p + n) + 1;
-        if (n >= 3) {
-            memcpy(p, "***", 3);
-            memmove(p + 3, p + n, tail);
-        } else { /* a secret shorter than the mask: mask it in place */
-            memset(p, '*', n);
-        }
+        memcpy(p, "***", 3);
+        memmove(p + 3, p + n, strlen(p + n) + 1);
     }
-    (void)size;
 }
 
 static void scrub_error(const struct custrpc_partner_session *s, struct custrpc_error *err)
 {
-    scrub(err->message, sizeof err->message, s->password);
-    scrub(err->message, sizeof err->message, s->visa);
-    scrub(err->field, sizeof err->field, s->password);
-    scrub(err->field, sizeof err->field, s->visa);
+    scrub(err->message, s->password);
+    scrub(err->message, s->visa);
+    scrub(err->field, s->password);
+    scrub(err->field, s->visa);
 }
 
 /* SECRET members of a message's JSON form become "***" (for the trace). */
@@ -180,8 +176,8 @@ static void trace_answer(struct custrpc_partner_session *s, long status, const c
         return;
     memcpy(copy, text, len);
     copy[len] = '\0';
-    scrub(copy, len + 1, s->password);
-    scrub(copy, len + 1, s->visa);
+    scrub(copy, s->password);
+    scrub(copy, s->visa);
     fprintf(s->trace, "%s\n", copy);
     free(copy);
 }
