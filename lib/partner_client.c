@@ -362,7 +362,7 @@ static int exchange(struct custrpc_partner_session *s, const char *method,
     if (s->trace)
         trace_answer(s, status, answer, len, root, rd);
     json_t *r = NULL;
-    char *new_visa = NULL;
+    char *new_visa = NULL, *sent_visa = s->visa && !login ? strdup(s->visa) : NULL;
     struct custrpc_error got;
     int parsed = custrpc_jsonrpc_parse_answer(answer, len, &r, &new_visa, &got);
     take_visa(s, new_visa);
@@ -372,7 +372,6 @@ static int exchange(struct custrpc_partner_session *s, const char *method,
                                err);
         if (parsed < 0 && got.kind == CUSTRPC_KIND_FAULT) {
             size_t n = strlen(err->message);
-            scrub_error(s, &got);
             snprintf(err->message + n, sizeof err->message - n,
                      " (with JSON-RPC error %d: %.200s)", got.code, got.message);
         }
@@ -397,8 +396,12 @@ static int exchange(struct custrpc_partner_session *s, const char *method,
             rc = read_result(s, rd, result, r, err);
         }
     }
-    if (rc < 0)
-        scrub_error(s, err);
+    if (rc < 0) {
+        scrub_error(s, err); /* the password and the new visa */
+        scrub(err->message, sent_visa);
+        scrub(err->field, sent_visa);
+    }
+    forget(&sent_visa);
     json_decref(r);
     json_decref(root);
     return rc;

@@ -18,5 +18,6 @@ Suite *client_suite(void);
 Suite *client_lifecycle_suite(void);
 Suite *digest_suite(void);
 Suite *guard_suite(void);
+Suite *partner_client_suite(void);
 
 #endif
