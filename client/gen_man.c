@@ -182,8 +182,6 @@ int main(void)
          ".TP\n.B CUSTRPC_URL\nthe server endpoint when \\-\\-url is not given\n"
          ".TP\n.B CUSTRPC_PARTNER_URL\nthe partner API's endpoint when \\-\\-url is not given "
          "(default " CONN_PARTNER_URL ")\n"
-         ".TP\n.B CUSTRPC_PARTNER_URL\nthe partner API's endpoint when \\-\\-url is not given "
-         "(default " CONN_PARTNER_URL ")\n"
          ".TP\n.B CUSTRPC_PASSWORD\nthe API password for \\-\\-user\n"
          ".TP\n.B CUSTRPC_WEB_PASSWORD, CUSTRPC_API_PASSWORD\nthe new customer's passwords");
     puts(".SH SEE ALSO\ncustrpc\\-server(1)");
