@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <custrpc/json.h>
+
 #include "commands.h"
 #include "common/cli.h"
 #include "message_options.h"
@@ -380,6 +382,17 @@ static int run_get(struct partner_args *a, const struct conn_options *conn)
     return status;
 }
 
+/* A list answer's items as one line of JSON, in the API's own form (flags by name). */
+static void print_result_json(const struct custrpc_message *rd, const void *r)
+{
+    json_t *all = custrpc_msg_to_json(rd, r);
+    json_t *items = json_object_get(all, "result");
+    char *text = items ? json_dumps(items, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+    printf("%s\n", text ? text : "[]");
+    free(text);
+    json_decref(all);
+}
+
 static void list_text(const struct custrpc_partner_list_result *l)
 {
     const struct custrpc_message *d = &custrpc_partner_info_message;
@@ -423,9 +436,7 @@ static int run_list(struct partner_args *a, const struct conn_options *conn)
     } else {
         print_skipped(a, s);
         if (strcmp(conn->output, "json") == 0) {
-            custrpc_msg_write_json_field(&custrpc_partner_list_result_message, &l,
-                                         &custrpc_partner_list_result_message.fields[0], stdout);
-            putchar('\n');
+            print_result_json(&custrpc_partner_list_result_message, &l);
         } else {
             list_text(&l);
         }
@@ -499,9 +510,7 @@ static int run_locations(struct partner_args *a, const struct conn_options *conn
         print_skipped(a, s);
         const struct custrpc_location *items = l.result.items;
         if (strcmp(conn->output, "json") == 0) {
-            custrpc_msg_write_json_field(&custrpc_location_list_result_message, &l,
-                                         &custrpc_location_list_result_message.fields[0], stdout);
-            putchar('\n');
+            print_result_json(&custrpc_location_list_result_message, &l);
         }
         for (size_t i = 0; strcmp(conn->output, "json") != 0 && i < l.result.n; i++) {
             char name[1024];

@@ -103,7 +103,8 @@ const char *cli_program = "custrpc";
 
 const struct cli_exit_doc cli_exit_docs[] = {
     {EXIT_OK, "success"},
-    {EXIT_FAULT, "the server answered with an XML-RPC fault (shown as \"fault CODE: text\")"},
+    {EXIT_FAULT, "the server answered with an XML-RPC fault or a JSON-RPC error (shown as "
+                 "\"fault CODE: text\"; CODE is a JSON-RPC error's data when it has one)"},
     {EXIT_PARTIAL, "an import left rows failed, invalid or not sent (see the results file)"},
     {EXIT_USAGE, "usage error"},
     {EXIT_DATA, "invalid value or file, found before anything was sent"},

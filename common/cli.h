@@ -13,7 +13,7 @@
 /* Exit codes (sysexits-style), documented in --help and the README. */
 enum cli_exit {
     EXIT_OK = 0,
-    EXIT_FAULT = 1,      /* the server answered with an XML-RPC fault */
+    EXIT_FAULT = 1,      /* the server answered with an XML-RPC fault or JSON-RPC error */
     EXIT_PARTIAL = 2,    /* import: some rows failed */
     EXIT_USAGE = 64,     /* bad command line */
     EXIT_DATA = 65,      /* invalid field value, found before sending */

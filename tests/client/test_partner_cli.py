@@ -292,6 +292,11 @@ class AgainstSpecServer(Base):
         self.assertRegex(r.stderr, r"fault \d+: ")
         listed = self.run_ok("partner", "list", *conn).stdout
         self.assertRegex(listed, r"(?m)^%d +%d +EndCustomer +InProduction +Zeus & Sons$" % (new, reseller))
+        listed = json.loads(self.run_ok("partner", "list", "--parent-id", "1", "--recursive", "--output", "json",
+                                        *root).stdout)
+        self.assertEqual([(p["Id"], p["Name"], p["ChildServiceTypes"]) for p in listed if p["Id"] == new],
+                         [(new, "Zeus & Sons", ["AllInclusive"])])
+        self.assertEqual(json.loads(self.run_ok("partner", "locations", "--output", "json", *root).stdout)[0]["Id"], 1)
 
     def test_every_option_reaches_the_wire(self):
         s, root = self.spec()
