@@ -146,7 +146,7 @@ static int run_locations(struct partner_args *a, const struct conn_options *conn
 static int run_state(struct partner_args *a, const struct conn_options *conn);
 
 #define JSON_HELP                                                                                  \
-    "  --json FILE             a PartnerInfo object (\"-\": stdin); the options below\n"         \
+    "  --json FILE             a PartnerInfo object (\"-\": stdin); the options below\n"           \
     "                          override its members\n"
 
 static const struct sub subs[] = {
@@ -157,8 +157,7 @@ static const struct sub subs[] = {
     {"add", "--name NAME [OPTION]...",
      "Adds a partner (AddPartner) and prints its new Id. Every PartnerInfo member is an\n"
      "option; --country is the vendor samples' top-level Country, which the service reads as\n"
-     "Company.PostAddress.Country.\n\n" JSON_HELP
-     "  --create-default-account[=yes|no]\n"
+     "Company.PostAddress.Country.\n\n" JSON_HELP "  --create-default-account[=yes|no]\n"
      "                          createDefaultAccount (default no; always sent)\n"
      "  --dry-run               print the params as JSON instead of sending them\n",
      info_own, true, run_add},
@@ -184,8 +183,9 @@ static const struct sub subs[] = {
      id_own, false, run_remove},
     {"locations", "[OPTION]...", "Lists the locations (EnumerateLocations): Id and Name.\n",
      none_own, false, run_locations},
-    {"state", "--id N [OPTION]...", "Prints a partner's State (GetPartnerState).\n\n"
-                                    "  --id N                  the partner's Id\n",
+    {"state", "--id N [OPTION]...",
+     "Prints a partner's State (GetPartnerState).\n\n"
+     "  --id N                  the partner's Id\n",
      id_own, false, run_state},
 };
 #define N_SUBS (sizeof subs / sizeof subs[0])
@@ -254,8 +254,7 @@ static int run_login(struct partner_args *a, const struct conn_options *conn)
             custrpc_json_write_string(stdout, u.name ? u.name : "");
             printf(", \"PartnerId\": %" PRId64 "}\n", u.partner_id);
         } else {
-            printf("Id: %" PRId64 "\nName: %s\nPartnerId: %" PRId64 "\n", u.id, name,
-                   u.partner_id);
+            printf("Id: %" PRId64 "\nName: %s\nPartnerId: %" PRId64 "\n", u.id, name, u.partner_id);
         }
         custrpc_msg_free(&custrpc_partner_user_message, &u);
     }
@@ -289,8 +288,7 @@ static void print_params(const struct custrpc_message *d, const struct custrpc_p
     custrpc_msg_set_presence(d, &pp, custrpc_msg_field(d, "partnerInfo"), CUSTRPC_SET);
     if (create_default) {
         pp.create_default_account = *create_default;
-        custrpc_msg_set_presence(d, &pp, custrpc_msg_field(d, "createDefaultAccount"),
-                                 CUSTRPC_SET);
+        custrpc_msg_set_presence(d, &pp, custrpc_msg_field(d, "createDefaultAccount"), CUSTRPC_SET);
     }
     partner_print_json(stdout, d, &pp);
 }
@@ -302,8 +300,8 @@ static int run_add(struct partner_args *a, const struct conn_options *conn)
     int status = build_info(a, &p);
     struct custrpc_error err;
     const char *const required[] = {"Name", NULL};
-    if (status == EXIT_OK && custrpc_msg_validate(&custrpc_partner_info_message, &p, required,
-                                                  &err) < 0)
+    if (status == EXIT_OK &&
+        custrpc_msg_validate(&custrpc_partner_info_message, &p, required, &err) < 0)
         status = cli_report(&err);
     if (status == EXIT_OK && a->dry_run) {
         print_params(&custrpc_add_partner_params_message, &p, &a->create_default);
@@ -332,8 +330,8 @@ static int run_modify(struct partner_args *a, const struct conn_options *conn)
     int status = build_info(a, &p);
     struct custrpc_error err;
     const char *const required[] = {"Id", NULL};
-    if (status == EXIT_OK && custrpc_msg_validate(&custrpc_partner_info_message, &p, required,
-                                                  &err) < 0)
+    if (status == EXIT_OK &&
+        custrpc_msg_validate(&custrpc_partner_info_message, &p, required, &err) < 0)
         status = cli_report(&err);
     if (status == EXIT_OK && a->dry_run) {
         print_params(&custrpc_modify_partner_params_message, &p, NULL);
@@ -404,8 +402,7 @@ static void list_text(const struct custrpc_partner_list_result *l)
         const char *names[5] = {"Id", "ParentId", "Level", "State", "Name"};
         for (int c = 0; c < 5; c++) {
             char buf[1024];
-            if (custrpc_msg_format(d, p, custrpc_msg_field(d, names[c]), buf, sizeof buf, NULL) <
-                0)
+            if (custrpc_msg_format(d, p, custrpc_msg_field(d, names[c]), buf, sizeof buf, NULL) < 0)
                 snprintf(buf, sizeof buf, "-");
             output_visible(buf, cells[c], sizeof cells[c]);
         }

@@ -125,15 +125,19 @@ int main(void)
          "\\fBcustrpc partner\\fR \\fBlogin\\fR|\\fBadd\\fR|\\fBget\\fR|\\fBlist\\fR|"
          "\\fBmodify\\fR|\\fBremove\\fR|\\fBlocations\\fR|\\fBstate\\fR|\\fBimport\\fR "
          "call the backup platform's partner API (JSON\\-RPC 2.0 at /jsonapi): Login, AddPartner, "
-         "GetPartnerInfo(ById), EnumeratePartners, ModifyPartner, RemovePartner, EnumerateLocations, "
-         "GetPartnerState. The visa is handled for you: Login on the first call, the newest visa (at "
-         "the top level of the request) on every call, one Login again after error 1701, and a Login "
+         "GetPartnerInfo(ById), EnumeratePartners, ModifyPartner, RemovePartner, "
+         "EnumerateLocations, "
+         "GetPartnerState. The visa is handled for you: Login on the first call, the newest visa "
+         "(at "
+         "the top level of the request) on every call, one Login again after error 1701, and a "
+         "Login "
          "before a call when the visa is older than \\fB\\-\\-visa\\-refresh\\fR seconds "
          "(default 840; visas live 900). \\fBcustrpc import \\-\\-partners\\fR \\fIFILE\\fR "
          "(or \\fBcustrpc partner import\\fR) adds the partners of a CSV file whose header names "
          "PartnerInfo members by path (Name,Level,ParentId,Company.PostAddress.City) or of a JSON "
          "array of PartnerInfo objects, one AddPartner per row. A JSON\\-RPC error is shown as "
-         "\\(dqfault DATA: message\\(dq (1701 visa, 2100 Login refused, 13501 not allowed) and exits 1.");
+         "\\(dqfault DATA: message\\(dq (1701 visa, 2100 Login refused, 13501 not allowed) and "
+         "exits 1.");
     puts(".SS Connection options of the partner commands");
     char *pconn = NULL;
     size_t pconn_len = 0;

@@ -244,8 +244,8 @@ static char *read_all(FILE *fp, size_t *out_len, const char *path, struct custrp
 }
 
 /* Message rows from a JSON array of objects, through the model's JSON codec. */
-static int read_json_messages(const char *text, size_t len, const char *path,
-                              struct import_file *f, struct custrpc_error *err)
+static int read_json_messages(const char *text, size_t len, const char *path, struct import_file *f,
+                              struct custrpc_error *err)
 {
     struct custrpc_error why;
     json_t *all = custrpc_json_parse(text, len, NULL, &why);
@@ -256,8 +256,8 @@ static int read_json_messages(const char *text, size_t len, const char *path,
     size_t *lines = NULL;
     if (!json_is_array(all))
         rc = custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: expected a JSON array of objects", path);
-    else if (count && (!(lines = object_lines(text, count)) ||
-                       !(f->rows = calloc(count, sizeof *f->rows))))
+    else if (count &&
+             (!(lines = object_lines(text, count)) || !(f->rows = calloc(count, sizeof *f->rows))))
         rc = custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
     for (size_t i = 0; rc == 0 && i < count; i++) {
         struct import_row *r = &f->rows[f->n];
@@ -341,7 +341,8 @@ const char *import_row_name(const struct import_file *f, const struct import_row
     if (!f->d)
         return r->c.name ? r->c.name : "";
     void *owner = NULL;
-    const struct custrpc_field *nf = r->m ? custrpc_msg_path(f->d, r->m, f->name_path, &owner) : NULL;
+    const struct custrpc_field *nf =
+        r->m ? custrpc_msg_path(f->d, r->m, f->name_path, &owner) : NULL;
     if (!nf || !owner || nf->type != CUSTRPC_TYPE_STRING)
         return "";
     const char *name = *(char *const *)custrpc_msg_cslot(owner, nf);

@@ -268,8 +268,7 @@ static int rewrite_in_row_order(const struct run *r, const char *path)
     return rc;
 }
 
-int import_run(struct import_file *f, const struct import_options *options,
-               struct import_totals *t)
+int import_run(struct import_file *f, const struct import_options *options, struct import_totals *t)
 {
     struct import_options with_kind = *options;
     if (!with_kind.kind)

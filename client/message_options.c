@@ -101,9 +101,10 @@ void msg_options_help(FILE *out, const struct msg_options *o)
         else
             fprintf(out, "  %-40s %s", left, mo->f->help);
         fprintf(out, " [%s: %s]\n", mo->path, custrpc_field_type_name(mo->f));
-        if (mo->f->values && (mo->f->type == CUSTRPC_TYPE_ENUM ||
-                              mo->f->type == CUSTRPC_TYPE_FLAGS)) {
-            fprintf(out, "  %-40s %s:", "", mo->f->type == CUSTRPC_TYPE_FLAGS ? "any of" : "one of");
+        if (mo->f->values &&
+            (mo->f->type == CUSTRPC_TYPE_ENUM || mo->f->type == CUSTRPC_TYPE_FLAGS)) {
+            fprintf(out, "  %-40s %s:", "",
+                    mo->f->type == CUSTRPC_TYPE_FLAGS ? "any of" : "one of");
             for (size_t k = 0; k < mo->f->values->n; k++)
                 fprintf(out, "%s %s", k ? "," : "", mo->f->values->values[k]);
             fputc('\n', out);

@@ -20,8 +20,8 @@ static void close_session(void *client)
     custrpc_partner_session_free(client);
 }
 
-static int add(void *client, const struct import_file *f, const struct import_row *row,
-               int64_t *id, struct custrpc_error *err)
+static int add(void *client, const struct import_file *f, const struct import_row *row, int64_t *id,
+               struct custrpc_error *err)
 {
     (void)f;
     return custrpc_partner_add(client, row->m, false, id, err);

@@ -61,7 +61,7 @@ struct conn_options {
     unsigned timeout_s;
     int64_t wholesaler; /* 0: not trusted mode */
     bool verbose;
-    const char *output; /* "text" or "json" */
+    const char *output;      /* "text" or "json" */
     const char *partner;     /* CONN_PARTNER: Login's partner name */
     unsigned visa_refresh_s; /* CONN_PARTNER: 0 for the library's default */
 };

@@ -67,8 +67,8 @@ static void trace_call(struct custrpc_client *cl, const char *method, xmlrpc_val
     xmlrpc_mem_block *mb = XMLRPC_MEMBLOCK_NEW(char, &env, 0);
     xmlrpc_serialize_call2(&env, mb, method, params, xmlrpc_dialect_i8);
     if (!env.fault_occurred)
-        fprintf(cl->trace, "> POST %s\n%.*s\n", transport_url(cl->http), (int)XMLRPC_MEMBLOCK_SIZE(char, mb),
-                XMLRPC_MEMBLOCK_CONTENTS(char, mb));
+        fprintf(cl->trace, "> POST %s\n%.*s\n", transport_url(cl->http),
+                (int)XMLRPC_MEMBLOCK_SIZE(char, mb), XMLRPC_MEMBLOCK_CONTENTS(char, mb));
     if (mb)
         XMLRPC_MEMBLOCK_FREE(char, mb);
     xmlrpc_DECREF(params);

@@ -18,8 +18,8 @@
 struct custrpc_partner_session {
     struct transport *http;
     char *partner, *username, *password;
-    char *visa;        /* the newest visa, NULL before the first Login */
-    double visa_time;  /* when it arrived (monotonic seconds) */
+    char *visa;       /* the newest visa, NULL before the first Login */
+    double visa_time; /* when it arrived (monotonic seconds) */
     unsigned refresh_s;
     int64_t next_id;
     FILE *trace;
@@ -44,8 +44,7 @@ static void forget(char **secret)
 }
 
 int custrpc_partner_session_new(struct custrpc_partner_session **out,
-                                const struct custrpc_partner_options *o,
-                                struct custrpc_error *err)
+                                const struct custrpc_partner_options *o, struct custrpc_error *err)
 {
     *out = NULL;
     struct transport_options to = {
@@ -318,6 +317,10 @@ static void take_visa(struct custrpc_partner_session *s, char *visa)
 {
     if (!visa)
         return;
+    if (s->visa && strcmp(s->visa, visa) == 0) { /* not rotated: its age goes on */
+        forget(&visa);
+        return;
+    }
     forget(&s->visa);
     s->visa = visa;
     s->visa_time = now_s();
@@ -372,8 +375,8 @@ static int exchange(struct custrpc_partner_session *s, const char *method,
                                err);
         if (parsed < 0 && got.kind == CUSTRPC_KIND_FAULT) {
             size_t n = strlen(err->message);
-            snprintf(err->message + n, sizeof err->message - n,
-                     " (with JSON-RPC error %d: %.200s)", got.code, got.message);
+            snprintf(err->message + n, sizeof err->message - n, " (with JSON-RPC error %d: %.200s)",
+                     got.code, got.message);
         }
         rc = -1;
     } else if (parsed < 0 && got.kind != CUSTRPC_KIND_FAULT) {
@@ -437,8 +440,10 @@ static int session_login(struct custrpc_partner_session *s, struct custrpc_login
     custrpc_msg_init(&custrpc_login_result_message, out);
     int rc = -1;
     if (!s->partner || !s->username || !s->password) {
-        custrpc_fail(err, CUSTRPC_E_MISSING, !s->partner ? "partner" : !s->username ? "username"
-                                                                                     : "password",
+        custrpc_fail(err, CUSTRPC_E_MISSING,
+                     !s->partner    ? "partner"
+                     : !s->username ? "username"
+                                    : "password",
                      "Login needs the partner's name, the username and the password");
     } else if (custrpc_msg_set_text(d, &p, "partner", s->partner, err) == 0 &&
                custrpc_msg_set_text(d, &p, "username", s->username, err) == 0 &&
@@ -457,8 +462,8 @@ static int session_login(struct custrpc_partner_session *s, struct custrpc_login
 
 static int call_checked(struct custrpc_partner_session *s, const char *method,
                         const struct custrpc_message *pd, const void *params,
-                        const char *const *required, const struct custrpc_message *rd,
-                        void *result, struct custrpc_error *err)
+                        const char *const *required, const struct custrpc_message *rd, void *result,
+                        struct custrpc_error *err)
 {
     struct custrpc_error local;
     if (!err)
@@ -521,8 +526,9 @@ int custrpc_partner_login(struct custrpc_partner_session *s, struct custrpc_part
     int rc = session_login(s, &r, err);
     if (user) {
         *user = r.result; /* moved out */
-        if (rc < 0 || custrpc_msg_presence(&custrpc_login_result_message, &r,
-                                           &custrpc_login_result_message.fields[0]) != CUSTRPC_SET) {
+        if (rc < 0 ||
+            custrpc_msg_presence(&custrpc_login_result_message, &r,
+                                 &custrpc_login_result_message.fields[0]) != CUSTRPC_SET) {
             custrpc_msg_free(&custrpc_partner_user_message, user);
             custrpc_msg_init(&custrpc_partner_user_message, user);
         }
@@ -567,8 +573,7 @@ static int partner_params(const struct custrpc_message *d, struct custrpc_partne
     custrpc_msg_set_presence(d, pp, custrpc_msg_field(d, "partnerInfo"), CUSTRPC_SET);
     if (create_default) {
         pp->create_default_account = *create_default;
-        custrpc_msg_set_presence(d, pp, custrpc_msg_field(d, "createDefaultAccount"),
-                                 CUSTRPC_SET);
+        custrpc_msg_set_presence(d, pp, custrpc_msg_field(d, "createDefaultAccount"), CUSTRPC_SET);
     }
     return 0;
 }
@@ -604,9 +609,8 @@ int custrpc_partner_modify(struct custrpc_partner_session *s, const struct custr
     custrpc_msg_init(&custrpc_null_result_message, &r);
     int rc = partner_params(d, &pp, p, NULL, err);
     if (rc == 0)
-        rc = call_checked(s, CUSTRPC_PARTNER_MODIFY, d, &pp,
-                          custrpc_modify_partner_params_required, &custrpc_null_result_message,
-                          &r, err);
+        rc = call_checked(s, CUSTRPC_PARTNER_MODIFY, d, &pp, custrpc_modify_partner_params_required,
+                          &custrpc_null_result_message, &r, err);
     custrpc_msg_free(d, &pp);
     custrpc_msg_free(&custrpc_null_result_message, &r);
     return rc;
@@ -656,17 +660,16 @@ int custrpc_partner_get_by_id(struct custrpc_partner_session *s, int64_t id,
     custrpc_msg_init(d, &p);
     int rc = set_id(d, &p, "partnerId", id, err);
     if (rc == 0)
-        rc = partner_answer(s, CUSTRPC_PARTNER_GET_BY_ID, d, &p,
-                            custrpc_partner_id_params_required, out, err);
+        rc = partner_answer(s, CUSTRPC_PARTNER_GET_BY_ID, d, &p, custrpc_partner_id_params_required,
+                            out, err);
     else
         custrpc_msg_init(&custrpc_partner_info_message, out);
     custrpc_msg_free(d, &p);
     return rc;
 }
 
-int custrpc_partner_enumerate(struct custrpc_partner_session *s, int64_t parent_id,
-                              bool recursive, struct custrpc_partner_list_result *out,
-                              struct custrpc_error *err)
+int custrpc_partner_enumerate(struct custrpc_partner_session *s, int64_t parent_id, bool recursive,
+                              struct custrpc_partner_list_result *out, struct custrpc_error *err)
 {
     const struct custrpc_message *d = &custrpc_enumerate_params_message;
     const struct custrpc_message *rd = &custrpc_partner_list_result_message;
@@ -701,8 +704,7 @@ static int by_id(struct custrpc_partner_session *s, const char *method, int64_t 
     return rc;
 }
 
-int custrpc_partner_remove(struct custrpc_partner_session *s, int64_t id,
-                           struct custrpc_error *err)
+int custrpc_partner_remove(struct custrpc_partner_session *s, int64_t id, struct custrpc_error *err)
 {
     struct custrpc_null_result r;
     int rc = by_id(s, CUSTRPC_PARTNER_REMOVE, id, &custrpc_null_result_message, &r, err);

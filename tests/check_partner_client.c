@@ -156,12 +156,12 @@ static struct custrpc_partner_session *session(const char *url, unsigned refresh
 }
 
 #define LOGIN(V)                                                                                   \
-    "{\"jsonrpc\":\"2.0\",\"id\":%lld,\"result\":{\"result\":{\"Id\":9,\"Name\":\"admin\","       \
+    "{\"jsonrpc\":\"2.0\",\"id\":%lld,\"result\":{\"result\":{\"Id\":9,\"Name\":\"admin\","        \
     "\"PartnerId\":1,\"Password\":null}},\"visa\":\"" V "\"}"
 #define STATE(V)                                                                                   \
     "{\"jsonrpc\":\"2.0\",\"id\":%lld,\"result\":{\"result\":\"InTrial\"},\"visa\":\"" V "\"}"
 #define VISA_ERROR                                                                                 \
-    "{\"jsonrpc\":\"2.0\",\"id\":%lld,\"error\":{\"code\":-32603,\"data\":1701,"                  \
+    "{\"jsonrpc\":\"2.0\",\"id\":%lld,\"error\":{\"code\":-32603,\"data\":1701,"                   \
     "\"message\":\"Visa is inconsistent/corrupted.\"}}"
 
 START_TEST(first_call_logs_in_and_every_call_uses_the_newest_visa)
@@ -206,8 +206,14 @@ END_TEST
 START_TEST(visa_error_logs_in_once_and_retries_once)
 {
     static const char *const replies[] = {
-        LOGIN("visa-one-1111"), VISA_ERROR, LOGIN("visa-two-2222"), STATE("visa-three-3333"),
-        VISA_ERROR,             LOGIN("visa-four-4444"), VISA_ERROR, STATE("never-sent"),
+        LOGIN("visa-one-1111"),
+        VISA_ERROR,
+        LOGIN("visa-two-2222"),
+        STATE("visa-three-3333"),
+        VISA_ERROR,
+        LOGIN("visa-four-4444"),
+        VISA_ERROR,
+        STATE("never-sent"),
     };
     struct scripted srv;
     scripted_start(&srv, replies, 8);

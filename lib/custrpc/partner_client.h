@@ -44,13 +44,13 @@ extern "C" {
 #define CUSTRPC_PARTNER_STATE "GetPartnerState"
 
 struct custrpc_partner_options {
-    const char *url;      /* e.g. https://api.example.com/jsonapi */
-    const char *partner;  /* Login's partner: the Name of the user's partner */
-    const char *username; /* Login's username */
-    const char *password; /* Login's password: copied, never logged or echoed */
-    const char *cacert;   /* PEM file of CAs to trust instead of the system's */
-    bool insecure;        /* skip TLS certificate and host checks */
-    unsigned timeout_ms;  /* each HTTP exchange, connecting included; 0: 30000 */
+    const char *url;         /* e.g. https://api.example.com/jsonapi */
+    const char *partner;     /* Login's partner: the Name of the user's partner */
+    const char *username;    /* Login's username */
+    const char *password;    /* Login's password: copied, never logged or echoed */
+    const char *cacert;      /* PEM file of CAs to trust instead of the system's */
+    bool insecure;           /* skip TLS certificate and host checks */
+    unsigned timeout_ms;     /* each HTTP exchange, connecting included; 0: 30000 */
     unsigned visa_refresh_s; /* log in again before a call when the visa is older; 0: 840 */
     FILE *trace; /* when set, the JSON of each exchange goes here, password and visas masked */
 };
@@ -60,8 +60,7 @@ struct custrpc_partner_session;
 /* Creates a session; nothing is sent yet (the first call logs in). The options' strings are
  * copied. *out is NULL on failure, so custrpc_partner_session_free(*out) is always safe. */
 int custrpc_partner_session_new(struct custrpc_partner_session **out,
-                                const struct custrpc_partner_options *o,
-                                struct custrpc_error *err);
+                                const struct custrpc_partner_options *o, struct custrpc_error *err);
 /* Frees the session, clearing the password and the visa from memory. */
 void custrpc_partner_session_free(struct custrpc_partner_session *s);
 
@@ -99,9 +98,8 @@ int custrpc_partner_get_by_id(struct custrpc_partner_session *s, int64_t id,
 
 /* EnumeratePartners {parentPartnerId, fetchRecursively}: out->result holds the partners
  * (struct custrpc_partner_info items); free with custrpc_msg_free. */
-int custrpc_partner_enumerate(struct custrpc_partner_session *s, int64_t parent_id,
-                              bool recursive, struct custrpc_partner_list_result *out,
-                              struct custrpc_error *err);
+int custrpc_partner_enumerate(struct custrpc_partner_session *s, int64_t parent_id, bool recursive,
+                              struct custrpc_partner_list_result *out, struct custrpc_error *err);
 
 /* ModifyPartner {partnerInfo}: p needs Id; only the members present are sent. */
 int custrpc_partner_modify(struct custrpc_partner_session *s, const struct custrpc_partner_info *p,
