@@ -1,4 +1,5 @@
-/* cmd_import.c — `custrpc import FILE`: a migration of many customers. Every row is validated
+/* cmd_import.c — `custrpc import FILE`: a migration of many customers, or with --partners (also
+ * `custrpc partner import FILE`) of partners over the partner API. Every row is validated
  * before anything is sent; rows go out over --jobs connections; a results file tells per row
  * what happened, so a run can be repeated safely. */
 #include <config.h>
@@ -11,10 +12,12 @@
 #include "commands.h"
 #include "import_read.h"
 #include "import_run.h"
+#include "partner_import.h"
 
-enum { OPT_JOBS = CLI_CMD_OPT, OPT_RESULTS, OPT_KEEP_GOING, OPT_FORMAT };
+enum { OPT_JOBS = CLI_CMD_OPT, OPT_RESULTS, OPT_KEEP_GOING, OPT_FORMAT, OPT_PARTNERS };
 
 static const struct option own_options[] = {
+    {"partners", no_argument, NULL, OPT_PARTNERS},
     {"jobs", required_argument, NULL, OPT_JOBS},
     {"results", required_argument, NULL, OPT_RESULTS},
     {"keep-going", no_argument, NULL, OPT_KEEP_GOING},
@@ -38,6 +41,7 @@ static int import_option(void *ctx, int opt, const char *arg)
         return cli_number("import", "jobs", arg, 1, 64, &a->jobs) < 0 ? EXIT_USAGE : EXIT_OK;
     case OPT_RESULTS: a->results = arg; return EXIT_OK;
     case OPT_KEEP_GOING: a->keep_going = true; return EXIT_OK;
+    case OPT_PARTNERS: return EXIT_OK; /* seen before parsing: it picks the option groups */
     case OPT_FORMAT:
         if (strcmp(arg, "csv") == 0 || strcmp(arg, "json") == 0) {
             a->format = arg[0] == 'c' ? IMPORT_CSV : IMPORT_JSON;
@@ -49,8 +53,35 @@ static int import_option(void *ctx, int opt, const char *arg)
     }
 }
 
+static bool partners; /* --partners: the mode usage() describes */
+
 static void usage(FILE *out)
 {
+    if (partners) {
+        fprintf(
+            out,
+            "Usage: custrpc import --partners FILE [OPTION]...\n"
+            "   or: custrpc partner import FILE [OPTION]...\n"
+            "Adds the partners of FILE over the partner API, one AddPartner per row: CSV with a\n"
+            "header row of PartnerInfo member paths "
+            "(Name,Level,ParentId,Company.PostAddress.City;\n"
+            "flags and ChildServiceTypes as \"A,B\" in one cell; an empty cell leaves the member\n"
+            "out) or a JSON array of PartnerInfo objects. Every row needs a Name, unique in the\n"
+            "file. Every row is validated first; bad rows are listed with their line numbers\n"
+            "and nothing is sent, unless --keep-going. A row refused because its Name exists is\n"
+            "reported as \"exists\" (looked up with GetPartnerInfo), so a run can be repeated;\n"
+            "a timeout is never followed by a blind re-send. Each job has its own session.\n\n"
+            "  --jobs N                concurrent sessions (default 4)\n"
+            "  --results FILE          per-row outcome as CSV (default FILE.results.csv):\n"
+            "                          row,line,name,status,i_customer,fault_code,message; the\n"
+            "                          i_customer column holds the partner's Id\n"
+            "  --keep-going            send the valid rows even when some are invalid\n"
+            "  --format csv|json       instead of guessing from the file name\n"
+            "  --help                  show this help\n\n");
+        cli_conn_help(out, CONN_PARTNER_ALL);
+        cli_exit_help(out);
+        return;
+    }
     fprintf(
         out,
         "Usage: custrpc import FILE [OPTION]...\n"
@@ -68,15 +99,16 @@ static void usage(FILE *out)
         "                          created, exists, failed, invalid or not-sent\n"
         "  --keep-going            send the valid rows even when some are invalid\n"
         "  --format csv|json       instead of guessing from the file name\n"
+        "  --partners              partners over the partner API instead (see --partners --help)\n"
         "  --help                  show this help\n\n");
     cli_conn_help(out, CONN_ALL);
     cli_exit_help(out);
 }
 
-int cmd_import(int argc, char **argv)
+static int run_import(int argc, char **argv)
 {
     struct conn_options conn;
-    conn_defaults(&conn, CONN_ALL);
+    conn_defaults(&conn, partners ? CONN_PARTNER_ALL : CONN_ALL);
     struct import_args a = {.jobs = 4, .results = NULL, .keep_going = false, .format = IMPORT_AUTO};
     bool done;
     int status = cli_parse(argc, argv, own_options, NULL, &conn, import_option, &a, usage, &done);
@@ -95,7 +127,11 @@ int cmd_import(int argc, char **argv)
     const char *path = argv[optind];
     struct import_file f;
     struct custrpc_error err;
-    if (import_read(path, format, &f, &err) < 0) {
+    const char *const none[] = {NULL};
+    int read = partners ? import_read_message(path, format, &custrpc_partner_info_message, "Name",
+                                              none, &f, &err)
+                        : import_read(path, format, &f, &err);
+    if (read < 0) {
         fprintf(stderr, "custrpc import: %s\n", err.message);
         return EXIT_DATA;
     }
@@ -116,17 +152,18 @@ int cmd_import(int argc, char **argv)
         snprintf(default_results, sizeof default_results, "%s.results.csv", path);
         results = default_results;
     }
-    struct import_options io = {.conn = &conn,
+    struct import_options io = {.kind = partners ? &partner_import_kind : NULL,
+                                .conn = &conn,
                                 .jobs = jobs,
                                 .results_path = results,
                                 .progress_tty = isatty(STDERR_FILENO)};
     struct import_totals t;
     int open_error = import_run(&f, &io, &t);
     fprintf(stderr,
-            "custrpc import: %zu created, %zu already present, %zu failed, %zu invalid, %zu not "
+            "custrpc import: %zu %s, %zu already present, %zu failed, %zu invalid, %zu not "
             "sent%s; "
             "results in %s\n",
-            t.created, t.existing, t.failed, t.invalid, t.not_sent,
+            t.created, partners ? "added" : "created", t.existing, t.failed, t.invalid, t.not_sent,
             t.interrupted ? " (interrupted)" : "", results);
     import_free(&f);
     if (open_error)
@@ -139,4 +176,18 @@ int cmd_import(int argc, char **argv)
     if (t.auth_failed)
         return EXIT_AUTH;
     return t.failed || t.invalid || t.not_sent ? EXIT_PARTIAL : EXIT_OK;
+}
+
+int cmd_import(int argc, char **argv)
+{
+    partners = false;
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        partners |= strcmp(argv[i], "--partners") == 0;
+    return run_import(argc, argv);
+}
+
+int cmd_partner_import(int argc, char **argv)
+{
+    partners = true;
+    return run_import(argc, argv);
 }

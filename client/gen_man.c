@@ -8,6 +8,7 @@
 
 #include "common/cli.h"
 #include "field_options.h"
+#include "message_options.h"
 
 /* Text with roff's special characters escaped. */
 static void roff(const char *s)
@@ -120,6 +121,61 @@ int main(void)
     }
     puts(".PP\nRIGHTS are add, edit, delete in any combination, all, none, or a number 0..7. "
          "\\fBown\\fR and \\fBunlimited\\fR send <nil/>.");
+    puts(".SH PARTNER API\n"
+         "\\fBcustrpc partner\\fR \\fBlogin\\fR|\\fBadd\\fR|\\fBget\\fR|\\fBlist\\fR|"
+         "\\fBmodify\\fR|\\fBremove\\fR|\\fBlocations\\fR|\\fBstate\\fR|\\fBimport\\fR "
+         "call the backup platform's partner API (JSON\\-RPC 2.0 at /jsonapi): Login, AddPartner, "
+         "GetPartnerInfo(ById), EnumeratePartners, ModifyPartner, RemovePartner, "
+         "EnumerateLocations, "
+         "GetPartnerState. The visa is handled for you: Login on the first call, the newest visa "
+         "(at "
+         "the top level of the request) on every call, one Login again after error 1701, and a "
+         "Login "
+         "before a call when the visa is older than \\fB\\-\\-visa\\-refresh\\fR seconds "
+         "(default 840; visas live 900). \\fBcustrpc import \\-\\-partners\\fR \\fIFILE\\fR "
+         "(or \\fBcustrpc partner import\\fR) adds the partners of a CSV file whose header names "
+         "PartnerInfo members by path (Name,Level,ParentId,Company.PostAddress.City) or of a JSON "
+         "array of PartnerInfo objects, one AddPartner per row. A JSON\\-RPC error is shown as "
+         "\\(dqfault DATA: message\\(dq (1701 visa, 2100 Login refused, 13501 not allowed) and "
+         "exits 1.");
+    puts(".SS Connection options of the partner commands");
+    char *pconn = NULL;
+    size_t pconn_len = 0;
+    FILE *pmem = open_memstream(&pconn, &pconn_len);
+    if (!pmem)
+        return 1;
+    cli_conn_help(pmem, CONN_PARTNER_ALL);
+    fclose(pmem);
+    block(pconn + strlen("Connection:\n"));
+    free(pconn);
+    puts(".SS PartnerInfo options of partner add and partner modify\n"
+         "One per PartnerInfo member, nested members by path in kebab case; "
+         "\\fB\\-\\-json\\fR \\fIFILE\\fR gives a whole PartnerInfo object "
+         "(\\(dq\\-\\(dq: stdin) and the options override its members. \\fB\\-\\-country\\fR is "
+         "the vendor samples' top\\-level Country, read as Company.PostAddress.Country.");
+    static struct msg_options info;
+    msg_options_build(&info, &custrpc_partner_info_message, CLI_FIELD_OPT);
+    for (size_t i = 0; i < info.n; i++) {
+        const struct msg_option *mo = &info.items[i];
+        const char *form = msg_value_form(mo->f);
+        fputs(".TP\n.B \\-\\-", stdout);
+        roff(mo->name);
+        fputs(form[0] == '[' ? "" : " ", stdout);
+        roff(form);
+        putchar('\n');
+        roff(mo->f->help);
+        printf(" [");
+        roff(mo->path);
+        printf("]");
+        if (mo->f->values) {
+            fputs(mo->f->type == CUSTRPC_TYPE_FLAGS ? "; any of: " : "; one of: ", stdout);
+            for (size_t k = 0; k < mo->f->values->n; k++) {
+                fputs(k ? ", " : "", stdout);
+                roff(mo->f->values->values[k]);
+            }
+        }
+        putchar('\n');
+    }
     puts(".SH EXIT STATUS");
     for (const struct cli_exit_doc *d = cli_exit_docs; d->text; d++) {
         printf(".TP\n.B %d\n", d->code);
@@ -128,6 +184,8 @@ int main(void)
     }
     puts(".SH ENVIRONMENT\n"
          ".TP\n.B CUSTRPC_URL\nthe server endpoint when \\-\\-url is not given\n"
+         ".TP\n.B CUSTRPC_PARTNER_URL\nthe partner API's endpoint when \\-\\-url is not given "
+         "(default " CONN_PARTNER_URL ")\n"
          ".TP\n.B CUSTRPC_PASSWORD\nthe API password for \\-\\-user\n"
          ".TP\n.B CUSTRPC_WEB_PASSWORD, CUSTRPC_API_PASSWORD\nthe new customer's passwords");
     puts(".SH SEE ALSO\ncustrpc\\-server(1)");

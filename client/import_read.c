@@ -1,4 +1,5 @@
-/* import_read.c — CSV (libcsv) and JSON (xmlrpc-c's parser) import files into customers. */
+/* import_read.c — CSV (libcsv) and JSON import files into customers (xmlrpc-c's JSON parser, for
+ * nil) or into messages of a descriptor (jansson, through the model's JSON codec). */
 #include <config.h>
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <csv.h>
 #include <xmlrpc-c/json.h>
 
+#include <custrpc/json.h>
 #include <custrpc/xmlrpc.h>
 
 #include "import_read.h"
@@ -33,6 +35,7 @@ struct csv_state {
     struct import_file *f;
     size_t cap;
     const struct custrpc_field *columns[CUSTRPC_FIELD_COUNT];
+    char *paths[CUSTRPC_FIELD_COUNT]; /* message rows: the columns' paths */
     size_t n_columns;
     size_t column;      /* index of the next cell in the current record */
     size_t line;        /* physical line being fed to the parser */
@@ -63,9 +66,43 @@ static void csv_cell(void *data, size_t len, void *state_)
             r->valid = true;
             custrpc_error_clear(&r->err);
             custrpc_customer_init(&r->c);
+            r->m = NULL;
+            if (st->f->d && (r->m = calloc(1, st->f->d->size)) != NULL)
+                custrpc_msg_init(st->f->d, r->m);
+            if (st->f->d && !r->m) {
+                st->failed = true;
+                custrpc_fail(st->err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+                return;
+            }
         }
     }
     size_t col = st->column++;
+    if (!st->header_done && st->f->d) {
+        const struct custrpc_message *d = st->f->d;
+        const struct custrpc_field *f = custrpc_msg_path(d, NULL, text, NULL);
+        if (!f || f->type == CUSTRPC_TYPE_MESSAGE || st->n_columns == CUSTRPC_FIELD_COUNT) {
+            st->failed = true;
+            custrpc_fail(st->err, CUSTRPC_E_UNKNOWN, NULL,
+                         "line %zu: column %zu: \"%s\" is not a member of %s (nested members by "
+                         "path: Company.PostAddress.City)",
+                         st->line, col + 1, text, d->name);
+            return;
+        }
+        for (size_t i = 0; i < st->n_columns; i++)
+            if (strcmp(st->paths[i], text) == 0) {
+                st->failed = true;
+                custrpc_fail(st->err, CUSTRPC_E_VALUE, NULL, "line %zu: column %s appears twice",
+                             st->line, text);
+                return;
+            }
+        if (!(st->paths[st->n_columns] = strdup(text))) {
+            st->failed = true;
+            custrpc_fail(st->err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+            return;
+        }
+        st->columns[st->n_columns++] = f;
+        return;
+    }
     if (!st->header_done) {
         const struct custrpc_field *f = custrpc_field_find(text);
         if (!f) {
@@ -93,8 +130,10 @@ static void csv_cell(void *data, size_t len, void *state_)
         return;
     }
     /* An empty cell leaves the member out, as an absent option would. */
-    if (text[0] && r->valid &&
-        custrpc_customer_set_text(&r->c, st->columns[col]->id, text, &r->err) < 0)
+    if (text[0] && r->valid && st->f->d)
+        r->valid = custrpc_msg_set_text(st->f->d, r->m, st->paths[col], text, &r->err) == 0;
+    else if (text[0] && r->valid &&
+             custrpc_customer_set_text(&r->c, st->columns[col]->id, text, &r->err) < 0)
         r->valid = false;
 }
 
@@ -141,6 +180,8 @@ static int read_csv(FILE *fp, const char *path, struct import_file *f, struct cu
     }
     free(line);
     csv_free(&p);
+    for (size_t i = 0; i < st.n_columns; i++)
+        free(st.paths[i]);
     if (!st.failed && !st.header_done)
         return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: no header row", path);
     return st.failed ? -1 : 0;
@@ -174,7 +215,7 @@ static size_t *object_lines(const char *text, size_t max)
     return lines;
 }
 
-static int read_json(FILE *fp, const char *path, struct import_file *f, struct custrpc_error *err)
+static char *read_all(FILE *fp, size_t *out_len, const char *path, struct custrpc_error *err)
 {
     char *text = NULL;
     size_t len = 0, cap = 0, n;
@@ -185,16 +226,68 @@ static int read_json(FILE *fp, const char *path, struct import_file *f, struct c
             char *t = realloc(text, cap);
             if (!t) {
                 free(text);
-                return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+                custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+                return NULL;
             }
             text = t;
         }
         memcpy(text + len, chunk, n);
         len += n;
     }
-    if (!text)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: the file is empty", path);
+    if (!text) {
+        custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: the file is empty", path);
+        return NULL;
+    }
     text[len] = '\0';
+    *out_len = len;
+    return text;
+}
+
+/* Message rows from a JSON array of objects, through the model's JSON codec. */
+static int read_json_messages(const char *text, size_t len, const char *path, struct import_file *f,
+                              struct custrpc_error *err)
+{
+    struct custrpc_error why;
+    json_t *all = custrpc_json_parse(text, len, NULL, &why);
+    if (!all)
+        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: %s", path, why.message);
+    int rc = 0;
+    size_t count = json_is_array(all) ? json_array_size(all) : 0;
+    size_t *lines = NULL;
+    if (!json_is_array(all))
+        rc = custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: expected a JSON array of objects", path);
+    else if (count &&
+             (!(lines = object_lines(text, count)) || !(f->rows = calloc(count, sizeof *f->rows))))
+        rc = custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    for (size_t i = 0; rc == 0 && i < count; i++) {
+        struct import_row *r = &f->rows[f->n];
+        r->line = lines[i];
+        custrpc_customer_init(&r->c);
+        custrpc_error_clear(&r->err);
+        if (!(r->m = calloc(1, f->d->size))) {
+            rc = custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+            break;
+        }
+        f->n++;
+        custrpc_msg_init(f->d, r->m);
+        r->valid = custrpc_msg_from_json(f->d, r->m, json_array_get(all, i), "", &r->err) == 0;
+    }
+    free(lines);
+    json_decref(all);
+    return rc;
+}
+
+static int read_json(FILE *fp, const char *path, struct import_file *f, struct custrpc_error *err)
+{
+    size_t len;
+    char *text = read_all(fp, &len, path, err);
+    if (!text)
+        return -1;
+    if (f->d) {
+        int rc = read_json_messages(text, len, path, f, err);
+        free(text);
+        return rc;
+    }
     xmlrpc_env env;
     xmlrpc_env_init(&env);
     xmlrpc_value *all = xmlrpc_parse_json(&env, text);
@@ -243,16 +336,35 @@ static int by_name(const void *a, const void *b)
 }
 
 /* Validation of every row, then duplicate names within the file (the second one is invalid). */
-static void check_rows(struct import_file *f)
+const char *import_row_name(const struct import_file *f, const struct import_row *r)
+{
+    if (!f->d)
+        return r->c.name ? r->c.name : "";
+    void *owner = NULL;
+    const struct custrpc_field *nf =
+        r->m ? custrpc_msg_path(f->d, r->m, f->name_path, &owner) : NULL;
+    if (!nf || !owner || nf->type != CUSTRPC_TYPE_STRING)
+        return "";
+    const char *name = *(char *const *)custrpc_msg_cslot(owner, nf);
+    return name ? name : "";
+}
+
+static void check_rows(struct import_file *f, const char *const *required)
 {
     struct name_ref *refs = calloc(f->n ? f->n : 1, sizeof *refs);
     size_t k = 0;
     for (size_t i = 0; i < f->n; i++) {
         struct import_row *r = &f->rows[i];
-        if (r->valid)
+        if (r->valid && f->d) {
+            const char *need[16] = {f->name_path};
+            for (size_t j = 0; required && required[j] && j + 2 < 16; j++)
+                need[j + 1] = required[j];
+            r->valid = custrpc_msg_validate(f->d, r->m, need, &r->err) == 0;
+        } else if (r->valid) {
             r->valid = custrpc_customer_validate(&r->c, &r->err) == 0;
+        }
         if (r->valid && refs)
-            refs[k++] = (struct name_ref){r->c.name, i};
+            refs[k++] = (struct name_ref){import_row_name(f, r), i};
     }
     if (refs) {
         qsort(refs, k, sizeof *refs, by_name);
@@ -260,8 +372,9 @@ static void check_rows(struct import_file *f)
             if (strcmp(refs[i].name, refs[i - 1].name) == 0) {
                 struct import_row *r = &f->rows[refs[i].row];
                 r->valid = false;
-                custrpc_fail(&r->err, CUSTRPC_E_DUP_NAME, "name", "\"%s\" is also on line %zu",
-                             r->c.name, f->rows[refs[i - 1].row].line);
+                custrpc_fail(&r->err, CUSTRPC_E_DUP_NAME, f->d ? f->name_path : "name",
+                             "\"%s\" is also on line %zu", refs[i].name,
+                             f->rows[refs[i - 1].row].line);
             }
     }
     free(refs);
@@ -269,10 +382,9 @@ static void check_rows(struct import_file *f)
         f->invalid += !f->rows[i].valid;
 }
 
-int import_read(const char *path, enum import_format format, struct import_file *out,
-                struct custrpc_error *err)
+static int read_file(const char *path, enum import_format format, struct import_file *out,
+                     const char *const *required, struct custrpc_error *err)
 {
-    memset(out, 0, sizeof *out);
     if (format == IMPORT_AUTO) {
         const char *dot = strrchr(path, '.');
         format = dot && strcasecmp(dot, ".json") == 0 ? IMPORT_JSON : IMPORT_CSV;
@@ -286,14 +398,37 @@ int import_read(const char *path, enum import_format format, struct import_file 
         import_free(out);
         return -1;
     }
-    check_rows(out);
+    check_rows(out, required);
     return 0;
+}
+
+int import_read(const char *path, enum import_format format, struct import_file *out,
+                struct custrpc_error *err)
+{
+    memset(out, 0, sizeof *out);
+    return read_file(path, format, out, NULL, err);
+}
+
+int import_read_message(const char *path, enum import_format format,
+                        const struct custrpc_message *d, const char *name_path,
+                        const char *const *required, struct import_file *out,
+                        struct custrpc_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->d = d;
+    out->name_path = name_path;
+    return read_file(path, format, out, required, err);
 }
 
 void import_free(struct import_file *f)
 {
-    for (size_t i = 0; i < f->n; i++)
+    for (size_t i = 0; i < f->n; i++) {
         custrpc_customer_free(&f->rows[i].c);
+        if (f->rows[i].m) {
+            custrpc_msg_free(f->d, f->rows[i].m);
+            free(f->rows[i].m);
+        }
+    }
     free(f->rows);
     memset(f, 0, sizeof *f);
 }

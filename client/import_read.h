@@ -1,5 +1,7 @@
 /* import_read.h — reading an import file (CSV with a header row of wire names, or a JSON array
- * of objects) into validated customers, each with the line it starts on. */
+ * of objects) into validated customers, or (import_read_message) into validated messages of a
+ * descriptor such as PartnerInfo (CSV columns named by dotted paths: Company.PostAddress.City),
+ * each with the line it starts on. */
 #ifndef CUSTRPC_IMPORT_READ_H
 #define CUSTRPC_IMPORT_READ_H
 
@@ -10,7 +12,8 @@
 
 struct import_row {
     size_t line; /* first line of the row in the file */
-    struct custrpc_customer c;
+    struct custrpc_customer c; /* customer rows */
+    void *m;                   /* message rows: a struct of the file's descriptor; else NULL */
     bool valid;
     struct custrpc_error err; /* why not valid */
 };
@@ -19,7 +22,12 @@ struct import_file {
     struct import_row *rows;
     size_t n;
     size_t invalid;
+    const struct custrpc_message *d; /* message rows: their descriptor; NULL for customers */
+    const char *name_path;           /* message rows: the member that names a row ("Name") */
 };
+
+/* The row's name (customers' name, a message's name_path member); "" when it has none. */
+const char *import_row_name(const struct import_file *f, const struct import_row *r);
 
 enum import_format { IMPORT_AUTO, IMPORT_CSV, IMPORT_JSON };
 
@@ -28,6 +36,14 @@ enum import_format { IMPORT_AUTO, IMPORT_CSV, IMPORT_JSON };
  * bad rows are marked in the result. */
 int import_read(const char *path, enum import_format format, struct import_file *out,
                 struct custrpc_error *err);
+/* Message rows of descriptor d: CSV columns are dotted paths of wire names, JSON an array of
+ * objects (the JSON codec's rules: null only where the model allows it). Every row must have
+ * name_path, and names are unique within the file; required (NULL-terminated, may be NULL) are
+ * further members every row needs. */
+int import_read_message(const char *path, enum import_format format,
+                        const struct custrpc_message *d, const char *name_path,
+                        const char *const *required, struct import_file *out,
+                        struct custrpc_error *err);
 void import_free(struct import_file *f);
 
 #endif

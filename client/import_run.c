@@ -52,7 +52,7 @@ static void result_line(struct run *r, size_t i, const char *status, int64_t id,
     fprintf(out, "%zu,%zu,", i + 1, row->line);
     /* CSV quoting: double the quotes inside a quoted cell. */
     fputc('"', out);
-    for (const char *p = row->c.name ? row->c.name : ""; *p; p++) {
+    for (const char *p = import_row_name(r->f, row); *p; p++) {
         if (*p == '"')
             fputc('"', out);
         fputc(*p, out);
@@ -86,17 +86,46 @@ static void record(struct run *r, size_t i, const char *status, int64_t id,
     atomic_fetch_add(&r->done, 1);
 }
 
-/* Whether a customer with this name exists; 1 yes (id set), 0 no (the server answered the
- * lookup with a fault, whatever its code), -1 could not tell. */
-static int exists(struct custrpc_client *cl, const struct run *r, const char *name, int64_t *id,
-                  struct custrpc_error *err)
+/* --- customers: the default kind ------------------------------------------------------------ */
+
+static int customer_open(const struct conn_options *conn, void **client)
+{
+    struct custrpc_client *cl;
+    int status = conn_open(conn, &cl);
+    *client = cl;
+    return status;
+}
+
+static void customer_close(void *client)
+{
+    custrpc_client_free(client);
+}
+
+static int customer_create(void *client, const struct import_file *f, const struct import_row *row,
+                           int64_t *id, struct custrpc_error *err)
+{
+    (void)f;
+    return custrpc_client_create(client, &row->c, id, err);
+}
+
+static int customer_lookup(void *client, const struct conn_options *conn, const char *name,
+                           int64_t *id, struct custrpc_error *err)
 {
     struct custrpc_customer c;
-    if (custrpc_client_get_ex(cl, 0, name, r->o->conn->wholesaler, &c, id, NULL, err) == 0) {
+    if (custrpc_client_get_ex(client, 0, name, conn->wholesaler, &c, id, NULL, err) == 0) {
         custrpc_customer_free(&c);
         return 1;
     }
     return err->kind == CUSTRPC_KIND_FAULT ? 0 : -1;
+}
+
+static const struct import_kind customers = {customer_open, customer_close, customer_create,
+                                             customer_lookup};
+
+static int exists(void *cl, const struct run *r, const char *name, int64_t *id,
+                  struct custrpc_error *err)
+{
+    return r->o->kind->lookup(cl, r->o->conn, name, id, err);
 }
 
 /* Nothing was sent and nothing more can be: stop every worker, keep the first reason. */
@@ -111,13 +140,14 @@ static void connect_failed(struct run *r, const struct custrpc_error *err)
     atomic_store(&r->stop, true);
 }
 
-static void send_row(struct run *r, struct custrpc_client *cl, size_t i)
+static void send_row(struct run *r, void *cl, size_t i)
 {
     struct import_row *row = &r->f->rows[i];
+    const char *name = import_row_name(r->f, row);
     struct custrpc_error err, lookup;
     int64_t id = 0;
     for (int attempt = 1;; attempt++) {
-        if (custrpc_client_create(cl, &row->c, &id, &err) == 0) {
+        if (r->o->kind->create(cl, r->f, row, &id, &err) == 0) {
             record(r, i, "created", id, NULL, &r->t->created);
             return;
         }
@@ -125,14 +155,16 @@ static void send_row(struct run *r, struct custrpc_client *cl, size_t i)
             connect_failed(r, &err); /* the row stays unsent, and is reported so */
             return;
         }
-        if (err.kind == CUSTRPC_KIND_HTTP && err.code == CUSTRPC_E_AUTH) {
+        /* Refused credentials (HTTP 401; the partner API's Login error 2100) refuse every row. */
+        if ((err.kind == CUSTRPC_KIND_HTTP && err.code == CUSTRPC_E_AUTH) ||
+            (err.kind == CUSTRPC_KIND_FAULT && err.code == CUSTRPC_E_LOGIN)) {
             r->t->auth_failed = true;
             atomic_store(&r->stop, true);
             break;
         }
         if (err.kind == CUSTRPC_KIND_FAULT) {
             /* Refused: because it is already there (a re-run), or for a reason of its own. */
-            if (exists(cl, r, row->c.name, &id, &lookup) == 1) {
+            if (exists(cl, r, name, &id, &lookup) == 1) {
                 record(r, i, "exists", id, NULL, &r->t->existing);
                 return;
             }
@@ -144,7 +176,7 @@ static void send_row(struct run *r, struct custrpc_client *cl, size_t i)
         /* Cut off midway: the create may have landed. Look before sending again. */
         int found = -1;
         for (int look = 0; look < MAX_ATTEMPTS && found < 0; look++) {
-            found = exists(cl, r, row->c.name, &id, &lookup);
+            found = exists(cl, r, name, &id, &lookup);
             if (found < 0 && lookup.code == CUSTRPC_E_CONNECT)
                 break;
             if (found < 0)
@@ -169,8 +201,8 @@ static void send_row(struct run *r, struct custrpc_client *cl, size_t i)
 static void *worker(void *arg)
 {
     struct run *r = arg;
-    struct custrpc_client *cl;
-    int status = conn_open(r->o->conn, &cl);
+    void *cl = NULL;
+    int status = r->o->kind->open(r->o->conn, &cl);
     if (status != EXIT_OK) {
         pthread_mutex_lock(&r->lock);
         r->open_error = status;
@@ -187,7 +219,7 @@ static void *worker(void *arg)
         if (r->f->rows[i].valid)
             send_row(r, cl, i);
     }
-    custrpc_client_free(cl);
+    r->o->kind->close(cl);
     return NULL;
 }
 
@@ -236,8 +268,12 @@ static int rewrite_in_row_order(const struct run *r, const char *path)
     return rc;
 }
 
-int import_run(struct import_file *f, const struct import_options *o, struct import_totals *t)
+int import_run(struct import_file *f, const struct import_options *options, struct import_totals *t)
 {
+    struct import_options with_kind = *options;
+    if (!with_kind.kind)
+        with_kind.kind = &customers;
+    const struct import_options *o = &with_kind;
     struct run r = {.f = f, .o = o, .t = t};
     memset(t, 0, sizeof *t);
     r.results = fopen(o->results_path, "w");

@@ -8,7 +8,23 @@
 #include "common/cli.h"
 #include "import_read.h"
 
+/* What a row is sent with: customers (createCustomer, looked up with getCustomerInfo) by
+ * default, partners (AddPartner, GetPartnerInfo) in partner_import.c. One client per worker. */
+struct import_kind {
+    /* Opens a worker's client from the options: an exit code. */
+    int (*open)(const struct conn_options *conn, void **client);
+    void (*close)(void *client);
+    /* Sends the row: 0 with its new id, or -1 with err. */
+    int (*create)(void *client, const struct import_file *f, const struct import_row *row,
+                  int64_t *id, struct custrpc_error *err);
+    /* Whether a row of this name is there: 1 yes (id set), 0 no (the server answered the lookup
+     * with a fault, whatever its code), -1 could not tell. */
+    int (*lookup)(void *client, const struct conn_options *conn, const char *name, int64_t *id,
+                  struct custrpc_error *err);
+};
+
 struct import_options {
+    const struct import_kind *kind; /* NULL: customers */
     const struct conn_options *conn;
     unsigned jobs;
     const char *results_path; /* CSV: row,line,name,status,i_customer,fault_code,message; lines

@@ -23,7 +23,9 @@ static void usage(FILE *out)
                  "  add-funds add funds to a customer (customerAddFunds)\n"
                  "  credit    credit a customer's balance (customerCredit)\n"
                  "  debit     debit a customer's balance (customerDebit)\n"
-                 "  fields    list every createCustomer member with its type and rules\n\n"
+                 "  fields    list every createCustomer member with its type and rules\n"
+                 "  partner   the partner API (JSON-RPC at /jsonapi): login, add, get, list,\n"
+                 "            modify, remove, locations, state, import (custrpc partner --help)\n\n"
                  "Each command lists its options with --help.\n\n"
                  "  --help    show this help\n"
                  "  --version show the version\n");
@@ -58,7 +60,7 @@ int main(int argc, char **argv)
     } more[] = {
         {"update", cmd_update}, {"list", cmd_list},      {"delete", cmd_status},
         {"block", cmd_status},  {"unblock", cmd_status}, {"add-funds", cmd_funds},
-        {"credit", cmd_funds},  {"debit", cmd_funds},
+        {"credit", cmd_funds},  {"debit", cmd_funds},    {"partner", cmd_partner},
     };
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
         if (strcmp(argv[1], more[i].name) == 0)

@@ -22,7 +22,9 @@ enum {
     OPT_TIMEOUT,
     OPT_VERBOSE,
     OPT_OUTPUT,
-    OPT_PASSWORD_TRAP
+    OPT_PASSWORD_TRAP,
+    OPT_PARTNER,
+    OPT_VISA_REFRESH
 };
 
 /* Each connection option once: its group, its getopt entry and its help line (NULL: none). */
@@ -62,6 +64,30 @@ static const struct conn_option {
     {CONN_OUTPUT,
      {"output", required_argument, NULL, OPT_OUTPUT},
      "  --output text|json      how results are printed (default text)\n"},
+    /* The partner API's: the same option values (conn_apply), their own help lines. */
+    {CONN_PARTNER,
+     {"url", required_argument, NULL, OPT_URL},
+     "  --url URL               the partner API's endpoint (or $CUSTRPC_PARTNER_URL; default\n"
+     "                          " CONN_PARTNER_URL ")\n"},
+    {CONN_PARTNER,
+     {"partner", required_argument, NULL, OPT_PARTNER},
+     "  --partner NAME          the partner the user belongs to (Login's partner: its Name)\n"},
+    {CONN_PARTNER,
+     {"user", required_argument, NULL, OPT_USER},
+     "  --user LOGIN            the API user (Login's username)\n"},
+    {CONN_PARTNER,
+     {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+     "  --password-file FILE    its password: the first line of FILE (else\n"
+     "                          $CUSTRPC_PASSWORD, else a prompt)\n"},
+    {CONN_PARTNER, {"password", required_argument, NULL, OPT_PASSWORD_TRAP}, NULL},
+    {CONN_PARTNER,
+     {"visa-refresh", required_argument, NULL, OPT_VISA_REFRESH},
+     "  --visa-refresh SECONDS  log in again before a call when the visa is older (default\n"
+     "                          840; visas live 900)\n"},
+    {CONN_PARTNER,
+     {"verbose", no_argument, NULL, 'v'},
+     "  -v, --verbose           trace the JSON on the wire to stderr (password and visas\n"
+     "                          masked)\n"},
 };
 #define N_CONN (sizeof conn_table / sizeof conn_table[0])
 
@@ -77,7 +103,8 @@ const char *cli_program = "custrpc";
 
 const struct cli_exit_doc cli_exit_docs[] = {
     {EXIT_OK, "success"},
-    {EXIT_FAULT, "the server answered with an XML-RPC fault (shown as \"fault CODE: text\")"},
+    {EXIT_FAULT, "the server answered with an XML-RPC fault or a JSON-RPC error (shown as "
+                 "\"fault CODE: text\"; CODE is a JSON-RPC error's data when it has one)"},
     {EXIT_PARTIAL, "an import left rows failed, invalid or not sent (see the results file)"},
     {EXIT_USAGE, "usage error"},
     {EXIT_DATA, "invalid value or file, found before anything was sent"},
@@ -99,6 +126,11 @@ void conn_defaults(struct conn_options *o, unsigned groups)
     memset(o, 0, sizeof *o);
     o->groups = groups;
     o->url = getenv("CUSTRPC_URL");
+    if (groups & CONN_PARTNER) {
+        o->url = getenv("CUSTRPC_PARTNER_URL");
+        if (!o->url || !*o->url)
+            o->url = CONN_PARTNER_URL;
+    }
     o->timeout_s = 30;
     o->output = "text";
 }
@@ -127,6 +159,14 @@ int conn_apply(struct conn_options *o, int opt, const char *arg)
     switch (opt) {
     case OPT_URL: o->url = arg; return 1;
     case OPT_USER: o->user = arg; return 1;
+    case OPT_PARTNER: o->partner = arg; return 1;
+    case OPT_VISA_REFRESH: {
+        long long v;
+        if (cli_number(NULL, "visa-refresh", arg, 1, 86400, &v) < 0)
+            return -1;
+        o->visa_refresh_s = (unsigned)v;
+        return 1;
+    }
     case OPT_PASSWORD_FILE: o->password_file = arg; return 1;
     case OPT_CACERT: o->cacert = arg; return 1;
     case OPT_INSECURE: o->insecure = true; return 1;

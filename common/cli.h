@@ -13,7 +13,7 @@
 /* Exit codes (sysexits-style), documented in --help and the README. */
 enum cli_exit {
     EXIT_OK = 0,
-    EXIT_FAULT = 1,      /* the server answered with an XML-RPC fault */
+    EXIT_FAULT = 1,      /* the server answered with an XML-RPC fault or JSON-RPC error */
     EXIT_PARTIAL = 2,    /* import: some rows failed */
     EXIT_USAGE = 64,     /* bad command line */
     EXIT_DATA = 65,      /* invalid field value, found before sending */
@@ -42,9 +42,14 @@ enum conn_group {
     CONN_TLS = 1u << 3,        /* --cacert, --insecure */
     CONN_TIMEOUT = 1u << 4,    /* --timeout */
     CONN_VERBOSE = 1u << 5,    /* -v, --verbose: the XML on the wire */
-    CONN_OUTPUT = 1u << 6      /* --output text|json */
+    CONN_OUTPUT = 1u << 6,     /* --output text|json */
+    /* The partner API (JSON-RPC, custrpc partner): its own --url (default .../jsonapi), Login's
+     * --partner, --user and --password-file, --visa-refresh, and -v showing JSON. */
+    CONN_PARTNER = 1u << 7
 };
-#define CONN_ALL 0x7fu
+#define CONN_ALL 0x7fu /* the XML-RPC commands' groups */
+#define CONN_PARTNER_ALL (CONN_PARTNER | CONN_TLS | CONN_TIMEOUT | CONN_OUTPUT)
+#define CONN_PARTNER_URL "http://127.0.0.1:8000/jsonapi" /* custrpc-server's default listen */
 
 struct conn_options {
     unsigned groups; /* enum conn_group: the options this program has */
@@ -56,7 +61,9 @@ struct conn_options {
     unsigned timeout_s;
     int64_t wholesaler; /* 0: not trusted mode */
     bool verbose;
-    const char *output; /* "text" or "json" */
+    const char *output;      /* "text" or "json" */
+    const char *partner;     /* CONN_PARTNER: Login's partner name */
+    unsigned visa_refresh_s; /* CONN_PARTNER: 0 for the library's default */
 };
 
 /* getopt_long values of the connection options start here; field options use CLI_FIELD_OPT + id. */
@@ -86,7 +93,8 @@ int cli_parse(int argc, char **argv, const struct option *a, const struct option
 /* The help lines of the connection options in groups (a "Connection:" block). */
 void cli_conn_help(FILE *out, unsigned groups);
 
-/* Defaults (CUSTRPC_URL, 30 s, text) for a program with the given option groups. */
+/* Defaults (CUSTRPC_URL, 30 s, text) for a program with the given option groups; with
+ * CONN_PARTNER the URL is $CUSTRPC_PARTNER_URL or CONN_PARTNER_URL. */
 void conn_defaults(struct conn_options *o, unsigned groups);
 /* Applies one parsed connection option; returns 1 when it was one, 0 when not, -1 on error. */
 int conn_apply(struct conn_options *o, int opt, const char *arg);

@@ -1,119 +1,50 @@
-/* client.c — createCustomer and getCustomerInfo over libcurl. The request is serialized here
- * (so -v can show it, passwords masked) and the answer read here, whatever its HTTP status (so
- * a fault sent with status 500 is still the server's fault, and a refused connection, which
- * sent nothing, is told apart from a call cut off midway). One curl handle per client keeps
- * the connection and the Digest nonce across calls. */
+/* client.c — createCustomer and getCustomerInfo over the shared HTTP transport (transport.h).
+ * The request is serialized here (so -v can show it, passwords masked) and the answer read
+ * here, whatever its HTTP status (so a fault sent with status 500 is still the server's
+ * fault). */
 #include <config.h>
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
 #include <xmlrpc-c/json.h>
 
 #include <custrpc/client.h>
 #include <custrpc/xmlrpc.h>
 
 #include "client_internal.h"
-
-#define DEFAULT_TIMEOUT_MS 30000
-#define MAX_ANSWER (64u << 20) /* a bigger answer is a broken server, not a customer */
-
-struct answer {
-    char *data;
-    size_t len, cap;
-    bool too_big;
-};
+#include "transport.h"
 
 struct custrpc_client {
-    CURL *curl;
-    struct curl_slist *headers;
+    struct transport *http;
     FILE *trace;
-    struct answer answer;
-    char url[512];
-    char curl_error[CURL_ERROR_SIZE];
 };
-
-static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-static int global_ready;
-
-/* libcurl's global setup must run once per process, before any thread uses it. */
-static void global_setup(void)
-{
-    global_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-}
-
-static size_t take_answer(char *data, size_t size, size_t n, void *arg)
-{
-    struct answer *a = arg;
-    size_t len = size * n;
-    if (a->len + len > MAX_ANSWER) {
-        a->too_big = true;
-        return 0; /* libcurl stops with CURLE_WRITE_ERROR */
-    }
-    if (a->len + len + 1 > a->cap) {
-        size_t cap = (a->len + len + 1) * 2;
-        char *p = realloc(a->data, cap);
-        if (!p)
-            return 0;
-        a->data = p;
-        a->cap = cap;
-    }
-    memcpy(a->data + a->len, data, len);
-    a->len += len;
-    a->data[a->len] = '\0';
-    return len;
-}
 
 int custrpc_client_new(struct custrpc_client **out, const struct custrpc_client_options *o,
                        struct custrpc_error *err)
 {
     *out = NULL;
-    if (!o->url || !*o->url)
-        return custrpc_fail(err, CUSTRPC_E_CONNECT, NULL, "no server URL");
-    pthread_once(&global_once, global_setup);
-    if (!global_ready)
-        return custrpc_fail(err, CUSTRPC_E_TRANSPORT, NULL, "cannot initialise libcurl");
+    struct transport_options to = {
+        .url = o->url,
+        .content_type = "text/xml; charset=utf-8",
+        .user = o->user,
+        .password = o->password,
+        .auth = o->auth,
+        .cacert = o->cacert,
+        .insecure = o->insecure,
+        .timeout_ms = o->timeout_ms,
+    };
+    struct transport *http;
+    if (transport_new(&http, &to, err) < 0)
+        return -1;
     struct custrpc_client *cl = calloc(1, sizeof *cl);
-    if (!cl || !(cl->curl = curl_easy_init())) {
-        free(cl);
+    if (!cl) {
+        transport_free(http);
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
     }
-    snprintf(cl->url, sizeof cl->url, "%s", o->url);
+    cl->http = http;
     cl->trace = o->trace;
-    /* "Expect:" off: waiting for 100-continue costs a round trip that no XML-RPC server needs. */
-    cl->headers = curl_slist_append(NULL, "Content-Type: text/xml; charset=utf-8");
-    cl->headers = curl_slist_append(cl->headers, "Expect:");
-    CURL *c = cl->curl;
-    CURLcode rc = curl_easy_setopt(c, CURLOPT_URL, o->url);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM for timeouts */
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, cl->headers);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "custrpc/" PACKAGE_VERSION);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
-                     (long)(o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS));
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cl->curl_error);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, take_answer);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &cl->answer);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
-    if (o->cacert)
-        curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert);
-    if (o->user) {
-        curl_easy_setopt(c, CURLOPT_USERNAME, o->user);
-        curl_easy_setopt(c, CURLOPT_PASSWORD, o->password ? o->password : "");
-        long how = o->auth == CUSTRPC_AUTH_DIGEST  ? CURLAUTH_DIGEST
-                   : o->auth == CUSTRPC_AUTH_BASIC ? CURLAUTH_BASIC
-                                                   : CURLAUTH_DIGEST | CURLAUTH_BASIC;
-        curl_easy_setopt(c, CURLOPT_HTTPAUTH, how);
-    }
-    if (rc != CURLE_OK || !cl->headers) {
-        custrpc_fail(err, CUSTRPC_E_CONNECT, NULL, "%s", curl_easy_strerror(rc));
-        custrpc_client_free(cl);
-        return -1;
-    }
     *out = cl;
     return 0;
 }
@@ -122,10 +53,7 @@ void custrpc_client_free(struct custrpc_client *cl)
 {
     if (!cl)
         return;
-    if (cl->curl)
-        curl_easy_cleanup(cl->curl);
-    curl_slist_free_all(cl->headers);
-    free(cl->answer.data);
+    transport_free(cl->http);
     free(cl);
 }
 
@@ -139,8 +67,8 @@ static void trace_call(struct custrpc_client *cl, const char *method, xmlrpc_val
     xmlrpc_mem_block *mb = XMLRPC_MEMBLOCK_NEW(char, &env, 0);
     xmlrpc_serialize_call2(&env, mb, method, params, xmlrpc_dialect_i8);
     if (!env.fault_occurred)
-        fprintf(cl->trace, "> POST %s\n%.*s\n", cl->url, (int)XMLRPC_MEMBLOCK_SIZE(char, mb),
-                XMLRPC_MEMBLOCK_CONTENTS(char, mb));
+        fprintf(cl->trace, "> POST %s\n%.*s\n", transport_url(cl->http),
+                (int)XMLRPC_MEMBLOCK_SIZE(char, mb), XMLRPC_MEMBLOCK_CONTENTS(char, mb));
     if (mb)
         XMLRPC_MEMBLOCK_FREE(char, mb);
     xmlrpc_DECREF(params);
@@ -148,59 +76,9 @@ static void trace_call(struct custrpc_client *cl, const char *method, xmlrpc_val
     xmlrpc_env_clean(&env);
 }
 
-static int transport_error(struct custrpc_error *err, int code, const char *what,
-                           const char *detail)
-{
-    custrpc_fail(err, code, NULL, "%s%s", what, detail);
-    if (err)
-        err->kind = CUSTRPC_KIND_TRANSPORT;
-    return -1;
-}
-
 int client_protocol_error(struct custrpc_error *err, const char *what, const char *detail)
 {
-    return transport_error(err, CUSTRPC_E_PROTOCOL, what, detail);
-}
-
-/* A failed exchange: CUSTRPC_E_CONNECT when the request was never sent (nothing can have
- * happened on the server), else a timeout or a transport failure (it may have). */
-static int exchange_failed(struct custrpc_client *cl, CURLcode rc, struct custrpc_error *err)
-{
-    curl_off_t sent_at = 0;
-    curl_easy_getinfo(cl->curl, CURLINFO_PRETRANSFER_TIME_T, &sent_at);
-    const char *why = cl->curl_error[0] ? cl->curl_error : curl_easy_strerror(rc);
-    if (cl->answer.too_big)
-        return client_protocol_error(err, "the answer is larger than 64 MiB", "");
-    if (sent_at == 0 || rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
-        rc == CURLE_COULDNT_RESOLVE_PROXY) {
-        char what[600];
-        snprintf(what, sizeof what, "cannot connect to %s: ", cl->url);
-        return transport_error(err, CUSTRPC_E_CONNECT, what, why);
-    }
-    return transport_error(err,
-                           rc == CURLE_OPERATION_TIMEDOUT ? CUSTRPC_E_TIMEOUT : CUSTRPC_E_TRANSPORT,
-                           why, " (the server may or may not have acted)");
-}
-
-/* What an answer that is not a fault means when its status is not 200. */
-static int http_status_error(struct custrpc_client *cl, long status, struct custrpc_error *err)
-{
-    if (status == 401)
-        custrpc_fail(err, CUSTRPC_E_AUTH, NULL, "%s",
-                     "authentication failed (HTTP 401): check the login and API password, and "
-                     "that the customer has API access");
-    else if (status == 404)
-        custrpc_fail(err, CUSTRPC_E_HTTP, NULL,
-                     "HTTP 404 from %s: no XML-RPC endpoint there; real switches serve "
-                     "/xmlapi/xmlapi, custrpc-server also /RPC2",
-                     cl->url);
-    else
-        custrpc_fail(err, CUSTRPC_E_HTTP, NULL, "HTTP %ld from %s", status, cl->url);
-    if (err) {
-        err->kind = CUSTRPC_KIND_HTTP;
-        err->http_status = (int)status;
-    }
-    return -1;
+    return transport_protocol_error(err, what, detail);
 }
 
 int client_rpc(struct custrpc_client *cl, const char *method, xmlrpc_value *arg,
@@ -223,23 +101,15 @@ int client_rpc(struct custrpc_client *cl, const char *method, xmlrpc_value *arg,
     }
     if (cl->trace)
         trace_call(cl, method, arg);
-    cl->answer.len = 0;
-    cl->answer.too_big = false;
-    cl->curl_error[0] = '\0';
-    curl_easy_setopt(cl->curl, CURLOPT_POSTFIELDS, XMLRPC_MEMBLOCK_CONTENTS(char, call));
-    curl_easy_setopt(cl->curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                     (curl_off_t)XMLRPC_MEMBLOCK_SIZE(char, call));
-    CURLcode crc = curl_easy_perform(cl->curl);
-    if (crc != CURLE_OK) {
+    long status = 0;
+    const char *xml;
+    size_t len;
+    if (transport_post(cl->http, XMLRPC_MEMBLOCK_CONTENTS(char, call),
+                       XMLRPC_MEMBLOCK_SIZE(char, call), &status, &xml, &len, err) < 0) {
         if (cl->trace)
-            fprintf(cl->trace, "< (no answer) %s\n", cl->curl_error);
-        exchange_failed(cl, crc, err);
+            fprintf(cl->trace, "< (no answer) %s\n", transport_last_error(cl->http));
         goto done;
     }
-    long status = 0;
-    curl_easy_getinfo(cl->curl, CURLINFO_RESPONSE_CODE, &status);
-    const char *xml = cl->answer.data ? cl->answer.data : "";
-    size_t len = cl->answer.len;
     if (cl->trace)
         fprintf(cl->trace, "< HTTP %ld\n%.*s\n", status, (int)len, xml);
     int fault_code = 0;
@@ -261,7 +131,10 @@ int client_rpc(struct custrpc_client *cl, const char *method, xmlrpc_value *arg,
         xmlrpc_env_clean(&fault);
         free(fault_text);
     } else if (status != 200) {
-        http_status_error(cl, status, err);
+        transport_status_error(cl->http, status,
+                               "no XML-RPC endpoint there; real switches serve /xmlapi/xmlapi, "
+                               "custrpc-server also /RPC2",
+                               err);
     } else if (!decoded) {
         client_protocol_error(err, "cannot read the answer: ", len ? parse.message : "it is empty");
     } else {

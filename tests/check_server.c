@@ -195,6 +195,7 @@ int main(void)
     srunner_add_suite(sr, digest_suite());
     srunner_add_suite(sr, guard_suite());
     srunner_add_suite(sr, visa_suite());
+    srunner_add_suite(sr, partner_client_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

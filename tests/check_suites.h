@@ -19,5 +19,6 @@ Suite *client_lifecycle_suite(void);
 Suite *digest_suite(void);
 Suite *guard_suite(void);
 Suite *visa_suite(void);
+Suite *partner_client_suite(void);
 
 #endif

@@ -10,6 +10,7 @@
 #include <custrpc/locations.h>
 #include <custrpc/message.h>
 #include <custrpc/partner.h>
+#include <custrpc/partner_client.h>
 #include <custrpc/requests.h>
 #include <custrpc/responses.h>
 #include <custrpc/rights.h>
