@@ -149,6 +149,9 @@ static const struct custrpc_field partner_fields[] = {
     TIME(P, "TrialExpirationTime", trial_expiration_time, "trial expires (Unix seconds)"),
     NESTED(P, "AdvancedPartnerProperties", advanced, custrpc_partner_advanced_message,
            "advanced properties"),
+    /* Not in the AddPartner page's list, but EnumeratePartners' column 20 and in the vendor's
+     * answers: the server sets it. */
+    TIME(P, "CreationTime", creation_time, "when the partner was created (Unix seconds)"),
     {.name = "Country",
      .c_name = "country",
      .type = CUSTRPC_TYPE_STRING,

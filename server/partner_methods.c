@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <custrpc/locations.h>
 #include <custrpc/partner.h>
@@ -166,10 +167,14 @@ static int add_partner(void *request, void *response, void *server_info, void *c
     struct call_identity *who = call_info;
     struct custrpc_partner_info *p = &rq->partner_info;
     custrpc_partner_normalize(p);
-    /* Id is the server's to give; a client that sends one is told, not ignored. */
-    if (has(p, "Id"))
-        return custrpc_fail(err, CUSTRPC_E_UNKNOWN, "partnerInfo.Id",
-                            "is given by the server: AddPartner takes no Id");
+    /* Id and CreationTime are the server's to give; a client that sends one is told, not
+     * ignored. */
+    static const char *const given[] = {"partnerInfo.Id", "partnerInfo.CreationTime"};
+    for (size_t i = 0; i < 2; i++)
+        if (has(p, given[i] + strlen("partnerInfo.")))
+            return custrpc_fail(err, CUSTRPC_E_UNKNOWN, given[i],
+                                "is given by the server: AddPartner takes none");
+    set_int(p, "CreationTime", (int64_t)time(NULL));
     if (!has(p, "ParentId"))
         set_int(p, "ParentId", who->caller); /* ours: the caller's partner by default */
     struct store_tx tx;
@@ -261,14 +266,13 @@ static int get_partner_state(void *request, void *response, void *server_info, v
     return 0;
 }
 
-/* EnumeratePartners' column numbers, as the vendor documents them; 20 (CreationTime) is not a
- * PartnerInfo member and answers nothing. */
+/* EnumeratePartners' column numbers, as the vendor documents them. */
 static const struct {
     int64_t number;
     const char *member;
 } columns[] = {{0, "Name"},     {1, "Level"},       {3, "ChildServiceTypes"}, {4, "ServiceType"},
                {5, "State"},    {8, "LocationId"},  {9, "Flags"},             {10, "Company"},
-               {20, NULL}};
+               {20, "CreationTime"}};
 
 struct enumeration {
     struct custrpc_array *out;
@@ -420,6 +424,12 @@ static int modify_partner(void *request, void *response, void *server_info, void
     if (rc < 0) {
         store_end(&tx);
         return -1;
+    }
+    if (has(changes, "CreationTime")) {
+        custrpc_msg_free(PI, &row);
+        store_end(&tx);
+        return custrpc_fail(err, CUSTRPC_E_UNKNOWN, "partnerInfo.CreationTime",
+                            "is given by the server: ModifyPartner cannot change it");
     }
     bool moved = has(changes, "ParentId") && changes->parent_id != row.parent_id;
     bool country = has(changes, "Company.PostAddress.Country");

@@ -39,8 +39,7 @@ char *partner_sql_schema(void)
     struct sbuf b = {0};
     /* AUTOINCREMENT: an Id is never handed out twice, even after RemovePartner. */
     sb_add(&b, "CREATE TABLE IF NOT EXISTS partners (\n"
-               "  \"Id\" INTEGER PRIMARY KEY AUTOINCREMENT,\n"
-               "  created INTEGER NOT NULL");
+               "  \"Id\" INTEGER PRIMARY KEY AUTOINCREMENT");
     msg_columns_defs(cols(), &b);
     sb_add(&b, ");\n");
     return b.p;
@@ -86,10 +85,14 @@ int partner_sql_statements(char **sql)
     if (!cols())
         return -1;
     struct sbuf ins = {0}, upd = {0};
-    sb_add(&ins, "INSERT INTO partners (created");
-    msg_columns_names(cols(), &ins);
-    sb_add(&ins, ") VALUES (?");
-    msg_columns_marks(cols(), &ins);
+    /* The columns after the first ", " and "?" (the key is not inserted). */
+    struct sbuf names = {0}, marks = {0};
+    msg_columns_names(cols(), &names);
+    msg_columns_marks(cols(), &marks);
+    sb_add(&ins, "INSERT INTO partners (%s) VALUES (%s", names.p ? names.p + 2 : "",
+           marks.p ? marks.p + 2 : "");
+    free(names.p);
+    free(marks.p);
     sb_add(&ins, ")");
     sb_add(&upd, "UPDATE partners SET ");
     msg_columns_sets(cols(), &upd);

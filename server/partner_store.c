@@ -88,8 +88,7 @@ int partner_insert(struct store_tx *tx, const struct custrpc_partner_info *p, in
     sqlite3_stmt *st = store_stmt(tx, STMT_P_INSERT, err);
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
-    msg_columns_bind(partner_sql_columns(), p, st, 2);
+    msg_columns_bind(partner_sql_columns(), p, st, 1);
     if (step_write(tx, st, p->name, err) < 0)
         return -1;
     *id = sqlite3_last_insert_rowid(tx->c->db);

@@ -90,8 +90,9 @@ struct custrpc_partner_info {
     int64_t trial_registration_time; /* Unix seconds */
     int64_t trial_expiration_time;
     struct custrpc_partner_advanced advanced;
-    char *country; /* input only; see above */
-    unsigned char presence[15];
+    int64_t creation_time; /* Unix seconds; answered by the server, refused in requests */
+    char *country;         /* input only; see above */
+    unsigned char presence[16];
 };
 extern const struct custrpc_message custrpc_partner_info_message; /* PartnerInfo */
 

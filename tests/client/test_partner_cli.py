@@ -332,10 +332,11 @@ class AgainstSpecServer(Base):
             "advanced-partner-properties-responsible-user-id": ("45", ("AdvancedPartnerProperties",
                                                                        "ResponsibleUserId"), 45),
         }
-        # Id is the server's (AddPartner ignores it; ModifyPartner's selector, tested below); Country
-        # is the vendor samples' spelling of Company.PostAddress.Country, tested in the reseller case.
+        # Id is the server's (AddPartner ignores it; ModifyPartner's selector, tested below), and so
+        # is CreationTime; Country is the vendor samples' spelling of Company.PostAddress.Country,
+        # tested in the reseller case.
         listed = members(self.run_ok("partner", "add", "--help").stdout)
-        self.assertEqual(listed - {"id", "country"}, set(options))
+        self.assertEqual(listed - {"id", "country", "creation-time"}, set(options))
         args = [x for name, (value, _, _) in options.items() for x in ("--" + name, value)]
         new = self.run_ok("partner", "add", *args, *root).stdout.strip()
         got = json.loads(self.run_ok("partner", "get", "--id", new, "--output", "json", *root).stdout)

@@ -154,6 +154,7 @@ class PartnerServer(unittest.TestCase):
                 "Country": "Greece"}})
             got = s.ok("GetPartnerInfoById", {"partnerId": new})
             self.assertEqual(got["Company"]["PostAddress"]["Country"], "Greece")
+            self.assertLess(abs(got["CreationTime"] - time.time()), 600)
             self.assertNotIn("Country", got)
             europe = [x["Id"] for x in s.ok("EnumerateLocations") if x["Name"] == "Europe"][0]
             self.assertEqual((got["ParentId"], got["Level"], got["LocationId"], got["ChildServiceTypes"]),
@@ -193,8 +194,9 @@ class PartnerServer(unittest.TestCase):
             self.assertEqual((e["code"], e["data"]), (-32603, 1037))
             e = s.error("AddPartner", {"partnerInfo": {"Name": "y", "ParentId": 9999}})
             self.assertEqual((e["code"], e["data"]), (-32603, 1040))
-            e = s.error("AddPartner", {"partnerInfo": {"Name": "y", "Id": 5}})
-            self.assertEqual((e["code"], e["data"]), (-32602, 1004))
+            for given in ({"Id": 5}, {"CreationTime": 5}):
+                e = s.error("AddPartner", {"partnerInfo": dict(Name="y", **given)})
+                self.assertEqual((e["code"], e["data"]), (-32602, 1004), given)
             e = s.error("AddPartner", {"partnerInfo": {"Name": "y"}, "createDefaultAccount": "yes"})
             self.assertEqual((e["code"], e["data"]), (-32602, 1002))
             e = s.error("addPartner", {"partnerInfo": {"Name": "y"}})
