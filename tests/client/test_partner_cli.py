@@ -443,5 +443,41 @@ class AgainstSpecServer(Base):
         self.assertNotIn("wrong-password", r.stderr)
 
 
+sys.path.insert(0, os.path.join(HERE, "..", "server"))
+from harness import Server  # noqa: E402
+
+
+class AgainstCustrpcServer(Base):
+    """The same commands against our own server, with a partner user configured for the
+    reseller: one custrpc-server serves the partner tree the user's scripts build."""
+
+    def test_add_under_a_reseller(self):
+        srv = Server()
+        for name, pw in (("root.pw", "root-partner-pw"), ("res.pw", "reseller-pw")):
+            with open(os.path.join(srv.tmp, name), "w") as f:
+                f.write(pw + "\n")
+        srv.__init__(config='<custrpc-server><partner-root name="Root Partner" login="admin" '
+                            'password-file="root.pw"/><partner-user partner="Reseller One" '
+                            'login="res-login" password-file="res.pw"/></custrpc-server>', tmp=srv.tmp)
+        with srv:
+            url = srv.url.replace("/RPC2", "/jsonapi")
+            root = self.login_args(url, "Root Partner", "admin", "root-partner-pw")
+            reseller = int(self.run_ok("partner", "add", "--name", "Reseller One", "--level", "Reseller",
+                                       *root).stdout)
+            conn = self.login_args(url, "Reseller One", "res-login", "reseller-pw")
+            new = int(self.run_ok("partner", "add", "--name", "Zeus & Sons", "--level", "EndCustomer",
+                                  "--country", "Greece", "--company-post-address-city", "Athens",
+                                  *conn).stdout)
+            got = json.loads(self.run_ok("partner", "get", "--id", str(new), "--output", "json", *conn).stdout)
+            self.assertEqual((got["ParentId"], got["Level"], got["Company"]["PostAddress"]),
+                             (reseller, "EndCustomer", {"Country": "Greece", "City": "Athens"}))
+            r = custrpc("partner", "add", "--name", "Too High", "--level", "Distributor", *conn)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("fault 1036: partnerInfo.Level", r.stderr)
+            r = custrpc("partner", "get", "--id", "1", *conn)
+            self.assertIn("fault 13501", r.stderr)
+            self.assertNotIn("reseller-pw", srv.log_text())
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
