@@ -1,5 +1,6 @@
 /* runner_internal.h — what runner.c (the run, XML-RPC answers) shares with runner_json.c (the
- * partner API's JSON-RPC answers): the run's variables, placeholders, verdicts and secrets. */
+ * partner API's JSON-RPC answers) and fill.c (request text): the run's variables, placeholders,
+ * verdicts and secrets. */
 #ifndef CUSTRPC_CONFORM_RUNNER_INTERNAL_H
 #define CUSTRPC_CONFORM_RUNNER_INTERNAL_H
 
@@ -18,6 +19,7 @@ struct run_state {
     size_t n_visas, cap_visas;
 };
 
+/* fill.c */
 void var_set(struct run_state *v, const char *name, const char *value);
 const char *var_get(const struct run_state *v, const char *name);
 
