@@ -1,4 +1,5 @@
-/* case.c — reading conformance case files with libxml2 (see case.h and cases/README.md). */
+/* case.c — reading conformance case files with libxml2 (see case.h and cases/README.md): XML-RPC
+ * cases with XPath checks, partner (JSON-RPC) cases with JSON-path checks. */
 #include <config.h>
 
 #include <dirent.h>
@@ -10,6 +11,7 @@
 #include <libxml/tree.h>
 
 #include "case.h"
+#include "jsonpath.h"
 
 static char *prop(const xmlNode *n, const char *name)
 {
@@ -37,6 +39,11 @@ static int bad(struct custrpc_error *err, const char *path, const xmlNode *n, co
 const char *case_basis_name(enum case_basis b)
 {
     return b == BASIS_API ? "api" : "custrpc";
+}
+
+const char *case_api_name(enum case_api a)
+{
+    return a == API_PARTNER ? "partner" : "xmlrpc";
 }
 
 /* basis="api|custrpc" into *out; 1 when absent. */
@@ -69,10 +76,123 @@ static char *group_of(const char *name)
     return g;
 }
 
+/* A check of an <xpath> or <json> element; the basis it may narrow the case's to. */
+static struct case_check *add_check(const char *path, const xmlNode *k, struct conform_case *c,
+                                    bool json, char *expr, enum check_op op, char *value,
+                                    struct custrpc_error *err)
+{
+    if (c->n_checks == CASE_MAX_CHECKS) {
+        free(expr);
+        free(value);
+        bad(err, path, k, "too many checks", NULL);
+        return NULL;
+    }
+    struct case_check *ch = &c->checks[c->n_checks++];
+    *ch = (struct case_check){.json = json, .expr = expr, .op = op, .value = value};
+    /* A check may narrow an api case to custrpc (a fault code inside multicall), never
+     * widen a custrpc case: what the case as a whole rests on bounds its parts. */
+    ch->basis = c->basis;
+    int b = read_basis(path, k, &ch->basis, err);
+    if (b < 0)
+        return NULL;
+    if (b == 0 && ch->basis == BASIS_API && c->basis != BASIS_API) {
+        bad(err, path, k, "a check of a custrpc case cannot have basis api", NULL);
+        return NULL;
+    }
+    return ch;
+}
+
+static int read_xpath(const char *path, const xmlNode *k, struct conform_case *c,
+                      struct custrpc_error *err)
+{
+    char *expr = prop(k, "expr"), *eq = prop(k, "equals"), *ne = prop(k, "not-equals");
+    char *kind = prop(k, "kind");
+    int rc = 0;
+    if (!expr || (!eq && !ne)) {
+        rc = bad(err, path, k, "<xpath> needs expr and equals or not-equals", NULL);
+    } else if (kind && strcmp(kind, "fault-code") != 0) {
+        rc = bad(err, path, k, "<xpath> kind must be fault-code, not ", kind);
+    } else {
+        struct case_check *ch = add_check(path, k, c, false, expr,
+                                          ne ? CHECK_NOT_EQUALS : CHECK_EQUALS, ne ? ne : eq, err);
+        expr = NULL;
+        if (ne)
+            ne = NULL;
+        else
+            eq = NULL;
+        if (!ch)
+            rc = -1;
+        else if (kind) {
+            ch->fault_code = true;
+            ch->basis = BASIS_CUSTRPC; /* the API publishes no fault codes */
+        }
+    }
+    free(expr);
+    free(eq);
+    free(ne);
+    free(kind);
+    return rc;
+}
+
+/* <json path="P" equals|not-equals|contains|kind|exists|length="…"/>: one check per test given.
+ * A path reading error.code or error.data judges a code, as kind="fault-code" does. */
+static int read_json_check(const char *path, const xmlNode *k, struct conform_case *c,
+                           struct custrpc_error *err)
+{
+    static const struct {
+        const char *attr;
+        enum check_op op;
+    } tests[] = {{"equals", CHECK_EQUALS},     {"not-equals", CHECK_NOT_EQUALS},
+                 {"contains", CHECK_CONTAINS}, {"kind", CHECK_KIND},
+                 {"exists", CHECK_EXISTS},     {"length", CHECK_LENGTH}};
+    char *jpath = prop(k, "path");
+    const char *why = jpath ? jsonpath_syntax(jpath) : "<json> needs a path";
+    if (why) {
+        int rc = bad(err, path, k, why, jpath ? jpath : NULL);
+        free(jpath);
+        return rc;
+    }
+    bool code = strcmp(jpath, "error.code") == 0 || strcmp(jpath, "error.data") == 0;
+    size_t given = 0;
+    for (size_t i = 0; i < sizeof tests / sizeof *tests; i++) {
+        char *value = prop(k, tests[i].attr);
+        if (!value)
+            continue;
+        if ((tests[i].op == CHECK_KIND && !jsonpath_kind_known(value)) ||
+            (tests[i].op == CHECK_EXISTS && strcmp(value, "true") != 0 &&
+             strcmp(value, "false") != 0)) {
+            int rc = bad(err, path, k,
+                         tests[i].op == CHECK_KIND
+                             ? "kind is object, array, string, integer, number, boolean or null, "
+                               "not "
+                             : "exists is true or false, not ",
+                         value);
+            free(value);
+            free(jpath);
+            return rc;
+        }
+        struct case_check *ch = add_check(path, k, c, true, strdup(jpath), tests[i].op, value, err);
+        if (!ch) {
+            free(jpath);
+            return -1;
+        }
+        given++;
+        if (code) {
+            ch->fault_code = true;
+            ch->basis = BASIS_CUSTRPC;
+        }
+    }
+    free(jpath);
+    return given ? 0
+                 : bad(err, path, k,
+                       "<json> needs equals, not-equals, contains, kind, exists or length", NULL);
+}
+
 static int read_expect(const char *path, const xmlNode *n, struct conform_case *c,
                        struct custrpc_error *err)
 {
     char *status = prop(n, "status"), *outcome = prop(n, "outcome"), *code = prop(n, "fault-code");
+    char *data = prop(n, "fault-data");
     int rc = 0;
     c->status = status ? atoi(status) : 200;
     if (!outcome || strcmp(outcome, "any") == 0)
@@ -88,48 +208,33 @@ static int read_expect(const char *path, const xmlNode *n, struct conform_case *
         c->fault_code = atoi(code);
         c->outcome = OUTCOME_FAULT;
     }
+    if (data && c->api != API_PARTNER)
+        rc = bad(err, path, n, "fault-data is JSON-RPC's error.data: partner cases only", NULL);
+    else if (data) {
+        c->has_fault_data = true;
+        c->fault_data = atoi(data);
+        c->outcome = OUTCOME_FAULT;
+    }
     for (const xmlNode *k = n->children; rc == 0 && k; k = k->next) {
         if (k->type != XML_ELEMENT_NODE)
             continue;
-        if (strcmp((const char *)k->name, "xpath") != 0) {
-            rc = bad(err, path, k, "unknown element in <expect>: ", (const char *)k->name);
-            break;
-        }
-        if (c->n_checks == CASE_MAX_CHECKS) {
-            rc = bad(err, path, k, "too many <xpath> checks", NULL);
-            break;
-        }
-        struct case_check *ch = &c->checks[c->n_checks++];
-        ch->expr = prop(k, "expr");
-        char *eq = prop(k, "equals"), *ne = prop(k, "not-equals");
-        ch->op = ne ? CHECK_NOT_EQUALS : CHECK_EQUALS;
-        ch->value = ne ? ne : eq;
-        if (ne)
-            free(eq);
-        if (!ch->expr || !ch->value) {
-            rc = bad(err, path, k, "<xpath> needs expr and equals or not-equals", NULL);
-            break;
-        }
-        /* A check may narrow an api case to custrpc (a fault code inside multicall), never
-         * widen a custrpc case: what the case as a whole rests on bounds its parts. */
-        ch->basis = c->basis;
-        int b = read_basis(path, k, &ch->basis, err);
-        char *kind = prop(k, "kind");
-        if (kind && strcmp(kind, "fault-code") == 0) {
-            ch->fault_code = true;
-            ch->basis = BASIS_CUSTRPC; /* the API publishes no fault codes */
-        } else if (kind) {
-            rc = bad(err, path, k, "<xpath> kind must be fault-code, not ", kind);
-        }
-        free(kind);
-        if (b < 0)
-            rc = -1;
-        else if (b == 0 && ch->basis == BASIS_API && c->basis != BASIS_API)
-            rc = bad(err, path, k, "an <xpath> of a custrpc case cannot have basis api", NULL);
+        const char *el = (const char *)k->name;
+        bool want_json = c->api == API_PARTNER;
+        if (strcmp(el, "xpath") == 0 && !want_json)
+            rc = read_xpath(path, k, c, err);
+        else if (strcmp(el, "json") == 0 && want_json)
+            rc = read_json_check(path, k, c, err);
+        else
+            rc = bad(err, path, k,
+                     want_json ? "unknown element in <expect> (a partner case checks with <json>): "
+                               : "unknown element in <expect> (an XML-RPC case checks with "
+                                 "<xpath>): ",
+                     el);
     }
     free(status);
     free(outcome);
     free(code);
+    free(data);
     return rc;
 }
 
@@ -159,6 +264,14 @@ int case_load(const char *path, struct conform_case *c, struct custrpc_error *er
         goto done;
     }
     c->group = group_of(c->name);
+    char *api = prop(root, "api");
+    if (api && strcmp(api, "partner") == 0)
+        c->api = API_PARTNER;
+    else if (api && strcmp(api, "xmlrpc") != 0)
+        rc = bad(err, path, root, "api must be xmlrpc or partner, not ", api);
+    free(api);
+    if (rc < 0)
+        goto done;
     rc = read_basis(path, root, &c->basis, err);
     if (rc > 0)
         rc = bad(err, path, root, "<case> needs basis=\"api\" or basis=\"custrpc\"", NULL);
@@ -187,6 +300,12 @@ int case_load(const char *path, struct conform_case *c, struct custrpc_error *er
             else
                 rc = bad(err, path, n, "auth must be default, none or wrong-password, not ", auth);
             free(auth);
+            /* The partner API has no HTTP authentication: its login is a Login call. */
+            if (rc == 0 && c->api == API_PARTNER &&
+                (c->auth != AUTH_DEFAULT || c->user || c->password))
+                rc = bad(err, path, n,
+                         "a partner case logs in with a Login call, not auth, user or password",
+                         NULL);
             for (const xmlNode *b = n->children; b; b = b->next)
                 if (b->type == XML_ELEMENT_NODE && strcmp((const char *)b->name, "body") == 0)
                     c->body = content(b);
@@ -201,9 +320,15 @@ int case_load(const char *path, struct conform_case *c, struct custrpc_error *er
             }
             struct case_capture *cap = &c->captures[c->n_captures++];
             cap->var = prop(n, "var");
-            cap->expr = prop(n, "xpath");
+            cap->json = c->api == API_PARTNER;
+            cap->expr = prop(n, cap->json ? "json" : "xpath");
             if (!cap->var || !cap->expr)
-                rc = bad(err, path, n, "<capture> needs var and xpath", NULL);
+                rc = bad(err, path, n,
+                         cap->json ? "<capture> of a partner case needs var and json (a path)"
+                                   : "<capture> needs var and xpath",
+                         NULL);
+            else if (cap->json && jsonpath_syntax(cap->expr))
+                rc = bad(err, path, n, jsonpath_syntax(cap->expr), NULL);
         } else {
             rc = bad(err, path, n, "unknown element ", el);
         }
@@ -315,7 +440,8 @@ static bool uses(const struct conform_case *c, const char *var)
     bool hit = (c->body && strstr(c->body, braced)) || (c->user && strstr(c->user, braced)) ||
                (c->password && strstr(c->password, braced));
     for (size_t k = 0; !hit && k < c->n_checks; k++)
-        hit = strstr(c->checks[k].value, braced) != NULL;
+        hit = strstr(c->checks[k].value, braced) ||
+              (c->checks[k].json && strstr(c->checks[k].expr, braced));
     size_t n = strlen(var);
     for (const char *p = c->needs; !hit && p && (p = strstr(p, var)); p += n)
         hit = (p == c->needs || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' ');
@@ -335,12 +461,12 @@ int case_check_basis(const struct conform_case *cases, size_t n, struct custrpc_
                 bool from_api = false;
                 for (size_t e = 0; e < i && !from_api; e++)
                     for (size_t m = 0; m < cases[e].n_captures && !from_api; m++)
-                        from_api = cases[e].basis == BASIS_API &&
+                        from_api = cases[e].basis == BASIS_API && cases[e].api == cases[i].api &&
                                    strcmp(cases[e].captures[m].var, var) == 0;
                 if (!from_api)
                     return custrpc_fail(err, CUSTRPC_E_VALUE, NULL,
                                         "%s: an api case uses {{%s}}, which no earlier api case "
-                                        "captures (the api profile would skip it)",
+                                        "of its API captures (the api profile would skip it)",
                                         cases[i].file, var);
             }
     }

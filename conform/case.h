@@ -13,7 +13,20 @@
 
 enum case_auth { AUTH_DEFAULT, AUTH_NONE, AUTH_WRONG_PASSWORD };
 enum case_outcome { OUTCOME_ANY, OUTCOME_SUCCESS, OUTCOME_FAULT };
-enum check_op { CHECK_EQUALS, CHECK_NOT_EQUALS, CHECK_MATCHES_INT };
+/* What a check asks of the value it reads: its text equals, differs from or contains value;
+ * (JSON) its kind is value, it exists or not (value "true"/"false"), it has value elements. */
+enum check_op {
+    CHECK_EQUALS,
+    CHECK_NOT_EQUALS,
+    CHECK_CONTAINS,
+    CHECK_KIND,
+    CHECK_EXISTS,
+    CHECK_LENGTH
+};
+
+/* Which API a case speaks: XML-RPC (createCustomer and the lifecycle, the default) or the
+ * partner API's JSON-RPC 2.0 (AddPartner and the related methods, files p0NN-*.xml). */
+enum case_api { API_XMLRPC, API_PARTNER };
 
 /* Why a rule holds: the API's published text requires it (the vendor's description of the
  * method, or a documented vendor fact), or it is this project's own contract (fault codes,
@@ -21,21 +34,24 @@ enum check_op { CHECK_EQUALS, CHECK_NOT_EQUALS, CHECK_MATCHES_INT };
 enum case_basis { BASIS_API, BASIS_CUSTRPC };
 
 struct case_check {
-    char *expr; /* XPath over the response document */
+    bool json;  /* <json>: expr is a JSON path (jsonpath.h); <xpath>: an XPath */
+    char *expr; /* over the response document; placeholders allowed in JSON paths */
     enum check_op op;
     char *value;           /* placeholders allowed */
     enum case_basis basis; /* the case's unless the <xpath> narrows it to custrpc */
-    bool fault_code;       /* kind="fault-code": judges a code, so custrpc and not with
-                              --any-fault-code */
+    bool fault_code;       /* kind="fault-code", or a JSON path error.code / error.data:
+                              judges a code, so custrpc and not with --any-fault-code */
 };
 
 struct case_capture {
     char *var;
     char *expr;
+    bool json; /* json="PATH" rather than xpath="EXPR" */
 };
 
 struct conform_case {
     char *file;
+    enum case_api api;
     char *name;
     char *description;
     enum case_basis basis;
@@ -50,8 +66,10 @@ struct conform_case {
     char *body; /* sent byte for byte after placeholders are filled */
     int status; /* expected HTTP status; 200 unless given */
     enum case_outcome outcome;
-    bool has_fault_code;
+    bool has_fault_code; /* XML-RPC: faultCode; JSON-RPC: error.code */
     int fault_code;
+    bool has_fault_data; /* JSON-RPC only: error.data (the API's own codes: 1701, 2100, ...) */
+    int fault_data;
     struct case_check checks[CASE_MAX_CHECKS];
     size_t n_checks;
     struct case_capture captures[CASE_MAX_CAPTURES];
@@ -59,6 +77,7 @@ struct conform_case {
 };
 
 const char *case_basis_name(enum case_basis b);
+const char *case_api_name(enum case_api a); /* "xmlrpc" or "partner" */
 
 /* Reads one case file; errors name the file and line. A case without a basis, or an api case
  * without the quote it rests on, is an error. */

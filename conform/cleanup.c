@@ -1,5 +1,6 @@
 /* cleanup.c — see cleanup.h. The deletes go through libcustrpc's client (custrpc_client_delete),
- * with the run's credentials or its trusted-mode wholesaler. */
+ * with the run's credentials or its trusted-mode wholesaler; RemovePartner calls are written and
+ * read with libcustrpc's JSON-RPC envelope (custrpc/json.h). */
 #include <config.h>
 
 #include <stdbool.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include <custrpc/custrpc.h>
+#include <custrpc/json.h>
 #include <custrpc/xmlrpc.h>
 
 #include "cleanup.h"
@@ -96,5 +98,79 @@ int cleanup_created(const struct runner_options *o, const struct created_list *c
     custrpc_client_free(cl);
     fprintf(out, "cleanup: deleted %zu of the %zu customers the run created\n", deleted,
             created->n);
+    return left;
+}
+
+/* One call of the partner API with the newest visa (*visa, replaced by the answer's): 0 with
+ * *result (a new reference), or -1 with err. params is stolen. */
+static int partner_call(const struct runner_options *o, const char *method, json_t *params,
+                        char **visa, json_t **result, struct custrpc_error *err)
+{
+    json_t *id = json_string("custrpc-conform-cleanup");
+    char *body = custrpc_jsonrpc_call(method, id, params, *visa);
+    json_decref(id);
+    *result = NULL;
+    if (!body)
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    struct http_reply reply;
+    http_post(&o->target, NULL, body, strlen(body), &reply);
+    memset(body, 0, strlen(body)); /* Login's holds the password */
+    free(body);
+    int rc;
+    if (reply.status == 0)
+        rc = custrpc_fail(err, CUSTRPC_E_TRANSPORT, NULL, "no answer: %s", reply.error);
+    else if (reply.status != 200)
+        rc = custrpc_fail(err, CUSTRPC_E_HTTP, NULL, "HTTP %ld", reply.status);
+    else {
+        char *next = NULL;
+        rc = custrpc_jsonrpc_parse_answer(reply.body, reply.len, result, &next, err);
+        if (next) {
+            free(*visa);
+            *visa = next;
+        }
+    }
+    http_reply_free(&reply);
+    return rc;
+}
+
+int cleanup_partners(const struct runner_options *o, const struct created_list *created, FILE *out)
+{
+    char *visa = NULL;
+    json_t *result;
+    struct custrpc_error err;
+    json_t *login = json_pack("{s:s, s:s, s:s}", "partner", o->partner, "username", o->login,
+                              "password", o->password ? o->password : "");
+    int rc = partner_call(o, "Login", login, &visa, &result, &err);
+    if (rc < 0 || !visa) {
+        fprintf(out, "cleanup: Login failed (%s): the partners stay\n",
+                rc < 0 ? err.message : "no visa in the answer");
+        json_decref(result);
+        free(visa);
+        return -1;
+    }
+    json_decref(result);
+    int left = 0;
+    size_t removed = 0;
+    for (size_t k = created->n; k-- > 0;) {
+        const struct created_customer *c = &created->items[k];
+        char *end;
+        long long id = strtoll(c->i_customer, &end, 10);
+        if (*end || id <= 0) {
+            fprintf(out, "cleanup: partner Id %s  %s: not a partner id, left\n", c->i_customer,
+                    c->name);
+            left++;
+        } else if (partner_call(o, "RemovePartner", json_pack("{s:I}", "partnerId", (json_int_t)id),
+                                &visa, &result, &err) == 0) {
+            fprintf(out, "cleanup: removed partner Id %s  %s\n", c->i_customer, c->name);
+            removed++;
+        } else {
+            fprintf(out, "cleanup: partner Id %s  %s: not removed: %s%s\n", c->i_customer, c->name,
+                    err.kind == CUSTRPC_KIND_FAULT ? "error: " : "", err.message);
+            left++;
+        }
+        json_decref(result);
+    }
+    free(visa);
+    fprintf(out, "cleanup: removed %zu of the %zu partners the run left\n", removed, created->n);
     return left;
 }

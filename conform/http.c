@@ -47,7 +47,10 @@ void http_post(const struct http_target *t, const char *path, const char *body, 
         with_path(t->url, path, url, sizeof url);
     else
         snprintf(url, sizeof url, "%s", t->url);
-    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: text/xml");
+    char content_type[160];
+    snprintf(content_type, sizeof content_type, "Content-Type: %s",
+             t->content_type ? t->content_type : "text/xml");
+    struct curl_slist *headers = curl_slist_append(NULL, content_type);
     headers = curl_slist_append(headers, "Expect:"); /* no 100-continue round trip */
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_POST, 1L);

@@ -14,12 +14,13 @@ struct http_target {
     bool insecure;
     long timeout_ms;
     bool verbose;
+    const char *content_type; /* of the request; NULL: text/xml */
 };
 
 struct http_reply {
     long status; /* 0 when no answer came */
     char content_type[128];
-    char *body;  /* NUL-terminated */
+    char *body; /* NUL-terminated */
     size_t len;
     char error[256]; /* transport failure text when status is 0 */
 };

@@ -1,5 +1,6 @@
-/* main.c — custrpc-conform: runs the conformance cases against a createCustomer server and
- * tells, case by case, where it departs from the API's contract. */
+/* main.c — custrpc-conform: runs the conformance cases against a createCustomer server (XML-RPC)
+ * or a partner API server (JSON-RPC) and tells, case by case, where it departs from the API's
+ * contract. */
 #include <config.h>
 
 #include <fnmatch.h>
@@ -30,7 +31,9 @@ enum {
     OPT_PROFILE,
     OPT_VERSION,
     OPT_OUTPUT,
-    OPT_CLEANUP
+    OPT_CLEANUP,
+    OPT_API,
+    OPT_PARTNER
 };
 
 /* The shared connection options conform has; -v and --output are its own (they mean something
@@ -53,6 +56,8 @@ static const struct option own_options[] = {
     {"verbose", no_argument, NULL, 'v'},
     {"output", required_argument, NULL, OPT_OUTPUT},
     {"cleanup", no_argument, NULL, OPT_CLEANUP},
+    {"api", required_argument, NULL, OPT_API},
+    {"partner", required_argument, NULL, OPT_PARTNER},
     {NULL, 0, NULL, 0},
 };
 
@@ -61,10 +66,19 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: custrpc-conform --url URL [--user LOGIN --password-file F | --wholesaler N] "
             "[OPTION]...\n"
-            "Runs conformance cases against a createCustomer server; one line per case, the\n"
-            "customers the run created, then \"profile P: N passed, N failed, N skipped\".\n"
+            "       custrpc-conform --url URL/jsonapi --partner NAME --user LOGIN "
+            "--password-file F [OPTION]...\n"
+            "Runs conformance cases against a createCustomer server (XML-RPC) or a partner API\n"
+            "server (JSON-RPC); one line per case, the customers or partners the run created,\n"
+            "then \"profile P: N passed, N failed, N skipped\".\n"
             "Exit status 0 when no case failed, 1 when one did, 5 when --only selects none.\n"
-            "It creates real customers, named with --name-prefix and a random run id.\n\n"
+            "It creates real customers or partners, named with --name-prefix and a random run\n"
+            "id.\n\n"
+            "  --api xmlrpc|partner    the API to test: xmlrpc (createCustomer and the customer\n"
+            "                          lifecycle) or partner (JSON-RPC: Login, AddPartner, ...);\n"
+            "                          default partner when the URL's path ends in /jsonapi\n"
+            "  --partner NAME          partner API: the partner to log in to (Login's partner;\n"
+            "                          --user is its username, --password-file its password)\n"
             "  --profile api|custrpc   api (default): only what the API's published text\n"
             "                          requires, faults judged by presence, never by code;\n"
             "                          custrpc: every case, with this project's fault codes,\n"
@@ -77,7 +91,8 @@ static void usage(FILE *out)
             "  --any-fault-code        custrpc profile: require faults where it does, but not\n"
             "                          its codes\n"
             "  --cleanup               afterwards, delete the customers the run created\n"
-            "                          (children first) when the server has deleteCustomer\n"
+            "                          (children first) when the server has deleteCustomer;\n"
+            "                          partner API: remove its partners (RemovePartner)\n"
             "  --output text|json      json: one JSON object on stdout, the case lines on\n"
             "                          stderr (default text)\n"
             "  -v, --verbose           each request and answer body on stderr (passwords\n"
@@ -90,7 +105,7 @@ static void usage(FILE *out)
 struct conform_args {
     struct runner_options ro;
     const char *cases_dir, *junit;
-    bool version, json, verbose, cleanup;
+    bool version, json, verbose, cleanup, api_given;
 };
 
 static int conform_option(void *ctx, int opt, const char *arg)
@@ -120,6 +135,18 @@ static int conform_option(void *ctx, int opt, const char *arg)
         return EXIT_OK;
     case 'v': a->verbose = true; return EXIT_OK;
     case OPT_CLEANUP: a->cleanup = true; return EXIT_OK;
+    case OPT_PARTNER: a->ro.partner = arg; return EXIT_OK;
+    case OPT_API:
+        if (strcmp(arg, "xmlrpc") == 0)
+            a->ro.api = API_XMLRPC;
+        else if (strcmp(arg, "partner") == 0)
+            a->ro.api = API_PARTNER;
+        else {
+            cli_usage_error(NULL, "--api must be xmlrpc or partner, not '%s'", arg);
+            return EXIT_USAGE;
+        }
+        a->api_given = true;
+        return EXIT_OK;
     case OPT_OUTPUT:
         if (strcmp(arg, "text") != 0 && strcmp(arg, "json") != 0) {
             cli_usage_error(NULL, "--output: \"%s\" is not text or json", arg);
@@ -133,6 +160,48 @@ static int conform_option(void *ctx, int opt, const char *arg)
         return EXIT_OK;
     default: return EXIT_USAGE;
     }
+}
+
+/* Whether the URL's path ends in /jsonapi: the partner API's endpoint. */
+static bool url_is_jsonapi(const char *url)
+{
+    const char *scheme = strstr(url, "://");
+    const char *path = scheme ? strchr(scheme + 3, '/') : NULL;
+    if (!path)
+        return false;
+    size_t len = strcspn(path, "?#");
+    while (len > 1 && path[len - 1] == '/')
+        len--;
+    return len >= 8 && strncmp(path + len - 8, "/jsonapi", 8) == 0;
+}
+
+/* The API under test and the options it needs; a usage error is printed. */
+static int check_api(struct conform_args *a, const struct conn_options *conn)
+{
+    if (!a->api_given)
+        a->ro.api = url_is_jsonapi(conn->url) ? API_PARTNER : API_XMLRPC;
+    const char *wrong = NULL;
+    if (a->ro.api == API_PARTNER && conn->wholesaler)
+        wrong = "--wholesaler is XML-RPC's trusted mode; the partner API has none";
+    else if (a->ro.api == API_PARTNER && (!a->ro.partner || !conn->user))
+        wrong = "the partner API needs --partner NAME and --user LOGIN (Login's partner and "
+                "username; the password from --password-file, CUSTRPC_PASSWORD or a terminal)";
+    else if (a->ro.api == API_XMLRPC && a->ro.partner)
+        wrong = "--partner is the partner API's (--api partner, or a URL ending in /jsonapi)";
+    if (!wrong)
+        return EXIT_OK;
+    cli_usage_error(NULL, "%s", wrong);
+    return EXIT_USAGE;
+}
+
+static void print_created(FILE *out, const struct created_list *created, bool partner)
+{
+    const char *what = partner ? "partner" : "customer";
+    fprintf(out, "created %zu %s%s (the server keeps them; on a real %s remove them):\n",
+            created->n, what, created->n == 1 ? "" : "s", partner ? "service" : "switch");
+    for (size_t i = 0; i < created->n; i++)
+        fprintf(out, "  %s %s  %s\n", partner ? "partner Id" : "i_customer",
+                created->items[i].i_customer, created->items[i].name);
 }
 
 int main(int argc, char **argv)
@@ -155,6 +224,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "Try 'custrpc-conform --help'.\n");
         return EXIT_USAGE;
     }
+    if (check_api(&a, &conn) != EXIT_OK) {
+        fprintf(stderr, "Try 'custrpc-conform --help'.\n");
+        return EXIT_USAGE;
+    }
+    ro.api = a.ro.api;
     char *password = NULL;
     if (conn.user) {
         int failed;
@@ -178,11 +252,14 @@ int main(int argc, char **argv)
         return EXIT_DATA;
     }
     const char *profile = case_basis_name(ro.profile);
-    size_t selected = 0, in_profile = 0, other_profile = 0;
+    size_t selected = 0, of_api = 0, in_profile = 0, other_profile = 0;
     for (size_t i = 0; i < n; i++) {
+        if (cases[i].api != ro.api)
+            continue; /* the other API's cases say nothing about this server */
         bool picked = !ro.only || fnmatch(ro.only, cases[i].name, 0) == 0;
         bool fits = ro.profile == BASIS_CUSTRPC || cases[i].basis == BASIS_API;
         selected += picked && fits;
+        of_api++;
         in_profile += fits;
         other_profile += picked && !fits;
     }
@@ -194,8 +271,8 @@ int main(int argc, char **argv)
                     "the custrpc profile: --profile custrpc runs them)\n",
                     ro.only, profile, other_profile);
         else
-            fprintf(stderr, "custrpc-conform: --only '%s' matches no case\n",
-                    ro.only ? ro.only : "");
+            fprintf(stderr, "custrpc-conform: --only '%s' matches no case of the %s API\n",
+                    ro.only ? ro.only : "", case_api_name(ro.api));
         status = EXIT_NO_CASES;
         goto out;
     }
@@ -203,8 +280,15 @@ int main(int argc, char **argv)
     /* libcurl's own trace would show Authorization headers; -v traces the bodies instead. */
     ro.target = (struct http_target){conn.url,    conn.user,     password,
                                      conn.cacert, conn.insecure, (long)conn.timeout_s * 1000,
-                                     false};
+                                     false,       NULL};
     ro.wholesaler = conn.wholesaler;
+    if (ro.api == API_PARTNER) {
+        /* The partner API logs in with a Login call; its HTTP requests carry no credentials. */
+        ro.target.user = ro.target.password = NULL;
+        ro.target.content_type = "application/json";
+        ro.login = conn.user;
+        ro.password = password;
+    }
     ro.trace = a.verbose ? stderr : NULL;
     bool json = a.json;
     FILE *text = json ? stderr : stdout;
@@ -212,7 +296,7 @@ int main(int argc, char **argv)
     struct case_result *results = calloc(n, sizeof *results);
     struct created_list created = {0};
     runner_run(cases, n, &ro, results, &created);
-    struct run_report rep = {profile, cases, results, n, {0}, &created};
+    struct run_report rep = {profile, case_api_name(ro.api), cases, results, n, {0}, &created};
     for (size_t i = 0; i < n; i++) {
         rep.totals.passed += results[i].status == CASE_PASS;
         rep.totals.failed += results[i].status == CASE_FAIL;
@@ -229,15 +313,10 @@ int main(int argc, char **argv)
     }
     int kept = -1; /* customers cleanup could not delete; -1: no cleanup */
     if (created.n && a.cleanup)
-        kept = cleanup_created(&ro, &created, text);
-    if (created.n && kept < 0) {
-        fprintf(text,
-                "created %zu customer%s (the server keeps them; on a real switch remove them):\n",
-                created.n, created.n == 1 ? "" : "s");
-        for (size_t i = 0; i < created.n; i++)
-            fprintf(text, "  i_customer %s  %s\n", created.items[i].i_customer,
-                    created.items[i].name);
-    }
+        kept = ro.api == API_PARTNER ? cleanup_partners(&ro, &created, text)
+                                     : cleanup_created(&ro, &created, text);
+    if (created.n && kept < 0)
+        print_created(text, &created, ro.api == API_PARTNER);
     size_t not_offered = 0;
     for (size_t i = 0; i < n; i++)
         not_offered +=
@@ -248,9 +327,9 @@ int main(int argc, char **argv)
                 "skipped: %zu cases of methods the server does not list in system.listMethods "
                 "(taken on its word)\n",
                 not_offered);
-    if (ro.profile == BASIS_API && n > in_profile && !ro.only)
+    if (ro.profile == BASIS_API && of_api > in_profile && !ro.only)
         fprintf(text, "not run: %zu cases of the custrpc profile (this project's own rules)\n",
-                n - in_profile);
+                of_api - in_profile);
     fprintf(text, "profile %s: %zu passed, %zu failed", profile, rep.totals.passed,
             rep.totals.failed);
     if (rep.totals.errors)

@@ -129,12 +129,16 @@ int report_junit(const char *path, const struct run_report *rep)
             t->errors, t->failed, t->skipped, t->passed + t->failed + t->errors + t->skipped, total,
             stamp);
     xml_text(out, host, sizeof host);
-    fprintf(out, "\">\n  <properties>\n    <property name=\"profile\" value=\"%s\"/>\n",
-            rep->profile);
+    fprintf(out,
+            "\">\n  <properties>\n    <property name=\"profile\" value=\"%s\"/>\n"
+            "    <property name=\"api\" value=\"%s\"/>\n",
+            rep->profile, rep->api);
     /* What the run left on the server, so that it can be removed. */
     for (size_t i = 0; i < rep->created->n; i++) {
         const struct created_customer *cc = &rep->created->items[i];
-        fputs("    <property name=\"created-customer\" value=\"i_customer ", out);
+        fputs(cc->partner ? "    <property name=\"created-partner\" value=\"Id "
+                          : "    <property name=\"created-customer\" value=\"i_customer ",
+              out);
         xml_text(out, cc->i_customer, 64);
         fputs(" ", out);
         xml_text(out, cc->name, 1024);
@@ -178,9 +182,10 @@ int report_json(FILE *out, const struct run_report *rep)
 {
     const struct run_totals *t = &rep->totals;
     fprintf(out,
-            "{\"profile\": \"%s\", \"passed\": %zu, \"failed\": %zu, \"errors\": %zu, "
+            "{\"profile\": \"%s\", \"api\": \"%s\", \"passed\": %zu, \"failed\": %zu, "
+            "\"errors\": %zu, "
             "\"skipped\": %zu,\n \"cases\": [",
-            rep->profile, t->passed, t->failed, t->errors, t->skipped);
+            rep->profile, rep->api, t->passed, t->failed, t->errors, t->skipped);
     bool first = true;
     for (size_t i = 0; i < rep->n; i++) {
         const struct case_result *r = &rep->results[i];
@@ -211,7 +216,7 @@ int report_json(FILE *out, const struct run_report *rep)
     fputs("],\n \"created\": [", out);
     for (size_t i = 0; i < rep->created->n; i++) {
         const struct created_customer *cc = &rep->created->items[i];
-        fputs(i ? ",\n  {\"i_customer\": " : "\n  {\"i_customer\": ", out);
+        fprintf(out, "%s\n  {\"%s\": ", i ? "," : "", cc->partner ? "partnerId" : "i_customer");
         /* An id as a number when it is one; whatever else a server sent, as a string. */
         const char *id = cc->i_customer + (cc->i_customer[0] == '-');
         if (*id && strspn(id, "0123456789") == strlen(id) && strlen(id) < 16)

@@ -14,6 +14,7 @@ struct run_totals {
 
 struct run_report {
     const char *profile; /* "api" or "custrpc" */
+    const char *api;     /* "xmlrpc" or "partner" */
     const struct conform_case *cases;
     const struct case_result *results;
     size_t n;

@@ -1,6 +1,6 @@
 /* runner.c — fills each case's placeholders, sends it, and judges the answer: HTTP status,
  * a well-formed methodResponse, success or fault with an <int> code, XPath checks; captured
- * values feed later cases. */
+ * values feed later cases. Partner (JSON-RPC) answers are judged in runner_json.c. */
 #include <config.h>
 
 #include <fnmatch.h>
@@ -17,115 +17,7 @@
 #include <custrpc/custrpc.h>
 #include <custrpc/xmlrpc.h>
 
-#include "runner.h"
-
-#define MAX_VARS 128
-
-struct vars {
-    char *name[MAX_VARS];
-    char *value[MAX_VARS];
-    size_t n;
-};
-
-static void var_set(struct vars *v, const char *name, const char *value)
-{
-    for (size_t i = 0; i < v->n; i++)
-        if (strcmp(v->name[i], name) == 0) {
-            free(v->value[i]);
-            v->value[i] = strdup(value);
-            return;
-        }
-    if (v->n < MAX_VARS) {
-        v->name[v->n] = strdup(name);
-        v->value[v->n++] = strdup(value);
-    }
-}
-
-static const char *var_get(const struct vars *v, const char *name)
-{
-    for (size_t i = 0; i < v->n; i++)
-        if (strcmp(v->name[i], name) == 0)
-            return v->value[i];
-    return NULL;
-}
-
-struct buf {
-    char *p;
-    size_t len, cap;
-};
-
-static void put(struct buf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->p = realloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void put_escaped(struct buf *b, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '&')
-            put(b, "&amp;", 5);
-        else if (*s == '<')
-            put(b, "&lt;", 4);
-        else if (*s == '>')
-            put(b, "&gt;", 4);
-        else
-            put(b, s, 1);
-    }
-}
-
-/* Replaces {{var}}, {{name:KEY}} and {{repeat:N:TEXT}}; values are XML-escaped unless raw.
- * Returns NULL and names the variable in missing when one is unknown. */
-static char *fill(const char *text, const struct vars *v, const struct runner_options *o, bool raw,
-                  char *missing, size_t missing_size)
-{
-    struct buf b = {0};
-    put(&b, "", 0);
-    for (const char *p = text; *p;) {
-        const char *open = strstr(p, "{{");
-        const char *close = open ? strstr(open + 2, "}}") : NULL;
-        if (!open || !close) {
-            put(&b, p, strlen(p));
-            break;
-        }
-        put(&b, p, (size_t)(open - p));
-        char key[256];
-        snprintf(key, sizeof key, "%.*s", (int)(close - open - 2), open + 2);
-        const char *value = var_get(v, key);
-        char generated[1024];
-        if (!value && strncmp(key, "name:", 5) == 0) {
-            snprintf(generated, sizeof generated, "%s%s-%s", o->name_prefix, var_get(v, "run"),
-                     key + 5);
-            value = generated;
-        }
-        if (!value && strncmp(key, "repeat:", 7) == 0) {
-            char *rest;
-            long count = strtol(key + 7, &rest, 10);
-            if (*rest == ':')
-                for (long i = 0; i < count && i < 16L * 1024 * 1024; i++)
-                    put(&b, rest + 1, strlen(rest + 1));
-            p = close + 2;
-            continue;
-        }
-        if (!value) {
-            snprintf(missing, missing_size, "%s", key);
-            free(b.p);
-            return NULL;
-        }
-        /* wholesaler_member is markup (an i_wholesaler <member>), everything else is text. */
-        if (raw || strcmp(key, "wholesaler_member") == 0)
-            put(&b, value, strlen(value));
-        else
-            put_escaped(&b, value);
-        p = close + 2;
-    }
-    return b.p;
-}
+#include "runner_internal.h"
 
 /* The string value of an XPath expression (numbers as XPath prints them); caller frees. */
 static char *xpath_value(xmlXPathContextPtr ctx, const char *expr)
@@ -140,9 +32,7 @@ static char *xpath_value(xmlXPathContextPtr ctx, const char *expr)
     return out;
 }
 
-static enum case_status fail(struct case_result *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static enum case_status fail(struct case_result *r, const char *fmt, ...)
+enum case_status runner_fail(struct case_result *r, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -151,9 +41,7 @@ static enum case_status fail(struct case_result *r, const char *fmt, ...)
     return r->status = CASE_FAIL;
 }
 
-static enum case_status skip(struct case_result *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static enum case_status skip(struct case_result *r, const char *fmt, ...)
+enum case_status runner_skip(struct case_result *r, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -173,8 +61,7 @@ static bool requires_word(const struct conform_case *c, const char *word)
     return false;
 }
 
-/* The first bytes of an answer, for a failure message. */
-static void excerpt(const char *body, char *out, size_t size)
+void excerpt(const char *body, char *out, size_t size)
 {
     size_t i = 0;
     for (; body[i] && i + 1 < size && i < 60; i++)
@@ -188,36 +75,8 @@ static bool exact_codes(const struct conform_case *c, const struct runner_option
     return c->has_fault_code && o->profile == BASIS_CUSTRPC && !o->any_fault_code;
 }
 
-char *mask_passwords(const char *body)
-{
-    static const char *const secret[] = {"<name>web_password</name>", "<name>api_password</name>"};
-    struct buf b = {0};
-    put(&b, "", 0);
-    for (const char *p = body; *p;) {
-        const char *hit = NULL, *end = NULL;
-        for (size_t i = 0; i < 2; i++) {
-            const char *h = strstr(p, secret[i]);
-            if (h && (!hit || h < hit)) {
-                hit = h;
-                end = h + strlen(secret[i]);
-            }
-        }
-        const char *open = end ? strstr(end, "<value") : NULL;
-        const char *gt = open ? strchr(open, '>') : NULL;
-        const char *close = gt ? strstr(gt, "</value>") : NULL;
-        if (!close || gt[-1] == '/') {
-            put(&b, p, strlen(p));
-            break;
-        }
-        put(&b, p, (size_t)(gt + 1 - p));
-        put(&b, "***", 3);
-        p = close;
-    }
-    return b.p;
-}
-
-static void created_add(struct created_list *l, const char *name, const char *id,
-                        const char *case_name)
+void created_add(struct created_list *l, const char *name, const char *id, const char *case_name,
+                 bool partner)
 {
     if (l->n == l->cap) {
         size_t more = l->cap ? l->cap * 2 : 32;
@@ -227,7 +86,7 @@ static void created_add(struct created_list *l, const char *name, const char *id
         l->items = grown;
         l->cap = more;
     }
-    l->items[l->n++] = (struct created_customer){strdup(name), strdup(id), case_name};
+    l->items[l->n++] = (struct created_customer){strdup(name), strdup(id), case_name, partner};
 }
 
 void created_list_free(struct created_list *l)
@@ -269,7 +128,7 @@ static void note_created(const char *request, const struct http_reply *reply,
         char *id = xpath_value(
             a, "string(/methodResponse/params/param/value/struct/member[name='i_customer']/value)");
         if (name && id && *id)
-            created_add(out, name, id, c->name);
+            created_add(out, name, id, c->name, false);
         free(name);
         free(id);
     } else if (method && strcmp(method, "system.multicall") == 0) {
@@ -298,7 +157,7 @@ static void note_created(const char *request, const struct http_reply *reply,
                      k);
             char *id = xpath_value(a, expr);
             if (name && id && *id)
-                created_add(out, name, id, c->name);
+                created_add(out, name, id, c->name, false);
             free(name);
             free(id);
         }
@@ -319,14 +178,15 @@ static void trace_body(FILE *out, const char *head, const char *masked)
 
 /* Judges a 200 answer; fills r and captures. */
 static enum case_status judge(const struct conform_case *c, const struct runner_options *o,
-                              struct vars *v, const struct http_reply *reply, struct case_result *r)
+                              struct run_state *v, const struct http_reply *reply,
+                              struct case_result *r)
 {
     char start[64];
     excerpt(reply->body, start, sizeof start);
     xmlDocPtr doc = xmlReadMemory(reply->body, (int)reply->len, "response.xml", NULL,
                                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc)
-        return fail(r, "the answer is not well-formed XML (it starts \"%s\")", start);
+        return runner_fail(r, "the answer is not well-formed XML (it starts \"%s\")", start);
     xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
     enum case_status st = CASE_PASS;
     char *root = xpath_value(ctx, "name(/*)");
@@ -339,24 +199,26 @@ static enum case_status judge(const struct conform_case *c, const struct runner_
     char *text = xpath_value(
         ctx, "string(/methodResponse/fault/value/struct/member[name='faultString']/value)");
     if (!root || strcmp(root, "methodResponse") != 0) {
-        st = fail(r, "the answer is <%s>, not an XML-RPC <methodResponse>", root ? root : "?");
+        st = runner_fail(r, "the answer is <%s>, not an XML-RPC <methodResponse>",
+                         root ? root : "?");
     } else if (strcmp(is_fault, "1") == 0) {
         /* The fault struct itself: an <int>/<i4> code and a string text, as XML-RPC says. */
         if (strcmp(code_type, "int") != 0 && strcmp(code_type, "i4") != 0)
-            st = fail(r, "faultCode is <%s>, not <int>", code_type[0] ? code_type : "string");
+            st =
+                runner_fail(r, "faultCode is <%s>, not <int>", code_type[0] ? code_type : "string");
         else if (c->outcome == OUTCOME_SUCCESS)
-            st = fail(r, "expected success, got fault %s: %s", code, text);
+            st = runner_fail(r, "expected success, got fault %s: %s", code, text);
         else if (exact_codes(c, o) && atoi(code) != c->fault_code)
-            st = fail(r, "fault %s (%s), expected fault %d", code, text, c->fault_code);
+            st = runner_fail(r, "fault %s (%s), expected fault %d", code, text, c->fault_code);
         else if (text[0] == '\0')
-            st = fail(r, "fault %s has an empty faultString", code);
+            st = runner_fail(r, "fault %s has an empty faultString", code);
     } else if (strcmp(params, "1") != 0) {
-        st = fail(r, "the methodResponse has %s <param> values, not exactly 1", params);
+        st = runner_fail(r, "the methodResponse has %s <param> values, not exactly 1", params);
     } else if (c->outcome == OUTCOME_FAULT) {
         if (exact_codes(c, o))
-            st = fail(r, "expected fault %d, got success", c->fault_code);
+            st = runner_fail(r, "expected fault %d, got success", c->fault_code);
         else
-            st = fail(r, "expected a fault, got success");
+            st = runner_fail(r, "expected a fault, got success");
     }
     for (size_t i = 0; st == CASE_PASS && i < c->n_checks; i++) {
         if (c->checks[i].basis == BASIS_CUSTRPC && o->profile == BASIS_API)
@@ -364,16 +226,16 @@ static enum case_status judge(const struct conform_case *c, const struct runner_
         if (c->checks[i].fault_code && o->any_fault_code)
             continue;
         char missing[256];
-        char *want = fill(c->checks[i].value, v, o, true, missing, sizeof missing);
+        char *want = fill(c->checks[i].value, v, o, FILL_RAW, missing, sizeof missing);
         char *got = xpath_value(ctx, c->checks[i].expr);
         if (!want)
-            st = skip(r, "needs {{%s}}, which no earlier case captured", missing);
+            st = runner_skip(r, "needs {{%s}}, which no earlier case captured", missing);
         else if (!got)
-            st = fail(r, "bad XPath in the case: %s", c->checks[i].expr);
+            st = runner_fail(r, "bad XPath in the case: %s", c->checks[i].expr);
         else if (c->checks[i].op == CHECK_EQUALS && strcmp(got, want) != 0)
-            st = fail(r, "%s is \"%s\", expected \"%s\"", c->checks[i].expr, got, want);
+            st = runner_fail(r, "%s is \"%s\", expected \"%s\"", c->checks[i].expr, got, want);
         else if (c->checks[i].op == CHECK_NOT_EQUALS && strcmp(got, want) == 0)
-            st = fail(r, "%s is \"%s\", which it must not be", c->checks[i].expr, got);
+            st = runner_fail(r, "%s is \"%s\", which it must not be", c->checks[i].expr, got);
         free(want);
         free(got);
     }
@@ -382,8 +244,8 @@ static enum case_status judge(const struct conform_case *c, const struct runner_
         if (got && *got)
             var_set(v, c->captures[i].var, got);
         else
-            st = fail(r, "nothing to capture for {{%s}} at %s", c->captures[i].var,
-                      c->captures[i].expr);
+            st = runner_fail(r, "nothing to capture for {{%s}} at %s", c->captures[i].var,
+                             c->captures[i].expr);
         free(got);
     }
     free(root);
@@ -472,43 +334,45 @@ static bool not_offered(const struct conform_case *c, const struct offered *m, c
 }
 
 static enum case_status run_one(const struct conform_case *c, size_t index,
-                                const struct runner_options *o, struct vars *v,
+                                const struct runner_options *o, struct run_state *v,
                                 struct case_result *r, struct created_list *created,
                                 const struct offered *offered)
 {
     bool trusted = o->wholesaler > 0;
     char method[128];
     if (not_offered(c, offered, method, sizeof method))
-        return skip(r, RUNNER_NOT_OFFERED "%s (system.listMethods)", method);
+        return runner_skip(r, RUNNER_NOT_OFFERED "%s (system.listMethods)", method);
     if (requires_word(c, "auth") && !o->target.user)
-        return skip(r, "needs credentials (--user)");
+        return runner_skip(r, "needs credentials (--user)");
     if (requires_word(c, "trusted") && !trusted)
-        return skip(r, "needs trusted mode (--wholesaler)");
+        return runner_skip(r, "needs trusted mode (--wholesaler)");
     if (requires_word(c, "not-trusted") && trusted)
-        return skip(r, "does not apply in trusted mode");
+        return runner_skip(r, "does not apply in trusted mode");
     /* A case that builds on an earlier one says so; without that one it means nothing. */
     char needs[256];
     snprintf(needs, sizeof needs, "%s", c->needs ? c->needs : "");
     for (char *save = NULL, *w = strtok_r(needs, " ", &save); w; w = strtok_r(NULL, " ", &save))
         if (!var_get(v, w))
-            return skip(r, "needs {{%s}}, which no earlier case captured", w);
+            return runner_skip(r, "needs {{%s}}, which no earlier case captured", w);
     char unique[512];
     snprintf(unique, sizeof unique, "%s%s-%03zu", o->name_prefix, var_get(v, "run"), index + 1);
     var_set(v, "unique_name", unique);
     char missing[256];
-    char *body = fill(c->body, v, o, false, missing, sizeof missing);
+    bool partner = c->api == API_PARTNER;
+    char *body = fill(c->body, v, o, partner ? FILL_JSON : FILL_XML, missing, sizeof missing);
     if (!body)
-        return skip(r, "needs {{%s}}, which no earlier case captured", missing);
+        return runner_skip(r, "needs {{%s}}, which no earlier case captured", missing);
     struct http_target t = o->target;
     char wrong[64];
     /* A case may log in as a customer an earlier case created (hierarchy rules). */
-    char *user = c->user ? fill(c->user, v, o, true, missing, sizeof missing) : NULL;
-    char *password = c->password ? fill(c->password, v, o, true, missing, sizeof missing) : NULL;
+    char *user = c->user ? fill(c->user, v, o, FILL_RAW, missing, sizeof missing) : NULL;
+    char *password =
+        c->password ? fill(c->password, v, o, FILL_RAW, missing, sizeof missing) : NULL;
     if ((c->user && !user) || (c->password && !password)) {
         free(user);
         free(password);
         free(body);
-        return skip(r, "needs {{%s}}, which no earlier case captured", missing);
+        return runner_skip(r, "needs {{%s}}, which no earlier case captured", missing);
     }
     if (c->user) {
         t.user = user;
@@ -521,11 +385,11 @@ static enum case_status run_one(const struct conform_case *c, size_t index,
         t.password = wrong;
     }
     struct http_reply reply;
-    r->request = mask_passwords(body);
+    r->request = partner ? mask_json(body, v) : mask_passwords(body);
     if (o->trace) {
         char head[2100];
         snprintf(head, sizeof head, "> POST %s%s", c->path ? c->path : o->target.url,
-                 t.user ? "" : " (no credentials)");
+                 t.user || partner ? "" : " (no credentials)");
         trace_body(o->trace, head, r->request);
     }
     http_post(&t, c->path, body, strlen(body), &reply);
@@ -533,30 +397,35 @@ static enum case_status run_one(const struct conform_case *c, size_t index,
     free(password);
     enum case_status st;
     if (reply.status != 0) {
-        r->response = mask_passwords(reply.body);
+        r->response = partner ? mask_json(reply.body, v) : mask_passwords(reply.body);
         if (o->trace) {
             char head[64];
             snprintf(head, sizeof head, "< HTTP %ld", reply.status);
             trace_body(o->trace, head, r->response);
         }
-        if (reply.status == 200)
+        if (reply.status == 200 && partner)
+            note_partners(body, &reply, c, created);
+        else if (reply.status == 200)
             note_created(body, &reply, c, created);
     } else if (o->trace) {
         fprintf(o->trace, "< (no response) %s\n", reply.error);
     }
-    free(body);
     if (reply.status == 0) {
         snprintf(r->reason, sizeof r->reason, "no answer: %s", reply.error);
         st = CASE_ERROR;
     } else if (reply.status != c->status)
-        st = fail(r, "HTTP %ld, expected %d", reply.status, c->status);
+        st = runner_fail(r, "HTTP %ld, expected %d", reply.status, c->status);
     else if (reply.status != 200)
         st = CASE_PASS;
+    else if (partner)
+        st = judge_json(c, o, v, body, &reply, r);
     else if (strncasecmp(reply.content_type, "text/xml", 8) != 0)
         /* XML-RPC answers are text/xml; an HTML error page usually shows itself here first. */
-        st = fail(r, "the answer's Content-Type is \"%s\", not text/xml", reply.content_type);
+        st =
+            runner_fail(r, "the answer's Content-Type is \"%s\", not text/xml", reply.content_type);
     else
         st = judge(c, o, v, &reply, r);
+    free(body);
     http_reply_free(&reply);
     return r->status = st;
 }
@@ -564,7 +433,7 @@ static enum case_status run_one(const struct conform_case *c, size_t index,
 void runner_run(const struct conform_case *cases, size_t n, const struct runner_options *o,
                 struct case_result *results, struct created_list *created)
 {
-    struct vars v = {0};
+    struct run_state v = {0};
     char run[32], number[32];
     srand((unsigned)time(NULL) ^ (unsigned)clock());
     snprintf(run, sizeof run, "%06x", (unsigned)rand() & 0xffffff);
@@ -581,13 +450,17 @@ void runner_run(const struct conform_case *cases, size_t n, const struct runner_
                  "<member><name>i_wholesaler</name><value><int>%lld</int></value></member>",
                  (long long)o->wholesaler);
     var_set(&v, "wholesaler_member", member);
-    struct offered offered;
-    ask_offered(o, &offered);
+    /* The partner API's Login; nothing when not given (main requires them for that API). */
+    var_set(&v, "partner", o->partner ? o->partner : "");
+    var_set(&v, "login", o->login ? o->login : "");
+    var_set(&v, "password", o->password ? o->password : "");
+    struct offered offered = {0};
+    if (o->api == API_XMLRPC)
+        ask_offered(o, &offered);
     for (size_t i = 0; i < n; i++) {
         struct case_result *r = &results[i];
         memset(r, 0, sizeof *r);
-        if ((o->only && fnmatch(o->only, cases[i].name, 0) != 0) ||
-            (o->profile == BASIS_API && cases[i].basis != BASIS_API)) {
+        if (!runner_selects(o, &cases[i])) {
             r->status = CASE_NOT_RUN;
             continue;
         }
@@ -609,6 +482,17 @@ void runner_run(const struct conform_case *cases, size_t n, const struct runner_
     offered_free(&offered);
     for (size_t i = 0; i < v.n; i++) {
         free(v.name[i]);
+        /* The password was a variable too: not left in freed memory. */
+        memset(v.value[i], 0, strlen(v.value[i]));
         free(v.value[i]);
     }
+    for (size_t i = 0; i < v.n_visas; i++)
+        free(v.visas[i]);
+    free(v.visas);
+}
+
+bool runner_selects(const struct runner_options *o, const struct conform_case *c)
+{
+    return c->api == o->api && (!o->only || fnmatch(o->only, c->name, 0) == 0) &&
+           (o->profile == BASIS_CUSTRPC || c->basis == BASIS_API);
 }

@@ -15,10 +15,14 @@ struct runner_options {
     int64_t tariff;            /* {{i_tariff}} */
     const char *name_prefix;   /* every name the run creates starts with it */
     enum case_basis profile; /* BASIS_API: api cases only, faults by presence; BASIS_CUSTRPC: all */
-    bool any_fault_code;     /* custrpc profile: only require a fault, not its code */
-    const char *only;        /* fnmatch pattern on case names, or NULL */
-    FILE *trace;             /* -v: request and answer bodies (passwords masked), or NULL */
-    FILE *lines;             /* one line per case */
+    enum case_api api;       /* the API under test: only its cases run */
+    /* The partner API's Login ({{partner}}, {{login}}, {{password}}); the HTTP requests there
+     * carry no credentials. */
+    const char *partner, *login, *password;
+    bool any_fault_code; /* custrpc profile: only require a fault, not its code */
+    const char *only;    /* fnmatch pattern on case names, or NULL */
+    FILE *trace;         /* -v: request and answer bodies (passwords masked), or NULL */
+    FILE *lines;         /* one line per case */
 };
 
 /* The reason of a case skipped because its method is not in the server's system.listMethods. */
@@ -35,11 +39,13 @@ struct case_result {
     char *response; /* as received, passwords masked; NULL when nothing came */
 };
 
-/* A customer the run created: a run against a real switch leaves them behind. */
+/* A customer (or, partner API, a partner) the run created: a run against a real switch
+ * leaves them behind. */
 struct created_customer {
     char *name;
-    char *i_customer;
+    char *i_customer; /* a partner's Id */
     const char *case_name;
+    bool partner;
 };
 
 struct created_list {
@@ -47,11 +53,13 @@ struct created_list {
     size_t n, cap;
 };
 
-/* Runs the cases in order, printing one line each; results has n entries. Customers the run
- * created are added to created. */
+/* Runs the cases of o->api in order, printing one line each; results has n entries. Customers
+ * or partners the run created are added to created (partners a case removed are taken off). */
 void runner_run(const struct conform_case *cases, size_t n, const struct runner_options *o,
                 struct case_result *results, struct created_list *created);
 void case_result_free(struct case_result *r);
+/* Whether a run with o runs case c: its API, its profile, --only. */
+bool runner_selects(const struct runner_options *o, const struct conform_case *c);
 void created_list_free(struct created_list *l);
 
 /* A copy of an XML-RPC body (well-formed or not) with the values of web_password and

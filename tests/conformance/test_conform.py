@@ -26,6 +26,7 @@ GEN_CASES = os.environ.get("CUSTRPC_GEN_CASES", "conform/gen-cases")
 CASES = os.path.join(HERE, "cases")
 SPEC = os.path.join(HERE, "..", "data", "spec-fields.txt")
 API_TEXT = os.path.join(HERE, "api-text.txt")
+API_TEXT_PARTNER = os.path.join(HERE, "api-text-partner.txt")
 
 
 # The customer lifecycle cases (1NN-*.xml: updateCustomer, listCustomers, deleteCustomer, block,
@@ -309,24 +310,30 @@ class AgainstSpecServer(unittest.TestCase):
 
 class CaseBasis(unittest.TestCase):
     def test_every_api_quote_is_in_the_api_text(self):
-        with open(API_TEXT, encoding="utf-8") as f:
-            text = " ".join(l for l in f.read().split("\n") if not l.startswith("#")).split()
-        text = " ".join(text)
-        counts = {"api": 0, "custrpc": 0}
+        def read(path):
+            with open(path, encoding="utf-8") as f:
+                return " ".join(" ".join(l for l in f.read().split("\n") if not l.startswith("#")).split())
+        # A partner case (api="partner", files p0NN-*.xml) rests on the partner API's text.
+        texts = {"xmlrpc": read(API_TEXT), "partner": read(API_TEXT_PARTNER)}
+        counts = {("xmlrpc", "api"): 0, ("xmlrpc", "custrpc"): 0, ("partner", "api"): 0, ("partner", "custrpc"): 0}
         for name in sorted(os.listdir(CASES)):
             if not name.endswith(".xml"):
                 continue
             root = ET.parse(os.path.join(CASES, name)).getroot()
-            basis = root.get("basis")
-            self.assertIn(basis, counts, name)
-            counts[basis] += 1
+            basis, api = root.get("basis"), root.get("api", "xmlrpc")
+            self.assertIn((api, basis), counts, name)
+            self.assertEqual(api == "partner", re.match(r"p\d\d\d-", name) is not None,
+                             "%s: partner cases, and only they, are named p0NN-*.xml" % name)
+            counts[api, basis] += 1
             if basis != "api":
                 continue
             quote = root.findtext("basis") or ""
             for fragment in quote.split(" \u2026 "):
-                self.assertIn(" ".join(fragment.split()), text, "%s: not in the API text: %r" % (name, fragment))
-        self.assertGreater(counts["api"], 150)
-        self.assertGreater(counts["custrpc"], 100)
+                self.assertIn(" ".join(fragment.split()), texts[api], "%s: not in the %s API's text: %r" % (name, api, fragment))
+        self.assertGreater(counts["xmlrpc", "api"], 150)
+        self.assertGreater(counts["xmlrpc", "custrpc"], 100)
+        self.assertGreater(counts["partner", "api"], 30)
+        self.assertGreater(counts["partner", "custrpc"], 4)
 
     def test_a_case_without_basis_does_not_load(self):
         d = tempfile.mkdtemp()
