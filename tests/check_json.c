@@ -251,6 +251,31 @@ START_TEST(error_answers_carry_the_api_words)
 }
 END_TEST
 
+/* A message cut inside a character by a "%.Ns" limit keeps its words; the broken bytes (and any
+ * other byte that is not UTF-8) become U+FFFD. */
+START_TEST(fault_messages_cut_inside_a_character)
+{
+    struct custrpc_error err;
+    custrpc_fail(&err, CUSTRPC_E_DUP_NAME, "partnerInfo.Name", "named \"%.4s\" exists",
+                 "a\xc3\xa9\xc3\xa9");
+    char *text = custrpc_jsonrpc_fault(NULL, &err, NULL);
+    ck_assert_str_eq(text, "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,\"message\":"
+                           "\"partnerInfo.Name: named \\\"a\xc3\xa9\xef\xbf\xbd\\\" exists\","
+                           "\"data\":1010}}");
+    free(text);
+    /* Overlong forms, surrogates, stray continuation bytes and a cut at the very end. */
+    custrpc_fail(&err, CUSTRPC_E_METHOD, NULL, "m \xc0\xaf \xed\xa0\x80 \x80 \xf0\x9f\x98\x80 \xe2\x82");
+    text = custrpc_jsonrpc_fault(NULL, &err, NULL);
+    json_t *root = json_loads(text, 0, NULL);
+    ck_assert_ptr_nonnull(root);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(root, "error"), "message")),
+                     "m \xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd "
+                     "\xf0\x9f\x98\x80 \xef\xbf\xbd\xef\xbf\xbd");
+    json_decref(root);
+    free(text);
+}
+END_TEST
+
 START_TEST(null_result_and_locations)
 {
     struct custrpc_null_result n;
@@ -283,6 +308,7 @@ Suite *json_suite(void)
     tcase_add_test(tc, member_errors_name_the_member);
     tcase_add_test(tc, invalid_json_and_envelopes);
     tcase_add_test(tc, error_answers_carry_the_api_words);
+    tcase_add_test(tc, fault_messages_cut_inside_a_character);
     tcase_add_test(tc, null_result_and_locations);
     suite_add_tcase(s, tc);
     return s;
