@@ -187,6 +187,26 @@ START_TEST(invalid_json_and_envelopes)
                          "line 1");
     expect_request_error(REQ("{\"jsonrpc\":\"2.0\",\"method\":\"\xff\"}"), CUSTRPC_E_PARSE,
                          "unable to decode byte 0xff");
+    /* The token jansson stopped at is not quoted: it can be a password. */
+    struct custrpc_jsonrpc_request rq;
+    struct custrpc_error err;
+    static const char *const secret_bodies[] = {
+        "{\"params\":{\"password\":\"hunter2\\u0000\"}}",
+        "{\"params\":{\"password\":\"hunter2\\ud800\"}}",
+        "{\"params\":{\"password\":\"hunter2\x01\"}}",
+        "{\"params\":{\"password\":\"hunter2\\q\"}}",
+        "{\"params\":{\"password\":hunter2}}",
+        "{\"params\":{\"password\":\"hunter2",
+    };
+    for (size_t i = 0; i < sizeof secret_bodies / sizeof secret_bodies[0]; i++) {
+        ck_assert_int_eq(custrpc_jsonrpc_parse_request(secret_bodies[i], strlen(secret_bodies[i]),
+                                                       &rq, &err),
+                         -1);
+        ck_assert_int_eq(err.code, CUSTRPC_E_PARSE);
+        ck_assert_msg(!strstr(err.message, "hunter"), "%s", err.message);
+        ck_assert_msg(strstr(err.message, "line 1, column "), "%s", err.message);
+        custrpc_jsonrpc_request_free(&rq);
+    }
     expect_request_error(REQ("[{\"jsonrpc\":\"2.0\",\"method\":\"x\"}]"), CUSTRPC_E_REQUEST,
                          "batch");
     expect_request_error(REQ("\"Login\""), CUSTRPC_E_REQUEST, "object");

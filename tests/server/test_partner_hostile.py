@@ -469,6 +469,28 @@ class Hostile(Base):
         self.assertEqual(len(seen), 20)
 
 
+class SecretsInErrors(Base):
+    def test_broken_bodies_never_quote_a_password(self):
+        # jansson names the token it stopped at; inside a string that is the string itself.
+        # Neither the answer nor the debug log (which promises masked passwords) may show it.
+        secret = "hunter" + os.urandom(4).hex()
+        bodies = [b'"%s\\u0000"', b'"%s\\ud800"', b'"\\ud800%s"', b'"%s\x01"', b'"%s\\q"',
+                  b'"%s\xc0\xaf"', b'%s', b'"%s']
+        with Server("--log-level", "debug") as srv:
+            for b in bodies:
+                password = b.replace(b"%s", secret.encode())
+                body = (b'{"jsonrpc":"2.0","id":1,"method":"Login","params":{"partner":"root",'
+                        b'"username":"root","password":' + password + b'}}')
+                a = self.raw_error(srv.port, body, PARSE)
+                self.assertNotIn(secret, a["error"]["message"])
+                self.assertIn("column", a["error"]["message"])
+            good = Session(srv.port, password=secret)
+            good.login()
+            log = srv.log_text()  # written before each answer is sent
+        self.assertNotIn(secret, log)
+        self.assertIn("(masked)", log)
+
+
 class Expiry(Base):
     def test_expired_visa(self):
         with Server("--visa-ttl", "1") as srv:
