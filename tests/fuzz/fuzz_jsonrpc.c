@@ -1,9 +1,10 @@
 /* fuzz_jsonrpc.c — libFuzzer target for the partner API's JSON path: any bytes, read as a
  * JSON-RPC request the way the server reads one, its params into every params message of
- * custrpc/partner.h and checked by each message's rules. Properties: whatever decodes writes
+ * custrpc/partner.h and checked by each message's rules; and read as an answer the way the
+ * client reads one, its result into every result message. Properties: whatever decodes writes
  * back to JSON text that decodes to an equal message, which the rules judge as they judged the
- * first; every error answer is JSON a client reads back with the same code; the bytes read as
- * an answer (the client's side) never crash. Build and run with tests/fuzz/run.sh. */
+ * first; every error becomes an answer a client reads back with the same code. Build and run
+ * with tests/fuzz/run.sh. */
 #include <config.h>
 
 #include <stdint.h>
@@ -13,10 +14,12 @@
 #include <custrpc/json.h>
 #include <custrpc/partner.h>
 
-static const struct {
+struct row {
     const struct custrpc_message *d;
     const char *const *required;
-} params[] = {
+};
+
+static const struct row params[] = {
     {&custrpc_login_params_message, custrpc_login_params_required},
     {&custrpc_add_partner_params_message, custrpc_add_partner_params_required},
     {&custrpc_modify_partner_params_message, custrpc_modify_partner_params_required},
@@ -24,12 +27,13 @@ static const struct {
     {&custrpc_partner_id_params_message, custrpc_partner_id_params_required},
     {&custrpc_enumerate_params_message, custrpc_enumerate_params_required},
     {&custrpc_no_params_message, NULL},
-    /* Results too: the client reads them with the same codec. */
-    {&custrpc_login_result_message, NULL},
-    {&custrpc_id_result_message, NULL},
-    {&custrpc_partner_result_message, NULL},
-    {&custrpc_partner_list_result_message, NULL},
-    {&custrpc_partner_state_result_message, NULL},
+};
+
+/* The client reads an answer's result into these, with the same codec. */
+static const struct row results[] = {
+    {&custrpc_login_result_message, NULL},       {&custrpc_id_result_message, NULL},
+    {&custrpc_null_result_message, NULL},        {&custrpc_partner_result_message, NULL},
+    {&custrpc_partner_list_result_message, NULL}, {&custrpc_partner_state_result_message, NULL},
     {&custrpc_location_list_result_message, NULL},
 };
 
@@ -76,6 +80,27 @@ static void round_trip(const struct custrpc_message *d, const char *const *requi
     free(text);
 }
 
+/* obj read into each message of rows: decoded ones round-trip, errors answer. */
+static void decode_each(const struct row *rows, size_t n, const json_t *obj, const json_t *id)
+{
+    struct custrpc_error err;
+    for (size_t i = 0; i < n; i++) {
+        const struct custrpc_message *d = rows[i].d;
+        void *m = calloc(1, d->size);
+        custrpc_msg_init(d, m);
+        if (custrpc_msg_from_json(d, m, obj, NULL, &err) == 0) {
+            int verdict = custrpc_msg_validate(d, m, rows[i].required, &err);
+            if (verdict < 0)
+                check_fault(id, &err);
+            round_trip(d, rows[i].required, m, verdict);
+        } else {
+            check_fault(id, &err);
+        }
+        custrpc_msg_free(d, m);
+        free(m);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -86,21 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         if (!rq.method || !json_is_object(rq.params))
             abort(); /* a request that parsed has both */
-        for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) {
-            const struct custrpc_message *d = params[i].d;
-            void *m = calloc(1, d->size);
-            custrpc_msg_init(d, m);
-            if (custrpc_msg_from_json(d, m, rq.params, NULL, &err) == 0) {
-                int verdict = custrpc_msg_validate(d, m, params[i].required, &err);
-                if (verdict < 0)
-                    check_fault(rq.id, &err);
-                round_trip(d, params[i].required, m, verdict);
-            } else {
-                check_fault(rq.id, &err);
-            }
-            custrpc_msg_free(d, m);
-            free(m);
-        }
+        decode_each(params, sizeof params / sizeof params[0], rq.params, rq.id);
     }
     custrpc_jsonrpc_request_free(&rq);
 
@@ -110,6 +121,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (custrpc_jsonrpc_parse_answer((const char *)data, size, &result, &visa, &err) == 0) {
         if (!result)
             abort();
+        if (json_is_object(result))
+            decode_each(results, sizeof results / sizeof results[0], result, NULL);
         json_decref(result);
     }
     free(visa);
