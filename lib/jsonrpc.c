@@ -20,6 +20,13 @@ json_t *custrpc_json_parse(const char *text, size_t len, size_t *position,
         return v;
     if (position)
         *position = (size_t)je.position;
+    /* jansson ends its text with the token it stopped at ("near '\"hunter2\u0000\"'"): inside
+     * a string, that is the string, a password as well as a name. The line and column say
+     * where; the token itself is left out, so an error answer and the log lines that show it
+     * never quote a secret member. jansson's own words never contain " near '". */
+    char *near = strstr(je.text, " near '");
+    if (near)
+        *near = '\0';
     custrpc_fail(err, CUSTRPC_E_PARSE, NULL, "not valid JSON: line %d, column %d: %s", je.line,
                  je.column, je.text);
     return NULL;
@@ -170,6 +177,56 @@ char *custrpc_jsonrpc_answer(const json_t *id, json_t *result, const char *visa)
     return dump(root);
 }
 
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong forms, surrogates or
+ * code points above U+10FFFF), or 0. */
+static size_t utf8_sequence(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t n;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        n = 2;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+        n = 3;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+        n = 4;
+    else
+        return 0;
+    /* The second byte's range excludes overlong forms (E0, F0), surrogates (ED) and code
+     * points above U+10FFFF (F4). */
+    unsigned char lo = s[0] == 0xE0 ? 0xA0 : s[0] == 0xF0 ? 0x90 : 0x80;
+    unsigned char hi = s[0] == 0xED ? 0x9F : s[0] == 0xF4 ? 0x8F : 0xBF;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* A message as a JSON string. Messages quote client values with byte limits ("%.100s"), which
+ * can cut a character in two; the broken bytes become U+FFFD rather than the whole message
+ * being lost (jansson refuses a string that is not UTF-8). */
+static json_t *message_string(const char *message)
+{
+    char text[3 * CUSTRPC_ERROR_MESSAGE_MAX + 1];
+    size_t out = 0;
+    for (const unsigned char *s = (const unsigned char *)message; *s && out + 4 < sizeof text;) {
+        size_t n = utf8_sequence(s);
+        if (n) {
+            memcpy(text + out, s, n);
+            out += n;
+            s += n;
+        } else {
+            memcpy(text + out, "\xEF\xBF\xBD", 3);
+            out += 3;
+            s++;
+        }
+    }
+    text[out] = '\0';
+    return json_string(text);
+}
+
 char *custrpc_jsonrpc_fault(const json_t *id, const struct custrpc_error *err, const char *visa)
 {
     int code, data;
@@ -181,7 +238,7 @@ char *custrpc_jsonrpc_fault(const json_t *id, const struct custrpc_error *err, c
                                   data == CUSTRPC_E_SECURITY || !err->message[0]
                               ? custrpc_code_name(err->code)
                               : err->message;
-    json_t *text = json_string(message);
+    json_t *text = message_string(message);
     json_object_set_new(e, "message", text ? text : json_string(custrpc_code_name(err->code)));
     if (data)
         json_object_set_new(e, "data", json_integer(data));

@@ -110,6 +110,14 @@ static int settle_location(struct custrpc_partner_info *p, const struct custrpc_
     return 0;
 }
 
+/* The store's unique-name refusal, told by the member's path in the request as every other
+ * member error is (the store knows only its column, "Name"). */
+static void dup_name(struct custrpc_error *err, const char *name)
+{
+    custrpc_fail(err, CUSTRPC_E_DUP_NAME, "partnerInfo.Name",
+                 "a partner named \"%.100s\" already exists", name ? name : "");
+}
+
 /* --- Login ------------------------------------------------------------------------------ */
 
 static int login(void *request, void *response, void *server_info, void *call_info,
@@ -203,7 +211,7 @@ static int add_partner(void *request, void *response, void *server_info, void *c
     }
     store_end(&tx);
     if (rc < 0 && err->code == CUSTRPC_E_DUP_NAME)
-        snprintf(err->field, sizeof err->field, "partnerInfo.Name");
+        dup_name(err, p->name);
     return rc;
 }
 
@@ -465,7 +473,7 @@ static int modify_partner(void *request, void *response, void *server_info, void
     custrpc_msg_free(PI, &row);
     custrpc_msg_free(PI, &parent);
     if (rc < 0 && err->code == CUSTRPC_E_DUP_NAME)
-        snprintf(err->field, sizeof err->field, "partnerInfo.Name");
+        dup_name(err, changes->name);
     return rc < 0 ? -1 : set_null(response);
 }
 

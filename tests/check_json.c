@@ -187,6 +187,26 @@ START_TEST(invalid_json_and_envelopes)
                          "line 1");
     expect_request_error(REQ("{\"jsonrpc\":\"2.0\",\"method\":\"\xff\"}"), CUSTRPC_E_PARSE,
                          "unable to decode byte 0xff");
+    /* The token jansson stopped at is not quoted: it can be a password. */
+    struct custrpc_jsonrpc_request rq;
+    struct custrpc_error err;
+    static const char *const secret_bodies[] = {
+        "{\"params\":{\"password\":\"hunter2\\u0000\"}}",
+        "{\"params\":{\"password\":\"hunter2\\ud800\"}}",
+        "{\"params\":{\"password\":\"hunter2\x01\"}}",
+        "{\"params\":{\"password\":\"hunter2\\q\"}}",
+        "{\"params\":{\"password\":hunter2}}",
+        "{\"params\":{\"password\":\"hunter2",
+    };
+    for (size_t i = 0; i < sizeof secret_bodies / sizeof secret_bodies[0]; i++) {
+        ck_assert_int_eq(custrpc_jsonrpc_parse_request(secret_bodies[i], strlen(secret_bodies[i]),
+                                                       &rq, &err),
+                         -1);
+        ck_assert_int_eq(err.code, CUSTRPC_E_PARSE);
+        ck_assert_msg(!strstr(err.message, "hunter"), "%s", err.message);
+        ck_assert_msg(strstr(err.message, "line 1, column "), "%s", err.message);
+        custrpc_jsonrpc_request_free(&rq);
+    }
     expect_request_error(REQ("[{\"jsonrpc\":\"2.0\",\"method\":\"x\"}]"), CUSTRPC_E_REQUEST,
                          "batch");
     expect_request_error(REQ("\"Login\""), CUSTRPC_E_REQUEST, "object");
@@ -251,6 +271,31 @@ START_TEST(error_answers_carry_the_api_words)
 }
 END_TEST
 
+/* A message cut inside a character by a "%.Ns" limit keeps its words; the broken bytes (and any
+ * other byte that is not UTF-8) become U+FFFD. */
+START_TEST(fault_messages_cut_inside_a_character)
+{
+    struct custrpc_error err;
+    custrpc_fail(&err, CUSTRPC_E_DUP_NAME, "partnerInfo.Name", "named \"%.4s\" exists",
+                 "a\xc3\xa9\xc3\xa9");
+    char *text = custrpc_jsonrpc_fault(NULL, &err, NULL);
+    ck_assert_str_eq(text, "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,\"message\":"
+                           "\"partnerInfo.Name: named \\\"a\xc3\xa9\xef\xbf\xbd\\\" exists\","
+                           "\"data\":1010}}");
+    free(text);
+    /* Overlong forms, surrogates, stray continuation bytes and a cut at the very end. */
+    custrpc_fail(&err, CUSTRPC_E_METHOD, NULL, "m \xc0\xaf \xed\xa0\x80 \x80 \xf0\x9f\x98\x80 \xe2\x82");
+    text = custrpc_jsonrpc_fault(NULL, &err, NULL);
+    json_t *root = json_loads(text, 0, NULL);
+    ck_assert_ptr_nonnull(root);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(root, "error"), "message")),
+                     "m \xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd "
+                     "\xf0\x9f\x98\x80 \xef\xbf\xbd\xef\xbf\xbd");
+    json_decref(root);
+    free(text);
+}
+END_TEST
+
 START_TEST(null_result_and_locations)
 {
     struct custrpc_null_result n;
@@ -283,6 +328,7 @@ Suite *json_suite(void)
     tcase_add_test(tc, member_errors_name_the_member);
     tcase_add_test(tc, invalid_json_and_envelopes);
     tcase_add_test(tc, error_answers_carry_the_api_words);
+    tcase_add_test(tc, fault_messages_cut_inside_a_character);
     tcase_add_test(tc, null_result_and_locations);
     suite_add_tcase(s, tc);
     return s;

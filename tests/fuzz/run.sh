@@ -6,15 +6,19 @@
 #   fuzz_xmlrpc_decode   the XML-RPC document decoder alone (methodCall and methodResponse)
 #   fuzz_decode_direct   decoding straight into the struct against the value-tree path
 #   fuzz_digest          the Digest Authorization header parser
+#   fuzz_jsonrpc         the partner API's JSON-RPC request, params messages and answers
+#   fuzz_visa            the partner API's visa check
 # XML targets are seeded with the conformance cases' bodies and tests/data/decode; the Digest
-# target with tests/fuzz/digest-corpus (headers as curl, requests, urllib and PHP send them).
-# Usage: tests/fuzz/run.sh [SECONDS] [BUILD_DIR] [TARGET...]   (default: all four)
+# target with tests/fuzz/digest-corpus (headers as curl, requests, urllib and PHP send them);
+# fuzz_jsonrpc with the vendor's samples in tests/conformance/api-text-partner.txt (as printed
+# there, broken ones too) and tests/fuzz/jsonrpc-corpus.
+# Usage: tests/fuzz/run.sh [SECONDS] [BUILD_DIR] [TARGET...]   (default: all six)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
 build=${2:-$top/build}
 targets=("${@:3}")
-[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_decode fuzz_xmlrpc_decode fuzz_decode_direct fuzz_digest)
+[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_decode fuzz_xmlrpc_decode fuzz_decode_direct fuzz_digest fuzz_jsonrpc fuzz_visa)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cc=(clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE
@@ -43,6 +47,18 @@ PY
   cp "$top"/tests/data/decode/*.xml "$1/"
 }
 
+jsonrpc_corpus() {
+  cp -r "$top/tests/fuzz/jsonrpc-corpus" "$1" # a copy: libFuzzer adds to it
+  python3 - "$top/tests/conformance/api-text-partner.txt" "$1" <<'PY'
+import os, re, sys
+text = open(sys.argv[1]).read()
+# Each sample runs from "Sample request"/"Sample response" to the next blank line or heading.
+for n, m in enumerate(re.finditer(r"Sample (request|response)\n(.*?)(?=\n\n|\n#|Sample |$)", text, re.S)):
+    body = re.sub(r"\{\{[^}]*\}\}", "1-1-1-1800000000-00000000000000000000000000000000", m.group(2))
+    open(os.path.join(sys.argv[2], "vendor-%s-%d" % (m.group(1), n)), "w").write(body)
+PY
+}
+
 build_target() { # name: compiles $work/name with the sources it tests
   local libs
   libs=$(ls "$top"/lib/*.c | grep -v '/client[a-z_]*\.c$')
@@ -55,7 +71,16 @@ build_target() { # name: compiles $work/name with the sources it tests
     "${cc[@]}" "$top/tests/fuzz/fuzz_digest.c" "$top"/server/{digest,digest_parse,secrets}.c \
       "$top/lib/error.c" $(pkg-config --cflags --libs gnutls) -lpthread -o "$work/$1"
     cp -r "$top/tests/fuzz/digest-corpus" "$work/$1.corpus" ;; # a copy: libFuzzer adds to it
-  *) echo "run.sh: unknown target $1 (fuzz_decode, fuzz_xmlrpc_decode, fuzz_decode_direct, fuzz_digest)" >&2; exit 64 ;;
+  fuzz_jsonrpc)
+    "${cc[@]}" $(pkg-config --cflags libxml-2.0 jansson) "$top/tests/fuzz/$1.c" $libs \
+      $(xmlrpc-c-config --libs) $(pkg-config --libs libxml-2.0 jansson) -lm -lpthread -o "$work/$1"
+    jsonrpc_corpus "$work/$1.corpus" ;;
+  fuzz_visa)
+    "${cc[@]}" "$top/tests/fuzz/fuzz_visa.c" "$top"/server/{visa,secrets}.c "$top/lib/error.c" \
+      $(pkg-config --cflags --libs gnutls) -lpthread -o "$work/$1"
+    mkdir -p "$work/$1.corpus"
+    printf '%s' 1-1-1-1800000000-C724C13A45143E73091F532B824C6F31 >"$work/$1.corpus/layout" ;;
+  *) echo "run.sh: unknown target $1 (fuzz_decode, fuzz_xmlrpc_decode, fuzz_decode_direct, fuzz_digest, fuzz_jsonrpc, fuzz_visa)" >&2; exit 64 ;;
   esac
 }
 
