@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <custrpc/json.h>
 
@@ -32,6 +33,19 @@ json_t *custrpc_json_parse(const char *text, size_t len, size_t *position,
     return NULL;
 }
 
+/* A member that may hold a secret, spelled right or not: "password", "Password", "pass",
+ * "passwd", "visa", "secret", "token" in any case. A log shows too little rather than a
+ * password a client misspelled. */
+static bool secret_key(const char *key)
+{
+    static const char *const words[] = {"pass", "visa", "secret", "token"};
+    for (const char *p = key; *p; p++)
+        for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+            if (strncasecmp(p, words[i], strlen(words[i])) == 0)
+                return true;
+    return false;
+}
+
 static void mask(json_t *v)
 {
     const char *key;
@@ -40,8 +54,7 @@ static void mask(json_t *v)
     if (json_is_object(v)) {
         json_object_foreach(v, key, member)
         {
-            if (strcmp(key, "password") == 0 || strcmp(key, "Password") == 0 ||
-                strcmp(key, "visa") == 0) {
+            if (secret_key(key)) {
                 if (!json_is_null(member))
                     json_object_set_new(v, key, json_string("(masked)"));
             } else {
@@ -100,9 +113,14 @@ int custrpc_jsonrpc_parse_request(const char *text, size_t len,
                 return custrpc_fail(err, CUSTRPC_E_REQUEST, "method", "must be a string");
             rq->method = json_string_value(v);
         } else if (strcmp(key, "params") == 0) {
-            if (json_is_array(v))
+            /* PHP's json_encode(array()) writes [] for "no parameters": read as {} (ours). */
+            if (json_is_array(v) && json_array_size(v) == 0) {
+                json_object_set_new(rq->root, "params", json_object());
+                v = json_object_get(rq->root, "params");
+            } else if (json_is_array(v)) {
                 return custrpc_fail(err, CUSTRPC_E_PARAMS, "params",
                                     "must be an object of named parameters");
+            }
             if (!json_is_object(v))
                 return custrpc_fail(err, CUSTRPC_E_REQUEST, "params", "must be an object");
             rq->params = v;

@@ -411,8 +411,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return queue_text(h, conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
                               rq->json ? "JSON-RPC takes POST only\n"
                                        : "XML-RPC takes POST only\n");
+        /* The partner API authenticates by Login and visas, not here. A body over the limit
+         * is read and dropped, as on the XML-RPC endpoints, so the client can read the 1050
+         * answer: closing early would reset the connection under its unsent bytes. */
         if (rq->json)
-            return MHD_YES; /* the partner API authenticates by Login and visas */
+            return MHD_YES;
         /* Credentials are judged before the body is read: a wrong password never reaches
          * the XML-RPC layer. */
         rq->auth = auth_identify(h->auth, conn, method, url, &rq->who, rq->login, sizeof rq->login);

@@ -32,8 +32,8 @@ json_t *custrpc_msg_to_json(const struct custrpc_message *d, const void *m);
 int custrpc_msg_from_json(const struct custrpc_message *d, void *m, const json_t *obj,
                           const char *path, struct custrpc_error *err);
 
-/* JSON text of v for logs (malloc'd, compact): every member named password, Password or visa,
- * at any depth, is replaced by "(masked)". */
+/* JSON text of v for logs (malloc'd, compact): every member whose name contains pass, visa,
+ * secret or token (any case), at any depth, is replaced by "(masked)". */
 char *custrpc_json_masked(const json_t *v);
 
 /* --- JSON-RPC 2.0 ------------------------------------------------------------------------ */
@@ -56,8 +56,8 @@ struct custrpc_jsonrpc_request {
 
 /* Reads a JSON-RPC 2.0 request: CUSTRPC_E_PARSE for text that is not JSON, CUSTRPC_E_REQUEST
  * for a JSON value that is not a request object (jsonrpc must be "2.0", method a string, id a
- * string, number or null, params an object, visa a string; other top-level members are
- * refused). A batch (array) is CUSTRPC_E_REQUEST: the API has none (ours). rq->id is set
+ * string, number or null, params an object (an empty array, as PHP's json_encode writes "no
+ * parameters", is read as {}: ours), visa a string; other top-level members are refused). A batch (array) is CUSTRPC_E_REQUEST: the API has none (ours). rq->id is set
  * whenever the text had a usable id, also on error, so the answer can carry it. */
 int custrpc_jsonrpc_parse_request(const char *text, size_t len,
                                   struct custrpc_jsonrpc_request *rq, struct custrpc_error *err);

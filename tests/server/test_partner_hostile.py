@@ -328,13 +328,18 @@ class Hostile(Base):
         cases = [({"jsonrpc": "1.0"}, REQUEST), ({"jsonrpc": 2.0}, REQUEST), ({"jsonrpc": None}, REQUEST),
                  ({"method": 5}, REQUEST), ({"method": None}, REQUEST), ({"params": "x"}, REQUEST),
                  ({"params": None}, REQUEST), ({"params": [self.keeper_id]}, PARAMS),
-                 ({"params": []}, PARAMS), ({"visa": 5}, REQUEST), ({"visa": None}, REQUEST),
+                 ({"visa": 5}, REQUEST), ({"visa": None}, REQUEST),
                  ({"visa": [self.s.visa]}, REQUEST), ({"Visa": "x"}, REQUEST), ({"extra": 1}, REQUEST),
                  ({"method": "getPartnerInfoById"}, METHOD), ({"method": ""}, METHOD),
                  ({"method": "GetPartnerInfoById "}, METHOD)]
         for over, code in cases:
             a = self.raw_error(self.port, json.dumps(self.request(**over)).encode(), code)
             self.assertEqual(a["id"], 1, over)
+        # An empty array is PHP's "no parameters", read as {} (ours): here partnerId is missing.
+        status, text = post_raw(self.port, json.dumps(self.request(params=[])).encode())
+        a = json.loads(text)
+        self.assertError(a, PARAMS, 1001, visa=True)
+        self.assertIn("partnerId", a["error"]["message"])
         for missing, code in (("jsonrpc", REQUEST), ("method", REQUEST)):
             d = self.request()
             del d[missing]
