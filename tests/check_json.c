@@ -296,6 +296,22 @@ START_TEST(fault_messages_cut_inside_a_character)
 }
 END_TEST
 
+START_TEST(logs_mask_every_secret_looking_member)
+{
+    const char *in = "{\"visa\":\"V\",\"params\":{\"username\":\"u\",\"password\":\"p1\","
+                     "\"pass\":\"p2\",\"Passwd\":\"p3\",\"api_token\":\"p4\",\"x\":[{\"SECRET\":\"p5\"}],"
+                     "\"Password\":null}}";
+    json_t *j = custrpc_json_parse(in, strlen(in), NULL, NULL);
+    ck_assert_ptr_nonnull(j);
+    char *shown = custrpc_json_masked(j);
+    ck_assert_str_eq(shown, "{\"visa\":\"(masked)\",\"params\":{\"username\":\"u\",\"password\":"
+                            "\"(masked)\",\"pass\":\"(masked)\",\"Passwd\":\"(masked)\",\"api_token\":"
+                            "\"(masked)\",\"x\":[{\"SECRET\":\"(masked)\"}],\"Password\":null}}");
+    free(shown);
+    json_decref(j);
+}
+END_TEST
+
 START_TEST(null_result_and_locations)
 {
     struct custrpc_null_result n;
@@ -330,6 +346,7 @@ Suite *json_suite(void)
     tcase_add_test(tc, error_answers_carry_the_api_words);
     tcase_add_test(tc, fault_messages_cut_inside_a_character);
     tcase_add_test(tc, null_result_and_locations);
+    tcase_add_test(tc, logs_mask_every_secret_looking_member);
     suite_add_tcase(s, tc);
     return s;
 }
