@@ -80,7 +80,7 @@ int custrpc_customer_set_string_len(struct custrpc_customer *c, enum custrpc_fie
         return -1;
     if (!value)
         return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "NULL string");
-    const char *problem = lib_utf8_check(value, len, NULL);
+    const char *problem = lib_utf8_check(value, len, NULL, false);
     if (problem)
         return custrpc_fail(err, CUSTRPC_E_VALUE, f->name, "%s", problem);
     char *copy = malloc(len + 1);

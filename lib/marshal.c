@@ -205,7 +205,7 @@ static int wire_to_slot(const struct custrpc_field *f, const struct lib_wire *w,
     case CUSTRPC_TYPE_ENUM: {
         if (w->type != XMLRPC_TYPE_STRING)
             return -2;
-        const char *problem = lib_utf8_check(w->s, w->len, NULL);
+        const char *problem = lib_utf8_check(w->s, w->len, NULL, false);
         if (problem)
             return custrpc_fail(err, CUSTRPC_E_VALUE, path, "%s", problem);
         return lib_type_ops(f->type)->parse(f, w->s, slot, path, err);

@@ -86,7 +86,7 @@ static int string_check(const struct custrpc_field *f, const void *slot, const c
 static int string_parse(const struct custrpc_field *f, const char *text, void *slot,
                         const char *path, struct custrpc_error *err)
 {
-    const char *problem = lib_utf8_check(text, strlen(text), NULL);
+    const char *problem = lib_utf8_check(text, strlen(text), NULL, f->flags & CUSTRPC_FLAG_FULL_UNICODE);
     if (problem)
         return custrpc_fail(err, CUSTRPC_E_VALUE, path, "%s", problem);
     return string_copy(f, slot, &text, err);

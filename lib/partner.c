@@ -48,8 +48,9 @@ int custrpc_partner_level_rank(int level)
 
 #define TEXT(T, wire, member, maxlen, what)                                                        \
     {                                                                                              \
-        .name = wire, .c_name = #member, .type = CUSTRPC_TYPE_STRING, .max = maxlen,               \
-        .offset = offsetof(T, member), .help = what                                                \
+        .name = wire, .c_name = #member, .type = CUSTRPC_TYPE_STRING,                              \
+        .flags = CUSTRPC_FLAG_FULL_UNICODE, .max = maxlen, .offset = offsetof(T, member),          \
+        .help = what                                                                               \
     }
 #define ID(T, wire, member, what)                                                                  \
     {                                                                                              \
@@ -131,7 +132,7 @@ static const struct custrpc_field partner_fields[] = {
      .check = CUSTRPC_CHECK_NAME,
      .min = 1,
      .max = 256,
-     .flags = CUSTRPC_FLAG_UNIQUE,
+     .flags = CUSTRPC_FLAG_UNIQUE | CUSTRPC_FLAG_FULL_UNICODE,
      .offset = offsetof(P, name),
      .help = "the partner's name, non-empty and unique (Login names a partner by it)"},
     CHOICE(P, "Level", level, custrpc_partner_level_names,
@@ -155,7 +156,7 @@ static const struct custrpc_field partner_fields[] = {
     {.name = "Country",
      .c_name = "country",
      .type = CUSTRPC_TYPE_STRING,
-     .flags = CUSTRPC_FLAG_INPUT_ONLY,
+     .flags = CUSTRPC_FLAG_INPUT_ONLY | CUSTRPC_FLAG_FULL_UNICODE,
      .max = 64,
      .offset = offsetof(P, country),
      .help = "as the vendor's samples send it: stands for Company.PostAddress.Country"},
@@ -192,19 +193,21 @@ void custrpc_partner_normalize(struct custrpc_partner_info *p)
 static const struct custrpc_field login_fields[] = {
     {.name = "partner",
      .type = CUSTRPC_TYPE_STRING,
+     .flags = CUSTRPC_FLAG_FULL_UNICODE,
      .min = 1,
      .max = 256,
      .offset = offsetof(struct custrpc_login_params, partner),
      .help = "the partner's Name"},
     {.name = "username",
      .type = CUSTRPC_TYPE_STRING,
+     .flags = CUSTRPC_FLAG_FULL_UNICODE,
      .min = 1,
      .max = 256,
      .offset = offsetof(struct custrpc_login_params, username),
      .help = "the user's login"},
     {.name = "password",
      .type = CUSTRPC_TYPE_STRING,
-     .flags = CUSTRPC_FLAG_SECRET,
+     .flags = CUSTRPC_FLAG_SECRET | CUSTRPC_FLAG_FULL_UNICODE,
      .max = 1024,
      .offset = offsetof(struct custrpc_login_params, password),
      .help = "the user's password"},
@@ -246,6 +249,7 @@ const char *const custrpc_modify_partner_params_required[] = {"partnerInfo", "pa
 static const struct custrpc_field name_fields[] = {
     {.name = "name",
      .type = CUSTRPC_TYPE_STRING,
+     .flags = CUSTRPC_FLAG_FULL_UNICODE,
      .min = 1,
      .max = 256,
      .offset = offsetof(struct custrpc_partner_name_params, name),
@@ -308,7 +312,7 @@ static const struct custrpc_field user_fields[] = {
     {.name = "Password",
      .c_name = "password",
      .type = CUSTRPC_TYPE_STRING,
-     .flags = CUSTRPC_FLAG_NIL_NULL | CUSTRPC_FLAG_SECRET,
+     .flags = CUSTRPC_FLAG_NIL_NULL | CUSTRPC_FLAG_SECRET | CUSTRPC_FLAG_FULL_UNICODE,
      .max = 1024,
      .offset = offsetof(U, password),
      .help = "always null"},
@@ -346,6 +350,7 @@ static const struct custrpc_field location_fields[] = {
     {.name = "Flags",
      .c_name = "flags",
      .type = CUSTRPC_TYPE_STRING,
+     .flags = CUSTRPC_FLAG_FULL_UNICODE,
      .repeated = true,
      .max = 256,
      .offset = offsetof(L, flags),

@@ -5,7 +5,7 @@
 
 #include "utf8.h"
 
-const char *lib_utf8_check(const char *s, size_t len, size_t *chars)
+const char *lib_utf8_check(const char *s, size_t len, size_t *chars, bool beyond_bmp)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, count = 0;
@@ -50,7 +50,7 @@ const char *lib_utf8_check(const char *s, size_t len, size_t *chars)
             return "is not valid UTF-8 (beyond U+10FFFF)";
         /* xmlrpc-c 1.33 refuses such strings when it builds or parses a value, so neither side
          * could carry them; say so here, naming the field, instead of failing deep inside. */
-        if (cp > 0xFFFF)
+        if (cp > 0xFFFF && !beyond_bmp)
             return "contains a character beyond U+FFFF, which XML-RPC here cannot carry";
         if (cp == 0xFFFE || cp == 0xFFFF)
             return "contains a character XML does not allow";

@@ -158,7 +158,7 @@ int lib_check_string(const struct custrpc_field *f, const char *s, const char *p
                      struct custrpc_error *err)
 {
     size_t chars = 0;
-    const char *problem = lib_utf8_check(s, strlen(s), &chars);
+    const char *problem = lib_utf8_check(s, strlen(s), &chars, f->flags & CUSTRPC_FLAG_FULL_UNICODE);
     if (problem)
         return custrpc_fail(err, CUSTRPC_E_VALUE, path, "%s", problem);
     /* An API-mandatory string emptied (by an update too) is the missing-member fault. */

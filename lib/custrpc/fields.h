@@ -49,8 +49,10 @@ enum custrpc_field_flag {
                                              on the wire and in paths (updateCustomer's
                                              {i_customer, <customer fields>...}) */
     CUSTRPC_FLAG_NIL_NULL = 1u << 8,      /* nil is allowed and means nothing: JSON null */
-    CUSTRPC_FLAG_INPUT_ONLY = 1u << 9     /* read from requests, never stored or answered
+    CUSTRPC_FLAG_INPUT_ONLY = 1u << 9,    /* read from requests, never stored or answered
                                              (another member stands for it) */
+    CUSTRPC_FLAG_FULL_UNICODE = 1u << 10  /* a string of a JSON API: characters beyond U+FFFF
+                                             too (XML-RPC strings stop at U+FFFF: xmlrpc-c) */
 };
 #define CUSTRPC_FLAG_NIL_OK                                                                        \
     (CUSTRPC_FLAG_NIL_OWN | CUSTRPC_FLAG_NIL_UNLIMITED | CUSTRPC_FLAG_NIL_NULL)

@@ -221,9 +221,13 @@ class Hostile(Base):
             body = ('{"jsonrpc":"2.0","id":1,"method":"AddPartner","visa":"%s","params":'
                     '{"partnerInfo":{"Name":%s}}}' % (self.s.visa, bad.decode())).encode()
             self.raw_error(self.port, body, PARSE)
-        # A well-formed pair is one character beyond U+FFFF: refused by the Name rule.
-        a = self.s.add("a\U0001F600")
-        self.assertError(a, PARAMS, E_VALUE, visa=True)
+        # A well-formed pair is one character beyond U+FFFF, which JSON carries (the XML-RPC
+        # side cannot): kept, and read back the same.
+        name = "a\U0001F600" + unique("")
+        a = self.s.add(name)
+        self.assertIsInstance(a["result"]["result"], int, a)
+        got = self.s.call("GetPartnerInfoById", {"partnerId": a["result"]["result"]})
+        self.assertEqual(got["result"]["result"]["Name"], name)
 
     def test_nul(self):
         self.raw_error(self.port, self.login_body(b'"a\\u0000b"'), PARSE)
