@@ -83,10 +83,20 @@ static int check_level(int child, int parent, const char *member, struct custrpc
                         level_name(child), level_name(parent));
 }
 
+/* The member a request gave the country in, for errors: the vendor samples' top-level Country
+ * or the schema's Company.PostAddress.Country (which wins when both are given). */
+static const char *country_member(const struct custrpc_partner_info *p)
+{
+    return has(p, "Country") && !has(p, "Company.PostAddress.Country")
+               ? "partnerInfo.Country"
+               : "partnerInfo.Company.PostAddress.Country";
+}
+
 /* LocationId given: it must exist. Else the country (Company.PostAddress.Country, or Country
  * as the vendor's samples send it) decides; else the parent's location. */
 static int settle_location(struct custrpc_partner_info *p, const struct custrpc_partner_info *parent,
-                           bool country_changed, struct custrpc_error *err)
+                           bool country_changed, const char *country_member,
+                           struct custrpc_error *err)
 {
     if (has(p, "LocationId") && !country_changed) {
         if (!custrpc_location_exists(p->location_id))
@@ -98,7 +108,7 @@ static int settle_location(struct custrpc_partner_info *p, const struct custrpc_
     if (has(p, "Company.PostAddress.Country")) {
         int64_t loc = custrpc_country_location(p->company.post_address.country, NULL);
         if (!loc)
-            return custrpc_fail(err, CUSTRPC_E_LOCATION, "partnerInfo.Company.PostAddress.Country",
+            return custrpc_fail(err, CUSTRPC_E_LOCATION, country_member,
                                 "\"%.64s\" is not an ISO 3166 alpha-2 code or an English country "
                                 "name",
                                 p->company.post_address.country);
@@ -174,6 +184,7 @@ static int add_partner(void *request, void *response, void *server_info, void *c
     struct partner_env *env = server_info;
     struct call_identity *who = call_info;
     struct custrpc_partner_info *p = &rq->partner_info;
+    const char *country = country_member(p);
     custrpc_partner_normalize(p);
     /* Id and CreationTime are the server's to give; a client that sends one is told, not
      * ignored. */
@@ -195,7 +206,7 @@ static int add_partner(void *request, void *response, void *server_info, void *c
             custrpc_msg_set_text(PI, p, "Level", level_name(default_level(parent.level)), NULL);
         rc = check_level(p->level, parent.level, "partnerInfo.Level", err);
         if (rc == 0)
-            rc = settle_location(p, &parent, false, err);
+            rc = settle_location(p, &parent, false, country, err);
         int64_t id = 0;
         if (rc == 0)
             rc = partner_insert(&tx, p, &id, err);
@@ -422,6 +433,7 @@ static int modify_partner(void *request, void *response, void *server_info, void
     struct partner_env *env = server_info;
     const struct call_identity *who = call_info;
     struct custrpc_partner_info *changes = &rq->partner_info;
+    const char *country_given = country_member(changes);
     custrpc_partner_normalize(changes);
     struct store_tx tx;
     if (store_begin_write(env->store, &tx, err) < 0)
@@ -464,7 +476,8 @@ static int modify_partner(void *request, void *response, void *server_info, void
                           "Level %s is not above the Level of every partner below it",
                           level_name(row.level));
     if (rc == 0 && (country || has(changes, "LocationId")))
-        rc = settle_location(&row, &parent, country && !has(changes, "LocationId"), err);
+        rc = settle_location(&row, &parent, country && !has(changes, "LocationId"), country_given,
+                             err);
     if (rc == 0)
         rc = partner_update(&tx, &row, err);
     if (rc == 0)
