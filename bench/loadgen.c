@@ -62,16 +62,24 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Counts an error; the first one is kept, on one line, from its faultString when it has one. */
+/* Counts an error; the first one is kept, on one line: "fault CODE: TEXT" for an XML-RPC fault,
+ * else the start of the answer. */
 static void error_note(struct worker *w, const char *what, const char *detail, size_t n)
 {
     w->errors++;
     if (w->first_error[0])
         return;
-    const char *fs = memmem(detail, n, "faultString", 11);
-    if (fs) {
-        n -= (size_t)(fs - detail);
-        detail = fs;
+    const char *code = memmem(detail, n, "faultCode", 9);
+    const char *text = memmem(detail, n, "faultString", 11);
+    if (code && text) {
+        /* <value><i4>CODE or <value><int>CODE: the number after the type's tag */
+        const char *v = strstr(code, "<value>");
+        code = v && (v = strchr(v + 7, '>')) ? v + 1 : code;
+        text = strstr(text, "<string>");
+        size_t tl = text ? strcspn(text += 8, "<") : 0;
+        snprintf(w->first_error, sizeof w->first_error, "fault %ld: %.*s", strtol(code, NULL, 10),
+                 (int)(tl > 150 ? 150 : tl), text ? text : "");
+        return;
     }
     int len = snprintf(w->first_error, sizeof w->first_error, "%s: %.*s", what,
                        (int)(n > 150 ? 150 : n), detail);
@@ -233,6 +241,7 @@ static void readable(struct worker *w, struct conn *c)
             return;
         }
         c->in.len += (size_t)n;
+        c->in.data[c->in.len] = '\0'; /* the body is searched as a string */
         struct lg_answer a;
         int rc = lg_parse_answer(c->in.data, c->in.len, &a);
         if (rc < 0) {
@@ -319,6 +328,11 @@ static char *slurp(const char *path)
     struct lg_buf b = {0};
     size_t n;
     char chunk[8192];
+    if (lg_buf_reserve(&b, 0) < 0) { /* an empty file is an empty string */
+        fclose(f);
+        return NULL;
+    }
+    b.data[0] = '\0';
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
         if (lg_buf_reserve(&b, n) < 0)
             break;
