@@ -33,7 +33,7 @@ struct conn {
     char token[64];
     uint64_t t_start; /* when the request (its Digest round included) was first sent */
     unsigned long seq;
-    int challenged;   /* 401s answered for the request in flight */
+    int challenged; /* 401s answered for the request in flight */
     int connect_failures;
     bool busy, writing, served;
 };
@@ -100,8 +100,7 @@ static void conn_open(struct worker *w, struct conn *c)
     c->fd = socket(w->addr->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int one = 1;
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (connect(c->fd, (const struct sockaddr *)w->addr, w->addr_len) < 0 &&
-        errno != EINPROGRESS) {
+    if (connect(c->fd, (const struct sockaddr *)w->addr, w->addr_len) < 0 && errno != EINPROGRESS) {
         error_note(w, "connect", strerror(errno), strlen(strerror(errno)));
         close(c->fd);
         c->fd = -1;
@@ -388,13 +387,18 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"url", required_argument, NULL, 'u'},  {"body", required_argument, NULL, 'b'},
-        {"connections", required_argument, NULL, 'c'}, {"threads", required_argument, NULL, 't'},
-        {"seconds", required_argument, NULL, 'd'}, {"content-type", required_argument, NULL, 'T'},
-        {"user", required_argument, NULL, 'U'}, {"password-file", required_argument, NULL, 'P'},
-        {"visa", required_argument, NULL, 'V'}, {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"url", required_argument, NULL, 'u'},
+                                         {"body", required_argument, NULL, 'b'},
+                                         {"connections", required_argument, NULL, 'c'},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"seconds", required_argument, NULL, 'd'},
+                                         {"content-type", required_argument, NULL, 'T'},
+                                         {"user", required_argument, NULL, 'U'},
+                                         {"password-file", required_argument, NULL, 'P'},
+                                         {"visa", required_argument, NULL, 'V'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     struct lg_config cfg = {.content_type = "text/xml"};
     const char *url = NULL, *body_path = NULL, *pw_path = NULL;
     int n_conns = 1, n_threads = 0;
@@ -465,8 +469,14 @@ int main(int argc, char **argv)
              (unsigned long)(wall.tv_nsec / 1000) ^ (unsigned long)getpid());
     for (int i = 0, first = 0; i < n_threads; i++) {
         int share = n_conns / n_threads + (i < n_conns % n_threads);
-        w[i] = (struct worker){.id = i, .run_id = run_id, .cfg = &cfg, .addr = &addr, .addr_len = addr_len,
-                               .deadline = deadline, .n_conns = share, .conns = conns + first};
+        w[i] = (struct worker){.id = i,
+                               .run_id = run_id,
+                               .cfg = &cfg,
+                               .addr = &addr,
+                               .addr_len = addr_len,
+                               .deadline = deadline,
+                               .n_conns = share,
+                               .conns = conns + first};
         for (int k = 0; k < share; k++)
             conns[first + k].index = first + k;
         first += share;
@@ -496,8 +506,8 @@ int main(int argc, char **argv)
     printf("requests=%zu errors=%lu seconds=%.3f rps=%.1f p50_us=%.1f p99_us=%.1f max_us=%.1f "
            "connections=%d served=%lu unfinished=%lu challenges=%lu reconnects=%lu\n",
            total, errors, seconds, (double)total / seconds, pct_us(lat, total, 0.50),
-           pct_us(lat, total, 0.99), total ? (double)lat[total - 1] / 1000.0 : 0.0, n_conns,
-           served, unfinished, challenges, reconnects);
+           pct_us(lat, total, 0.99), total ? (double)lat[total - 1] / 1000.0 : 0.0, n_conns, served,
+           unfinished, challenges, reconnects);
     if (first_error[0])
         fprintf(stderr, "loadgen: first error: %s\n", first_error);
     return total == 0 && errors > 0 ? 69 : 0;

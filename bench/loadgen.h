@@ -13,11 +13,11 @@ struct lg_config {
     int port;
     char path[1024];
     const char *content_type;
-    char *body;        /* the template: "@N@" becomes a unique token, "@VISA@" the newest visa */
-    const char *user;  /* Digest login, or NULL */
+    char *body;       /* the template: "@N@" becomes a unique token, "@VISA@" the newest visa */
+    const char *user; /* Digest login, or NULL */
     char password[256];
-    const char *visa;  /* the first visa (JSON-RPC), or NULL */
-    bool json;         /* an answer with a top-level "error" member is an error */
+    const char *visa; /* the first visa (JSON-RPC), or NULL */
+    bool json;        /* an answer with a top-level "error" member is an error */
 };
 
 struct lg_buf {
@@ -39,10 +39,10 @@ struct lg_digest {
 /* One answer, parsed when its head and Content-Length body are in. */
 struct lg_answer {
     int status;
-    bool close;              /* Connection: close */
-    bool stale;              /* a Digest challenge with stale=true */
+    bool close; /* Connection: close */
+    bool stale; /* a Digest challenge with stale=true */
     size_t head_len, body_len;
-    char challenge[512];     /* the first WWW-Authenticate: Digest value, or "" */
+    char challenge[512]; /* the first WWW-Authenticate: Digest value, or "" */
 };
 
 int lg_buf_reserve(struct lg_buf *b, size_t more);

@@ -117,8 +117,7 @@ int lg_build_request(const struct lg_config *cfg, const char *token, const char 
     out->len = 0;
     if (put_body(cfg->body, token, visa, &body) < 0)
         goto done;
-    if (putf(out,
-             "POST %s HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: %s\r\nContent-Length: %zu\r\n",
+    if (putf(out, "POST %s HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: %s\r\nContent-Length: %zu\r\n",
              cfg->path, cfg->host, cfg->port, cfg->content_type, body.len) < 0)
         goto done;
     if (cfg->user && d->have && put_authorization(cfg, d, out) < 0)
@@ -161,7 +160,7 @@ int lg_parse_answer(const char *in, size_t len, struct lg_answer *a)
         return -1;
     a->status = atoi(in + 9);
     a->head_len = (size_t)(end - in) + 4;
-    const char *first = memchr(in, '\n', a->head_len) + 1;
+    const char *first = (const char *)memchr(in, '\n', a->head_len) + 1;
     size_t n;
     const char *v = header(first, end, "Connection", &n);
     a->close = v && n == 5 && strncasecmp(v, "close", 5) == 0;
