@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <sys/stat.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 
@@ -65,7 +66,7 @@ static void usage(FILE *out)
         "  --auth digest|basic      digest (default), or also accept Basic for old clients\n"
         "  --digest-algorithm LIST  Digest algorithms offered, one challenge each, in this\n"
         "                           order: MD5, SHA-256 or both (default MD5,SHA-256)\n"
-        "  --threads N              request threads (default 4)\n"
+        "  --threads N              request threads (default: one per CPU, at least 2)\n"
         "  --header-timeout SECONDS a request's head must be complete this long after the\n"
         "                           connection opened or the previous answer went out\n"
         "                           (default 30); slower connections are closed\n"
@@ -92,6 +93,15 @@ static void usage(FILE *out)
         "Command-line options override the configuration file.\n"
         "Exit status: 0 after SIGINT/SIGTERM, 64 usage error, 69 cannot listen or open the\n"
         "store, 78 configuration error.\n");
+}
+
+/* One request thread per CPU, at least 2: more threads than cores only hand the store's
+ * writer lock around with context switches (bench/run at c=64 on 2 cores: 4 threads 17.8k
+ * req/s, p99 6.6 ms; 2 threads 18.2k, p99 5.8 ms; 1 thread 12.6k). */
+static unsigned default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 2 ? 2 : n > 256 ? 256 : (unsigned)n;
 }
 
 /* A whole number in min..max for option name; -1 with a message otherwise. */
@@ -389,7 +399,7 @@ int main(int argc, char **argv)
         .max_body = 1 << 20,
         .algorithms = {DIGEST_MD5, DIGEST_SHA256},
         .n_algorithms = 2,
-        .threads = 4,
+        .threads = default_threads(),
         .header_timeout = DEFAULT_HEADER_TIMEOUT,
         .body_timeout = DEFAULT_BODY_TIMEOUT,
         .max_connections = DEFAULT_MAX_CONNECTIONS,

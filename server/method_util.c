@@ -21,7 +21,7 @@ int method_acting(struct store_tx *tx, const struct call_identity *who, bool has
         return custrpc_fail(err, CUSTRPC_E_PERMISSION, "i_wholesaler",
                             "only allowed in trusted mode (a trusted host sending no credentials)");
     int64_t id = who->trusted ? wholesaler : who->caller;
-    if (store_get(tx, id, out, err) < 0) {
+    if (store_get_actor(tx, id, out, err) < 0) {
         if (err->code == CUSTRPC_E_NOT_FOUND && who->trusted)
             custrpc_fail(err, CUSTRPC_E_WHOLESALER, "i_wholesaler", "customer %lld does not exist",
                          (long long)id);

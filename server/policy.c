@@ -12,6 +12,12 @@ static int64_t int_or(const struct custrpc_customer *c, enum custrpc_field_id id
     return custrpc_customer_get_int(c, id, &v, NULL) == 0 ? v : dflt;
 }
 
+bool policy_reads(const struct custrpc_field *f)
+{
+    return (f->flags & CUSTRPC_FLAG_BITMASK) || f->id == CUSTRPC_F_api_mgmt ||
+           f->id == CUSTRPC_F_max_depth || f->id == CUSTRPC_F_i_tariff;
+}
+
 int policy_may(const struct store_customer *actor, int right, const char *what,
                struct custrpc_error *err)
 {

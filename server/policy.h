@@ -4,7 +4,13 @@
 #ifndef CUSTRPC_SERVER_POLICY_H
 #define CUSTRPC_SERVER_POLICY_H
 
+#include <stdbool.h>
+
 #include "store.h"
+
+/* Whether the rules read field f of an acting customer or a parent: the rights bitmasks,
+ * api_mgmt, max_depth and i_tariff. store_get_actor loads just these. */
+bool policy_reads(const struct custrpc_field *f);
 
 /* Checks a validated child against its parent and completes it: i_tariff nil becomes the
  * parent's own tariff, an absent max_depth becomes the parent's minus one. Faults:

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "partner_store.h"
+#include "policy.h"
 #include "store_int.h"
 #include "store_sql.h"
 
@@ -93,6 +94,11 @@ static int make_sql(struct store *s)
     s->sql[STMT_BY_ID] = select_where(select, "WHERE i_customer = ?");
     s->sql[STMT_BY_NAME] = select_where(select, "WHERE \"name\" = ?");
     s->sql[STMT_CHILDREN] = select_where(select, "WHERE i_parent = ? ORDER BY i_customer");
+    free(select);
+    select = store_sql_select_some(policy_reads);
+    if (!select)
+        return -1;
+    s->sql[STMT_ACTOR_BY_ID] = select_where(select, "WHERE i_customer = ?");
     free(select);
     s->sql[STMT_INSERT] = store_sql_insert();
     if (partner_sql_statements(s->sql) < 0)

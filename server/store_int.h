@@ -13,6 +13,7 @@ enum store_stmt {
     STMT_COMMIT,
     STMT_ROLLBACK,
     STMT_BY_ID,
+    STMT_ACTOR_BY_ID, /* only the fields policy_reads() names */
     STMT_BY_NAME,
     STMT_BY_LOGIN,
     STMT_PARENT_OF,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy.h"
 #include "store_int.h"
 #include "store_sql.h"
 
@@ -81,8 +82,9 @@ static int read_field(sqlite3_stmt *st, int col, struct custrpc_customer *c,
     return custrpc_msg_set_scalar(&custrpc_customer_message, c, f, &v, err);
 }
 
-/* Fills out from the current row of a select_sql statement. */
-static int read_row(sqlite3_stmt *st, struct store_customer *out, struct custrpc_error *err)
+/* Fills out from the current row of a store_sql_select_some(want) statement. */
+static int read_some(sqlite3_stmt *st, struct store_customer *out,
+                     bool (*want)(const struct custrpc_field *f), struct custrpc_error *err)
 {
     custrpc_customer_init(&out->c);
     out->i_customer = sqlite3_column_int64(st, 0);
@@ -93,7 +95,7 @@ static int read_row(sqlite3_stmt *st, struct store_customer *out, struct custrpc
     int col = 5, rc = 0;
     for (int i = 0; i < CUSTRPC_FIELD_COUNT && rc == 0; i++) {
         const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
-        if (store_sql_is_column(f))
+        if (store_sql_is_column(f) && want(f))
             rc = read_field(st, col++, &out->c, f, err);
     }
     if (rc < 0)
@@ -101,9 +103,16 @@ static int read_row(sqlite3_stmt *st, struct store_customer *out, struct custrpc
     return rc;
 }
 
-/* Steps a by_id/by_name statement (parameters bound) and fills out. */
-static int load_row(struct store_tx *tx, sqlite3_stmt *st, const char *what,
-                    struct store_customer *out, struct custrpc_error *err)
+static int read_row(sqlite3_stmt *st, struct store_customer *out, struct custrpc_error *err)
+{
+    return read_some(st, out, store_sql_is_column, err);
+}
+
+/* Steps a by_id/by_name statement (parameters bound) and fills out with the fields want()
+ * accepts (the statement's columns). */
+static int load_some(struct store_tx *tx, sqlite3_stmt *st, const char *what,
+                     struct store_customer *out, bool (*want)(const struct custrpc_field *f),
+                     struct custrpc_error *err)
 {
     custrpc_customer_init(&out->c);
     int step = sqlite3_step(st);
@@ -113,10 +122,29 @@ static int load_row(struct store_tx *tx, sqlite3_stmt *st, const char *what,
     else if (step != SQLITE_ROW)
         rc = store_db_fail(tx, err, "read");
     else
-        rc = read_row(st, out, err);
+        rc = read_some(st, out, want, err);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return rc;
+}
+
+static int load_row(struct store_tx *tx, sqlite3_stmt *st, const char *what,
+                    struct store_customer *out, struct custrpc_error *err)
+{
+    return load_some(tx, st, what, out, store_sql_is_column, err);
+}
+
+int store_get_actor(struct store_tx *tx, int64_t i_customer, struct store_customer *out,
+                    struct custrpc_error *err)
+{
+    char what[32];
+    snprintf(what, sizeof what, "%lld", (long long)i_customer);
+    custrpc_customer_init(&out->c);
+    sqlite3_stmt *st = store_stmt(tx, STMT_ACTOR_BY_ID, err);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, i_customer);
+    return load_some(tx, st, what, out, policy_reads, err);
 }
 
 int store_get(struct store_tx *tx, int64_t i_customer, struct store_customer *out,

@@ -74,11 +74,16 @@ char *store_sql_insert(void)
 
 char *store_sql_select(void)
 {
+    return store_sql_select_some(store_sql_is_column);
+}
+
+char *store_sql_select_some(bool (*want)(const struct custrpc_field *f))
+{
     struct sbuf b = {0};
     sb_add(&b, "SELECT i_customer, i_parent, depth, blocked, api_ha1_md5 IS NOT NULL");
     for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++) {
         const struct custrpc_field *f = custrpc_field_get((enum custrpc_field_id)i);
-        if (store_sql_is_column(f))
+        if (store_sql_is_column(f) && want(f))
             sb_add(&b, ", \"%s\"", f->name);
     }
     sb_add(&b, " FROM customers ");

@@ -21,6 +21,8 @@ const char *store_sql_type(const struct custrpc_field *f);
 char *store_sql_schema(void);
 char *store_sql_insert(void);
 char *store_sql_select(void);
+/* The same SELECT with only the column fields want() accepts (in table order). */
+char *store_sql_select_some(bool (*want)(const struct custrpc_field *f));
 
 /* Every column of the customers table this build reads or writes, fields and the others
  * (parent, depth, blocked, password hashes): i in 0..store_sql_column_count()-1. Migration

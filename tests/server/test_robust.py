@@ -49,5 +49,16 @@ class Mangled(unittest.TestCase):
             self.assertEqual(create(srv.url, base()).value()["result"], "OK")
 
 
+class HeadSize(unittest.TestCase):
+    def test_heads_up_to_about_7_kb_and_431_beyond(self):
+        # The connection memory is 8 KiB (server/http.c): a 7 KB header passes, as under
+        # nginx's and Apache's 8 KB defaults; a 9 KB one is 431, and the server stays up.
+        with Server() as srv:
+            body = call_body("createCustomer", base())
+            self.assertEqual(post(srv.url, body, {"X-Padding": "p" * 7000}).value()["result"], "OK")
+            self.assertEqual(post(srv.url, body, {"X-Padding": "p" * 9000}).status, 431)
+            self.assertEqual(create(srv.url, base()).value()["result"], "OK")
+
+
 if __name__ == "__main__":
     main()
