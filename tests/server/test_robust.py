@@ -4,6 +4,7 @@ a dropped connection), and the server must keep serving and stop cleanly. Bounde
 time; the seed is printed so a failure can be replayed."""
 import os
 import random
+import socket
 import time
 import unittest
 
@@ -56,7 +57,22 @@ class HeadSize(unittest.TestCase):
         with Server() as srv:
             body = call_body("createCustomer", base())
             self.assertEqual(post(srv.url, body, {"X-Padding": "p" * 7000}).value()["result"], "OK")
-            self.assertEqual(post(srv.url, body, {"X-Padding": "p" * 9000}).status, 431)
+            # The server answers 431 and closes while the rest of the head may still be on the
+            # way, so the client sees the 431 or a reset: never an answer to the call.
+            head = ("POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\n"
+                    "X-Padding: %s\r\nContent-Length: 0\r\n\r\n" % ("p" * 9000)).encode()
+            got = b""
+            with socket.create_connection(("127.0.0.1", srv.port), timeout=60) as sock:
+                try:
+                    sock.sendall(head)
+                    while True:
+                        chunk = sock.recv(65536)
+                        if not chunk:
+                            break
+                        got += chunk
+                except (ConnectionResetError, BrokenPipeError):
+                    pass
+            self.assertTrue(got == b"" or got.startswith(b"HTTP/1.1 431"), got[:200])
             self.assertEqual(create(srv.url, base()).value()["result"], "OK")
 
 
