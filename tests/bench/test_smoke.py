@@ -72,6 +72,26 @@ class BenchSmoke(unittest.TestCase):
             self.assertEqual((res["errors"], res["challenges"]), (res["requests"], "1"), res)
             self.assertIn("HTTP 401", err)
 
+    def test_scale_and_import_vs_loop_print_their_tables(self):
+        # Tiny sizes, both stores: the programs run end to end and print every row.
+        r = subprocess.run([os.path.join(TOP, "bench", "scale"), "--sizes", "20,100",
+                            "--seconds", "0.2", "--connections", "2", "--build", BUILD],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = re.findall(r"^\| ([\d,]+) \| (in memory|--db file) \| ([\d,]+) \|", r.stdout, re.M)
+        self.assertEqual([(n, s) for n, s, _ in rows],
+                         [("20", "in memory"), ("100", "in memory"), ("20", "--db file"),
+                          ("100", "--db file")], r.stdout)
+        r = subprocess.run([os.path.join(TOP, "bench", "import_vs_loop"), "--rows", "20",
+                            "--sample", "3", "--build", BUILD],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = re.findall(r"^\| [^|]+ \| (open|Digest \(--user\)) \| (\d+) \| [\d.]+ \| [\d,]+ \|"
+                          r" (\d+) \|", r.stdout, re.M)
+        self.assertEqual(rows, [("open", "20", "0"), ("Digest (--user)", "20", "0"),
+                                ("open", "3", "0"), ("Digest (--user)", "3", "0")], r.stdout)
+        self.assertIn("import, Digest ÷ open", r.stdout)
+
 
 if __name__ == "__main__":
     main()
