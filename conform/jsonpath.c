@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <custrpc/json.h>
+
 #include "jsonpath.h"
 
 static const char *const kinds[] = {"object", "array",   "string", "integer",
@@ -17,24 +19,9 @@ char *jsonpath_text(const json_t *v)
     return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
 }
 
-const char *jsonpath_kind(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: return "object";
-    case JSON_ARRAY: return "array";
-    case JSON_STRING: return "string";
-    case JSON_INTEGER: return "integer";
-    case JSON_REAL: return "number";
-    case JSON_TRUE:
-    case JSON_FALSE: return "boolean";
-    case JSON_NULL: return "null";
-    }
-    return "?";
-}
-
 bool jsonpath_is_kind(const json_t *v, const char *kind)
 {
-    return strcmp(jsonpath_kind(v), kind) == 0 ||
+    return strcmp(custrpc_json_kind(v), kind) == 0 ||
            (strcmp(kind, "number") == 0 && json_is_integer(v));
 }
 

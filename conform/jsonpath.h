@@ -21,8 +21,6 @@ const char *jsonpath_syntax(const char *path);
  * JSON writes them, objects and arrays as compact JSON with sorted keys. */
 char *jsonpath_text(const json_t *v);
 
-/* The kind of a value: object, array, string, integer, number (a real), boolean or null. */
-const char *jsonpath_kind(const json_t *v);
 /* Whether v is of kind ("number" takes integers too); whether kind is one of the names. */
 bool jsonpath_is_kind(const json_t *v, const char *kind);
 bool jsonpath_kind_known(const char *kind);

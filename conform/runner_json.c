@@ -132,7 +132,7 @@ static void describe_error(const json_t *e, char *out, size_t size)
     if (json_is_integer(data))
         snprintf(data_text, sizeof data_text, " (data %lld)", (long long)json_integer_value(data));
     else if (data)
-        snprintf(data_text, sizeof data_text, " (data: %s)", jsonpath_kind(data));
+        snprintf(data_text, sizeof data_text, " (data: %s)", custrpc_json_kind(data));
     snprintf(out, size, "error %lld%s: %s", (long long)json_integer_value(code), data_text,
              json_string_value(json_object_get(e, "message")));
 }
@@ -162,7 +162,7 @@ static enum case_status judge_envelope(json_t *root, const char *request, struct
 {
     if (!json_is_object(root))
         return runner_fail(r, "the answer is a JSON %s, not a JSON-RPC 2.0 answer object",
-                           jsonpath_kind(root));
+                           custrpc_json_kind(root));
     const json_t *v = json_object_get(root, "jsonrpc"), *e = json_object_get(root, "error");
     const json_t *res = json_object_get(root, "result");
     if (!json_is_string(v) || strcmp(json_string_value(v), "2.0") != 0)
@@ -239,10 +239,10 @@ static enum case_status judge_check(const struct case_check *ch, const struct ru
         res = runner_fail(r, "%s is absent", path);
     else if (ch->op == CHECK_KIND && !jsonpath_is_kind(v, want))
         res = runner_fail(r, "%s is %s %s, not %s", path,
-                          json_is_integer(v) || json_is_array(v) ? "an" : "a", jsonpath_kind(v),
+                          json_is_integer(v) || json_is_array(v) ? "an" : "a", custrpc_json_kind(v),
                           want);
     else if (ch->op == CHECK_LENGTH && !json_is_array(v) && !json_is_object(v))
-        res = runner_fail(r, "%s is %s, not an array", path, jsonpath_kind(v));
+        res = runner_fail(r, "%s is %s, not an array", path, custrpc_json_kind(v));
     else if (ch->op == CHECK_LENGTH &&
              (json_is_array(v) ? json_array_size(v) : json_object_size(v)) !=
                  strtoull(want, NULL, 10))

@@ -11,7 +11,7 @@
 
 #include "types.h"
 
-static const char *json_kind(const json_t *v)
+const char *custrpc_json_kind(const json_t *v)
 {
     switch (json_typeof(v)) {
     case JSON_OBJECT: return "object";
@@ -51,7 +51,7 @@ static int wrong_type(const struct custrpc_field *f, bool item, const json_t *v,
 {
     char want[128];
     expected(f, item, want, sizeof want);
-    return custrpc_fail(err, CUSTRPC_E_TYPE, path, "wrong type %s, expected %s", json_kind(v),
+    return custrpc_fail(err, CUSTRPC_E_TYPE, path, "wrong type %s, expected %s", custrpc_json_kind(v),
                         want);
 }
 
@@ -144,7 +144,7 @@ static int flags_from_json(const struct custrpc_field *f, const json_t *v, int64
         snprintf(item_path, sizeof item_path, "%.40s[%zu]", path, i);
         if (!json_is_string(item))
             return custrpc_fail(err, CUSTRPC_E_TYPE, item_path, "wrong type %s, expected a %s name",
-                                json_kind(item), f->values->name);
+                                custrpc_json_kind(item), f->values->name);
         size_t k = 0;
         while (k < f->values->n && strcmp(f->values->values[k], json_string_value(item)) != 0)
             k++;
@@ -265,7 +265,7 @@ int custrpc_msg_from_json(const struct custrpc_message *d, void *m, const json_t
 {
     if (!json_is_object(obj))
         return custrpc_fail(err, CUSTRPC_E_TYPE, path, "wrong type %s, expected object %s",
-                            json_kind(obj), d->name);
+                            custrpc_json_kind(obj), d->name);
     const char *key;
     const json_t *v;
     json_object_foreach((json_t *)obj, key, v)

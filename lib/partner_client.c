@@ -482,13 +482,11 @@ static int call_checked(struct custrpc_partner_session *s, const char *method,
     json_t *pj = pd ? custrpc_msg_to_json(pd, params) : json_object();
     if (!pj)
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
-    int rc = 0;
-    if (s->visa && now_s() - s->visa_time >= (double)s->refresh_s)
+    /* No session yet, or a visa older than the refresh age: Login first. */
+    bool stale = s->visa && now_s() - s->visa_time >= (double)s->refresh_s;
+    if (stale)
         s->stats.refresh_logins++;
-    else if (s->visa)
-        goto send;
-    rc = session_login(s, NULL, err);
-send:
+    int rc = !s->visa || stale ? session_login(s, NULL, err) : 0;
     if (rc == 0)
         rc = exchange(s, method, pd, pj, rd, result, err);
     /* 1701: the visa expired or was refused; one new Login and one more try, never a loop. */

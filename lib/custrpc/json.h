@@ -21,6 +21,10 @@
 extern "C" {
 #endif
 
+/* The name of v's JSON type for messages: object, array, string, integer, number (a real),
+ * boolean, null. */
+const char *custrpc_json_kind(const json_t *v);
+
 /* A message as a new JSON object of its present fields (secret fields too: the caller decides
  * what is sent; logs use custrpc_msg_write_json's masking). */
 json_t *custrpc_msg_to_json(const struct custrpc_message *d, const void *m);
