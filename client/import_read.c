@@ -14,6 +14,7 @@
 #include <custrpc/json.h>
 #include <custrpc/xmlrpc.h>
 
+#include "common/read_file.h"
 #include "import_read.h"
 
 static int grow(struct import_file *f, size_t *cap)
@@ -215,34 +216,6 @@ static size_t *object_lines(const char *text, size_t max)
     return lines;
 }
 
-static char *read_all(FILE *fp, size_t *out_len, const char *path, struct custrpc_error *err)
-{
-    char *text = NULL;
-    size_t len = 0, cap = 0, n;
-    char chunk[65536];
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            char *t = realloc(text, cap);
-            if (!t) {
-                free(text);
-                custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
-                return NULL;
-            }
-            text = t;
-        }
-        memcpy(text + len, chunk, n);
-        len += n;
-    }
-    if (!text) {
-        custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: the file is empty", path);
-        return NULL;
-    }
-    text[len] = '\0';
-    *out_len = len;
-    return text;
-}
-
 /* Message rows from a JSON array of objects, through the model's JSON codec. */
 static int read_json_messages(const char *text, size_t len, const char *path, struct import_file *f,
                               struct custrpc_error *err)
@@ -280,9 +253,13 @@ static int read_json_messages(const char *text, size_t len, const char *path, st
 static int read_json(FILE *fp, const char *path, struct import_file *f, struct custrpc_error *err)
 {
     size_t len;
-    char *text = read_all(fp, &len, path, err);
+    char *text = read_whole_stream(fp, path, &len, err);
     if (!text)
         return -1;
+    if (len == 0) {
+        free(text);
+        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: the file is empty", path);
+    }
     if (f->d) {
         int rc = read_json_messages(text, len, path, f, err);
         free(text);

@@ -8,6 +8,7 @@
 #include <custrpc/json.h>
 
 #include "output.h"
+#include "common/read_file.h"
 #include "partner_cli.h"
 
 int partner_open(const struct conn_options *o, struct custrpc_partner_session **out)
@@ -46,48 +47,10 @@ int partner_open(const struct conn_options *o, struct custrpc_partner_session **
     return rc < 0 ? cli_report(&err) : EXIT_OK;
 }
 
-char *partner_read_file(const char *path, size_t *len, struct custrpc_error *err)
-{
-    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-    if (!fp) {
-        custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *text = NULL;
-    size_t n = 0, cap = 0, got;
-    char chunk[65536];
-    while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-        if (n + got + 1 > cap) {
-            cap = (n + got + 1) * 2;
-            char *t = realloc(text, cap);
-            if (!t)
-                break;
-            text = t;
-        }
-        memcpy(text + n, chunk, got);
-        n += got;
-    }
-    bool bad = ferror(fp) || got > 0;
-    if (fp != stdin)
-        fclose(fp);
-    if (bad) {
-        free(text);
-        custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: cannot read it", path);
-        return NULL;
-    }
-    if (!text && !(text = calloc(1, 1))) {
-        custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
-        return NULL;
-    }
-    text[n] = '\0';
-    *len = n;
-    return text;
-}
-
 int partner_load_json(const char *path, struct custrpc_partner_info *p, struct custrpc_error *err)
 {
     size_t len;
-    char *text = partner_read_file(path, &len, err);
+    char *text = read_whole_file(path, &len, err);
     if (!text)
         return -1;
     struct custrpc_error why;

@@ -14,9 +14,6 @@
  * or a prompt); nothing is sent yet. Returns an exit code. */
 int partner_open(const struct conn_options *o, struct custrpc_partner_session **out);
 
-/* The whole of a file ("-": stdin), NUL-terminated; NULL with err. */
-char *partner_read_file(const char *path, size_t *len, struct custrpc_error *err);
-
 /* Reads a PartnerInfo object from a JSON file into p (initialised); errors name the line and
  * column, or the member ("FILE: Company.PostAddress.Cty: unknown member of PostAddressInfo"). */
 int partner_load_json(const char *path, struct custrpc_partner_info *p, struct custrpc_error *err);

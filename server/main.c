@@ -17,6 +17,7 @@
 #include <libxml/parser.h>
 
 #include "common/password_file.h"
+#include "common/read_file.h"
 #include "config_file.h"
 #include "http.h"
 #include "methods.h"
@@ -286,34 +287,6 @@ static int split_listen(const char *text, char **host, int *port)
     return *host ? 0 : -1;
 }
 
-static char *read_file(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0, cap = 0, n;
-    char chunk[4096];
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            char *p = realloc(buf, cap);
-            if (!p) {
-                free(buf);
-                fclose(fp);
-                return NULL;
-            }
-            buf = p;
-        }
-        memcpy(buf + len, chunk, n);
-        len += n;
-    }
-    fclose(fp);
-    if (buf)
-        buf[len] = '\0';
-    return buf;
-}
-
 /* Everything the server holds while it runs, released in one place. */
 struct server {
     struct server_config cfg;
@@ -430,7 +403,8 @@ int main(int argc, char **argv)
     } else {
         s.host = strdup(s.cfg.listen_host ? s.cfg.listen_host : "127.0.0.1");
     }
-    if (o.tls_cert && (!(s.cert = read_file(o.tls_cert)) || !(s.key = read_file(o.tls_key)))) {
+    if (o.tls_cert && (!(s.cert = read_whole_file(o.tls_cert, NULL, NULL)) ||
+                       !(s.key = read_whole_file(o.tls_key, NULL, NULL)))) {
         fprintf(stderr, "custrpc-server: cannot read %s\n", s.cert ? o.tls_key : o.tls_cert);
         server_free(&s);
         return EXIT_CONFIG;
