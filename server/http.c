@@ -38,8 +38,20 @@ struct http_server {
     struct frontdoor *door;
 };
 
+/* An answer held until the writes its request made are on disk (store_when_durable). */
+struct held_answer {
+    struct MHD_Connection *conn;
+    unsigned status;
+    const char *type;
+    char *body;
+    size_t len;
+    struct store_durable_wait wait;
+    atomic_int flushed; /* 0 while waiting; then 1, or 1 + the errno of the failed flush */
+};
+
 struct request {
     struct timespec start;
+    struct held_answer held;
     char *body;
     size_t len, cap;
     int too_large;
@@ -143,8 +155,8 @@ static void log_exchange(const struct http_server *h, const struct request *rq,
     xmlrpc_env_clean(&env);
 }
 
-static enum MHD_Result queue(struct MHD_Connection *conn, unsigned status, const char *type,
-                             char *body, size_t len)
+static enum MHD_Result send_now(struct MHD_Connection *conn, unsigned status, const char *type,
+                                char *body, size_t len)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
     if (!r) {
@@ -159,12 +171,60 @@ static enum MHD_Result queue(struct MHD_Connection *conn, unsigned status, const
     return ret;
 }
 
+/* On the store's sync thread: the flush is done; libmicrohttpd calls on_request again for the
+ * connection, which sends the held answer. */
+static void on_flushed(void *arg, int error)
+{
+    struct held_answer *held = arg;
+    atomic_store(&held->flushed, 1 + error);
+    MHD_resume_connection(held->conn);
+}
+
+/* Sends an answer (takes body). When this request committed a write to a file store, the
+ * answer waits, with the connection suspended, for the flush that makes the write durable: an
+ * acknowledged change is never lost, and one flush serves every request waiting meanwhile. */
+static enum MHD_Result queue(struct http_server *h, struct MHD_Connection *conn,
+                             struct request *rq, unsigned status, const char *type, char *body,
+                             size_t len)
+{
+    if (!store_take_unsynced())
+        return send_now(conn, status, type, body, len);
+    rq->held = (struct held_answer){conn, status, type, body, len,
+                                    {on_flushed, &rq->held, NULL}, 0};
+    MHD_suspend_connection(conn);
+    store_when_durable(h->opt.store, &rq->held.wait);
+    return MHD_YES;
+}
+
+/* The second call after a held answer's flush. A failed flush leaves the change committed but
+ * perhaps not on disk: the client hears that, not a success. */
+static enum MHD_Result send_held(struct http_server *h, struct request *rq)
+{
+    struct held_answer *held = &rq->held;
+    int error = atomic_load(&held->flushed) - 1;
+    char *body = held->body;
+    held->body = NULL;
+    if (error == 0)
+        return send_now(held->conn, held->status, held->type, body, held->len);
+    free(body);
+    if (h->opt.log_level >= LOG_ERROR)
+        fprintf(stderr, "custrpc-server: store: flushing the write-ahead log failed: %s\n",
+                strerror(error));
+    static const char text[] = "the change was stored but flushing it to disk failed; it may be "
+                               "lost if the machine stops\n";
+    char *copy = strdup(text);
+    return copy ? send_now(held->conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                           "text/plain; charset=utf-8", copy, sizeof text - 1)
+                : MHD_NO;
+}
+
 static enum MHD_Result queue_text(struct http_server *h, struct MHD_Connection *conn,
                                   struct request *rq, unsigned status, const char *text)
 {
     log_request(h, rq, status);
     char *body = strdup(text);
-    return body ? queue(conn, status, "text/plain; charset=utf-8", body, strlen(body)) : MHD_NO;
+    return body ? queue(h, conn, rq, status, "text/plain; charset=utf-8", body, strlen(body))
+                : MHD_NO;
 }
 
 /* A refused request head: its body is never read, so whatever follows on the connection could
@@ -248,7 +308,7 @@ static enum MHD_Result queue_xml(struct http_server *h, struct MHD_Connection *c
     if (!body)
         return MHD_NO;
     log_exchange(h, rq, call, body, len);
-    return queue(conn, 200, "text/xml; charset=utf-8", body, len);
+    return queue(h, conn, rq, 200, "text/xml; charset=utf-8", body, len);
 }
 
 /* An XML-RPC fault response for err. */
@@ -327,10 +387,10 @@ static enum MHD_Result process_json(struct http_server *h, struct MHD_Connection
     log_json_exchange(h, rq, answer);
     if (!answer) {
         log_request(h, rq, MHD_HTTP_NO_CONTENT);
-        return queue(conn, MHD_HTTP_NO_CONTENT, "application/json", strdup(""), 0);
+        return queue(h, conn, rq, MHD_HTTP_NO_CONTENT, "application/json", strdup(""), 0);
     }
     log_request(h, rq, 200);
-    return queue(conn, 200, "application/json", answer, strlen(answer));
+    return queue(h, conn, rq, 200, "application/json", answer, strlen(answer));
 }
 
 static enum MHD_Result process(struct http_server *h, struct MHD_Connection *conn,
@@ -434,6 +494,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return queue_challenge(h, conn, rq, rq->auth == AUTH_STALE);
         return MHD_YES;
     }
+    if (atomic_load(&rq->held.flushed))
+        return send_held(h, rq);
+    if (rq->held.conn)
+        return MHD_YES; /* resumed before the flush: cannot happen, but wait on */
     if (rq->auth != AUTH_OK)
         return refuse(h, conn, rq, upload_size);
     if (*upload_size) {
@@ -460,6 +524,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (!frontdoor_body_done(conn))
         return MHD_NO; /* cut at its deadline: nothing is done that nobody would hear about */
+    store_take_unsynced(); /* whatever an earlier request on this thread left */
     return process(h, conn, rq);
 }
 
@@ -471,6 +536,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
     struct request *rq = *state;
     frontdoor_request_done(conn);
     if (rq) {
+        free(rq->held.body);
         free(rq->body);
         free(rq);
         *state = NULL;
@@ -528,7 +594,8 @@ int http_start(struct http_server **out, const struct http_options *o,
         free(h);
         return -1;
     }
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+    unsigned flags =
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (o->tls_cert_pem)

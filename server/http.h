@@ -10,6 +10,7 @@
 
 #include "auth.h"
 #include "dispatch.h"
+#include "store.h"
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
@@ -23,6 +24,7 @@ struct http_options {
     unsigned header_timeout, body_timeout; /* seconds: see frontdoor.h */
     unsigned max_connections, max_per_address;
     enum log_level log_level;
+    struct store *store; /* answers that wrote to it wait until the write is on disk */
 };
 
 struct http_server;

@@ -457,6 +457,7 @@ int main(int argc, char **argv)
         .max_connections = o.max_connections,
         .max_per_address = o.max_per_address,
         .log_level = o.log_level,
+        .store = s.menv.store,
     };
     if (status == 0 && http_start(&s.http, &ho, &s.auth, &s.methods, &s.partner, &err) < 0) {
         fprintf(stderr, "custrpc-server: %s\n", err.message);

@@ -58,6 +58,20 @@ struct store_tx {
 int store_open(struct store **out, const char *path, int *migrated_from, struct custrpc_error *err);
 void store_close(struct store *s);
 
+/* Group commit (file store, store_sync.h): store_commit of a write returns once SQLite has
+ * written the change to the WAL, before it is on disk. Whoever answers the request asks
+ * store_take_unsynced() (whether this thread committed since it last asked) and, when it did,
+ * holds the answer until store_when_durable calls back. The in-memory store never asks. */
+struct store_durable_wait {
+    void (*done)(void *arg, int error); /* error: 0, or the errno of the failed fdatasync */
+    void *arg;
+    struct store_durable_wait *next; /* the store's */
+};
+bool store_take_unsynced(void);
+/* Calls w->done (on another thread) once everything committed so far is on disk; at once on
+ * the in-memory store. w must stay valid until then. */
+void store_when_durable(struct store *s, struct store_durable_wait *w);
+
 int store_begin_read(struct store *s, struct store_tx *tx, struct custrpc_error *err);
 int store_begin_write(struct store *s, struct store_tx *tx, struct custrpc_error *err);
 /* Commits a write transaction (ends a read one) and releases its connection. */

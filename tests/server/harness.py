@@ -20,8 +20,9 @@ START_TIMEOUT = 30  # seconds; generous for a loaded 2-core machine under saniti
 class Server:
     """A running custrpc-server; use as a context manager."""
 
-    def __init__(self, *args, config=None, root_password=None, db=None, tmp=None):
+    def __init__(self, *args, config=None, root_password=None, db=None, tmp=None, env=None):
         self.owns_tmp = tmp is None
+        self.env = env  # the server's environment (None: this one)
         self.tmp = tmp or tempfile.mkdtemp(prefix="custrpc-test-")
         self.args = list(args)
         self.db = db
@@ -42,7 +43,8 @@ class Server:
     def start(self):
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([SERVER, "--listen", "127.0.0.1:0"] + self.args,
-                                     stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL)
+                                     stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL,
+                                     env=self.env)
         ready, _, _ = select.select([self.proc.stdout], [], [], START_TIMEOUT)
         line = self.proc.stdout.readline().decode() if ready else ""
         m = re.fullmatch(r"listening on (https?://127\.0\.0\.1:(\d+)/RPC2)\n", line)

@@ -12,7 +12,7 @@ import stat
 import threading
 import unittest
 
-from harness import SERVER, Digest, Server, base, call_body, create, main, post, unique
+from harness import SERVER, Digest, Server, base, call_body, create, main, post, unique, wait_until
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
 V0_CONFIG = """<custrpc-server>
@@ -76,6 +76,72 @@ class Store(unittest.TestCase):
         srv = Server(db=db, tmp=srv.tmp).start()  # a clean restart keeps them too
         self.assertEqual(post(srv.url, call_body("getCustomerInfo", {"name": names[0]})).value()["result"], "OK")
         self.assertEqual(srv.stop(), 0)
+
+    def test_kill9_under_concurrent_creates_keeps_every_acknowledged(self):
+        # Group commit holds each answer until the WAL is flushed; a create answered before the
+        # kill must be in the database after it, read here by Python's own sqlite3.
+        srv = Server()
+        db = os.path.join(srv.tmp, "customers.db")
+        srv = Server("--threads", "2", db=db, tmp=srv.tmp).start()
+        acked, stop = [], threading.Event()
+        lock = threading.Lock()
+
+        def creator():
+            while not stop.is_set():
+                name = unique("group")
+                try:
+                    r = create(srv.url, base(name=name, web_login=name))
+                except OSError:
+                    return  # the server is gone
+                if b"<fault>" not in r.body:
+                    with lock:
+                        acked.append((name, r.value()["i_customer"]))
+
+        threads = [threading.Thread(target=creator) for _ in range(16)]
+        for t in threads:
+            t.start()
+        wait_until(lambda: len(acked) >= 200)
+        self.assertEqual(srv.stop(signal.SIGKILL), -signal.SIGKILL)
+        stop.set()
+        for t in threads:
+            t.join(60)
+        with lock:
+            answered = dict(acked)
+        con = sqlite3.connect(db)
+        stored = dict(con.execute("SELECT name, i_customer FROM customers"))
+        con.close()
+        missing = {n: i for n, i in answered.items() if stored.get(n) != i}
+        self.assertEqual(missing, {}, "%d acknowledged, %d lost" % (len(answered), len(missing)))
+
+    def test_failed_flush_is_not_acknowledged(self):
+        # The answer waits for the WAL's fdatasync and depends on it: with an fdatasync that
+        # fails (a preloaded shim, built here), the create is not answered as a success.
+        srv = Server()
+        shim_c = os.path.join(srv.tmp, "eio.c")
+        shim = os.path.join(srv.tmp, "eio.so")
+        with open(shim_c, "w") as f:
+            # Fails once the flag file exists: the server's start itself has to flush.
+            f.write("#include <errno.h>\n#include <stdlib.h>\n#include <unistd.h>\n"
+                    "#include <sys/syscall.h>\n"
+                    "int fdatasync(int fd) {\n"
+                    "  const char *flag = getenv(\"EIO_FLAG\");\n"
+                    "  if (flag && access(flag, F_OK) == 0) { errno = EIO; return -1; }\n"
+                    "  return (int)syscall(SYS_fdatasync, fd);\n}\n")
+        subprocess.run([os.environ.get("CC", "cc"), "-shared", "-fPIC", "-o", shim, shim_c], check=True)
+        flag = os.path.join(srv.tmp, "fail-now")
+        env = dict(os.environ, LD_PRELOAD=shim, EIO_FLAG=flag)
+        # Under AddressSanitizer its runtime must come first unless told otherwise.
+        env["ASAN_OPTIONS"] = ":".join(filter(None, [os.environ.get("ASAN_OPTIONS"), "verify_asan_link_order=0"]))
+        with Server(db=os.path.join(srv.tmp, "customers.db"), tmp=srv.tmp, env=env) as failing:
+            self.assertEqual(create(failing.url, base()).status, 200)
+            open(flag, "w").close()
+            r = create(failing.url, base())
+            self.assertEqual(r.status, 500, r.body)
+            self.assertIn(b"flushing it to disk failed", r.body)
+            self.assertIn("flushing the write-ahead log failed: Input/output error", failing.log_text())
+            # Reads are not held, and the server stays up.
+            got = post(failing.url, call_body("getCustomerInfo", {"i_customer": 1}))
+            self.assertEqual(got.status, 200)
 
     def test_missing_key_beside_existing_database(self):
         srv = Server()
