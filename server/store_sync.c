@@ -147,8 +147,10 @@ int store_sync_start(struct store_sync **out, const char *path, sqlite3 *writer,
     pthread_cond_init(&y->wake_checkpointer, NULL);
     size_t n = strlen(path) + sizeof "-wal";
     char *wal = malloc(n);
-    int rc = wal ? 0 : custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
-    if (rc == 0) {
+    int rc = 0;
+    if (!wal) {
+        rc = custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    } else {
         snprintf(wal, n, "%s-wal", path);
         y->wal_fd = open(wal, O_RDONLY | O_CLOEXEC);
         if (y->wal_fd < 0)
