@@ -17,6 +17,7 @@
 #include "frontdoor.h"
 #include "http.h"
 #include "partner_api.h"
+#include "reqlog.h"
 
 /* libmicrohttpd's memory pool per connection, which holds a request's head and its read and
  * write buffers, and is zeroed for every request: its 32 KiB default cost about 49,000
@@ -36,6 +37,7 @@ struct http_server {
     struct partner_env *partner;
     atomic_int in_flight; /* requests begun and not yet completed */
     struct frontdoor *door;
+    struct reqlog *log; /* NULL: lines written at once */
 };
 
 /* An answer held until the writes its request made are on disk (store_when_durable). */
@@ -98,11 +100,11 @@ static void log_request(const struct http_server *h, const struct request *rq, u
         snprintf(outcome, sizeof outcome, "OK");
     /* /jsonapi: the caller's partner, and the partner created (AddPartner). */
     if (rq->json)
-        fprintf(stderr, "%s %s login=%s method=%s %s partner=%lld id=%lld %.1fms\n", when,
+        reqlog_line(h->log, "%s %s login=%s method=%s %s partner=%lld id=%lld %.1fms\n", when,
                 rq->peer, login, rq->who.method ? rq->who.method : "-", outcome,
                 (long long)rq->who.caller, (long long)rq->who.i_customer, elapsed_ms(&rq->start));
     else
-        fprintf(stderr, "%s %s login=%s method=%s %s i_customer=%lld %.1fms\n", when, rq->peer,
+        reqlog_line(h->log, "%s %s login=%s method=%s %s i_customer=%lld %.1fms\n", when, rq->peer,
                 login, rq->who.method ? rq->who.method : "-", outcome,
                 (long long)rq->who.i_customer, elapsed_ms(&rq->start));
 }
@@ -589,7 +591,10 @@ int http_start(struct http_server **out, const struct http_options *o,
         .tls = o->tls_cert_pem != NULL,
         .log = o->log_level >= LOG_INFO,
     };
+    /* Buffered at level info only: at debug, exchanges are printed beside the lines. */
+    h->log = reqlog_start(STDERR_FILENO, o->log_level == LOG_INFO);
     if (frontdoor_start(&h->door, &limits, err) < 0) {
+        reqlog_stop(h->log);
         freeaddrinfo(ai);
         free(h);
         return -1;
@@ -623,6 +628,7 @@ int http_start(struct http_server **out, const struct http_options *o,
     freeaddrinfo(ai);
     if (!h->daemon) {
         frontdoor_stop(h->door);
+        reqlog_stop(h->log);
         free(h);
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL,
                             "cannot listen on %s port %d (in use, or TLS files invalid)", o->host,
@@ -651,6 +657,7 @@ void http_stop(struct http_server *h)
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     MHD_stop_daemon(h->daemon);
     frontdoor_stop(h->door);
+    reqlog_stop(h->log);
     if (s != MHD_INVALID_SOCKET)
         close(s);
     free(h);

@@ -476,7 +476,7 @@ class AgainstCustrpcServer(Base):
             self.assertIn("fault 1036: partnerInfo.Level", r.stderr)
             r = custrpc("partner", "get", "--id", "1", *conn)
             self.assertIn("fault 13501", r.stderr)
-            self.assertNotIn("reseller-pw", srv.log_text())
+            self.assertNotIn("reseller-pw", srv.log_showing("method=GetPartnerInfoById fault=13501"))
 
 
 if __name__ == "__main__":

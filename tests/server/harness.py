@@ -77,6 +77,13 @@ class Server:
         with open(self.log_path, "rb") as f:
             return f.read().decode(errors="replace")
 
+    def log_showing(self, pattern, timeout=30.0):
+        """The log once it matches the regex pattern: request lines are written in batches, up
+        to REQLOG_FLUSH_MS (server/reqlog.h) after their answer."""
+        if not wait_until(lambda: re.search(pattern, self.log_text()), timeout):
+            raise AssertionError("the log never showed %r:\n%s" % (pattern, self.log_text()[-3000:]))
+        return self.log_text()
+
     def proxy(self):
         """Python's own XML-RPC client: the independent implementation for interop."""
         return xmlrpc.client.ServerProxy(self.url, allow_none=True)

@@ -4,7 +4,9 @@ a dropped connection), and the server must keep serving and stop cleanly. Bounde
 time; the seed is printed so a failure can be replayed."""
 import os
 import random
+import re
 import socket
+import threading
 import time
 import unittest
 
@@ -48,6 +50,33 @@ class Mangled(unittest.TestCase):
                 self.assertEqual(r.status, 200, "seed %d round %d: HTTP %d" % (SEED, n, r.status))
                 self.assertIn(b"<methodResponse>", r.body, "seed %d round %d: %r" % (SEED, n, r.body[:200]))
             self.assertEqual(create(srv.url, base()).value()["result"], "OK")
+
+
+class RequestLog(unittest.TestCase):
+    def test_batched_log_keeps_every_line_whole(self):
+        # 8 clients, 150 creates each: the batched request log (server/reqlog.c) shows every
+        # request once, as a whole line, soon after its answer and all of them after a stop.
+        srv = Server().start()
+        ids, lock = [], threading.Lock()
+
+        def client():
+            for _ in range(150):
+                i = create(srv.url, base()).value()["i_customer"]
+                with lock:
+                    ids.append(i)
+
+        threads = [threading.Thread(target=client) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(300)
+        last = max(ids)
+        srv.log_showing(r"method=createCustomer OK i_customer=%d " % last)  # before any stop
+        self.assertEqual(srv.stop(), 0)
+        line = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ 127\.0\.0\.1 login=\S+ "
+                          r"method=createCustomer OK i_customer=(\d+) \d+\.\dms")
+        logged = [int(m.group(1)) for m in map(line.fullmatch, srv.log_text().splitlines()) if m]
+        self.assertEqual(sorted(logged), sorted(ids))
 
 
 class HeadSize(unittest.TestCase):

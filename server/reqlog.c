@@ -1,0 +1,154 @@
+/* reqlog.c — the request log, written in batches by a thread of its own (reqlog.h). */
+#include <config.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "reqlog.h"
+
+#define REQLOG_BUFFER (64 * 1024)
+#define REQLOG_LINE_MAX 2048
+
+struct reqlog {
+    int fd;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;    /* the log thread: lines arrived, half full, or stop */
+    pthread_cond_t drained; /* writers waiting for room */
+    char *buf, *spare;      /* lines gathering; the buffer being written (NULL meanwhile) */
+    size_t len;
+    bool stopping;
+    pthread_t thread;
+};
+
+static void write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return; /* nowhere to report a log that cannot be written */
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+static void deadline_in_ms(struct timespec *t, long ms)
+{
+    clock_gettime(CLOCK_MONOTONIC, t);
+    t->tv_nsec += ms * 1000000L;
+    t->tv_sec += t->tv_nsec / 1000000000L;
+    t->tv_nsec %= 1000000000L;
+}
+
+/* Sleeps until a line arrives, then gathers for REQLOG_FLUSH_MS (less when the buffer is half
+ * full) and writes the batch with the lock released, so writers fill the other buffer. */
+static void *log_main(void *arg)
+{
+    struct reqlog *l = arg;
+    pthread_mutex_lock(&l->lock);
+    for (;;) {
+        while (l->len == 0 && !l->stopping)
+            pthread_cond_wait(&l->wake, &l->lock);
+        if (l->len == 0)
+            break; /* stopping, and all written */
+        struct timespec until;
+        deadline_in_ms(&until, REQLOG_FLUSH_MS);
+        while (l->len < REQLOG_BUFFER / 2 && !l->stopping &&
+               pthread_cond_timedwait(&l->wake, &l->lock, &until) != ETIMEDOUT)
+            ;
+        char *full = l->buf;
+        size_t n = l->len;
+        l->buf = l->spare;
+        l->spare = NULL;
+        l->len = 0;
+        pthread_cond_broadcast(&l->drained);
+        pthread_mutex_unlock(&l->lock);
+        write_all(l->fd, full, n);
+        pthread_mutex_lock(&l->lock);
+        l->spare = full;
+    }
+    pthread_mutex_unlock(&l->lock);
+    return NULL;
+}
+
+struct reqlog *reqlog_start(int fd, bool buffered)
+{
+    if (!buffered)
+        return NULL;
+    struct reqlog *l = calloc(1, sizeof *l);
+    if (!l)
+        return NULL;
+    l->fd = fd;
+    l->buf = malloc(REQLOG_BUFFER);
+    l->spare = malloc(REQLOG_BUFFER);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&l->wake, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_cond_init(&l->drained, NULL);
+    pthread_mutex_init(&l->lock, NULL);
+    if (!l->buf || !l->spare || pthread_create(&l->thread, NULL, log_main, l) != 0) {
+        pthread_mutex_destroy(&l->lock);
+        pthread_cond_destroy(&l->drained);
+        pthread_cond_destroy(&l->wake);
+        free(l->buf);
+        free(l->spare);
+        free(l);
+        return NULL;
+    }
+    return l;
+}
+
+void reqlog_line(struct reqlog *l, const char *fmt, ...)
+{
+    char line[REQLOG_LINE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
+    if (len && line[len - 1] != '\n')
+        line[len - 1] = '\n'; /* cut: still one line */
+    if (!l) {
+        write_all(STDERR_FILENO, line, len);
+        return;
+    }
+    pthread_mutex_lock(&l->lock);
+    while (l->len + len > REQLOG_BUFFER) {
+        pthread_cond_signal(&l->wake);
+        pthread_cond_wait(&l->drained, &l->lock);
+    }
+    bool was_empty = l->len == 0;
+    memcpy(l->buf + l->len, line, len);
+    l->len += len;
+    if (was_empty || (l->len >= REQLOG_BUFFER / 2 && l->len - len < REQLOG_BUFFER / 2))
+        pthread_cond_signal(&l->wake);
+    pthread_mutex_unlock(&l->lock);
+}
+
+void reqlog_stop(struct reqlog *l)
+{
+    if (!l)
+        return;
+    pthread_mutex_lock(&l->lock);
+    l->stopping = true;
+    pthread_cond_signal(&l->wake);
+    pthread_mutex_unlock(&l->lock);
+    pthread_join(l->thread, NULL);
+    pthread_mutex_destroy(&l->lock);
+    pthread_cond_destroy(&l->drained);
+    pthread_cond_destroy(&l->wake);
+    free(l->buf);
+    free(l->spare);
+    free(l);
+}
