@@ -3,6 +3,7 @@
  * the method table, and answered; one log line per request goes to stderr. */
 #include <config.h>
 
+#include <errno.h>
 #include <netdb.h>
 #include <stdatomic.h>
 #include <unistd.h>
@@ -182,17 +183,19 @@ static void on_flushed(void *arg, int error)
     MHD_resume_connection(held->conn);
 }
 
-/* Sends an answer (takes body). When this request committed a write to a file store, the
+/* Sends an answer (takes body) and logs the request. When this request committed a write to a file store, the
  * answer waits, with the connection suspended, for the flush that makes the write durable: an
  * acknowledged change is never lost, and one flush serves every request waiting meanwhile. */
 static enum MHD_Result queue(struct http_server *h, struct MHD_Connection *conn,
                              struct request *rq, unsigned status, const char *type, char *body,
                              size_t len)
 {
-    if (!store_take_unsynced())
+    if (!store_unsynced()) {
+        log_request(h, rq, status);
         return send_now(conn, status, type, body, len);
+    }
     rq->held = (struct held_answer){conn, status, type, body, len,
-                                    {on_flushed, &rq->held, NULL}, 0};
+                                    {on_flushed, &rq->held, 0, NULL}, 0};
     MHD_suspend_connection(conn);
     store_when_durable(h->opt.store, &rq->held.wait);
     return MHD_YES;
@@ -206,24 +209,33 @@ static enum MHD_Result send_held(struct http_server *h, struct request *rq)
     int error = atomic_load(&held->flushed) - 1;
     char *body = held->body;
     held->body = NULL;
-    if (error == 0)
+    if (error == 0) {
+        log_request(h, rq, held->status); /* its time includes the wait for the flush */
         return send_now(held->conn, held->status, held->type, body, held->len);
+    }
     free(body);
-    if (h->opt.log_level >= LOG_ERROR)
+    log_request(h, rq, MHD_HTTP_INTERNAL_SERVER_ERROR);
+    const char *text;
+    if (error == ECANCELED) {
+        text = "the change was not stored: the database rolled back the transaction it was in "
+               "(a full disk or an I/O error: see the server's log); try again\n";
+        fprintf(stderr, "custrpc-server: store: a group of writes was rolled back: %s\n",
+                "the disk is full or failing");
+    } else {
+        text = "the change was stored but flushing it to disk failed; it may be lost if the "
+               "machine stops\n";
         fprintf(stderr, "custrpc-server: store: flushing the write-ahead log failed: %s\n",
                 strerror(error));
-    static const char text[] = "the change was stored but flushing it to disk failed; it may be "
-                               "lost if the machine stops\n";
+    }
     char *copy = strdup(text);
     return copy ? send_now(held->conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                           "text/plain; charset=utf-8", copy, sizeof text - 1)
+                           "text/plain; charset=utf-8", copy, strlen(copy))
                 : MHD_NO;
 }
 
 static enum MHD_Result queue_text(struct http_server *h, struct MHD_Connection *conn,
                                   struct request *rq, unsigned status, const char *text)
 {
-    log_request(h, rq, status);
     char *body = strdup(text);
     return body ? queue(h, conn, rq, status, "text/plain; charset=utf-8", body, strlen(body))
                 : MHD_NO;
@@ -306,9 +318,10 @@ static enum MHD_Result queue_xml(struct http_server *h, struct MHD_Connection *c
     if (body)
         memcpy(body, XMLRPC_MEMBLOCK_CONTENTS(char, out), len);
     XMLRPC_MEMBLOCK_FREE(char, out);
-    log_request(h, rq, 200);
-    if (!body)
+    if (!body) {
+        log_request(h, rq, 200);
         return MHD_NO;
+    }
     log_exchange(h, rq, call, body, len);
     return queue(h, conn, rq, 200, "text/xml; charset=utf-8", body, len);
 }
@@ -387,11 +400,8 @@ static enum MHD_Result process_json(struct http_server *h, struct MHD_Connection
                            rq->login, sizeof rq->login);
     }
     log_json_exchange(h, rq, answer);
-    if (!answer) {
-        log_request(h, rq, MHD_HTTP_NO_CONTENT);
+    if (!answer)
         return queue(h, conn, rq, MHD_HTTP_NO_CONTENT, "application/json", strdup(""), 0);
-    }
-    log_request(h, rq, 200);
     return queue(h, conn, rq, 200, "application/json", answer, strlen(answer));
 }
 
@@ -526,7 +536,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (!frontdoor_body_done(conn))
         return MHD_NO; /* cut at its deadline: nothing is done that nobody would hear about */
-    store_take_unsynced(); /* whatever an earlier request on this thread left */
+    store_defer_commits(); /* this thread's writes join the group commit; answers wait */
     return process(h, conn, rq);
 }
 

@@ -5,6 +5,7 @@
 #include <config.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,19 @@ struct store {
     struct store_conn *readers[STORE_MAX_READERS];
     size_t n_readers;
     struct store_sync *sync; /* file store: group commit, background checkpoints */
+    /* Group commit, under write_lock: the writer's open transaction (the batch) and its
+     * number, and the numbers of the last batches SQLite rolled back whole, whose writers
+     * must not hear a success (a waiter is answered within a round or two: 16 is plenty). */
+    bool batch_open;
+    uint64_t batch;
+    uint64_t lost[16];
+    atomic_uint n_lost; /* ever: read without the lock on the sync thread's common path */
 };
+
+/* Per thread: its writes join the batch (store_defer_commits); the batch it last wrote in,
+ * 0 once store_take_unsynced has taken it. */
+static _Thread_local bool defers_commits;
+static _Thread_local uint64_t unsynced_batch;
 
 int store_db_fail(struct store_tx *tx, struct custrpc_error *err, const char *what)
 {
@@ -66,6 +79,9 @@ static int make_sql(struct store *s)
         [STMT_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
         [STMT_COMMIT] = "COMMIT",
         [STMT_ROLLBACK] = "ROLLBACK",
+        [STMT_SAVEPOINT] = "SAVEPOINT grouped",
+        [STMT_RELEASE] = "RELEASE grouped",
+        [STMT_ROLLBACK_TO] = "ROLLBACK TO grouped",
         [STMT_BY_LOGIN] = "SELECT i_customer, api_access, api_ha1_md5, api_ha1_sha256, blocked "
                           "FROM customers WHERE web_login = ?",
         [STMT_PARENT_OF] = "SELECT i_parent, blocked FROM customers WHERE i_customer = ?",
@@ -163,11 +179,85 @@ static int step_done(struct store_tx *tx, enum store_stmt which, struct custrpc_
     return rc;
 }
 
+/* Under write_lock: the open batch is gone, rolled back by SQLite as a whole (SQLITE_FULL,
+ * an I/O error...) or by a failed COMMIT; its writers will hear EIO. */
+static void batch_lost(struct store *s)
+{
+    unsigned n = atomic_load(&s->n_lost);
+    s->lost[n % (sizeof s->lost / sizeof s->lost[0])] = s->batch;
+    atomic_store(&s->n_lost, n + 1);
+    s->batch_open = false;
+}
+
+/* Under write_lock: commits the open batch, if any. */
+static void commit_batch_locked(struct store *s)
+{
+    if (!s->batch_open)
+        return;
+    struct store_tx tx = {s, &s->writer, true, true, false};
+    if (sqlite3_get_autocommit(s->writer.db) || step_done(&tx, STMT_COMMIT, NULL) < 0) {
+        if (!sqlite3_get_autocommit(s->writer.db))
+            step_done(&tx, STMT_ROLLBACK, NULL);
+        batch_lost(s);
+        return;
+    }
+    s->batch_open = false;
+}
+
+/* The sync thread's hooks (store_sync.h). */
+static void commit_batch(void *store)
+{
+    struct store *s = store;
+    pthread_mutex_lock(&s->write_lock);
+    commit_batch_locked(s);
+    pthread_mutex_unlock(&s->write_lock);
+}
+
+static bool was_lost(void *store, uint64_t batch)
+{
+    struct store *s = store;
+    if (atomic_load(&s->n_lost) == 0)
+        return false;
+    bool lost = false;
+    pthread_mutex_lock(&s->write_lock);
+    for (size_t i = 0; i < sizeof s->lost / sizeof s->lost[0]; i++)
+        lost |= s->lost[i] == batch;
+    pthread_mutex_unlock(&s->write_lock);
+    return lost;
+}
+
+void store_defer_commits(void)
+{
+    defers_commits = true;
+    unsynced_batch = 0; /* an earlier request's, never answered: its batch commits anyway */
+}
+
+bool store_unsynced(void)
+{
+    return unsynced_batch != 0;
+}
+
 int store_begin_write(struct store *s, struct store_tx *tx, struct custrpc_error *err)
 {
-    *tx = (struct store_tx){s, &s->writer, true, false};
+    *tx = (struct store_tx){s, &s->writer, true, false, s->sync && defers_commits};
     pthread_mutex_lock(&s->write_lock);
-    if (step_done(tx, STMT_BEGIN_IMMEDIATE, err) < 0) {
+    if (s->batch_open && sqlite3_get_autocommit(s->writer.db))
+        batch_lost(s);
+    if (!tx->grouped)
+        commit_batch_locked(s); /* a write of its own commits at once, the batch with it */
+    int rc = 0;
+    if (!s->batch_open) {
+        rc = step_done(tx, STMT_BEGIN_IMMEDIATE, err);
+        if (rc == 0 && tx->grouped) {
+            s->batch_open = true;
+            s->batch++;
+        }
+    }
+    if (rc == 0 && tx->grouped)
+        rc = step_done(tx, STMT_SAVEPOINT, err);
+    if (rc < 0) {
+        if (s->batch_open && sqlite3_get_autocommit(s->writer.db))
+            batch_lost(s);
         pthread_mutex_unlock(&s->write_lock);
         tx->c = NULL;
         return -1;
@@ -210,7 +300,7 @@ static void give_reader(struct store *s, struct store_conn *c)
 
 int store_begin_read(struct store *s, struct store_tx *tx, struct custrpc_error *err)
 {
-    *tx = (struct store_tx){s, NULL, false, false};
+    *tx = (struct store_tx){s, NULL, false, false, false};
     if (!s->path) {
         /* One in-memory connection: the lock alone makes the reads one consistent view. */
         pthread_mutex_lock(&s->write_lock);
@@ -239,21 +329,44 @@ static void release(struct store_tx *tx)
     tx->c = NULL;
 }
 
+/* A grouped write's end: its savepoint released into the batch (kept) or rolled back. */
+static int end_grouped(struct store_tx *tx, bool keep, struct custrpc_error *err)
+{
+    struct store *s = tx->s;
+    int rc = -1;
+    if (!sqlite3_get_autocommit(s->writer.db)) {
+        rc = keep ? step_done(tx, STMT_RELEASE, err) : -1;
+        if (rc < 0 && !sqlite3_get_autocommit(s->writer.db) &&
+            step_done(tx, STMT_ROLLBACK_TO, NULL) == 0)
+            step_done(tx, STMT_RELEASE, NULL);
+    } else if (keep) {
+        custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "store: the transaction was rolled back");
+    }
+    if (sqlite3_get_autocommit(s->writer.db))
+        batch_lost(s);
+    else if (rc == 0)
+        unsynced_batch = s->batch;
+    release(tx);
+    return keep ? rc : 0;
+}
+
 int store_commit(struct store_tx *tx, struct custrpc_error *err)
 {
+    if (tx->grouped)
+        return end_grouped(tx, true, err);
     int rc = 0;
     if (!sqlite3_get_autocommit(tx->c->db))
         rc = step_done(tx, STMT_COMMIT, err);
     if (rc < 0 && !sqlite3_get_autocommit(tx->c->db))
         step_done(tx, STMT_ROLLBACK, NULL);
-    if (rc == 0 && tx->write && tx->s->sync)
-        store_sync_mark_commit();
     release(tx);
     return rc;
 }
 
 void store_when_durable(struct store *s, struct store_durable_wait *w)
 {
+    w->batch = unsynced_batch;
+    unsynced_batch = 0;
     if (s->sync)
         store_sync_wait(s->sync, w);
     else
@@ -264,6 +377,10 @@ void store_end(struct store_tx *tx)
 {
     if (!tx->open)
         return;
+    if (tx->grouped) {
+        end_grouped(tx, false, NULL);
+        return;
+    }
     /* SQLite may have rolled back by itself after some errors (SQLITE_FULL, ...). */
     if (!sqlite3_get_autocommit(tx->c->db))
         step_done(tx, STMT_ROLLBACK, NULL);
@@ -391,7 +508,8 @@ int store_open(struct store **out, const char *path, int *migrated_from, struct 
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
     }
     if (conn_open(&s->writer, path, true, err) < 0 || migrate(s, migrated_from, err) < 0 ||
-        (path && store_sync_start(&s->sync, path, s->writer.db, err) < 0)) {
+        (path && store_sync_start(&s->sync, path, s->writer.db,
+                                  &(struct store_sync_hooks){commit_batch, was_lost, s}, err) < 0)) {
         store_close(s);
         return -1;
     }
@@ -404,6 +522,7 @@ void store_close(struct store *s)
     if (!s)
         return;
     store_sync_stop(s->sync); /* first: it answers whoever still waits for a flush */
+    commit_batch_locked(s);   /* a batch nobody waits for (an answer that was never sent) */
     for (size_t i = 0; i < s->n_readers; i++) {
         if (s->readers[i])
             conn_close(s->readers[i]);

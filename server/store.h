@@ -49,6 +49,7 @@ struct store_tx {
     struct store *s;
     struct store_conn *c;
     bool write, open;
+    bool grouped; /* a savepoint in the writer's open batch (store_defer_commits) */
 };
 
 /* Opens (creating when needed) the store at path; NULL is an in-memory store. Migrates an
@@ -58,18 +59,28 @@ struct store_tx {
 int store_open(struct store **out, const char *path, int *migrated_from, struct custrpc_error *err);
 void store_close(struct store *s);
 
-/* Group commit (file store, store_sync.h): store_commit of a write returns once SQLite has
- * written the change to the WAL, before it is on disk. Whoever answers the request asks
- * store_take_unsynced() (whether this thread committed since it last asked) and, when it did,
- * holds the answer until store_when_durable calls back. The in-memory store never asks. */
+/* Group commit (file store, store_sync.h). A thread that calls store_defer_commits (the
+ * request threads) writes inside one transaction the writer keeps open for many requests, each
+ * write in a savepoint of its own: its store_commit returns before anything is committed. Whoever
+ * answers the request asks store_unsynced() (whether this thread wrote since it last called
+ * store_defer_commits or store_when_durable) and, when it did, holds the answer until store_when_durable calls back: by then the sync
+ * thread has committed the batch and flushed the WAL, one COMMIT and one fdatasync for every
+ * write made meanwhile. Other threads (start-up, tools) commit at once. The in-memory store
+ * commits at once and never holds an answer. */
 struct store_durable_wait {
-    void (*done)(void *arg, int error); /* error: 0, or the errno of the failed fdatasync */
+    /* error: 0; ECANCELED when SQLite rolled back the whole batch (a full disk, an I/O
+     * error): the write is not stored; or the errno of the failed fdatasync: it is stored, but
+     * perhaps not on disk */
+    void (*done)(void *arg, int error);
     void *arg;
+    uint64_t batch;                  /* the store's */
     struct store_durable_wait *next; /* the store's */
 };
-bool store_take_unsynced(void);
-/* Calls w->done (on another thread) once everything committed so far is on disk; at once on
- * the in-memory store. w must stay valid until then. */
+/* Before each request: this thread's writes join the batch; nothing written yet. */
+void store_defer_commits(void);
+bool store_unsynced(void);
+/* Calls w->done (on another thread) once what this thread wrote is on disk; at once on the
+ * in-memory store. w must stay valid until then. */
 void store_when_durable(struct store *s, struct store_durable_wait *w);
 
 int store_begin_read(struct store *s, struct store_tx *tx, struct custrpc_error *err);

@@ -12,6 +12,9 @@ enum store_stmt {
     STMT_BEGIN_IMMEDIATE,
     STMT_COMMIT,
     STMT_ROLLBACK,
+    STMT_SAVEPOINT, /* a grouped write inside the open batch (store.c) */
+    STMT_RELEASE,
+    STMT_ROLLBACK_TO,
     STMT_BY_ID,
     STMT_ACTOR_BY_ID, /* only the fields policy_reads() names */
     STMT_BY_NAME,

@@ -16,6 +16,7 @@
 #define CHECKPOINT_PAGES 1000
 
 struct store_sync {
+    struct store_sync_hooks hooks;
     sqlite3 *writer;  /* whose WAL hook points here */
     sqlite3 *ckpt_db; /* the checkpoint thread's own connection */
     int wal_fd;       /* the WAL, for fdatasync (any descriptor of the file flushes it) */
@@ -27,21 +28,6 @@ struct store_sync {
     bool syncer_started, checkpointer_started;
 };
 
-/* Per thread: the request being answered on this thread committed a write. */
-static _Thread_local bool unsynced;
-
-void store_sync_mark_commit(void)
-{
-    unsynced = true;
-}
-
-bool store_take_unsynced(void)
-{
-    bool was = unsynced;
-    unsynced = false;
-    return was;
-}
-
 void store_sync_wait(struct store_sync *y, struct store_durable_wait *w)
 {
     pthread_mutex_lock(&y->lock);
@@ -51,9 +37,10 @@ void store_sync_wait(struct store_sync *y, struct store_durable_wait *w)
     pthread_mutex_unlock(&y->lock);
 }
 
-/* Takes the whole queue, flushes the WAL once, answers all of it; commits made meanwhile
- * queue up for the next flush. Every waiter was queued after its COMMIT returned, so the flush,
- * which starts after the queue is taken, covers it. Stops once stopping and drained. */
+/* Takes the whole queue, commits the open batch, flushes the WAL once, answers all of it;
+ * writes made meanwhile wait for the next round. Every waiter was queued after its write was in
+ * the batch then open or an earlier one, so the commit and the flush, which come after the
+ * queue is taken, cover it. Stops once stopping and drained. */
 static void *sync_main(void *arg)
 {
     struct store_sync *y = arg;
@@ -66,11 +53,13 @@ static void *sync_main(void *arg)
             break;
         y->queue = NULL;
         pthread_mutex_unlock(&y->lock);
+        y->hooks.commit_batch(y->hooks.store);
         int error = fdatasync(y->wal_fd) == 0 ? 0 : errno;
         while (batch) {
             /* done may free the waiter (the request it belongs to completes): next first. */
             struct store_durable_wait *next = batch->next;
-            batch->done(batch->arg, error);
+            bool lost = y->hooks.batch_lost(y->hooks.store, batch->batch);
+            batch->done(batch->arg, lost ? ECANCELED : error);
             batch = next;
         }
         pthread_mutex_lock(&y->lock);
@@ -135,12 +124,13 @@ static int sync_directory_of(const char *path, struct custrpc_error *err)
 }
 
 int store_sync_start(struct store_sync **out, const char *path, sqlite3 *writer,
-                     struct custrpc_error *err)
+                     const struct store_sync_hooks *hooks, struct custrpc_error *err)
 {
     *out = NULL;
     struct store_sync *y = calloc(1, sizeof *y);
     if (!y)
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    y->hooks = *hooks;
     y->wal_fd = -1;
     pthread_mutex_init(&y->lock, NULL);
     pthread_cond_init(&y->wake_syncer, NULL);

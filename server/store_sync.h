@@ -20,17 +20,22 @@
 
 struct store_sync;
 
+/* What the sync thread asks the store: commit the open batch, before a flush; whether batch
+ * was lost (rolled back as a whole), after it. */
+struct store_sync_hooks {
+    void (*commit_batch)(void *store);
+    bool (*batch_lost)(void *store, uint64_t batch);
+    void *store;
+};
+
 /* Starts the sync and checkpoint threads for the database at path, whose writer connection is
  * writer (its WAL must exist: call after the first write transaction). */
 int store_sync_start(struct store_sync **out, const char *path, sqlite3 *writer,
-                     struct custrpc_error *err);
+                     const struct store_sync_hooks *hooks, struct custrpc_error *err);
 /* Syncs and answers every waiter still queued, then stops both threads. NULL is allowed. */
 void store_sync_stop(struct store_sync *y);
 
-/* Queues w; w->done runs on the sync thread once the WAL holds everything committed before. */
+/* Queues w; w->done runs on the sync thread once w->batch is committed and on disk. */
 void store_sync_wait(struct store_sync *y, struct store_durable_wait *w);
-
-/* Marks that the calling thread committed a write that is not yet known to be on disk. */
-void store_sync_mark_commit(void);
 
 #endif

@@ -113,26 +113,34 @@ class Store(unittest.TestCase):
         missing = {n: i for n, i in answered.items() if stored.get(n) != i}
         self.assertEqual(missing, {}, "%d acknowledged, %d lost" % (len(answered), len(missing)))
 
-    def test_failed_flush_is_not_acknowledged(self):
-        # The answer waits for the WAL's fdatasync and depends on it: with an fdatasync that
-        # fails (a preloaded shim, built here), the create is not answered as a success.
-        srv = Server()
-        shim_c = os.path.join(srv.tmp, "eio.c")
-        shim = os.path.join(srv.tmp, "eio.so")
+    def failing_disk(self, srv, shim_source):
+        """A server on a file store whose libc calls are replaced by shim_source (a preloaded
+        library built here) while the returned flag file exists: the start itself must work."""
+        shim_c = os.path.join(srv.tmp, "shim.c")
+        shim = os.path.join(srv.tmp, "shim.so")
         with open(shim_c, "w") as f:
-            # Fails once the flag file exists: the server's start itself has to flush.
-            f.write("#include <errno.h>\n#include <stdlib.h>\n#include <unistd.h>\n"
-                    "#include <sys/syscall.h>\n"
-                    "int fdatasync(int fd) {\n"
-                    "  const char *flag = getenv(\"EIO_FLAG\");\n"
-                    "  if (flag && access(flag, F_OK) == 0) { errno = EIO; return -1; }\n"
-                    "  return (int)syscall(SYS_fdatasync, fd);\n}\n")
+            f.write("#define _GNU_SOURCE\n#include <errno.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
+                    "#include <string.h>\n#include <unistd.h>\n#include <sys/syscall.h>\n"
+                    "#include <sys/types.h>\n"
+                    "static int failing(void) {\n"
+                    "  const char *flag = getenv(\"FAIL_FLAG\");\n"
+                    "  return flag && access(flag, F_OK) == 0;\n}\n" + shim_source)
         subprocess.run([os.environ.get("CC", "cc"), "-shared", "-fPIC", "-o", shim, shim_c], check=True)
         flag = os.path.join(srv.tmp, "fail-now")
-        env = dict(os.environ, LD_PRELOAD=shim, EIO_FLAG=flag)
+        env = dict(os.environ, LD_PRELOAD=shim, FAIL_FLAG=flag)
         # Under AddressSanitizer its runtime must come first unless told otherwise.
         env["ASAN_OPTIONS"] = ":".join(filter(None, [os.environ.get("ASAN_OPTIONS"), "verify_asan_link_order=0"]))
-        with Server(db=os.path.join(srv.tmp, "customers.db"), tmp=srv.tmp, env=env) as failing:
+        db = os.path.join(srv.tmp, "customers.db")
+        return Server(db=db, tmp=srv.tmp, env=env), flag, db
+
+    def test_failed_flush_is_not_acknowledged(self):
+        # The answer waits for the WAL's fdatasync and depends on it: with an fdatasync that
+        # fails, the create is not answered as a success.
+        failing, flag, _ = self.failing_disk(Server(), (
+            "int fdatasync(int fd) {\n"
+            "  if (failing()) { errno = EIO; return -1; }\n"
+            "  return (int)syscall(SYS_fdatasync, fd);\n}\n"))
+        with failing:
             self.assertEqual(create(failing.url, base()).status, 200)
             open(flag, "w").close()
             r = create(failing.url, base())
@@ -142,6 +150,35 @@ class Store(unittest.TestCase):
             # Reads are not held, and the server stays up.
             got = post(failing.url, call_body("getCustomerInfo", {"i_customer": 1}))
             self.assertEqual(got.status, 200)
+
+    def test_full_disk_rolls_back_the_group_and_says_so(self):
+        # Writes to the WAL fail with ENOSPC: SQLite rolls back the group commit's transaction,
+        # so the create in it is answered as not stored; once the disk has room, creates work
+        # again, and the database holds exactly the creates answered OK.
+        failing, flag, db = self.failing_disk(Server(), (
+            "ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off) {\n"
+            "  char link[64], path[4096];\n"
+            "  snprintf(link, sizeof link, \"/proc/self/fd/%d\", fd);\n"
+            "  ssize_t k = readlink(link, path, sizeof path - 1);\n"
+            "  if (failing() && k > 4 && memcmp(path + k - 4, \"-wal\", 4) == 0) {\n"
+            "    errno = ENOSPC; return -1; }\n"
+            "  return syscall(SYS_pwrite64, fd, buf, n, off);\n}\n"))
+        names = [unique("disk") for _ in range(3)]
+        with failing:
+            self.assertEqual(create(failing.url, base(name=names[0])).status, 200)
+            open(flag, "w").close()
+            r = create(failing.url, base(name=names[1]))
+            self.assertEqual(r.status, 500, r.body)
+            self.assertIn(b"the change was not stored", r.body)
+            os.unlink(flag)
+            self.assertEqual(create(failing.url, base(name=names[2])).status, 200)
+            got = post(failing.url, call_body("getCustomerInfo", {"name": names[1]}))
+            self.assertIn(b"<fault>", got.body)
+        self.assertIn("a group of writes was rolled back", failing.log_text())
+        con = sqlite3.connect(db)
+        stored = {n for (n,) in con.execute("SELECT name FROM customers")}
+        con.close()
+        self.assertEqual([n in stored for n in names], [True, False, True])
 
     def test_missing_key_beside_existing_database(self):
         srv = Server()
