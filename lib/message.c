@@ -464,8 +464,11 @@ void custrpc_msg_init(const struct custrpc_message *d, void *m)
 
 void custrpc_msg_free(const struct custrpc_message *d, void *m)
 {
+    /* Only SET members own memory; the one memset after clears every slot and presence (a
+     * customer has 63 fields, most of them absent: unsetting each cost 4% of a create). */
     for (size_t i = 0; i < d->n_fields; i++)
-        custrpc_msg_unset(d, m, &d->fields[i]);
+        if (custrpc_msg_presence(d, m, &d->fields[i]) == CUSTRPC_SET)
+            release_value(&d->fields[i], custrpc_msg_slot(m, &d->fields[i]));
     custrpc_msg_init(d, m);
 }
 
