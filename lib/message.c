@@ -464,6 +464,8 @@ void custrpc_msg_init(const struct custrpc_message *d, void *m)
 
 void custrpc_msg_free(const struct custrpc_message *d, void *m)
 {
+    if (!m)
+        return;
     for (size_t i = 0; i < d->n_fields; i++)
         custrpc_msg_unset(d, m, &d->fields[i]);
     custrpc_msg_init(d, m);
