@@ -24,7 +24,11 @@ struct custrpc_client {
 int custrpc_client_new(struct custrpc_client **out, const struct custrpc_client_options *o,
                        struct custrpc_error *err)
 {
+    if (!out)
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "custrpc_client_new: out is NULL");
     *out = NULL;
+    if (!o)
+        return custrpc_fail(err, CUSTRPC_E_CONNECT, NULL, "no client options (no server URL)");
     struct transport_options to = {
         .url = o->url,
         .content_type = "text/xml; charset=utf-8",
@@ -84,12 +88,16 @@ int client_protocol_error(struct custrpc_error *err, const char *what, const cha
 int client_rpc(struct custrpc_client *cl, const char *method, xmlrpc_value *arg,
                xmlrpc_value **result, struct custrpc_error *err)
 {
+    *result = NULL;
+    /* A program that goes on after a failed custrpc_client_new gets an error, not a crash. */
+    if (!cl)
+        return custrpc_fail(err, CUSTRPC_E_CONNECT, NULL,
+                            "no client handle (custrpc_client_new failed); nothing sent");
     xmlrpc_env env;
     xmlrpc_env_init(&env);
     xmlrpc_mem_block *call = NULL;
     xmlrpc_value *params = xmlrpc_array_new(&env);
     int rc = -1;
-    *result = NULL;
     xmlrpc_array_append_item(&env, params, arg);
     call = XMLRPC_MEMBLOCK_NEW(char, &env, 0);
     if (!env.fault_occurred)

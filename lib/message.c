@@ -464,6 +464,8 @@ void custrpc_msg_init(const struct custrpc_message *d, void *m)
 
 void custrpc_msg_free(const struct custrpc_message *d, void *m)
 {
+    if (!m)
+        return;
     /* Only SET members own memory; the one memset after clears every slot and presence (a
      * customer has 63 fields, most of them absent: unsetting each cost 4% of a create). */
     for (size_t i = 0; i < d->n_fields; i++)

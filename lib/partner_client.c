@@ -46,7 +46,12 @@ static void forget(char **secret)
 int custrpc_partner_session_new(struct custrpc_partner_session **out,
                                 const struct custrpc_partner_options *o, struct custrpc_error *err)
 {
+    if (!out)
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL,
+                            "custrpc_partner_session_new: out is NULL");
     *out = NULL;
+    if (!o)
+        return custrpc_fail(err, CUSTRPC_E_CONNECT, NULL, "no session options (no server URL)");
     struct transport_options to = {
         .url = o->url,
         .content_type = "application/json",

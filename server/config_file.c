@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -247,9 +250,25 @@ int config_load(const char *path, struct server_config *cfg, struct custrpc_erro
     char *copy = strdup(path);
     struct reader r = {path, copy ? strdup(dirname(copy)) : NULL, err};
     free(copy);
+    /* The file is opened here, not by libxml2, so that a missing or unreadable file is told
+     * by its errno ("No such file or directory") instead of libxml2's "failed to load external
+     * entity". */
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        fd = -1;
+        errno = EISDIR;
+    }
+    if (fd < 0) {
+        int e = errno;
+        free(r.dir);
+        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "config file '%s': %s", path, strerror(e));
+    }
     /* No network, no entity expansion: a config file is data, not a program. */
     xmlDocPtr doc =
-        xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+        xmlReadFd(fd, path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    close(fd);
     int rc = 0;
     if (!doc) {
         const xmlError *e = xmlGetLastError();

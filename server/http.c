@@ -5,7 +5,9 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdatomic.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -565,6 +567,48 @@ static void on_mhd_error(void *cls, const char *fmt, va_list ap)
     }
 }
 
+/* "127.0.0.1:8080", "[::1]:8080": the address as --listen takes it. */
+static void format_address(char *buf, size_t size, const struct http_options *o)
+{
+    const bool v6 = strchr(o->host, ':') != NULL;
+    snprintf(buf, size, "%s%s%s:%d", v6 ? "[" : "", o->host, v6 ? "]" : "", o->port);
+}
+
+/* The listening socket is bound here and handed to libmicrohttpd, so a failure is told by its
+ * own errno and names the address; libmicrohttpd, binding for itself, says only "Failed to
+ * bind to port 0". The options are libmicrohttpd's defaults: SO_REUSEADDR, and IPv6 only on
+ * an IPv6 address. */
+static int listen_socket(const struct addrinfo *ai, const struct http_options *o,
+                         struct custrpc_error *err)
+{
+    char where[300];
+    format_address(where, sizeof where, o);
+    const int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "%s: socket: %s", where,
+                            strerror(errno));
+    const int on = 1;
+    (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (ai->ai_family == AF_INET6)
+        (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, SOMAXCONN) == 0)
+        return fd;
+    const int e = errno;
+    close(fd);
+    const char *hint = "";
+    if (e == EADDRINUSE)
+        hint = " (another program is listening there: stop it, or choose another port with "
+               "--listen HOST:PORT, 0 for a free one)";
+    else if (e == EACCES)
+        hint = " (ports below 1024 need privileges: choose a port above 1023 with --listen)";
+    else if (e == EADDRNOTAVAIL)
+        hint = " (no interface of this machine has that address)";
+    if (e == EADDRINUSE)
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "%s: address already in use%s", where,
+                            hint);
+    return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "%s: %s%s", where, strerror(e), hint);
+}
+
 int http_start(struct http_server **out, const struct http_options *o,
                const struct auth_policy *auth, const struct dispatcher *methods,
                struct partner_env *partner, struct custrpc_error *err)
@@ -584,9 +628,13 @@ int http_start(struct http_server **out, const struct http_options *o,
             "credentials act as root in that mode (configure <root password-file=...>)",
             o->host);
     }
+    const int fd = listen_socket(ai, o, err);
+    freeaddrinfo(ai);
+    if (fd < 0)
+        return -1;
     struct http_server *h = calloc(1, sizeof *h);
     if (!h) {
-        freeaddrinfo(ai);
+        close(fd);
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
     }
     h->opt = *o;
@@ -604,15 +652,13 @@ int http_start(struct http_server **out, const struct http_options *o,
     /* Buffered at level info only: at debug, exchanges are printed beside the lines. */
     h->log = reqlog_start(STDERR_FILENO, o->log_level == LOG_INFO);
     if (frontdoor_start(&h->door, &limits, err) < 0) {
+        close(fd);
         reqlog_stop(h->log);
-        freeaddrinfo(ai);
         free(h);
         return -1;
     }
     unsigned flags =
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
-    if (ai->ai_family == AF_INET6)
-        flags |= MHD_USE_IPv6;
     if (o->tls_cert_pem)
         flags |= MHD_USE_TLS;
     /* A pool of epoll threads: idle keep-alive connections cost no thread, so no fixed number
@@ -630,19 +676,26 @@ int http_start(struct http_server **out, const struct http_options *o,
     h->daemon = MHD_start_daemon(
         /* The logger first: libmicrohttpd reports problems with later options through it. */
         flags, 0, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, h,
-        MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, o->threads,
+        MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, o->threads,
         MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout, MHD_OPTION_CONNECTION_LIMIT, mhd_limit,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
         MHD_OPTION_NOTIFY_CONNECTION, frontdoor_on_connection, h->door, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, h, MHD_OPTION_ARRAY, o->tls_cert_pem ? tls : plain, MHD_OPTION_END);
-    freeaddrinfo(ai);
     if (!h->daemon) {
         frontdoor_stop(h->door);
         reqlog_stop(h->log);
         free(h);
+        /* The address is bound by now, so what is left to fail is the TLS setup or the
+         * threads; libmicrohttpd has closed the socket it was given. */
+        char where[300];
+        format_address(where, sizeof where, o);
+        if (o->tls_cert_pem)
+            return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL,
+                                "%s: cannot start HTTPS: is the certificate (--tls-cert) "
+                                "with its key (--tls-key) valid PEM, and do they match?",
+                                where);
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL,
-                            "cannot listen on %s port %d (in use, or TLS files invalid)", o->host,
-                            o->port);
+                            "%s: cannot start the HTTP server (see the message above)", where);
     }
     *out = h;
     return 0;

@@ -384,6 +384,11 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     fit_file_limit(&o);
+    /* Every file this server creates holds customers or secrets: the database and SQLite's
+     * -wal, -shm and -journal beside it, and the .key. A umask, not a mode per open(): SQLite
+     * creates its files with 0644 and gives the -wal and -shm the database's mode, and no
+     * later file can be forgotten. An existing database keeps the mode it has. */
+    umask(077);
     struct server s;
     memset(&s, 0, sizeof s);
     config_init(&s.cfg);

@@ -281,6 +281,51 @@ START_TEST(trace_masks_passwords)
 }
 END_TEST
 
+/* The failure path of a first program: a handle that could not be made is NULL, every free
+ * takes NULL, and a call on a NULL handle is an error that sends nothing, not a crash. */
+START_TEST(failed_new_is_safe)
+{
+    struct custrpc_client *cl = (struct custrpc_client *)&cl; /* garbage, as uninitialised */
+    struct custrpc_error err;
+    const struct custrpc_client_options empty = {.url = ""}, none = {.url = NULL};
+    ck_assert_int_eq(custrpc_client_new(&cl, &empty, &err), -1);
+    ck_assert_ptr_null(cl);
+    ck_assert_int_eq(err.code, CUSTRPC_E_CONNECT);
+    ck_assert_str_eq(err.message, "no server URL");
+    cl = (struct custrpc_client *)&cl;
+    ck_assert_int_eq(custrpc_client_new(&cl, &none, &err), -1);
+    ck_assert_ptr_null(cl);
+    cl = (struct custrpc_client *)&cl;
+    ck_assert_int_eq(custrpc_client_new(&cl, NULL, &err), -1);
+    ck_assert_ptr_null(cl);
+    ck_assert_int_eq(custrpc_client_new(NULL, &empty, &err), -1);
+
+    struct custrpc_customer c;
+    int64_t id = 0;
+    customer_minimal(&c);
+    ck_assert_int_eq(custrpc_client_create(NULL, &c, &id, &err), -1);
+    ck_assert_int_eq(err.code, CUSTRPC_E_CONNECT);
+    ck_assert_int_eq(custrpc_client_delete(NULL, 2, 0, &err), -1);
+    ck_assert_int_eq(err.code, CUSTRPC_E_CONNECT);
+    custrpc_customer_free(&c);
+
+    custrpc_client_free(NULL);
+    custrpc_customer_free(NULL);
+    custrpc_msg_free(&custrpc_customer_message, NULL);
+    custrpc_customer_list_free(NULL);
+    custrpc_extras_free(NULL);
+
+    struct custrpc_partner_session *s = (struct custrpc_partner_session *)&s;
+    const struct custrpc_partner_options po = {.url = ""};
+    ck_assert_int_eq(custrpc_partner_session_new(&s, &po, &err), -1);
+    ck_assert_ptr_null(s);
+    s = (struct custrpc_partner_session *)&s;
+    ck_assert_int_eq(custrpc_partner_session_new(&s, NULL, &err), -1);
+    ck_assert_ptr_null(s);
+    custrpc_partner_session_free(NULL);
+}
+END_TEST
+
 Suite *client_suite(void)
 {
     Suite *s = suite_create("client");
@@ -293,6 +338,7 @@ Suite *client_suite(void)
     tcase_add_test(tc, answers_decoded_safely);
     tcase_add_test(tc, transport_failures);
     tcase_add_test(tc, trace_masks_passwords);
+    tcase_add_test(tc, failed_new_is_safe);
     suite_add_tcase(s, tc);
     return s;
 }

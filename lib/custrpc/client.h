@@ -43,9 +43,11 @@ struct custrpc_client_options {
 struct custrpc_client;
 
 /* Creates a handle; nothing is sent yet. The options' strings are copied. *out is NULL on
- * failure, so custrpc_client_free(*out) is always safe. */
+ * failure (an empty or NULL url included: CUSTRPC_E_CONNECT), so custrpc_client_free(*out) is
+ * always safe; a call made with a NULL handle fails with CUSTRPC_E_CONNECT, sending nothing. */
 int custrpc_client_new(struct custrpc_client **out, const struct custrpc_client_options *o,
                        struct custrpc_error *err);
+/* Accepts NULL. */
 void custrpc_client_free(struct custrpc_client *cl);
 
 /* Validates c locally (nothing is sent when it is invalid), then calls createCustomer.

@@ -34,7 +34,7 @@ struct custrpc_customer {
 extern const struct custrpc_message custrpc_customer_message;
 
 void custrpc_customer_init(struct custrpc_customer *c);
-/* Frees the strings and leaves c as after custrpc_customer_init. */
+/* Frees the strings and leaves c as after custrpc_customer_init; c NULL: nothing. */
 void custrpc_customer_free(struct custrpc_customer *c);
 /* Deep copy; dst must be initialised (its old content is freed). */
 int custrpc_customer_copy(struct custrpc_customer *dst, const struct custrpc_customer *src,

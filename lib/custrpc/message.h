@@ -63,6 +63,7 @@ struct custrpc_array {
     }
 
 void custrpc_msg_init(const struct custrpc_message *d, void *m);
+/* Frees what m holds and leaves it as after custrpc_msg_init; m NULL: nothing. */
 void custrpc_msg_free(const struct custrpc_message *d, void *m);
 /* dst (initialised, or holding a value that is freed) becomes a deep copy of src. */
 int custrpc_msg_copy(const struct custrpc_message *d, void *dst, const void *src,
