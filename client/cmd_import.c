@@ -14,7 +14,15 @@
 #include "import_run.h"
 #include "partner_import.h"
 
-enum { OPT_JOBS = CLI_CMD_OPT, OPT_RESULTS, OPT_KEEP_GOING, OPT_FORMAT, OPT_PARTNERS };
+enum {
+    OPT_JOBS = CLI_CMD_OPT,
+    OPT_RESULTS,
+    OPT_KEEP_GOING,
+    OPT_FORMAT,
+    OPT_PARTNERS,
+    OPT_DELIMITER,
+    OPT_VALIDATE_ONLY,
+};
 
 static const struct option own_options[] = {
     {"partners", no_argument, NULL, OPT_PARTNERS},
@@ -22,6 +30,8 @@ static const struct option own_options[] = {
     {"results", required_argument, NULL, OPT_RESULTS},
     {"keep-going", no_argument, NULL, OPT_KEEP_GOING},
     {"format", required_argument, NULL, OPT_FORMAT},
+    {"delimiter", required_argument, NULL, OPT_DELIMITER},
+    {"validate-only", no_argument, NULL, OPT_VALIDATE_ONLY},
     CLI_HELP_OPTION,
     {NULL, 0, NULL, 0},
 };
@@ -29,9 +39,25 @@ static const struct option own_options[] = {
 struct import_args {
     long long jobs;
     const char *results;
-    bool keep_going;
-    enum import_format format;
+    bool keep_going, validate_only;
+    struct import_read_opts read;
 };
+
+/* --delimiter: the characters spreadsheets and exports use, tab by name or as \t. */
+static int parse_delimiter(const char *arg, char *out)
+{
+    static const struct {
+        const char *name;
+        char c;
+    } names[] = {{",", ','}, {";", ';'}, {"|", '|'}, {"tab", '\t'}, {"\\t", '\t'}, {"\t", '\t'}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(arg, names[i].name) == 0) {
+            *out = names[i].c;
+            return EXIT_OK;
+        }
+    cli_usage_error("import", "--delimiter: \"%s\" is not one of , ; | tab", arg);
+    return EXIT_USAGE;
+}
 
 static int import_option(void *ctx, int opt, const char *arg)
 {
@@ -41,10 +67,12 @@ static int import_option(void *ctx, int opt, const char *arg)
         return cli_number("import", "jobs", arg, 1, 64, &a->jobs) < 0 ? EXIT_USAGE : EXIT_OK;
     case OPT_RESULTS: a->results = arg; return EXIT_OK;
     case OPT_KEEP_GOING: a->keep_going = true; return EXIT_OK;
+    case OPT_VALIDATE_ONLY: a->validate_only = true; return EXIT_OK;
+    case OPT_DELIMITER: return parse_delimiter(arg, &a->read.delimiter);
     case OPT_PARTNERS: return EXIT_OK; /* seen before parsing: it picks the option groups */
     case OPT_FORMAT:
         if (strcmp(arg, "csv") == 0 || strcmp(arg, "json") == 0) {
-            a->format = arg[0] == 'c' ? IMPORT_CSV : IMPORT_JSON;
+            a->read.format = arg[0] == 'c' ? IMPORT_CSV : IMPORT_JSON;
             return EXIT_OK;
         }
         cli_usage_error("import", "--format: \"%s\" is not csv or json", arg);
@@ -54,6 +82,14 @@ static int import_option(void *ctx, int opt, const char *arg)
 }
 
 static bool partners; /* --partners: the mode usage() describes */
+
+/* The options both modes share, after --format. */
+#define IMPORT_READ_HELP                                                                           \
+    "                          (FILE \"-\": stdin; the format then from its first byte)\n"         \
+    "  --delimiter C           the CSV delimiter: , ; | or tab (default: the one the header\n"     \
+    "                          line uses most outside quotes; a UTF-8 BOM and CRLF are fine)\n"    \
+    "  --validate-only         check every row, send nothing (no server needed); exit 65\n"        \
+    "                          when any row is invalid, 0 when all are valid\n"
 
 static void usage(FILE *out)
 {
@@ -76,7 +112,7 @@ static void usage(FILE *out)
             "                          row,line,name,status,i_customer,fault_code,message; the\n"
             "                          i_customer column holds the partner's Id\n"
             "  --keep-going            send the valid rows even when some are invalid\n"
-            "  --format csv|json       instead of guessing from the file name\n"
+            "  --format csv|json       instead of guessing from the file name\n" IMPORT_READ_HELP
             "  --help                  show this help\n\n");
         cli_conn_help(out, CONN_PARTNER_ALL);
         cli_exit_help(out);
@@ -98,7 +134,7 @@ static void usage(FILE *out)
         "                          row,line,name,status,i_customer,fault_code,message with status\n"
         "                          created, exists, failed, invalid or not-sent\n"
         "  --keep-going            send the valid rows even when some are invalid\n"
-        "  --format csv|json       instead of guessing from the file name\n"
+        "  --format csv|json       instead of guessing from the file name\n" IMPORT_READ_HELP
         "  --partners              partners over the partner API instead (see --partners --help)\n"
         "  --help                  show this help\n\n");
     cli_conn_help(out, CONN_ALL);
@@ -109,37 +145,44 @@ static int run_import(int argc, char **argv)
 {
     struct conn_options conn;
     conn_defaults(&conn, partners ? CONN_PARTNER_ALL : CONN_ALL);
-    struct import_args a = {.jobs = 4, .results = NULL, .keep_going = false, .format = IMPORT_AUTO};
+    struct import_args a = {.jobs = 4, .read = {.format = IMPORT_AUTO, .delimiter = 0}};
     bool done;
     int status = cli_parse(argc, argv, own_options, NULL, &conn, import_option, &a, usage, &done);
     if (done)
         return EXIT_OK;
-    unsigned jobs = (unsigned)a.jobs;
-    const char *results = a.results;
-    bool keep_going = a.keep_going;
-    enum import_format format = a.format;
     if (status != EXIT_OK)
         return status;
     if (optind != argc - 1) {
-        cli_usage_error("import", "give exactly one FILE");
+        cli_usage_error("import", "give exactly one FILE (\"-\": stdin)");
         return EXIT_USAGE;
     }
     const char *path = argv[optind];
+    const char *shown = import_display_name(path);
     struct import_file f;
     struct custrpc_error err;
     const char *const none[] = {NULL};
-    int read = partners ? import_read_message(path, format, &custrpc_partner_info_message, "Name",
+    int read = partners ? import_read_message(path, &a.read, &custrpc_partner_info_message, "Name",
                                               none, &f, &err)
-                        : import_read(path, format, &f, &err);
+                        : import_read(path, &a.read, &f, &err);
     if (read < 0) {
         fprintf(stderr, "custrpc import: %s\n", err.message);
         return EXIT_DATA;
     }
     for (size_t i = 0; i < f.n; i++)
         if (!f.rows[i].valid)
-            fprintf(stderr, "custrpc import: %s:%zu: %s\n", path, f.rows[i].line,
+            fprintf(stderr, "custrpc import: %s:%zu: %s\n", shown, f.rows[i].line,
                     f.rows[i].err.message);
-    if (f.invalid && !keep_going) {
+    if (a.validate_only) {
+        size_t invalid = f.invalid, n = f.n;
+        import_free(&f);
+        if (invalid)
+            fprintf(stderr, "custrpc import: %zu of %zu rows are invalid; nothing was sent\n",
+                    invalid, n);
+        else
+            fprintf(stderr, "custrpc import: all %zu rows are valid; nothing was sent\n", n);
+        return invalid ? EXIT_DATA : EXIT_OK;
+    }
+    if (f.invalid && !a.keep_going) {
         fprintf(stderr,
                 "custrpc import: %zu of %zu rows are invalid; nothing was sent (--keep-going sends "
                 "the rest)\n",
@@ -147,14 +190,15 @@ static int run_import(int argc, char **argv)
         import_free(&f);
         return EXIT_DATA;
     }
+    const char *results = a.results;
     char default_results[4096];
     if (!results) {
-        snprintf(default_results, sizeof default_results, "%s.results.csv", path);
+        snprintf(default_results, sizeof default_results, "%s.results.csv", shown);
         results = default_results;
     }
     struct import_options io = {.kind = partners ? &partner_import_kind : NULL,
                                 .conn = &conn,
-                                .jobs = jobs,
+                                .jobs = (unsigned)a.jobs,
                                 .results_path = results,
                                 .progress_tty = isatty(STDERR_FILENO)};
     struct import_totals t;

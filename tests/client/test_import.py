@@ -229,10 +229,10 @@ class Import(unittest.TestCase):
             self.assertEqual((got["credit_limit"], got["callshop_enabled"]), (5.0, True))
         bad = os.path.join(self.tmp, "bad.json")
         with open(bad, "w") as f:
-            f.write('[\n{"name": "x", "web_password": "pw", "i_tariff": "1"}\n]\n')
+            f.write('[\n{"name": "x", "web_password": "pw", "i_tariff": true}\n]\n')
         r = custrpc("import", bad, "--url", "http://127.0.0.1:1/RPC2")
         self.assertEqual(r.returncode, 65)
-        self.assertIn(bad + ":2: i_tariff: wrong type string, expected int", r.stderr)
+        self.assertIn(bad + ":2: i_tariff: wrong type boolean", r.stderr)
 
     def test_interrupted_run_resumed(self):
         path = os.path.join(self.tmp, "resume.csv")
