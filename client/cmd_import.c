@@ -110,7 +110,8 @@ static void usage(FILE *out)
             "  --jobs N                concurrent sessions (default 4)\n"
             "  --results FILE          per-row outcome as CSV (default FILE.results.csv):\n"
             "                          row,line,name,status,i_customer,fault_code,message; the\n"
-            "                          i_customer column holds the partner's Id\n"
+            "                          i_customer column holds the partner's Id; an earlier\n"
+            "                          file of that name is kept as FILE.1 (or .2, ...)\n"
             "  --keep-going            send the valid rows even when some are invalid\n"
             "  --format csv|json       instead of guessing from the file name\n" IMPORT_READ_HELP
             "  --help                  show this help\n\n");
@@ -132,7 +133,8 @@ static void usage(FILE *out)
         "  --jobs N                concurrent connections (default 4)\n"
         "  --results FILE          per-row outcome as CSV (default FILE.results.csv):\n"
         "                          row,line,name,status,i_customer,fault_code,message with status\n"
-        "                          created, exists, failed, invalid or not-sent\n"
+        "                          created, exists, failed, invalid or not-sent; an earlier\n"
+        "                          file of that name is kept as FILE.1 (or .2, ...)\n"
         "  --keep-going            send the valid rows even when some are invalid\n"
         "  --format csv|json       instead of guessing from the file name\n" IMPORT_READ_HELP
         "  --partners              partners over the partner API instead (see --partners --help)\n"

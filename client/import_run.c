@@ -4,11 +4,13 @@
  * than custrpc-server do not share; a create that times out is never re-sent blindly. */
 #include <config.h>
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -268,6 +270,32 @@ static int rewrite_in_row_order(const struct run *r, const char *path)
     return rc;
 }
 
+/* An earlier results file is kept, renamed to PATH.N with N the first number free (as wget
+ * does): it may be the only record of a run that created customers. */
+static int keep_previous(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0;
+    size_t size = strlen(path) + 24;
+    char *to = malloc(size);
+    int rc = -1;
+    for (unsigned n = 1; to && n < 1000000; n++) {
+        snprintf(to, size, "%s.%u", path, n);
+        if (lstat(to, &st) == 0)
+            continue;
+        rc = rename(path, to);
+        if (rc == 0)
+            fprintf(stderr, "custrpc import: the earlier %s is kept as %s\n", path, to);
+        else
+            fprintf(stderr, "custrpc import: cannot keep the earlier %s as %s: %s\n", path, to,
+                    strerror(errno));
+        break;
+    }
+    free(to);
+    return rc;
+}
+
 int import_run(struct import_file *f, const struct import_options *options, struct import_totals *t)
 {
     struct import_options with_kind = *options;
@@ -276,6 +304,8 @@ int import_run(struct import_file *f, const struct import_options *options, stru
     const struct import_options *o = &with_kind;
     struct run r = {.f = f, .o = o, .t = t};
     memset(t, 0, sizeof *t);
+    if (keep_previous(o->results_path) < 0)
+        return EXIT_USAGE;
     r.results = fopen(o->results_path, "w");
     if (!r.results) {
         perror(o->results_path);

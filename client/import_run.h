@@ -38,8 +38,9 @@ struct import_totals {
     struct custrpc_error connect_error; /* why, when connect_failed */
 };
 
-/* Sends every valid row; invalid rows are written to the results as such. Returns the totals
- * (exit status is the caller's to decide). */
+/* Sends every valid row; invalid rows are written to the results as such. A results file
+ * already there is first renamed to PATH.N, N the first number free. Returns the totals (exit
+ * status is the caller's to decide). */
 int import_run(struct import_file *f, const struct import_options *o, struct import_totals *t);
 
 #endif

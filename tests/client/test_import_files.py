@@ -1,7 +1,7 @@
 """test_import_files.py — custrpc import with files as users have them: spreadsheet CSV (a UTF-8
 BOM, ';' or tab between cells, CRLF), standard input, JSON with the text forms CSV and options
-take, --validate-only with no server; the same reader for --partners. Against custrpc-server on a
-free port."""
+take, --validate-only with no server, an earlier results file kept; the same reader for
+--partners. Against custrpc-server on a free port."""
 import csv
 import json
 import os
@@ -166,6 +166,19 @@ class Files(unittest.TestCase):
         r = custrpc("import", "--partners", partners, "--validate-only")
         self.assertEqual(r.returncode, 65, r.stderr)
         self.assertIn(partners + ":3: Level: ", r.stderr)
+
+    def test_earlier_results_kept(self):
+        path = self.write("k.csv", "name,web_password,i_tariff\n%s K,pw,1\n" % self.prefix)
+        out = path + ".results.csv"
+        with Server() as srv:
+            for _ in range(3):
+                r = custrpc("import", path, "--url", srv.url)
+                self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("the earlier %s is kept as %s.2" % (out, out), r.stderr)
+        self.assertEqual(results(out + ".1")[0]["status"], "created")
+        self.assertEqual(results(out + ".2")[0]["status"], "exists")
+        self.assertEqual(results(out)[0]["status"], "exists")
+        self.assertFalse(os.path.exists(out + ".3"))
 
     def test_partners_from_stdin_with_bom_and_semicolons(self):
         pw = self.write("pw", "any\n")
