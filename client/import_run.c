@@ -232,17 +232,38 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void progress(const struct run *r, size_t total, double start, bool final)
+/* n with thousands separators: 12,000 (people read the line, not scripts: they have the
+ * results file). */
+static const char *grouped(size_t n, char buf[32])
+{
+    char digits[24];
+    int len = snprintf(digits, sizeof digits, "%zu", n), k = 0;
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            buf[k++] = ',';
+        buf[k++] = digits[i];
+    }
+    buf[k] = '\0';
+    return buf;
+}
+
+static void progress(struct run *r, size_t total, double start, bool final)
 {
     size_t done = atomic_load(&r->done);
+    pthread_mutex_lock(&r->lock);
+    size_t created = r->t->created, existing = r->t->existing, failed = r->t->failed;
+    pthread_mutex_unlock(&r->lock);
     double secs = now() - start;
     double rate = secs > 0 ? (double)done / secs : 0;
     double eta = rate > 0 ? (double)(total - done) / rate : 0;
-    if (r->o->progress_tty)
-        fprintf(stderr, "\rimport: %zu/%zu rows, %.0f/s, ETA %.0fs   %s", done, total, rate, eta,
-                final ? "\n" : "");
-    else
-        fprintf(stderr, "import: %zu/%zu rows, %.0f/s, ETA %.0fs\n", done, total, rate, eta);
+    char b[6][32];
+    fprintf(stderr, "%simport: %s/%s rows  %s created  %s exist  %s failed  %s rows/s  ETA %.0fs%s",
+            r->o->progress_tty ? "\r" : "", grouped(done, b[0]), grouped(total, b[1]),
+            grouped(created, b[2]), grouped(existing, b[3]), grouped(failed, b[4]),
+            grouped((size_t)(rate + 0.5), b[5]), eta,
+            !r->o->progress_tty ? "\n"
+            : final             ? "   \n"
+                                : "   ");
 }
 
 #define RESULTS_HEADER "row,line,name,status,i_customer,fault_code,message\n"

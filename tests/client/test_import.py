@@ -176,11 +176,13 @@ class Import(unittest.TestCase):
             p.wait(timeout=120)
             os.close(master)
             self.assertEqual(p.returncode, 0)
-            # A terminal gets one line redrawn in place: done/total, rate, ETA.
-            self.assertRegex(seen.decode(), r"\rimport: 3000/3000 rows, \d+/s, ETA 0s")
+            # A terminal gets one line redrawn in place: done/total, outcomes, rate, ETA.
+            self.assertRegex(seen.decode(), r"\rimport: 3,000/3,000 rows  3,000 created  0 exist  0 failed  "
+                                            r"[\d,]+ rows/s  ETA 0s")
             # A log gets plain lines.
             r = custrpc("import", path, "--url", srv.url, "--results", os.path.join(self.tmp, "r2.csv"))
-            self.assertRegex(r.stderr, r"(?m)^import: 3000/3000 rows, \d+/s, ETA 0s$")
+            self.assertRegex(r.stderr, r"(?m)^import: 3,000/3,000 rows  0 created  3,000 exist  0 failed  "
+                                       r"[\d,]+ rows/s  ETA 0s$")
             self.assertNotIn("\r", r.stderr)
 
     def test_bad_rows_reported_with_lines_and_nothing_sent(self):

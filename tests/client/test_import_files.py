@@ -1,14 +1,17 @@
 """test_import_files.py — custrpc import with files as users have them: spreadsheet CSV (a UTF-8
 BOM, ';' or tab between cells, CRLF), standard input, JSON with the text forms CSV and options
-take, --validate-only with no server, an earlier results file kept; the same reader for
---partners. Against custrpc-server on a free port."""
+take, --validate-only with no server, an earlier results file kept, and failures in the
+progress line; the same reader for --partners. Against custrpc-server on a free port."""
 import csv
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
+import xmlrpc.client
+from xmlrpc.server import SimpleXMLRPCServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "server"))
@@ -202,6 +205,50 @@ class Files(unittest.TestCase):
             got = json.loads(custrpc("partner", "get", "--name", p + " P2", "--output", "json", *conn).stdout)
             self.assertEqual((got["Flags"], got["Company"]["PostAddress"]["City"]),
                              (["HasCustomBranding", "CanInvoiceOthers"], "Lyon"))
+
+
+class FailingServer:
+    """Refuses every name ending in "bad" with a fault; lookups find nothing."""
+
+    def __init__(self):
+        self.server = SimpleXMLRPCServer(("127.0.0.1", 0), allow_none=True, logRequests=False)
+        self.n = 0
+
+        def create(arg):
+            if arg["name"].endswith("bad"):
+                raise xmlrpc.client.Fault(77, "refused")
+            self.n += 1
+            return {"result": "OK", "i_customer": self.n}
+
+        def info(arg):
+            raise xmlrpc.client.Fault(404, "no such customer")
+
+        self.server.register_function(create, "createCustomer")
+        self.server.register_function(info, "getCustomerInfo")
+        self.url = "http://127.0.0.1:%d/RPC2" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Progress(unittest.TestCase):
+    def test_failures_in_the_progress_line(self):
+        tmp = tempfile.mkdtemp(prefix="custrpc-import-files-")
+        path = os.path.join(tmp, "f.csv")
+        with open(path, "w") as f:
+            f.write("name,web_password,i_tariff\n")
+            for i in range(1200):
+                f.write("row %d%s,pw,1\n" % (i, " bad" if i % 400 == 0 else ""))
+        srv = FailingServer()
+        try:
+            r = custrpc("import", path, "--url", srv.url, "--jobs", "2")
+        finally:
+            srv.close()
+        self.assertEqual(r.returncode, 2, r.stderr[-2000:])
+        self.assertRegex(r.stderr, r"(?m)^import: 1,200/1,200 rows  1,197 created  0 exist  3 failed  "
+                                   r"[\d,]+ rows/s  ETA 0s$")
 
 
 if __name__ == "__main__":
