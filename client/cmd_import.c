@@ -22,6 +22,7 @@ enum {
     OPT_PARTNERS,
     OPT_DELIMITER,
     OPT_VALIDATE_ONLY,
+    OPT_RATE,
 };
 
 static const struct option own_options[] = {
@@ -32,6 +33,7 @@ static const struct option own_options[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
     {"delimiter", required_argument, NULL, OPT_DELIMITER},
     {"validate-only", no_argument, NULL, OPT_VALIDATE_ONLY},
+    {"rate", required_argument, NULL, OPT_RATE},
     CLI_HELP_OPTION,
     {NULL, 0, NULL, 0},
 };
@@ -41,6 +43,7 @@ struct import_args {
     const char *results;
     bool keep_going, validate_only;
     struct import_read_opts read;
+    double rate; /* rows per second; 0: no cap */
 };
 
 /* --delimiter: the characters spreadsheets and exports use, tab by name or as \t. */
@@ -59,6 +62,22 @@ static int parse_delimiter(const char *arg, char *out)
     return EXIT_USAGE;
 }
 
+/* --rate N/s or N/min (N alone: per second). */
+static int parse_rate(const char *arg, double *out)
+{
+    char *end;
+    long long n = strtoll(arg, &end, 10);
+    double per = strcmp(end, "") == 0 || strcmp(end, "/s") == 0 ? 1
+                 : strcmp(end, "/min") == 0                     ? 60
+                                                                : 0;
+    if (end == arg || arg[0] == '-' || arg[0] == '+' || n < 1 || n > 1000000 || per == 0) {
+        cli_usage_error("import", "--rate: \"%s\" is not N/s or N/min with N 1..1000000", arg);
+        return EXIT_USAGE;
+    }
+    *out = (double)n / per;
+    return EXIT_OK;
+}
+
 static int import_option(void *ctx, int opt, const char *arg)
 {
     struct import_args *a = ctx;
@@ -69,6 +88,7 @@ static int import_option(void *ctx, int opt, const char *arg)
     case OPT_KEEP_GOING: a->keep_going = true; return EXIT_OK;
     case OPT_VALIDATE_ONLY: a->validate_only = true; return EXIT_OK;
     case OPT_DELIMITER: return parse_delimiter(arg, &a->read.delimiter);
+    case OPT_RATE: return parse_rate(arg, &a->rate);
     case OPT_PARTNERS: return EXIT_OK; /* seen before parsing: it picks the option groups */
     case OPT_FORMAT:
         if (strcmp(arg, "csv") == 0 || strcmp(arg, "json") == 0) {
@@ -89,7 +109,8 @@ static bool partners; /* --partners: the mode usage() describes */
     "  --delimiter C           the CSV delimiter: , ; | or tab (default: the one the header\n"     \
     "                          line uses most outside quotes; a UTF-8 BOM and CRLF are fine)\n"    \
     "  --validate-only         check every row, send nothing (no server needed); exit 65\n"        \
-    "                          when any row is invalid, 0 when all are valid\n"
+    "                          when any row is invalid, 0 when all are valid\n"                    \
+    "  --rate N/s              send at most N rows a second, all jobs together (also N/min)\n"
 
 static void usage(FILE *out)
 {
@@ -201,6 +222,7 @@ static int run_import(int argc, char **argv)
     struct import_options io = {.kind = partners ? &partner_import_kind : NULL,
                                 .conn = &conn,
                                 .jobs = (unsigned)a.jobs,
+                                .rate = a.rate,
                                 .results_path = results,
                                 .progress_tty = isatty(STDERR_FILENO)};
     struct import_totals t;

@@ -36,9 +36,38 @@ struct run {
     pthread_mutex_t lock; /* results file and totals */
     FILE *results;
     struct import_totals *t;
-    char **lines;   /* per row: its result line, once written */
-    int open_error; /* exit code when a worker could not open a client */
+    char **lines;     /* per row: its result line, once written */
+    int open_error;   /* exit code when a worker could not open a client */
+    double next_send; /* --rate: when the next create may start (monotonic seconds) */
 };
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* --rate: a token bucket holding one token, refilled every 1/rate seconds and shared by the
+ * workers, so creates are evenly spaced whatever --jobs is. A worker reserves its start time
+ * under the lock and sleeps outside it, waking every 100 ms to see a Ctrl-C. false: stopped
+ * while waiting (the row is left unsent). */
+static bool wait_turn(struct run *r)
+{
+    if (r->o->rate <= 0)
+        return true;
+    pthread_mutex_lock(&r->lock);
+    double t = now(), at = r->next_send > t ? r->next_send : t;
+    r->next_send = at + 1.0 / r->o->rate;
+    pthread_mutex_unlock(&r->lock);
+    for (double left; (left = at - now()) > 0;) {
+        if (interrupted || atomic_load(&r->stop))
+            return false;
+        double step = left < 0.1 ? left : 0.1;
+        nanosleep(&(struct timespec){0, (long)(step * 1e9)}, NULL);
+    }
+    return true;
+}
 
 /* One line of the results file, appended at once (so a run stopped any way leaves an accurate
  * file) and kept for the final, row-ordered rewrite; the caller holds the lock. */
@@ -149,6 +178,8 @@ static void send_row(struct run *r, void *cl, size_t i)
     struct custrpc_error err, lookup;
     int64_t id = 0;
     for (int attempt = 1;; attempt++) {
+        if (!wait_turn(r))
+            return;
         if (r->o->kind->create(cl, r->f, row, &id, &err) == 0) {
             record(r, i, "created", id, NULL, &r->t->created);
             return;
@@ -223,13 +254,6 @@ static void *worker(void *arg)
     }
     r->o->kind->close(cl);
     return NULL;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* n with thousands separators: 12,000 (people read the line, not scripts: they have the

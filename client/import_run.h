@@ -30,6 +30,8 @@ struct import_options {
     const char *results_path; /* CSV: row,line,name,status,i_customer,fault_code,message; lines
                                  are appended as rows complete, then rewritten in row order */
     bool progress_tty;        /* redraw one progress line; else print plain lines */
+    double rate;              /* at most this many creates a second, all workers together; 0:
+                                 no cap */
 };
 
 struct import_totals {

@@ -1,6 +1,6 @@
 """test_import_files.py — custrpc import with files as users have them: spreadsheet CSV (a UTF-8
 BOM, ';' or tab between cells, CRLF), standard input, JSON with the text forms CSV and options
-take, --validate-only with no server, an earlier results file kept, and failures in the
+take, --validate-only with no server, --rate, an earlier results file kept, and failures in the
 progress line; the same reader for --partners. Against custrpc-server on a free port."""
 import csv
 import json
@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unittest
 import xmlrpc.client
 from xmlrpc.server import SimpleXMLRPCServer
@@ -169,6 +170,21 @@ class Files(unittest.TestCase):
         r = custrpc("import", "--partners", partners, "--validate-only")
         self.assertEqual(r.returncode, 65, r.stderr)
         self.assertIn(partners + ":3: Level: ", r.stderr)
+
+    def test_rate_caps_rows_per_second_across_jobs(self):
+        path = self.write("r.csv", "name,web_password,i_tariff\n" +
+                          "".join("%s R%d,pw,1\n" % (self.prefix, i) for i in range(21)))
+        with Server() as srv:
+            start = time.monotonic()
+            r = custrpc("import", path, "--url", srv.url, "--jobs", "4", "--rate", "10/s")
+            took = time.monotonic() - start
+            self.assertEqual(r.returncode, 0, r.stderr)
+            # 21 creates 0.1 s apart: 2 s at least, whatever the number of jobs.
+            self.assertGreaterEqual(took, 1.95, r.stderr)
+            self.assertEqual(len(results(path + ".results.csv")), 21)
+        for bad in ("0/s", "ten/s", "10/h", "-5"):
+            r = custrpc("import", path, "--rate", bad, "--validate-only")
+            self.assertEqual(r.returncode, 64, (bad, r.stderr))
 
     def test_earlier_results_kept(self):
         path = self.write("k.csv", "name,web_password,i_tariff\n%s K,pw,1\n" % self.prefix)
