@@ -105,7 +105,7 @@ static bool partners; /* --partners: the mode usage() describes */
 
 /* The options both modes share, after --format. */
 #define IMPORT_READ_HELP                                                                           \
-    "                          (FILE \"-\": stdin; the format then from its first byte)\n"         \
+    "                          from the first byte ('[' is JSON); FILE \"-\" is stdin\n"           \
     "  --delimiter C           the CSV delimiter: , ; | or tab (default: the one the header\n"     \
     "                          line uses most outside quotes; a UTF-8 BOM and CRLF are fine)\n"    \
     "  --validate-only         check every row, send nothing (no server needed); exit 65\n"        \
@@ -134,8 +134,8 @@ static void usage(FILE *out)
             "                          i_customer column holds the partner's Id; an earlier\n"
             "                          file of that name is kept as FILE.1 (or .2, ...)\n"
             "  --keep-going            send the valid rows even when some are invalid\n"
-            "  --format csv|json       instead of guessing from the file name\n" IMPORT_READ_HELP
-            "  --help                  show this help\n\n");
+            "  --format csv|json       instead of guessing: from the name (.json, .csv), "
+            "else\n" IMPORT_READ_HELP "  --help                  show this help\n\n");
         cli_conn_help(out, CONN_PARTNER_ALL);
         cli_exit_help(out);
         return;
@@ -146,6 +146,8 @@ static void usage(FILE *out)
         "Creates the customers of FILE: CSV with a header row of member names (custrpc fields\n"
         "lists them; an empty cell leaves the member out) or a JSON array of objects (null is "
         "nil).\n"
+        "A JSON string takes the text forms a CSV cell and the options take (\"own\", "
+        "\"add,edit\").\n"
         "Every row is validated first; bad rows are listed with their line numbers and nothing\n"
         "is sent, unless --keep-going. A row whose name already exists is reported as \"exists\",\n"
         "so a run can be repeated: when a create is refused or its outcome is unknown, the name\n"
@@ -157,7 +159,8 @@ static void usage(FILE *out)
         "                          created, exists, failed, invalid or not-sent; an earlier\n"
         "                          file of that name is kept as FILE.1 (or .2, ...)\n"
         "  --keep-going            send the valid rows even when some are invalid\n"
-        "  --format csv|json       instead of guessing from the file name\n" IMPORT_READ_HELP
+        "  --format csv|json       instead of guessing: from the name (.json, .csv), "
+        "else\n" IMPORT_READ_HELP
         "  --partners              partners over the partner API instead (see --partners --help)\n"
         "  --help                  show this help\n\n");
     cli_conn_help(out, CONN_ALL);

@@ -151,6 +151,13 @@ class Files(unittest.TestCase):
         self.assertEqual(r.returncode, 65, r.stderr)
         self.assertIn(bad + ":1: name: wrong type", r.stderr)
 
+    def test_help_names_the_options(self):
+        for mode in ([], ["--partners"]):
+            r = custrpc("import", *mode, "--help")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            for text in ("--delimiter C", "--validate-only", "--rate N/s", 'FILE "-" is stdin', "FILE.1"):
+                self.assertIn(text, r.stdout, (mode, text))
+
     def test_validate_only_needs_no_server(self):
         good = self.write("g.csv", "name,web_password,i_tariff\nA,pw,1\nB,pw,own\n")
         bad = self.write("b.csv", "name,web_password,i_tariff,email\nA,pw,1,a@example.com\nB,pw,1,not-an-address\n"
