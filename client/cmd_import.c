@@ -124,7 +124,7 @@ static void usage(FILE *out)
             "(Name,Level,ParentId,Company.PostAddress.City;\n"
             "flags and ChildServiceTypes as \"A,B\" in one cell; an empty cell leaves the member\n"
             "out) or a JSON array of PartnerInfo objects. Every row needs a Name, unique in the\n"
-            "file. Every row is validated first; bad rows are listed with their line numbers\n"
+            "file. Every row is validated first; bad rows are listed by line and row,\n"
             "and nothing is sent, unless --keep-going. A row refused because its Name exists is\n"
             "reported as \"exists\" (looked up with GetPartnerInfo), so a run can be repeated;\n"
             "a timeout is never followed by a blind re-send. Each job has its own session.\n\n"
@@ -148,7 +148,7 @@ static void usage(FILE *out)
         "nil).\n"
         "A JSON string takes the text forms a CSV cell and the options take (\"own\", "
         "\"add,edit\").\n"
-        "Every row is validated first; bad rows are listed with their line numbers and nothing\n"
+        "Every row is validated first; bad rows are listed by line and row, and nothing\n"
         "is sent, unless --keep-going. A row whose name already exists is reported as \"exists\",\n"
         "so a run can be repeated: when a create is refused or its outcome is unknown, the name\n"
         "is looked up (getCustomerInfo). A timeout is never followed by a blind re-send; a\n"
@@ -196,8 +196,10 @@ static int run_import(int argc, char **argv)
     }
     for (size_t i = 0; i < f.n; i++)
         if (!f.rows[i].valid)
-            fprintf(stderr, "custrpc import: %s:%zu: %s\n", shown, f.rows[i].line,
-                    f.rows[i].err.message);
+            /* The row number too (the results file's "row"): rows of a JSON file may share a
+             * line. */
+            fprintf(stderr, "custrpc import: %s:%zu: %s (row %zu)\n", shown, f.rows[i].line,
+                    f.rows[i].err.message, i + 1);
     if (a.validate_only) {
         size_t invalid = f.invalid, n = f.n;
         import_free(&f);

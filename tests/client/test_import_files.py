@@ -5,6 +5,7 @@ progress line; the same reader for --partners. Against custrpc-server on a free 
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -168,11 +169,17 @@ class Files(unittest.TestCase):
         self.assertIn("all 2 rows are valid; nothing was sent", r.stderr)
         r = custrpc("import", bad, "--validate-only", "--url", "http://127.0.0.1:1/RPC2")
         self.assertEqual(r.returncode, 65, r.stderr)
-        self.assertIn(bad + ":3: email: ", r.stderr)
-        self.assertIn(bad + ":4: i_tariff: ", r.stderr)
+        self.assertRegex(r.stderr, "(?m)^custrpc import: %s:3: email: .* \\(row 2\\)$" % re.escape(bad))
+        self.assertRegex(r.stderr, "(?m)^custrpc import: %s:4: i_tariff: .* \\(row 3\\)$" % re.escape(bad))
         self.assertIn("2 of 3 rows are invalid; nothing was sent", r.stderr)
         self.assertFalse(os.path.exists(bad + ".results.csv"))
         self.assertFalse(os.path.exists(good + ".results.csv"))
+        # JSON rows on one line are told apart by their row number.
+        one = self.write("one.json", '[{"name": "A", "web_password": "pw", "i_tariff": 1},'
+                                     ' {"name": "B", "web_password": "pw", "i_tariff": "x"}]')
+        r = custrpc("import", one, "--validate-only")
+        self.assertEqual(r.returncode, 65, r.stderr)
+        self.assertRegex(r.stderr, "(?m)^custrpc import: %s:1: i_tariff: .* \\(row 2\\)$" % re.escape(one))
         partners = self.write("p.csv", "Name;Level\nR1;Reseller\nR2;NoSuchLevel\n")
         r = custrpc("import", "--partners", partners, "--validate-only")
         self.assertEqual(r.returncode, 65, r.stderr)
