@@ -196,6 +196,9 @@ class Files(unittest.TestCase):
             # 21 creates 0.1 s apart: 2 s at least, whatever the number of jobs.
             self.assertGreaterEqual(took, 1.95, r.stderr)
             self.assertEqual(len(results(path + ".results.csv")), 21)
+        for good in ("60/min", "7"):
+            r = custrpc("import", path, "--rate", good, "--validate-only")
+            self.assertEqual(r.returncode, 0, (good, r.stderr))
         for bad in ("0/s", "ten/s", "10/h", "-5"):
             r = custrpc("import", path, "--rate", bad, "--validate-only")
             self.assertEqual(r.returncode, 64, (bad, r.stderr))
