@@ -1,18 +1,16 @@
-/* import_read.c — CSV (libcsv) and JSON import files into customers (xmlrpc-c's JSON parser, for
- * nil) or into messages of a descriptor (jansson, through the model's JSON codec). */
+/* import_read.c — CSV (libcsv) and JSON (jansson) import files into customers or into messages
+ * of a descriptor; text values through the model's one text conversion, typed JSON values
+ * through its JSON codec. */
 #include <config.h>
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <csv.h>
-#include <xmlrpc-c/json.h>
 
 #include <custrpc/json.h>
-#include <custrpc/xmlrpc.h>
 
 #include "common/read_file.h"
 #include "import_read.h"
@@ -156,30 +154,66 @@ static void csv_record(int terminator, void *state_)
     r->valid = r->valid && st->column == st->n_columns;
 }
 
-static int read_csv(FILE *fp, const char *path, struct import_file *f, struct custrpc_error *err)
+/* The delimiter of a header line: the one of ',' ';' and tab seen most often outside quotes,
+ * ',' on a tie or when there is none (a one-column file). */
+static char sniff_delimiter(const char *text, size_t len)
+{
+    static const char candidates[] = {',', ';', '\t'};
+    size_t count[3] = {0, 0, 0};
+    bool quoted = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (c == '"')
+            quoted = !quoted; /* a doubled quote inside quotes toggles twice */
+        else if (!quoted && (c == '\n' || c == '\r'))
+            break;
+        else if (!quoted)
+            for (size_t k = 0; k < 3; k++)
+                count[k] += c == candidates[k];
+    }
+    size_t best = 0;
+    for (size_t k = 1; k < 3; k++)
+        if (count[k] > count[best])
+            best = k;
+    return candidates[best];
+}
+
+/* libcsv trims spaces and tabs around unquoted cells; with tab as the delimiter only spaces. */
+static int is_space_only(unsigned char c)
+{
+    return c == CSV_SPACE;
+}
+
+static int read_csv(const char *text, size_t len, const char *path, char delimiter,
+                    struct import_file *f, struct custrpc_error *err)
 {
     struct csv_parser p;
     struct csv_state st = {.f = f, .err = err};
     if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI) != 0)
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    /* Fed a line at a time, so each record knows the line it starts on. */
-    while (!st.failed && (n = getline(&line, &cap, fp)) > 0) {
+    if (!delimiter)
+        delimiter = sniff_delimiter(text, len);
+    csv_set_delim(&p, (unsigned char)delimiter);
+    if (delimiter == '\t')
+        csv_set_space_func(&p, is_space_only);
+    /* Fed a line at a time, so each record knows the line it starts on (CR before LF is one of
+     * libcsv's line ends). */
+    for (size_t at = 0; !st.failed && at < len;) {
+        const char *nl = memchr(text + at, '\n', len - at);
+        size_t n = nl ? (size_t)(nl - (text + at)) + 1 : len - at;
         st.line++;
-        if (csv_parse(&p, line, (size_t)n, csv_cell, csv_record, &st) != (size_t)n) {
+        if (csv_parse(&p, text + at, n, csv_cell, csv_record, &st) != n) {
             custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s:%zu: %s", path, st.line,
                          csv_strerror(csv_error(&p)));
             st.failed = true;
         }
+        at += n;
     }
     if (!st.failed && csv_fini(&p, csv_cell, csv_record, &st) != 0) {
         custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s:%zu: %s", path, st.line,
                      csv_strerror(csv_error(&p)));
         st.failed = true;
     }
-    free(line);
     csv_free(&p);
     for (size_t i = 0; i < st.n_columns; i++)
         free(st.paths[i]);
@@ -190,17 +224,18 @@ static int read_csv(FILE *fp, const char *path, struct import_file *f, struct cu
 
 /* --- JSON ------------------------------------------------------------------------------------- */
 
-/* The line on which each object of the top-level array starts (xmlrpc-c's parser keeps none). */
-static size_t *object_lines(const char *text, size_t max)
+/* The line on which each object of the top-level array starts (jansson keeps none). */
+static size_t *object_lines(const char *text, size_t len, size_t max)
 {
     size_t *lines = calloc(max ? max : 1, sizeof *lines);
     size_t line = 1, depth = 0, k = 0;
     bool in_string = false;
-    for (const char *p = text; lines && *p; p++) {
+    const char *end = text + len;
+    for (const char *p = text; lines && p < end; p++) {
         if (*p == '\n')
             line++;
         if (in_string) {
-            if (*p == '\\' && p[1])
+            if (*p == '\\' && p + 1 < end)
                 p++;
             else if (*p == '"')
                 in_string = false;
@@ -216,85 +251,95 @@ static size_t *object_lines(const char *text, size_t max)
     return lines;
 }
 
-/* Message rows from a JSON array of objects, through the model's JSON codec. */
-static int read_json_messages(const char *text, size_t len, const char *path, struct import_file *f,
-                              struct custrpc_error *err)
+/* One member given as a typed JSON value, read by the JSON codec: {"A": {"B": {key: v}}} for
+ * the member A.B.key, so nested messages on the way are created as the codec creates them. */
+static int typed_member(const struct custrpc_message *d, void *m, const char *path, const json_t *v,
+                        struct custrpc_error *err)
 {
+    json_t *wrap = json_deep_copy(v);
+    char segs[CUSTRPC_ERROR_FIELD_MAX];
+    snprintf(segs, sizeof segs, "%s", path);
+    for (char *dot = strrchr(segs, '.');; dot = strrchr(segs, '.')) {
+        json_t *obj = json_object();
+        if (!wrap || !obj || json_object_set_new(obj, dot ? dot + 1 : segs, wrap) < 0) {
+            json_decref(obj);
+            return custrpc_fail(err, CUSTRPC_E_INTERNAL, path, "out of memory");
+        }
+        wrap = obj;
+        if (!dot)
+            break;
+        *dot = '\0';
+    }
+    int rc = custrpc_msg_from_json(d, m, wrap, "", err);
+    json_decref(wrap);
+    return rc;
+}
+
+/* A row object: strings through the text forms (custrpc_msg_set_text, as CSV cells and
+ * options), nested objects member by member, anything else through the JSON codec. */
+static int json_row(const struct custrpc_message *d, void *m, const json_t *obj, const char *prefix,
+                    struct custrpc_error *err)
+{
+    if (!json_is_object(obj))
+        return custrpc_msg_from_json(d, m, obj, prefix, err); /* its "wrong type" error */
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)obj, key, v)
+    {
+        char path[CUSTRPC_ERROR_FIELD_MAX];
+        if ((size_t)snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", key) >=
+                sizeof path ||
+            strchr(key, '.'))
+            return custrpc_fail(err, CUSTRPC_E_UNKNOWN, NULL, "\"%.60s\": unknown member of %s",
+                                key, d->name);
+        const struct custrpc_field *f = custrpc_msg_path(d, NULL, path, NULL);
+        int rc;
+        if (f && json_is_string(v))
+            rc = custrpc_msg_set_text(d, m, path, json_string_value(v), err);
+        else if (f && f->type == CUSTRPC_TYPE_MESSAGE && !f->repeated && json_is_object(v))
+            rc = json_row(d, m, v, path, err);
+        else
+            rc = typed_member(d, m, path, v, err);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int read_json(const char *text, size_t len, const char *path, struct import_file *f,
+                     struct custrpc_error *err)
+{
+    const struct custrpc_message *d = f->d ? f->d : &custrpc_customer_message;
     struct custrpc_error why;
     json_t *all = custrpc_json_parse(text, len, NULL, &why);
     if (!all)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: %s", path, why.message);
+        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: not valid JSON: %s", path,
+                            why.message);
     int rc = 0;
     size_t count = json_is_array(all) ? json_array_size(all) : 0;
     size_t *lines = NULL;
     if (!json_is_array(all))
         rc = custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: expected a JSON array of objects", path);
-    else if (count &&
-             (!(lines = object_lines(text, count)) || !(f->rows = calloc(count, sizeof *f->rows))))
+    else if (count && (!(lines = object_lines(text, len, count)) ||
+                       !(f->rows = calloc(count, sizeof *f->rows))))
         rc = custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
     for (size_t i = 0; rc == 0 && i < count; i++) {
         struct import_row *r = &f->rows[f->n];
         r->line = lines[i];
         custrpc_customer_init(&r->c);
         custrpc_error_clear(&r->err);
-        if (!(r->m = calloc(1, f->d->size))) {
+        if (f->d && !(r->m = calloc(1, f->d->size))) {
             rc = custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
             break;
         }
         f->n++;
-        custrpc_msg_init(f->d, r->m);
-        r->valid = custrpc_msg_from_json(f->d, r->m, json_array_get(all, i), "", &r->err) == 0;
+        if (f->d)
+            custrpc_msg_init(f->d, r->m);
+        r->valid =
+            json_row(d, f->d ? r->m : (void *)&r->c, json_array_get(all, i), "", &r->err) == 0;
     }
     free(lines);
     json_decref(all);
-    return rc;
-}
-
-static int read_json(FILE *fp, const char *path, struct import_file *f, struct custrpc_error *err)
-{
-    size_t len;
-    char *text = read_whole_stream(fp, path, &len, err);
-    if (!text)
-        return -1;
-    if (len == 0) {
-        free(text);
-        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: the file is empty", path);
-    }
-    if (f->d) {
-        int rc = read_json_messages(text, len, path, f, err);
-        free(text);
-        return rc;
-    }
-    xmlrpc_env env;
-    xmlrpc_env_init(&env);
-    xmlrpc_value *all = xmlrpc_parse_json(&env, text);
-    int rc = 0;
-    if (env.fault_occurred)
-        rc = custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: not valid JSON: %s", path,
-                          env.fault_string);
-    else if (xmlrpc_value_type(all) != XMLRPC_TYPE_ARRAY)
-        rc = custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: expected a JSON array of objects", path);
-    size_t count = rc == 0 ? (size_t)xmlrpc_array_size(&env, all) : 0;
-    size_t *lines = rc == 0 ? object_lines(text, count) : NULL;
-    f->rows = count ? calloc(count, sizeof *f->rows) : NULL;
-    if (rc == 0 && count && (!lines || !f->rows))
-        rc = custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
-    for (size_t i = 0; rc == 0 && i < count; i++) {
-        struct import_row *r = &f->rows[f->n++];
-        xmlrpc_value *item;
-        xmlrpc_array_read_item(&env, all, (unsigned)i, &item);
-        r->line = lines[i];
-        custrpc_customer_init(&r->c);
-        custrpc_error_clear(&r->err);
-        /* JSON null is nil, numbers and booleans keep their types: the strict decoder applies. */
-        r->valid = custrpc_customer_from_value(&r->c, item, 0, &r->err) == 0;
-        xmlrpc_DECREF(item);
-    }
-    free(lines);
-    if (all)
-        xmlrpc_DECREF(all);
-    xmlrpc_env_clean(&env);
-    free(text);
     return rc;
 }
 
@@ -359,18 +404,47 @@ static void check_rows(struct import_file *f, const char *const *required)
         f->invalid += !f->rows[i].valid;
 }
 
-static int read_file(const char *path, enum import_format format, struct import_file *out,
-                     const char *const *required, struct custrpc_error *err)
+const char *import_display_name(const char *path)
 {
-    if (format == IMPORT_AUTO) {
-        const char *dot = strrchr(path, '.');
-        format = dot && strcasecmp(dot, ".json") == 0 ? IMPORT_JSON : IMPORT_CSV;
-    }
-    FILE *fp = fopen(path, "r");
-    if (!fp)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: %s", path, strerror(errno));
-    int rc = format == IMPORT_JSON ? read_json(fp, path, out, err) : read_csv(fp, path, out, err);
-    fclose(fp);
+    return strcmp(path, "-") == 0 ? "stdin" : path;
+}
+
+static enum import_format sniff_format(const char *name, const char *text, size_t len)
+{
+    const char *dot = strrchr(name, '.');
+    if (dot && strcasecmp(dot, ".json") == 0)
+        return IMPORT_JSON;
+    if (dot && strcasecmp(dot, ".csv") == 0)
+        return IMPORT_CSV;
+    size_t i = 0;
+    while (i < len && memchr(" \t\r\n", text[i], 4))
+        i++;
+    return i < len && text[i] == '[' ? IMPORT_JSON : IMPORT_CSV;
+}
+
+int import_read_text(const char *text, size_t len, const char *name,
+                     const struct import_read_opts *o, const struct custrpc_message *d,
+                     const char *name_path, const char *const *required, struct import_file *out,
+                     struct custrpc_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->d = d;
+    out->name_path = name_path;
+    if (memchr(text, '\0', len))
+        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: contains a NUL byte: not a text file",
+                            name);
+    /* Spreadsheets start "CSV UTF-8" files with a byte-order mark; it is no part of the text. */
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+        text += 3, len -= 3;
+    if (len >= 2 && (memcmp(text, "\xff\xfe", 2) == 0 || memcmp(text, "\xfe\xff", 2) == 0))
+        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL,
+                            "%s: UTF-16 text; save it as UTF-8 (CSV UTF-8 in spreadsheets)", name);
+    enum import_format format =
+        o->format != IMPORT_AUTO ? o->format : sniff_format(name, text, len);
+    if (format == IMPORT_JSON && len == 0)
+        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: the file is empty", name);
+    int rc = format == IMPORT_JSON ? read_json(text, len, name, out, err)
+                                   : read_csv(text, len, name, o->delimiter, out, err);
     if (rc < 0) {
         import_free(out);
         return -1;
@@ -379,22 +453,26 @@ static int read_file(const char *path, enum import_format format, struct import_
     return 0;
 }
 
-int import_read(const char *path, enum import_format format, struct import_file *out,
-                struct custrpc_error *err)
-{
-    memset(out, 0, sizeof *out);
-    return read_file(path, format, out, NULL, err);
-}
-
-int import_read_message(const char *path, enum import_format format,
+int import_read_message(const char *path, const struct import_read_opts *o,
                         const struct custrpc_message *d, const char *name_path,
                         const char *const *required, struct import_file *out,
                         struct custrpc_error *err)
 {
     memset(out, 0, sizeof *out);
-    out->d = d;
-    out->name_path = name_path;
-    return read_file(path, format, out, required, err);
+    size_t len;
+    char *text = read_whole_file(path, &len, err);
+    if (!text)
+        return -1;
+    int rc =
+        import_read_text(text, len, import_display_name(path), o, d, name_path, required, out, err);
+    free(text);
+    return rc;
+}
+
+int import_read(const char *path, const struct import_read_opts *o, struct import_file *out,
+                struct custrpc_error *err)
+{
+    return import_read_message(path, o, NULL, NULL, NULL, out, err);
 }
 
 void import_free(struct import_file *f)

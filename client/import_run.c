@@ -4,11 +4,13 @@
  * than custrpc-server do not share; a create that times out is never re-sent blindly. */
 #include <config.h>
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,9 +36,38 @@ struct run {
     pthread_mutex_t lock; /* results file and totals */
     FILE *results;
     struct import_totals *t;
-    char **lines;   /* per row: its result line, once written */
-    int open_error; /* exit code when a worker could not open a client */
+    char **lines;     /* per row: its result line, once written */
+    int open_error;   /* exit code when a worker could not open a client */
+    double next_send; /* --rate: when the next create may start (monotonic seconds) */
 };
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* --rate: a token bucket holding one token, refilled every 1/rate seconds and shared by the
+ * workers, so creates are evenly spaced whatever --jobs is. A worker reserves its start time
+ * under the lock and sleeps outside it, waking every 100 ms to see a Ctrl-C. false: stopped
+ * while waiting (the row is left unsent). */
+static bool wait_turn(struct run *r)
+{
+    if (r->o->rate <= 0)
+        return true;
+    pthread_mutex_lock(&r->lock);
+    double t = now(), at = r->next_send > t ? r->next_send : t;
+    r->next_send = at + 1.0 / r->o->rate;
+    pthread_mutex_unlock(&r->lock);
+    for (double left; (left = at - now()) > 0;) {
+        if (interrupted || atomic_load(&r->stop))
+            return false;
+        double step = left < 0.1 ? left : 0.1;
+        nanosleep(&(struct timespec){0, (long)(step * 1e9)}, NULL);
+    }
+    return true;
+}
 
 /* One line of the results file, appended at once (so a run stopped any way leaves an accurate
  * file) and kept for the final, row-ordered rewrite; the caller holds the lock. */
@@ -147,6 +178,8 @@ static void send_row(struct run *r, void *cl, size_t i)
     struct custrpc_error err, lookup;
     int64_t id = 0;
     for (int attempt = 1;; attempt++) {
+        if (!wait_turn(r))
+            return;
         if (r->o->kind->create(cl, r->f, row, &id, &err) == 0) {
             record(r, i, "created", id, NULL, &r->t->created);
             return;
@@ -223,24 +256,38 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static double now(void)
+/* n with thousands separators: 12,000 (people read the line, not scripts: they have the
+ * results file). */
+static const char *grouped(size_t n, char buf[32])
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    char digits[24];
+    int len = snprintf(digits, sizeof digits, "%zu", n), k = 0;
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            buf[k++] = ',';
+        buf[k++] = digits[i];
+    }
+    buf[k] = '\0';
+    return buf;
 }
 
-static void progress(const struct run *r, size_t total, double start, bool final)
+static void progress(struct run *r, size_t total, double start, bool final)
 {
     size_t done = atomic_load(&r->done);
+    pthread_mutex_lock(&r->lock);
+    size_t created = r->t->created, existing = r->t->existing, failed = r->t->failed;
+    pthread_mutex_unlock(&r->lock);
     double secs = now() - start;
     double rate = secs > 0 ? (double)done / secs : 0;
     double eta = rate > 0 ? (double)(total - done) / rate : 0;
-    if (r->o->progress_tty)
-        fprintf(stderr, "\rimport: %zu/%zu rows, %.0f/s, ETA %.0fs   %s", done, total, rate, eta,
-                final ? "\n" : "");
-    else
-        fprintf(stderr, "import: %zu/%zu rows, %.0f/s, ETA %.0fs\n", done, total, rate, eta);
+    char b[6][32];
+    fprintf(stderr, "%simport: %s/%s rows  %s created  %s exist  %s failed  %s rows/s  ETA %.0fs%s",
+            r->o->progress_tty ? "\r" : "", grouped(done, b[0]), grouped(total, b[1]),
+            grouped(created, b[2]), grouped(existing, b[3]), grouped(failed, b[4]),
+            grouped((size_t)(rate + 0.5), b[5]), eta,
+            !r->o->progress_tty ? "\n"
+            : final             ? "   \n"
+                                : "   ");
 }
 
 #define RESULTS_HEADER "row,line,name,status,i_customer,fault_code,message\n"
@@ -268,6 +315,32 @@ static int rewrite_in_row_order(const struct run *r, const char *path)
     return rc;
 }
 
+/* An earlier results file is kept, renamed to PATH.N with N the first number free (as wget
+ * does): it may be the only record of a run that created customers. */
+static int keep_previous(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0;
+    size_t size = strlen(path) + 24;
+    char *to = malloc(size);
+    int rc = -1;
+    for (unsigned n = 1; to && n < 1000000; n++) {
+        snprintf(to, size, "%s.%u", path, n);
+        if (lstat(to, &st) == 0)
+            continue;
+        rc = rename(path, to);
+        if (rc == 0)
+            fprintf(stderr, "custrpc import: the earlier %s is kept as %s\n", path, to);
+        else
+            fprintf(stderr, "custrpc import: cannot keep the earlier %s as %s: %s\n", path, to,
+                    strerror(errno));
+        break;
+    }
+    free(to);
+    return rc;
+}
+
 int import_run(struct import_file *f, const struct import_options *options, struct import_totals *t)
 {
     struct import_options with_kind = *options;
@@ -276,6 +349,8 @@ int import_run(struct import_file *f, const struct import_options *options, stru
     const struct import_options *o = &with_kind;
     struct run r = {.f = f, .o = o, .t = t};
     memset(t, 0, sizeof *t);
+    if (keep_previous(o->results_path) < 0)
+        return EXIT_USAGE;
     r.results = fopen(o->results_path, "w");
     if (!r.results) {
         perror(o->results_path);

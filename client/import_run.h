@@ -30,6 +30,8 @@ struct import_options {
     const char *results_path; /* CSV: row,line,name,status,i_customer,fault_code,message; lines
                                  are appended as rows complete, then rewritten in row order */
     bool progress_tty;        /* redraw one progress line; else print plain lines */
+    double rate;              /* at most this many creates a second, all workers together; 0:
+                                 no cap */
 };
 
 struct import_totals {
@@ -38,8 +40,9 @@ struct import_totals {
     struct custrpc_error connect_error; /* why, when connect_failed */
 };
 
-/* Sends every valid row; invalid rows are written to the results as such. Returns the totals
- * (exit status is the caller's to decide). */
+/* Sends every valid row; invalid rows are written to the results as such. A results file
+ * already there is first renamed to PATH.N, N the first number free. Returns the totals (exit
+ * status is the caller's to decide). */
 int import_run(struct import_file *f, const struct import_options *o, struct import_totals *t);
 
 #endif

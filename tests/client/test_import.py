@@ -176,11 +176,13 @@ class Import(unittest.TestCase):
             p.wait(timeout=120)
             os.close(master)
             self.assertEqual(p.returncode, 0)
-            # A terminal gets one line redrawn in place: done/total, rate, ETA.
-            self.assertRegex(seen.decode(), r"\rimport: 3000/3000 rows, \d+/s, ETA 0s")
+            # A terminal gets one line redrawn in place: done/total, outcomes, rate, ETA.
+            self.assertRegex(seen.decode(), r"\rimport: 3,000/3,000 rows  3,000 created  0 exist  0 failed  "
+                                            r"[\d,]+ rows/s  ETA 0s")
             # A log gets plain lines.
             r = custrpc("import", path, "--url", srv.url, "--results", os.path.join(self.tmp, "r2.csv"))
-            self.assertRegex(r.stderr, r"(?m)^import: 3000/3000 rows, \d+/s, ETA 0s$")
+            self.assertRegex(r.stderr, r"(?m)^import: 3,000/3,000 rows  0 created  3,000 exist  0 failed  "
+                                       r"[\d,]+ rows/s  ETA 0s$")
             self.assertNotIn("\r", r.stderr)
 
     def test_bad_rows_reported_with_lines_and_nothing_sent(self):
@@ -229,10 +231,10 @@ class Import(unittest.TestCase):
             self.assertEqual((got["credit_limit"], got["callshop_enabled"]), (5.0, True))
         bad = os.path.join(self.tmp, "bad.json")
         with open(bad, "w") as f:
-            f.write('[\n{"name": "x", "web_password": "pw", "i_tariff": "1"}\n]\n')
+            f.write('[\n{"name": "x", "web_password": "pw", "i_tariff": true}\n]\n')
         r = custrpc("import", bad, "--url", "http://127.0.0.1:1/RPC2")
         self.assertEqual(r.returncode, 65)
-        self.assertIn(bad + ":2: i_tariff: wrong type string, expected int", r.stderr)
+        self.assertIn(bad + ":2: i_tariff: wrong type boolean", r.stderr)
 
     def test_interrupted_run_resumed(self):
         path = os.path.join(self.tmp, "resume.csv")

@@ -8,17 +8,20 @@
 #   fuzz_digest          the Digest Authorization header parser
 #   fuzz_jsonrpc         the partner API's JSON-RPC request, params messages and answers
 #   fuzz_visa            the partner API's visa check
+#   fuzz_import          custrpc import's reader: BOM, delimiter and format guessing, CSV and
+#                        JSON rows of customers and partners
 # XML targets are seeded with the conformance cases' bodies and tests/data/decode; the Digest
 # target with tests/fuzz/digest-corpus (headers as curl, requests, urllib and PHP send them);
 # fuzz_jsonrpc with the vendor's samples in tests/conformance/api-text-partner.txt (as printed
-# there, broken ones too) and tests/fuzz/jsonrpc-corpus.
-# Usage: tests/fuzz/run.sh [SECONDS] [BUILD_DIR] [TARGET...]   (default: all six)
+# there, broken ones too) and tests/fuzz/jsonrpc-corpus; fuzz_import with tests/fuzz/import-corpus
+# (the first byte of each picks the reading: format, delimiter, customers or partners).
+# Usage: tests/fuzz/run.sh [SECONDS] [BUILD_DIR] [TARGET...]   (default: all seven)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
 build=${2:-$top/build}
 targets=("${@:3}")
-[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_decode fuzz_xmlrpc_decode fuzz_decode_direct fuzz_digest fuzz_jsonrpc fuzz_visa)
+[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_decode fuzz_xmlrpc_decode fuzz_decode_direct fuzz_digest fuzz_jsonrpc fuzz_visa fuzz_import)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cc=(clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE
@@ -80,7 +83,12 @@ build_target() { # name: compiles $work/name with the sources it tests
       $(pkg-config --cflags --libs gnutls) -lpthread -o "$work/$1"
     mkdir -p "$work/$1.corpus"
     printf '%s' 1-1-1-1800000000-C724C13A45143E73091F532B824C6F31 >"$work/$1.corpus/layout" ;;
-  *) echo "run.sh: unknown target $1 (fuzz_decode, fuzz_xmlrpc_decode, fuzz_decode_direct, fuzz_digest, fuzz_jsonrpc, fuzz_visa)" >&2; exit 64 ;;
+  fuzz_import)
+    "${cc[@]}" -I"$top" $(pkg-config --cflags libxml-2.0 jansson) "$top/tests/fuzz/$1.c" \
+      "$top/client/import_read.c" "$top/common/read_file.c" $libs \
+      $(xmlrpc-c-config --libs) $(pkg-config --libs libxml-2.0 jansson) -lcsv -lm -lpthread -o "$work/$1"
+    cp -r "$top/tests/fuzz/import-corpus" "$work/$1.corpus" ;; # a copy: libFuzzer adds to it
+  *) echo "run.sh: unknown target $1 (fuzz_decode, fuzz_xmlrpc_decode, fuzz_decode_direct, fuzz_digest, fuzz_jsonrpc, fuzz_visa, fuzz_import)" >&2; exit 64 ;;
   esac
 }
 
