@@ -221,19 +221,18 @@ int main(int argc, char **argv)
         if (status == EXIT_OK)
             cli_usage_error(NULL, "%s",
                             !conn.url ? "give --url (or CUSTRPC_URL)" : "unexpected argument");
-        fprintf(stderr, "Try 'custrpc-conform --help'.\n");
+        cli_try_help();
         return EXIT_USAGE;
     }
     if (check_api(&a, &conn) != EXIT_OK) {
-        fprintf(stderr, "Try 'custrpc-conform --help'.\n");
+        cli_try_help();
         return EXIT_USAGE;
     }
     ro.api = a.ro.api;
     char *password = NULL;
     if (conn.user) {
         int failed;
-        password =
-            cli_read_secret(conn.password_file, "CUSTRPC_PASSWORD", "API password: ", &failed);
+        password = conn_password(&conn, &failed);
         if (failed)
             return EXIT_USAGE;
         if (!password) {
