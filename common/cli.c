@@ -236,7 +236,7 @@ static int config_line(const char *path, unsigned lineno, char *line)
         cli_usage_error(NULL, "%s:%u: expected \"key = value\"", path, lineno);
         return -1;
     }
-    char *key = line, *value = eq + 1, *end = eq;
+    char *key = line + strspn(line, " \t"), *value = eq + 1, *end = eq;
     while (end > key && (end[-1] == ' ' || end[-1] == '\t'))
         end--;
     *end = '\0';
