@@ -543,8 +543,7 @@ static size_t count(const struct option *o)
     return n;
 }
 
-/* The getopt table: the connection options of groups, then a and b. Caller frees. */
-static struct option *options_join(unsigned groups, const struct option *a, const struct option *b)
+struct option *cli_options(unsigned groups, const struct option *a, const struct option *b)
 {
     size_t na = count(a), nb = count(b), n = 0;
     struct option *all = calloc(N_CONN + na + nb + 1, sizeof *all);
@@ -627,7 +626,7 @@ int cli_parse(int argc, char **argv, const struct option *a, const struct option
               bool *done)
 {
     *done = false;
-    struct option *opts = options_join(conn->groups, a, b);
+    struct option *opts = cli_options(conn->groups, a, b);
     if (!opts)
         return EXIT_DATA;
     if (cli_describe) {

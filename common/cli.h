@@ -103,6 +103,10 @@ int cli_parse(int argc, char **argv, const struct option *a, const struct option
 /* The help lines of the connection options in groups (a "Connection:" block). */
 void cli_conn_help(FILE *out, unsigned groups);
 
+/* The getopt table cli_parse uses: the connection options of groups, then a and b (either may
+ * be NULL); caller frees. */
+struct option *cli_options(unsigned groups, const struct option *a, const struct option *b);
+
 /* getopt_long with its own messages replaced by ours (cli_usage_error): an unknown option gets
  * the nearest one of opts as a suggestion. Returns what getopt_long does, '?' for any error. */
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *opts);

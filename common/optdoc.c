@@ -29,7 +29,7 @@ static void left(const struct optdoc *d, char *buf, size_t size)
     snprintf(buf, size, "%s--%s%s%s", sh, d->opt.name, d->arg ? " " : "", d->arg ? d->arg : "");
 }
 
-#define HELP_COLUMN 27
+#define HELP_COLUMN 26
 #define HELP_WIDTH 79
 
 /* text wrapped at HELP_WIDTH columns; lines after the first (or all, with indent_first)
