@@ -9,10 +9,19 @@
 #include "common/cli.h"
 #include "commands.h"
 
-/* custrpc's own options before a command, for suggestions. */
-static const char *const global_words[] = {"help",          "version", "url",        "user",
-                                           "password-file", "config",  "wholesaler", "cacert",
-                                           "insecure",      "timeout", "verbose",    "output"};
+/* The option nearest to name among those custrpc takes before a command. */
+static const char *nearest_global(const char *name)
+{
+    struct option *conn = cli_options(CONN_ALL, NULL, NULL);
+    const char *names[64] = {"help", "version"};
+    size_t n = 2;
+    for (const struct option *o = conn; o && o->name && n < 64; o++)
+        if (!cli_option_hidden(o))
+            names[n++] = o->name;
+    const char *near = cli_nearest(name, names, n);
+    free(conn); /* the names are the table's, not the copy's */
+    return near;
+}
 
 static int unknown_command(const char *name)
 {
@@ -62,10 +71,7 @@ int main(int argc, char **argv)
         if (takes < 0) {
             char name[128];
             snprintf(name, sizeof name, "%.*s", (int)strcspn(argv[i] + 2, "="), argv[i] + 2);
-            const char *near =
-                strncmp(argv[i], "--", 2) == 0
-                    ? cli_nearest(name, global_words, sizeof global_words / sizeof *global_words)
-                    : NULL;
+            const char *near = strncmp(argv[i], "--", 2) == 0 ? nearest_global(name) : NULL;
             cli_usage_error(NULL, "unrecognized option '%s'%s%s%s", argv[i],
                             near ? "; did you mean '--" : "", near ? near : "", near ? "'?" : "");
             cli_try_help();

@@ -131,12 +131,23 @@ int cli_global_option(const char *arg)
     if (strncmp(arg, "--", 2) != 0)
         return -1;
     size_t len = strcspn(arg + 2, "=");
+    /* As getopt_long: the exact name, else an unambiguous prefix. */
+    const struct option *found = NULL;
     for (size_t i = 0; i < N_CONN; i++) {
         const struct option *o = &conn_table[i].opt;
-        if (conn_table[i].help && strlen(o->name) == len && strncmp(o->name, arg + 2, len) == 0)
-            return o->has_arg == required_argument && arg[2 + len] != '=' ? 1 : 0;
+        if (!conn_table[i].help || strncmp(o->name, arg + 2, len) != 0)
+            continue;
+        if (strlen(o->name) == len) {
+            found = o;
+            break;
+        }
+        if (found && strcmp(found->name, o->name) != 0)
+            return -1; /* ambiguous: the command's getopt would say so, with the choices */
+        found = o;
     }
-    return -1;
+    if (!found)
+        return -1;
+    return found->has_arg == required_argument && arg[2 + len] != '=' ? 1 : 0;
 }
 
 /* Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
@@ -595,10 +606,17 @@ static void bad_option(const struct option *opts, int ret, char **argv)
     for (size_t i = 0; i < n; i++)
         if (!cli_option_hidden(&opts[i]))
             names[k++] = opts[i].name;
+    const char *only = NULL;
     for (size_t i = 0; i < k; i++)
-        prefixed += strncmp(names[i], name, strlen(name)) == 0;
+        if (strncmp(names[i], name, strlen(name)) == 0) {
+            prefixed++;
+            only = names[i];
+        }
+    /* getopt_long refuses a prefix of two options, even when one of them only refuses. */
     if (prefixed > 1) {
         cli_usage_error(NULL, "option '--%s' is ambiguous; give more of its name", name);
+    } else if (prefixed == 1) {
+        cli_usage_error(NULL, "option '--%s' is ambiguous; did you mean '--%s'?", name, only);
     } else {
         const char *near = cli_nearest(name, names, k);
         cli_usage_error(NULL, "unrecognized option '--%s'%s%s%s", name,

@@ -72,7 +72,7 @@ int main(int argc, char **argv)
           ".TP\n.B 0\nno case failed\n"
           ".TP\n.B 1\na case failed\n"
           ".TP\n.B 5\n\\-\\-only selected no case\n"
-          ".TP\n.B 64\nusage error\n"
+          ".TP\n.B 64\nusage error, or a report file could not be written\n"
           ".TP\n.B 65\nthe cases could not be read\n"
           ".SH SEE ALSO\n.BR custrpc (1),\n.BR custrpc\\-server (1)\n",
           out);

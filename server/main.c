@@ -342,6 +342,7 @@ int main(int argc, char **argv)
     if (o.listen) {
         if (split_listen(o.listen, &s.host, &port) < 0) {
             fprintf(stderr, "custrpc-server: --listen: \"%s\" is not HOST:PORT\n", o.listen);
+            cli_try_help();
             server_free(&s);
             return EXIT_USAGE;
         }

@@ -85,7 +85,11 @@ class Habits(unittest.TestCase):
         self.usage_error(run(CONFORM, "--profle", "api"),
                          "custrpc-conform: unrecognized option '--profle'; did you mean '--profile'?",
                          "Try 'custrpc-conform --help' for more information.")
-        # Nothing near: no suggestion; the refusing --password is never suggested.
+        # A prefix of a real option and of one that only refuses (--password): the real one.
+        self.usage_error(run(CLIENT, "get", "--pass", "x"),
+                         "custrpc: get: option '--pass' is ambiguous; did you mean '--password-file'?",
+                         "Try 'custrpc get --help' for more information.")
+        # Nothing near: no suggestion.
         self.usage_error(run(CLIENT, "create", "--zzzzzzzz"),
                          "custrpc: create: unrecognized option '--zzzzzzzz'",
                          "Try 'custrpc create --help' for more information.")
@@ -125,12 +129,13 @@ class Habits(unittest.TestCase):
         try:
             for args in (["--url", srv.url + "/before", "get", "--i-customer", "1"],
                          ["--url=" + srv.url + "/eq", "-v", "get", "--i-customer", "1"],
+                         ["--ur", srv.url + "/prefix", "get", "--i-customer", "1"],
                          ["get", "--url", srv.url + "/after", "--i-customer", "1"],
                          ["--timeout", "5", "--url", srv.url + "/list", "list"],
                          ["--url", srv.url + "/status", "delete", "--i-customer", "3"]):
                 r = run(CLIENT, *args)
                 self.assertEqual(r.returncode, 76, (args, r.stderr))
-            self.assertEqual(srv.paths, ["/before", "/eq", "/after", "/list", "/status"])
+            self.assertEqual(srv.paths, ["/before", "/eq", "/prefix", "/after", "/list", "/status"])
         finally:
             srv.close()
         # Before a partner subcommand too: the options go after its name.
