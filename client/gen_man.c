@@ -450,7 +450,8 @@ int main(int argc, char **argv)
          "password\\-file, timeout, cacert, insecure (yes or no). Per key, the command line wins, "
          "then the environment (CUSTRPC_URL, CUSTRPC_USER, CUSTRPC_PASSWORD), then this file, then "
          "the built\\-in default; a user from the environment or the file gives way to "
-         "\\fB\\-\\-wholesaler\\fR. A file holding a password that group or others can read gets "
+         "\\fB\\-\\-wholesaler\\fR, and the file's password is used only for the file's user (or "
+         "when it names none). A file holding a password that group or others can read gets "
          "a warning: chmod 600 it, or name a password\\-file instead.");
     block("url = https://switch.example.com/xmlapi/xmlapi\n"
           "user = ssp-root\n"

@@ -228,7 +228,7 @@ void conn_defaults(struct conn_options *o, unsigned groups)
 
 /* The config file's values: read once per process, kept like argv until it exits. */
 static struct {
-    char *url, *user, *password, *password_file, *cacert, *path;
+    char *url, *user, *password, *password_file, *cacert;
     unsigned timeout_s;
     bool insecure, loaded;
 } config;
@@ -315,7 +315,6 @@ static int config_load(const char *given)
         cli_usage_error(NULL, "--config: %s: %s", path, strerror(errno));
         return EXIT_USAGE;
     }
-    config.path = strdup(path);
     atexit(config_wipe);
     char *line = NULL;
     size_t cap = 0;
@@ -333,7 +332,7 @@ static int config_load(const char *given)
     if (status == EXIT_OK && config.password && fstat(fileno(fp), &st) == 0 &&
         (st.st_mode & (S_IRGRP | S_IROTH)))
         fprintf(stderr,
-                "%s: warning: %s holds a password and is readable by others; "
+                "%s: warning: %s holds a password and is readable by group or others; "
                 "chmod 600 %s, or use password-file\n",
                 cli_program, path, path);
     if (line)
@@ -371,9 +370,11 @@ char *conn_password(const struct conn_options *o, int *failed)
     char *password = cli_read_secret(o->password_file, "CUSTRPC_PASSWORD", NULL, failed);
     if (password || *failed)
         return password;
-    if (config.password)
+    /* The file's password is its user's: not sent for another one. */
+    bool theirs = !config.user || (o->user && strcmp(o->user, config.user) == 0);
+    if (theirs && config.password)
         return strdup(config.password);
-    return cli_read_secret(config.password_file, NULL, "API password: ", failed);
+    return cli_read_secret(theirs ? config.password_file : NULL, NULL, "API password: ", failed);
 }
 
 int cli_number(const char *cmd, const char *option, const char *arg, long long min, long long max,

@@ -136,8 +136,8 @@ void conn_defaults(struct conn_options *o, unsigned groups);
  * calls it. Returns an exit code. */
 int conn_finish(struct conn_options *o);
 /* The password for o->user: --password-file, else $CUSTRPC_PASSWORD, else the config file's
- * password or password-file, else a no-echo prompt on a terminal; NULL with *failed = 0 when none
- * is available. Caller wipes and frees. */
+ * password or password-file (when the file names no user or this one), else a no-echo prompt
+ * on a terminal; NULL with *failed = 0 when none is available. Caller wipes and frees. */
 char *conn_password(const struct conn_options *o, int *failed);
 /* Applies one parsed connection option; returns 1 when it was one, 0 when not, -1 on error. */
 int conn_apply(struct conn_options *o, int opt, const char *arg);

@@ -69,6 +69,10 @@ class Defaults(unittest.TestCase):
         r = self.create(env={"CUSTRPC_URL": self.srv.url})
         self.assertEqual(r.returncode, 0, r.stderr)
         r = self.create(env={"CUSTRPC_URL": self.srv.url, "CUSTRPC_USER": "nobody"})
+        # The file's password is its user's: not sent for another login.
+        self.assertEqual(r.returncode, 64, r.stderr)
+        self.assertIn("--user needs a password", r.stderr)
+        r = self.create(env={"CUSTRPC_URL": self.srv.url, "CUSTRPC_USER": "nobody", "CUSTRPC_PASSWORD": "x"})
         self.assertEqual(r.returncode, 77, r.stderr)
         r = self.create(env={"CUSTRPC_URL": self.srv.url, "CUSTRPC_PASSWORD": "wrong"})
         self.assertEqual(r.returncode, 77, r.stderr)
@@ -117,7 +121,7 @@ class Defaults(unittest.TestCase):
         r = self.create()
         self.assertEqual(r.returncode, 0, r.stderr)
         path = os.path.join(self.xdg, "custrpc", "config")
-        self.assertEqual(r.stderr, "custrpc: warning: %s holds a password and is readable by others; "
+        self.assertEqual(r.stderr, "custrpc: warning: %s holds a password and is readable by group or others; "
                                    "chmod 600 %s, or use password-file\n" % (path, path))
         # No password in it: nothing to warn about.
         pw = self.write(os.path.join(self.home, "pw"), "pw-root\n")
