@@ -256,23 +256,36 @@ static int config_line(const char *path, unsigned lineno, char *line)
     while (end > value && (end[-1] == ' ' || end[-1] == '\t'))
         end--;
     *end = '\0';
-    static const char *const keys[] = {"url",     "user",   "password", "password-file",
-                                       "timeout", "cacert", "insecure"};
-    char **slot[] = {&config.url,    &config.user, &config.password, &config.password_file, NULL,
-                     &config.cacert, NULL};
+    /* Each key once; those with a text value say where it goes. */
+    const struct {
+        const char *key;
+        char **text;
+    } keys[] = {
+        {"url", &config.url},
+        {"user", &config.user},
+        {"password", &config.password},
+        {"password-file", &config.password_file},
+        {"timeout", NULL},
+        {"cacert", &config.cacert},
+        {"insecure", NULL},
+    };
+    const size_t n_keys = sizeof keys / sizeof keys[0];
     size_t k = 0;
-    while (k < sizeof keys / sizeof keys[0] && strcmp(key, keys[k]) != 0)
+    while (k < n_keys && strcmp(key, keys[k].key) != 0)
         k++;
-    if (k == sizeof keys / sizeof keys[0]) {
-        const char *near = cli_nearest(key, keys, k);
+    if (k == n_keys) {
+        const char *names[sizeof keys / sizeof keys[0]];
+        for (size_t i = 0; i < n_keys; i++)
+            names[i] = keys[i].key;
+        const char *near = cli_nearest(key, names, n_keys);
         cli_usage_error(NULL, "%s:%u: unknown key '%s'%s%s%s", path, lineno, key,
                         near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
         return -1;
     }
-    if (slot[k]) {
-        free(*slot[k]);
-        *slot[k] = strdup(value);
-        return *slot[k] ? 0 : -1;
+    if (keys[k].text) {
+        free(*keys[k].text);
+        *keys[k].text = strdup(value);
+        return *keys[k].text ? 0 : -1;
     }
     if (strcmp(key, "insecure") == 0) {
         bool yes = strcmp(value, "yes") == 0 || strcmp(value, "true") == 0;
