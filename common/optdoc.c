@@ -127,3 +127,32 @@ void optdoc_man(FILE *out, const struct optdoc *t)
         fputc('\n', out);
     }
 }
+
+void optdoc_bash_completion(FILE *out, const char *program, const struct option *opts)
+{
+    char fn[64];
+    snprintf(fn, sizeof fn, "_%s", program);
+    for (char *p = fn; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    fprintf(out,
+            "# bash completion for %s; generated from its option table (the one --help and its\n"
+            "# man page come from). Do not edit.\n"
+            "%s()\n{\n"
+            "    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
+            "    local valued=\" ",
+            program, fn);
+    for (const struct option *o = opts; o->name; o++)
+        if (o->has_arg == required_argument)
+            fprintf(out, "--%s ", o->name);
+    fputs("\"\n"
+          "    if [[ $prev == --* && $valued == *\" $prev \"* ]]; then\n"
+          "        COMPREPLY=($(compgen -f -- \"$cur\"))\n"
+          "        return\n"
+          "    fi\n"
+          "    COMPREPLY=($(compgen -W '",
+          out);
+    for (const struct option *o = opts; o->name; o++)
+        fprintf(out, "%s--%s", o == opts ? "" : " ", o->name);
+    fprintf(out, "' -- \"$cur\"))\n}\ncomplete -F %s %s\n", fn, program);
+}

@@ -23,6 +23,10 @@ void optdoc_wrap(FILE *out, const char *text, int indent);
 /* The options as man(7) .TP paragraphs. */
 void optdoc_man(FILE *out, const struct optdoc *t);
 
+/* A bash completion for a program without subcommands: its long options (hidden ones, whose
+ * the caller leaves out of opts), file names after one that takes a value. */
+void optdoc_bash_completion(FILE *out, const char *program, const struct option *opts);
+
 /* Text with roff's special characters escaped; a line start '.' or '\'' guarded. */
 void man_text(FILE *out, const char *s);
 /* Preformatted lines (.nf ... .fi), each escaped. */

@@ -1,6 +1,7 @@
 /* gen_man.c — writes the custrpc-conform(1) man page at build time from the option table that
  * drives its getopt and --help (conform_options) and the shared connection options; with
- * --options, the names of every option it documents, one a line, for the tests. */
+ * --options, the names of every option it documents, one a line, for the tests; with
+ * --bash-completion, the completion of its options. */
 #include <config.h>
 
 #include <stdio.h>
@@ -38,6 +39,21 @@ int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "--options") == 0) {
         names();
+        return 0;
+    }
+    if (argc == 2 && strcmp(argv[1], "--bash-completion") == 0) {
+        struct option *own = optdoc_getopt(conform_options);
+        struct option *all = own ? cli_options(CONFORM_CONN, own, NULL) : NULL;
+        if (!all)
+            return 1;
+        size_t n = 0; /* without the options that only refuse (--password) */
+        for (const struct option *o = all; o->name; o++)
+            if (!cli_option_hidden(o))
+                all[n++] = *o;
+        all[n] = (struct option){NULL, 0, NULL, 0};
+        optdoc_bash_completion(stdout, "custrpc-conform", all);
+        free(all);
+        free(own);
         return 0;
     }
     FILE *out = stdout;

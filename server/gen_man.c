@@ -1,9 +1,11 @@
 /* gen_man.c — writes the custrpc-server(1) man page at build time from the tables --help and
  * the configuration reader use (server_options, config_elements); with --options, the names
- * of every option, element and attribute it documents, one a line, for the tests. */
+ * of every option, element and attribute it documents, one a line, for the tests; with
+ * --bash-completion, the completion of its options. */
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/optdoc.h"
@@ -61,6 +63,14 @@ int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "--options") == 0) {
         names();
+        return 0;
+    }
+    if (argc == 2 && strcmp(argv[1], "--bash-completion") == 0) {
+        struct option *opts = optdoc_getopt(server_options);
+        if (!opts)
+            return 1;
+        optdoc_bash_completion(stdout, "custrpc-server", opts);
+        free(opts);
         return 0;
     }
     FILE *out = stdout;

@@ -1,7 +1,7 @@
-"""test_completion.py — the bash completion generated from custrpc's command and option tables
-(client/bash-completion/custrpc): bash with it loaded completes commands, subcommands and each
-command's options, offers no refusing option (--password), and offers every option gen-man
---options lists for a command."""
+"""test_completion.py — the bash completions generated from the option tables: custrpc's
+(client/bash-completion/custrpc) completes commands, subcommands and each command's options,
+offers no refusing option (--password), and offers every option gen-man --options lists for a
+command; custrpc-server's and custrpc-conform's offer every option of their tables."""
 import os
 import subprocess
 import sys
@@ -14,13 +14,16 @@ BUILD = os.path.dirname(os.path.dirname(os.path.abspath(os.environ.get("CUSTRPC_
 SCRIPT = os.path.join(BUILD, "client", "bash-completion", "custrpc")
 
 
-def complete(*words):
-    """COMPREPLY for the command line custrpc WORDS..., the cursor at the end of the last one."""
-    words = ("custrpc",) + words
+def complete(*words, program="custrpc", script_path=SCRIPT):
+    """COMPREPLY for the command line PROGRAM WORDS..., the cursor at the end of the last one,
+    from the function the script registers for the program."""
+    words = (program,) + words
     script = ('source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); '
-              'COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}; _custrpc; printf "%s\\n" "${COMPREPLY[@]}"')
-    r = subprocess.run(["bash", "--norc", "--noprofile", "-c", script, "bash", SCRIPT] + list(words),
-                       capture_output=True, text=True, timeout=60, cwd=os.path.dirname(SCRIPT))
+              'COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}; '
+              'fn=$(complete -p "$1" | sed "s/.*-F \\([^ ]*\\) .*/\\1/"); "$fn"; '
+              'printf "%s\\n" "${COMPREPLY[@]}"')
+    r = subprocess.run(["bash", "--norc", "--noprofile", "-c", script, "bash", script_path] + list(words),
+                       capture_output=True, text=True, timeout=60, cwd=os.path.dirname(script_path))
     assert r.returncode == 0 and r.stderr == "", r.stderr
     return sorted(w for w in r.stdout.split("\n") if w)
 
@@ -55,6 +58,19 @@ class Completion(unittest.TestCase):
         for cmd, options in by_cmd.items():
             offered = set(complete(*cmd, "--"))
             self.assertEqual(options - offered, set(), cmd)
+
+    def test_server_and_conform(self):
+        for program, subdir in (("custrpc-server", "server"), ("custrpc-conform", "conform")):
+            path = os.path.join(BUILD, subdir, "bash-completion", program)
+            options = set(subprocess.run([os.path.join(BUILD, subdir, "gen-man"), "--options"],
+                                         capture_output=True, text=True, check=True).stdout.split())
+            options = {o for o in options if o.startswith("--")}
+            self.assertEqual(set(complete("--", program=program, script_path=path)), options, program)
+        server = os.path.join(BUILD, "server", "bash-completion", "custrpc-server")
+        self.assertEqual(complete("--li", program="custrpc-server", script_path=server), ["--listen"])
+        conform = os.path.join(BUILD, "conform", "bash-completion", "custrpc-conform")
+        self.assertEqual(complete("--prof", program="custrpc-conform", script_path=conform), ["--profile"])
+        self.assertEqual(complete("--pass", program="custrpc-conform", script_path=conform), ["--password-file"])
 
 
 if __name__ == "__main__":
