@@ -31,16 +31,36 @@ static void flags_text(unsigned flags, char *buf, size_t size)
         snprintf(buf, size, "-");
 }
 
+static const struct option own_options[] = {
+    CLI_HELP_OPTION,
+    {NULL, 0, NULL, 0},
+};
+
+static void usage(FILE *out)
+{
+    fputs("Usage: custrpc fields [--output text|json]\n"
+          "Lists every createCustomer member: wire name, XML-RPC type, flags, range, example,\n"
+          "help.\n\n"
+          "  --output text|json      a table (default) or a JSON array\n"
+          "  -h, --help              show this help\n",
+          out);
+}
+
 int cmd_fields(int argc, char **argv)
 {
-    bool json = argc == 3 && strcmp(argv[1], "--output") == 0 && strcmp(argv[2], "json") == 0;
-    if (argc > 1 && !json) {
-        fprintf(
-            argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr,
-            "Usage: custrpc fields [--output json]\nLists every createCustomer member: wire name, "
-            "XML-RPC type, flags, range, example, help.\n");
-        return argc == 2 && strcmp(argv[1], "--help") == 0 ? EXIT_OK : EXIT_USAGE;
+    struct conn_options conn;
+    conn_defaults(&conn, CONN_OUTPUT);
+    bool done;
+    int status = cli_parse(argc, argv, own_options, NULL, &conn, NULL, NULL, usage, &done);
+    if (done)
+        return EXIT_OK;
+    if (status == EXIT_OK && optind < argc) {
+        cli_usage_error(NULL, "unexpected argument \"%s\"", argv[optind]);
+        status = EXIT_USAGE;
     }
+    if (status != EXIT_OK)
+        return status;
+    bool json = strcmp(conn.output, "json") == 0;
     if (json)
         fputs("[", stdout);
     for (int i = 0; i < CUSTRPC_FIELD_COUNT; i++) {

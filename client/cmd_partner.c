@@ -198,6 +198,11 @@ static const struct sub *sub_of(const char *name)
     return NULL;
 }
 
+const char *partner_command(size_t i)
+{
+    return i < N_SUBS ? subs[i].name : i == N_SUBS ? "import" : NULL;
+}
+
 static void usage(FILE *out)
 {
     const struct sub *s = sub_of(current->sub);
@@ -523,20 +528,32 @@ static int run_locations(struct partner_args *a, const struct conn_options *conn
 int cmd_partner(int argc, char **argv)
 {
     if (argc < 2) {
-        partner_usage(stderr);
+        cli_usage_error("partner", "missing command (login, add, get, list, ...)");
         return EXIT_USAGE;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
         partner_usage(stdout);
         return EXIT_OK;
     }
-    if (strcmp(argv[1], "import") == 0)
+    static char command[64]; /* "partner add", for messages */
+    snprintf(command, sizeof command, "partner %s", argv[1]);
+    if (strcmp(argv[1], "import") == 0) {
+        cli_command = command;
         return cmd_partner_import(argc - 1, argv + 1);
+    }
     const struct sub *sub = sub_of(argv[1]);
     if (!sub) {
-        cli_usage_error("partner", "unknown command \"%s\" (try custrpc partner --help)", argv[1]);
+        const char *names[N_SUBS + 1];
+        for (size_t i = 0; i < N_SUBS; i++)
+            names[i] = subs[i].name;
+        names[N_SUBS] = "import";
+        const char *near = cli_nearest(argv[1], names, N_SUBS + 1);
+        cli_usage_error("partner", "unknown command '%s'%s%s%s", argv[1],
+                        near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
         return EXIT_USAGE;
     }
+    cli_command = command;
     static struct partner_args a; /* large (the option tables); one per process */
     memset(&a, 0, sizeof a);
     a.sub = sub->name;

@@ -2,6 +2,9 @@
 #ifndef CUSTRPC_COMMANDS_H
 #define CUSTRPC_COMMANDS_H
 
+#include <stddef.h>
+#include <stdio.h>
+
 int cmd_create(int argc, char **argv);
 int cmd_get(int argc, char **argv);
 int cmd_fields(int argc, char **argv);
@@ -17,5 +20,20 @@ int cmd_funds(int argc, char **argv);
 int cmd_partner(int argc, char **argv);
 /* custrpc partner import FILE, also custrpc import --partners FILE. */
 int cmd_partner_import(int argc, char **argv);
+/* The partner subcommands' names, i from 0; NULL after the last. */
+const char *partner_command(size_t i);
+
+/* One command: its name, what runs it (argv[0] is the name), its subcommands (NULL: none;
+ * argv[1] names one) and its line in custrpc --help. */
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *(*subcommand)(size_t i);
+    const char *summary;
+};
+extern const struct command command_table[]; /* ends with name NULL */
+const struct command *command_find(const char *name);
+/* custrpc --help. */
+void custrpc_usage(FILE *out);
 
 #endif

@@ -20,8 +20,7 @@ int partner_open(const struct conn_options *o, struct custrpc_partner_session **
         return EXIT_USAGE;
     }
     int failed;
-    char *password =
-        cli_read_secret(o->password_file, "CUSTRPC_PASSWORD", "API password: ", &failed);
+    char *password = conn_password(o, &failed);
     if (failed)
         return EXIT_USAGE;
     if (!password) {

@@ -22,8 +22,13 @@ enum cli_exit {
     EXIT_AUTH = 77       /* HTTP 401: credentials missing or refused */
 };
 
-/* The program name in messages ("custrpc"; custrpc-conform sets its own). */
+/* The program name in messages ("custrpc"; custrpc-conform sets its own), and the subcommand
+ * being run ("create", "partner add"; NULL for none): "custrpc: create: message". */
 extern const char *cli_program;
+extern const char *cli_command;
+
+/* "Try 'custrpc create --help' for more information." on stderr, after a usage error. */
+void cli_try_help(void);
 
 /* The exit codes with their meaning, for --help and the man page alike. */
 struct cli_exit_doc {
@@ -45,9 +50,12 @@ enum conn_group {
     CONN_OUTPUT = 1u << 6,     /* --output text|json */
     /* The partner API (JSON-RPC, custrpc partner): its own --url (default .../jsonapi), Login's
      * --partner, --user and --password-file, --visa-refresh, and -v showing JSON. */
-    CONN_PARTNER = 1u << 7
+    CONN_PARTNER = 1u << 7,
+    /* --config FILE, and the defaults of the XML-RPC connection read from it (or from
+     * $XDG_CONFIG_HOME/custrpc/config) after the command line and the environment */
+    CONN_CONFIG = 1u << 8
 };
-#define CONN_ALL 0x7fu /* the XML-RPC commands' groups */
+#define CONN_ALL (0x7fu | CONN_CONFIG) /* the XML-RPC commands' groups */
 #define CONN_PARTNER_ALL (CONN_PARTNER | CONN_TLS | CONN_TIMEOUT | CONN_OUTPUT)
 #define CONN_PARTNER_URL "http://127.0.0.1:8000/jsonapi" /* custrpc-server's default listen */
 
@@ -64,6 +72,8 @@ struct conn_options {
     const char *output;      /* "text" or "json" */
     const char *partner;     /* CONN_PARTNER: Login's partner name */
     unsigned visa_refresh_s; /* CONN_PARTNER: 0 for the library's default */
+    const char *config;      /* CONN_CONFIG: --config FILE */
+    bool timeout_set;        /* --timeout was given */
 };
 
 /* getopt_long values of the connection options start here; field options use CLI_FIELD_OPT + id. */
@@ -93,9 +103,42 @@ int cli_parse(int argc, char **argv, const struct option *a, const struct option
 /* The help lines of the connection options in groups (a "Connection:" block). */
 void cli_conn_help(FILE *out, unsigned groups);
 
+/* The getopt table cli_parse uses: the connection options of groups, then a and b (either may
+ * be NULL); caller frees. */
+struct option *cli_options(unsigned groups, const struct option *a, const struct option *b);
+
+/* getopt_long with its own messages replaced by ours (cli_usage_error): an unknown option gets
+ * the nearest one of opts as a suggestion. Returns what getopt_long does, '?' for any error. */
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *opts);
+
+/* The documentation generators' view of a program: when set, cli_parse hands the whole option
+ * table getopt would use and the usage function to it instead of parsing, and sets *done. */
+typedef void cli_describe_fn(const struct option *opts, void (*usage)(FILE *));
+extern cli_describe_fn *cli_describe;
+
+/* Whether an option is one that only refuses (--password, --web-password): not offered in
+ * completions or suggestions. */
+bool cli_option_hidden(const struct option *o);
+
+/* Whether arg is a connection option that custrpc takes before its command ("--url",
+ * "--url=X", "-v"): -1 when not, else how many following arguments it takes (0 or 1). */
+int cli_global_option(const char *arg);
+
+/* The candidate nearest to word by edit distance (a transposition counts one), or NULL when
+ * none is near enough to be what was meant. */
+const char *cli_nearest(const char *word, const char *const *candidates, size_t n);
+
 /* Defaults (CUSTRPC_URL, 30 s, text) for a program with the given option groups; with
- * CONN_PARTNER the URL is $CUSTRPC_PARTNER_URL or CONN_PARTNER_URL. */
+ * CONN_PARTNER the URL is $CUSTRPC_PARTNER_URL or CONN_PARTNER_URL. What the command line leaves
+ * unset is then taken (in cli_parse) from $CUSTRPC_USER and, with CONN_CONFIG, the config file. */
 void conn_defaults(struct conn_options *o, unsigned groups);
+/* The config file's defaults and $CUSTRPC_USER for what the command line left unset; cli_parse
+ * calls it. Returns an exit code. */
+int conn_finish(struct conn_options *o);
+/* The password for o->user: --password-file, else $CUSTRPC_PASSWORD, else the config file's
+ * password or password-file (when the file names no user or this one), else a no-echo prompt
+ * on a terminal; NULL with *failed = 0 when none is available. Caller wipes and frees. */
+char *conn_password(const struct conn_options *o, int *failed);
 /* Applies one parsed connection option; returns 1 when it was one, 0 when not, -1 on error. */
 int conn_apply(struct conn_options *o, int opt, const char *arg);
 /* Opens a client from the options: the password comes from --password-file, CUSTRPC_PASSWORD,

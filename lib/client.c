@@ -140,8 +140,8 @@ int client_rpc(struct custrpc_client *cl, const char *method, xmlrpc_value *arg,
         free(fault_text);
     } else if (status != 200) {
         transport_status_error(cl->http, status,
-                               "no XML-RPC endpoint there; real switches serve /xmlapi/xmlapi, "
-                               "custrpc-server also /RPC2",
+                               "no XML-RPC endpoint at this path; try /RPC2 (custrpc-server, "
+                               "Sippy) or /xmlapi/xmlapi (Sippy's XML API)",
                                err);
     } else if (!decoded) {
         client_protocol_error(err, "cannot read the answer: ", len ? parse.message : "it is empty");

@@ -43,20 +43,51 @@ void config_free(struct server_config *cfg)
     config_init(cfg);
 }
 
-struct element_rule {
-    const char *name;
-    const char *attrs[4]; /* allowed attributes, NULL-terminated */
-    bool repeatable;
-};
-
-static const struct element_rule rules[] = {
-    {"listen", {"host", "port", NULL}, false},         {"database", {"path", NULL}, false},
-    {"root", {"login", "password-file", NULL}, false}, {"trusted-host", {"address", NULL}, true},
-    {"tariff", {"i_tariff", "name", NULL}, true},
-    {"partner-root", {"name", "login", "password-file", NULL}, false},
-    {"partner-user", {"partner", "login", "password-file", NULL}, true},
+static const struct config_element rules[] = {
+    {"listen",
+     {"host", "port", NULL},
+     false,
+     "the address to listen on when --listen is not given: host (default 127.0.0.1), port "
+     "(0..65535, default 8000; 0 picks a free one)"},
+    {"database",
+     {"path", NULL},
+     false,
+     "the SQLite database file when --db is not given (default: in memory); the key that "
+     "encrypts stored web passwords is kept beside it in PATH.key"},
+    {"root",
+     {"login", "password-file", NULL},
+     false,
+     "the root customer: its web_login (default ssp-root; no white space, ':', '\"' or '\\') "
+     "and the file whose first line is its API password. Without password-file the server runs "
+     "in open local mode (see DESCRIPTION)"},
+    {"trusted-host",
+     {"address", NULL},
+     true,
+     "a numeric IPv4 or IPv6 address whose requests need no credentials and name the customer "
+     "to act for in i_wholesaler (trusted mode); up to 64"},
+    {"tariff",
+     {"i_tariff", "name", NULL},
+     true,
+     "a tariff customers may be given: its number (1..2147483647, each once) and name; up to "
+     "256. Without any, tariff 1 \"Default\" exists"},
+    {"partner-root",
+     {"name", "login", "password-file", NULL},
+     false,
+     "the partner API's root partner: its Name, its API user's login and password file (all "
+     "three required); default: partner \"root\" with login \"root\""},
+    {"partner-user",
+     {"partner", "login", "password-file", NULL},
+     true,
+     "another partner API user: the Name of the partner it belongs to (looked up at Login, so "
+     "the partner may be created later), its login (each once) and password file; up to 64"},
 };
 #define N_RULES (sizeof rules / sizeof rules[0])
+
+const struct config_element *config_elements(size_t *n)
+{
+    *n = N_RULES;
+    return rules;
+}
 
 struct reader {
     const char *file;

@@ -38,6 +38,16 @@ struct server_config {
     size_t n_partner_users;
 };
 
+/* The elements a configuration file may hold inside <custrpc-server>, with the attributes each
+ * allows: config_load checks files against them and the man page documents them. */
+struct config_element {
+    const char *name;
+    const char *attrs[4]; /* allowed attributes, NULL-terminated */
+    bool repeatable;
+    const char *help;
+};
+const struct config_element *config_elements(size_t *n);
+
 void config_init(struct server_config *cfg);
 void config_free(struct server_config *cfg);
 

@@ -16,15 +16,16 @@
 
 #include <libxml/parser.h>
 
+#include "common/cli.h"
 #include "common/password_file.h"
 #include "common/read_file.h"
 #include "config_file.h"
 #include "http.h"
 #include "methods.h"
+#include "options.h"
 #include "partner_setup.h"
 #include "secrets.h"
 
-#define EXIT_USAGE 64
 #define EXIT_UNAVAILABLE 69
 #define EXIT_CONFIG 78
 
@@ -46,55 +47,6 @@ struct options {
 #define DEFAULT_BODY_TIMEOUT 60
 #define DEFAULT_MAX_CONNECTIONS 4096
 #define DEFAULT_MAX_PER_ADDRESS 1024
-
-static void usage(FILE *out)
-{
-    fprintf(
-        out,
-        "Usage: custrpc-server [OPTION]...\n"
-        "The custrpc reference server for the createCustomer() XML-RPC API and the AddPartner\n"
-        "JSON-RPC API. Serves POST /RPC2 and /xmlapi/xmlapi (XML-RPC) and /jsonapi (JSON-RPC\n"
-        "2.0 with visas); prints \"listening on URL\" (the XML-RPC URL) when ready.\n\n"
-        "  --listen HOST:PORT       address to listen on (default 127.0.0.1:8000; port 0 picks\n"
-        "                           a free port; IPv6 as [::1]:8000)\n"
-        "  --db PATH                SQLite database file (default: in memory)\n"
-        "  --config FILE            XML configuration (root login, trusted hosts, tariffs,\n"
-        "                           the partner API's root partner and users)\n"
-        "  --log-level LEVEL        error, warn, info (one line per request; default), debug\n"
-        "  --max-body BYTES         largest request body accepted (default 1048576)\n"
-        "  --tls-cert FILE          serve HTTPS with this PEM certificate (needs --tls-key)\n"
-        "  --tls-key FILE           PEM private key for --tls-cert\n"
-        "  --auth digest|basic      digest (default), or also accept Basic for old clients\n"
-        "  --digest-algorithm LIST  Digest algorithms offered, one challenge each, in this\n"
-        "                           order: MD5, SHA-256 or both (default MD5,SHA-256)\n"
-        "  --threads N              request threads (default: one per CPU, at least 2)\n"
-        "  --header-timeout SECONDS a request's head must be complete this long after the\n"
-        "                           connection opened or the previous answer went out\n"
-        "                           (default 30); slower connections are closed\n"
-        "  --body-timeout SECONDS   a request's body must be complete this long after its\n"
-        "                           head (default 60), however many bytes trickle in\n"
-        "  --max-connections N      open connections in all (default 4096); at the cap the\n"
-        "                           connection waiting longest for its request's head or body\n"
-        "                           is closed to admit the new one\n"
-        "  --max-connections-per-address N\n"
-        "                           open connections from one client address (default 1024);\n"
-        "                           more are refused (503 on plain HTTP)\n"
-        "  --visa-ttl SECONDS       partner API: a visa is valid this long from its issue\n"
-        "                           (default 900, the API's 15 minutes)\n"
-        "  --help                   show this help and exit\n"
-        "  --version                show the version and exit\n\n"
-        "Without <partner-root> in the configuration, the partner API's root partner is \"root\"\n"
-        "with the login \"root\", whose Login takes any password in open local mode.\n"
-        "Without a configured root password, requests without credentials from loopback act\n"
-        "as the root customer, and the server refuses non-loopback addresses; requests whose\n"
-        "Origin or Host header is not loopback then get 403 (DNS rebinding defence).\n"
-        "Ambiguous request framing (Content-Length with Transfer-Encoding, repeated or\n"
-        "non-numeric Content-Length, a coding other than chunked, a header name with\n"
-        "whitespace) gets 400 and a closed connection.\n"
-        "Command-line options override the configuration file.\n"
-        "Exit status: 0 after SIGINT/SIGTERM, 64 usage error, 69 cannot listen or open the\n"
-        "store, 78 configuration error.\n");
-}
 
 /* One request thread per CPU, at least 2: more threads than cores only hand the store's
  * writer lock around with context switches (bench/run at c=64 on 2 cores: 4 threads 17.8k
@@ -121,113 +73,20 @@ static int parse_count(const char *name, const char *arg, unsigned long min, uns
     return 0;
 }
 
+static int apply_option(struct options *o, int ch, const char *const levels[4]);
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
-    static const struct option longopts[] = {
-        {"listen", required_argument, NULL, 'l'},
-        {"db", required_argument, NULL, 'd'},
-        {"config", required_argument, NULL, 'c'},
-        {"log-level", required_argument, NULL, 'L'},
-        {"max-body", required_argument, NULL, 'm'},
-        {"tls-cert", required_argument, NULL, 'C'},
-        {"tls-key", required_argument, NULL, 'K'},
-        {"auth", required_argument, NULL, 'a'},
-        {"digest-algorithm", required_argument, NULL, 'g'},
-        {"threads", required_argument, NULL, 't'},
-        {"header-timeout", required_argument, NULL, 'H'},
-        {"body-timeout", required_argument, NULL, 'B'},
-        {"max-connections", required_argument, NULL, 'M'},
-        {"max-connections-per-address", required_argument, NULL, 'P'},
-        {"visa-ttl", required_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
     static const char *const levels[] = {"error", "warn", "info", "debug"};
-    int ch;
-    while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        char *end;
-        switch (ch) {
-        case 'l': o->listen = optarg; break;
-        case 'd': o->db = optarg; break;
-        case 'c': o->config = optarg; break;
-        case 'C': o->tls_cert = optarg; break;
-        case 'K': o->tls_key = optarg; break;
-        case 'L': {
-            size_t i;
-            for (i = 0; i < 4 && strcmp(optarg, levels[i]) != 0; i++)
-                ;
-            if (i == 4) {
-                fprintf(stderr,
-                        "custrpc-server: --log-level: \"%s\" is not error, warn, info or debug\n",
-                        optarg);
-                return -1;
-            }
-            o->log_level = (enum log_level)i;
-            break;
-        }
-        case 'm': {
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (*end || end == optarg || v < 256 || v > (1ull << 30)) {
-                fprintf(stderr,
-                        "custrpc-server: --max-body: \"%s\" is not a byte count 256..1073741824\n",
-                        optarg);
-                return -1;
-            }
-            o->max_body = (size_t)v;
-            break;
-        }
-        case 't': {
-            unsigned long v = strtoul(optarg, &end, 10);
-            if (*end || end == optarg || v < 1 || v > 256) {
-                fprintf(stderr, "custrpc-server: --threads: \"%s\" is not a number 1..256\n",
-                        optarg);
-                return -1;
-            }
-            o->threads = (unsigned)v;
-            break;
-        }
-        case 'H':
-            if (parse_count("header-timeout", optarg, 1, 3600, &o->header_timeout) < 0)
-                return -1;
-            break;
-        case 'B':
-            if (parse_count("body-timeout", optarg, 1, 3600, &o->body_timeout) < 0)
-                return -1;
-            break;
-        case 'M':
-            if (parse_count("max-connections", optarg, 1, 1000000, &o->max_connections) < 0)
-                return -1;
-            break;
-        case 'P':
-            if (parse_count("max-connections-per-address", optarg, 1, 1000000,
-                            &o->max_per_address) < 0)
-                return -1;
-            break;
-        case 'v':
-            if (parse_count("visa-ttl", optarg, 1, 86400, &o->visa_ttl) < 0)
-                return -1;
-            break;
-        case 'a':
-            if (strcmp(optarg, "digest") != 0 && strcmp(optarg, "basic") != 0) {
-                fprintf(stderr, "custrpc-server: --auth: \"%s\" is not digest or basic\n", optarg);
-                return -1;
-            }
-            o->basic = strcmp(optarg, "basic") == 0;
-            break;
-        case 'g': {
-            struct custrpc_error err;
-            if (digest_parse_algorithms(optarg, o->algorithms, &o->n_algorithms, &err) < 0) {
-                fprintf(stderr, "custrpc-server: --digest-algorithm: %s\n", err.message);
-                return -1;
-            }
-            break;
-        }
-        case 'h': usage(stdout); exit(0);
-        case 'V': printf("custrpc-server %s\n", PACKAGE_VERSION); exit(0);
-        default: return -1;
-        }
-    }
+    struct option *longopts = optdoc_getopt(server_options);
+    if (!longopts)
+        return -1;
+    int ch, rc = 0;
+    while (rc == 0 && (ch = cli_getopt(argc, argv, "h", longopts)) != -1)
+        rc = apply_option(o, ch, levels);
+    free(longopts);
+    if (rc < 0)
+        return -1;
     if (optind < argc) {
         fprintf(stderr, "custrpc-server: unexpected argument \"%s\"\n", argv[optind]);
         return -1;
@@ -235,6 +94,91 @@ static int parse_options(int argc, char **argv, struct options *o)
     if (!o->tls_cert != !o->tls_key) {
         fprintf(stderr, "custrpc-server: --tls-cert and --tls-key go together\n");
         return -1;
+    }
+    return 0;
+}
+
+/* One parsed option into o: 0, or -1 with a message. */
+static int apply_option(struct options *o, int ch, const char *const levels[4])
+{
+    char *end;
+    switch (ch) {
+    case SOPT_LISTEN: o->listen = optarg; break;
+    case SOPT_DB: o->db = optarg; break;
+    case SOPT_CONFIG: o->config = optarg; break;
+    case SOPT_TLS_CERT: o->tls_cert = optarg; break;
+    case SOPT_TLS_KEY: o->tls_key = optarg; break;
+    case SOPT_LOG_LEVEL: {
+        size_t i;
+        for (i = 0; i < 4 && strcmp(optarg, levels[i]) != 0; i++)
+            ;
+        if (i == 4) {
+            fprintf(stderr,
+                    "custrpc-server: --log-level: \"%s\" is not error, warn, info or debug\n",
+                    optarg);
+            return -1;
+        }
+        o->log_level = (enum log_level)i;
+        break;
+    }
+    case SOPT_MAX_BODY: {
+        unsigned long long v = strtoull(optarg, &end, 10);
+        if (*end || end == optarg || v < 256 || v > (1ull << 30)) {
+            fprintf(stderr,
+                    "custrpc-server: --max-body: \"%s\" is not a byte count 256..1073741824\n",
+                    optarg);
+            return -1;
+        }
+        o->max_body = (size_t)v;
+        break;
+    }
+    case SOPT_THREADS: {
+        unsigned long v = strtoul(optarg, &end, 10);
+        if (*end || end == optarg || v < 1 || v > 256) {
+            fprintf(stderr, "custrpc-server: --threads: \"%s\" is not a number 1..256\n", optarg);
+            return -1;
+        }
+        o->threads = (unsigned)v;
+        break;
+    }
+    case SOPT_HEADER_TIMEOUT:
+        if (parse_count("header-timeout", optarg, 1, 3600, &o->header_timeout) < 0)
+            return -1;
+        break;
+    case SOPT_BODY_TIMEOUT:
+        if (parse_count("body-timeout", optarg, 1, 3600, &o->body_timeout) < 0)
+            return -1;
+        break;
+    case SOPT_MAX_CONNECTIONS:
+        if (parse_count("max-connections", optarg, 1, 1000000, &o->max_connections) < 0)
+            return -1;
+        break;
+    case SOPT_MAX_PER_ADDRESS:
+        if (parse_count("max-connections-per-address", optarg, 1, 1000000, &o->max_per_address) < 0)
+            return -1;
+        break;
+    case SOPT_VISA_TTL:
+        if (parse_count("visa-ttl", optarg, 1, 86400, &o->visa_ttl) < 0)
+            return -1;
+        break;
+    case SOPT_AUTH:
+        if (strcmp(optarg, "digest") != 0 && strcmp(optarg, "basic") != 0) {
+            fprintf(stderr, "custrpc-server: --auth: \"%s\" is not digest or basic\n", optarg);
+            return -1;
+        }
+        o->basic = strcmp(optarg, "basic") == 0;
+        break;
+    case SOPT_DIGEST_ALGORITHM: {
+        struct custrpc_error err;
+        if (digest_parse_algorithms(optarg, o->algorithms, &o->n_algorithms, &err) < 0) {
+            fprintf(stderr, "custrpc-server: --digest-algorithm: %s\n", err.message);
+            return -1;
+        }
+        break;
+    }
+    case SOPT_HELP: server_usage(stdout); exit(0);
+    case SOPT_VERSION: printf("custrpc-server %s\n", PACKAGE_VERSION); exit(0);
+    default: return -1;
     }
     return 0;
 }
@@ -379,8 +323,9 @@ int main(int argc, char **argv)
         .max_per_address = DEFAULT_MAX_PER_ADDRESS,
         .visa_ttl = 900,
     };
+    cli_program = "custrpc-server";
     if (parse_options(argc, argv, &o) < 0) {
-        fprintf(stderr, "Try 'custrpc-server --help'.\n");
+        cli_try_help();
         return EXIT_USAGE;
     }
     fit_file_limit(&o);
@@ -402,6 +347,7 @@ int main(int argc, char **argv)
     if (o.listen) {
         if (split_listen(o.listen, &s.host, &port) < 0) {
             fprintf(stderr, "custrpc-server: --listen: \"%s\" is not HOST:PORT\n", o.listen);
+            cli_try_help();
             server_free(&s);
             return EXIT_USAGE;
         }

@@ -189,6 +189,30 @@ START_TEST(broken_servers)
 }
 END_TEST
 
+/* A 404 is most often a wrong endpoint path: the C API's message names both real ones. */
+START_TEST(not_found_names_the_endpoints)
+{
+    struct canned_server cs;
+    canned_server_start(&cs, "HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n"
+                             "Connection: close\r\n\r\n<html>Not Found</html>");
+    struct custrpc_client *cl = client_for(cs.url, NULL, NULL);
+    struct custrpc_customer c;
+    struct custrpc_error err;
+    int64_t id;
+    customer_minimal(&c);
+    ck_assert_int_eq(custrpc_client_create(cl, &c, &id, &err), -1);
+    ck_assert_int_eq(err.kind, CUSTRPC_KIND_HTTP);
+    ck_assert_int_eq(err.http_status, 404);
+    ck_assert_msg(strstr(err.message, "HTTP 404 from ") &&
+                      strstr(err.message, "/RPC2 (custrpc-server, Sippy)") &&
+                      strstr(err.message, "/xmlapi/xmlapi (Sippy's XML API)"),
+                  "%s", err.message);
+    custrpc_customer_free(&c);
+    custrpc_client_free(cl);
+    canned_server_stop(&cs);
+}
+END_TEST
+
 /* A getCustomerInfo answer read through the client's own decoder: decimals exactly as strtod
  * reads them (xmlrpc-c 1.33's parser is one unit in the last place off for 33.333333333), and
  * an answer nested without bound refused, not recursed into. */
@@ -335,6 +359,7 @@ Suite *client_suite(void)
     tcase_add_test(tc, digest);
     tcase_add_test(tc, trusted);
     tcase_add_test(tc, broken_servers);
+    tcase_add_test(tc, not_found_names_the_endpoints);
     tcase_add_test(tc, answers_decoded_safely);
     tcase_add_test(tc, transport_failures);
     tcase_add_test(tc, trace_masks_passwords);

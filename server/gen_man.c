@@ -1,0 +1,117 @@
+/* gen_man.c — writes the custrpc-server(1) man page at build time from the tables --help and
+ * the configuration reader use (server_options, config_elements); with --options, the names
+ * of every option, element and attribute it documents, one a line, for the tests; with
+ * --bash-completion, the completion of its options. */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/optdoc.h"
+#include "config_file.h"
+#include "options.h"
+
+static void names(void)
+{
+    for (const struct optdoc *d = server_options; d->opt.name; d++)
+        printf("--%s\n", d->opt.name);
+    size_t n;
+    const struct config_element *e = config_elements(&n);
+    for (size_t i = 0; i < n; i++) {
+        printf("<%s\n", e[i].name);
+        for (const char *const *a = e[i].attrs; *a; a++)
+            printf("%s=\n", *a);
+    }
+}
+
+static void config_section(FILE *out)
+{
+    fputs(".SH CONFIGURATION FILE\n"
+          "\\fB\\-\\-config\\fR \\fIFILE\\fR names an XML file whose root element is "
+          "\\fB<custrpc\\-server>\\fR. Unknown elements or attributes, and elements given twice "
+          "that may appear only once, are errors naming the file and line (exit 78). Paths "
+          "inside the file are relative to its directory. Command\\-line options override it.\n",
+          out);
+    size_t n;
+    const struct config_element *e = config_elements(&n);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(out, ".TP\n.B <%s", e[i].name);
+        for (const char *const *a = e[i].attrs; *a; a++) {
+            fputs(" ", out);
+            man_text(out, *a);
+            fputs("=\\(dq\\fI...\\fB\\(dq", out);
+        }
+        fputs("/>\n", out);
+        man_text(out, e[i].help);
+        fputs(e[i].repeatable ? " (may be repeated)\n" : " (at most once)\n", out);
+    }
+    fputs(".PP\nFor example:\n", out);
+    man_block(out,
+              "<custrpc-server>\n"
+              "  <listen host=\"0.0.0.0\" port=\"8000\"/>\n"
+              "  <database path=\"custrpc.db\"/>\n"
+              "  <root login=\"ssp-root\" password-file=\"root.pw\"/>\n"
+              "  <trusted-host address=\"192.0.2.10\"/>\n"
+              "  <tariff i_tariff=\"1\" name=\"Default\"/>\n"
+              "  <partner-root name=\"Backup Inc\" login=\"admin\" password-file=\"admin.pw\"/>\n"
+              "  <partner-user partner=\"Reseller One\" login=\"r1\" password-file=\"r1.pw\"/>\n"
+              "</custrpc-server>");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "--options") == 0) {
+        names();
+        return 0;
+    }
+    if (argc == 2 && strcmp(argv[1], "--bash-completion") == 0) {
+        struct option *opts = optdoc_getopt(server_options);
+        if (!opts)
+            return 1;
+        optdoc_bash_completion(stdout, "custrpc-server", opts);
+        free(opts);
+        return 0;
+    }
+    FILE *out = stdout;
+    fprintf(out, ".TH CUSTRPC\\-SERVER 1 \"\" \"custrpc %s\" \"User Commands\"\n", PACKAGE_VERSION);
+    fputs(
+        ".SH NAME\ncustrpc\\-server \\- reference server for the createCustomer() XML\\-RPC API "
+        "and the partner JSON\\-RPC API\n"
+        ".SH SYNOPSIS\n.B custrpc\\-server\n[\\fIOPTION\\fR]...\n"
+        ".SH DESCRIPTION\n"
+        "\\fBcustrpc\\-server\\fR serves POST /RPC2 and /xmlapi/xmlapi (XML\\-RPC: createCustomer "
+        "and the customer lifecycle) and /jsonapi (JSON\\-RPC 2.0 with visas: Login, AddPartner, "
+        "...), validating every request against the API's contract, and prints one line, "
+        "\\(dqlistening on \\fIURL\\fR\\(dq (the XML\\-RPC URL), to standard output when "
+        "ready.\n",
+        out);
+    for (const char *const *p = server_notes; *p; p++) {
+        fputs(".PP\n", out);
+        man_text(out, *p);
+        fputc('\n', out);
+    }
+    fputs(".SH OPTIONS\n", out);
+    optdoc_man(out, server_options);
+    config_section(out);
+    fputs(".SH SIGNALS\n"
+          ".TP\n.B SIGINT\\fR, \\fBSIGTERM\n"
+          "Stop: no new connections are accepted, the requests in flight get up to 30 seconds to "
+          "finish (idle keep\\-alive connections do not wait), the store is closed, and the "
+          "server exits 0. With \\fB\\-\\-log\\-level info\\fR or more it "
+          "says so on standard error.\n"
+          ".TP\n.B SIGHUP\n"
+          "Not handled yet: its default action ends the server at once, without finishing the "
+          "requests in flight (use SIGTERM). The configuration is read only at start.\n"
+          ".TP\n.B SIGPIPE\n"
+          "Ignored: a client that disconnects early does not stop the server.\n",
+          out);
+    fputs(".SH EXIT STATUS\n", out);
+    for (const struct server_exit_doc *d = server_exits; d->text; d++) {
+        fprintf(out, ".TP\n.B %d\n", d->code);
+        man_text(out, d->text);
+        fputc('\n', out);
+    }
+    fputs(".SH SEE ALSO\n.BR custrpc (1),\n.BR custrpc\\-conform (1)\n", out);
+    return 0;
+}
