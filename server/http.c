@@ -185,6 +185,8 @@ static void on_flushed(void *arg, int error)
     MHD_resume_connection(held->conn);
 }
 
+static enum MHD_Result send_held(struct http_server *h, struct request *rq);
+
 /* Sends an answer (takes body) and logs the request. When this request committed a write to a file store, the
  * answer waits, with the connection suspended, for the flush that makes the write durable: an
  * acknowledged change is never lost, and one flush serves every request waiting meanwhile. */
@@ -198,6 +200,13 @@ static enum MHD_Result queue(struct http_server *h, struct MHD_Connection *conn,
     }
     rq->held = (struct held_answer){conn, status, type, body, len,
                                     {on_flushed, &rq->held, 0, NULL}, 0};
+    if (atomic_load(&h->in_flight) == 1) {
+        /* Alone in the server: nobody shares the flush, and nobody waits behind this thread
+         * while it flushes; handing over to the sync thread and back would only add two
+         * wake-ups (c=1 with --db: 2,021 req/s that way, bench/run). */
+        atomic_store(&rq->held.flushed, 1 + store_flush_now(h->opt.store));
+        return send_held(h, rq);
+    }
     MHD_suspend_connection(conn);
     store_when_durable(h->opt.store, &rq->held.wait);
     return MHD_YES;

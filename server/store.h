@@ -82,6 +82,10 @@ bool store_unsynced(void);
 /* Calls w->done (on another thread) once what this thread wrote is on disk; at once on the
  * in-memory store. w must stay valid until then. */
 void store_when_durable(struct store *s, struct store_durable_wait *w);
+/* The same on the calling thread: commits the open batch and flushes the WAL before returning
+ * w's error (0 at once on the in-memory store). For a request alone in the server, where
+ * handing it to the sync thread and back only adds two thread wake-ups. */
+int store_flush_now(struct store *s);
 
 int store_begin_read(struct store *s, struct store_tx *tx, struct custrpc_error *err);
 int store_begin_write(struct store *s, struct store_tx *tx, struct custrpc_error *err);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@ struct store_sync {
     pthread_cond_t wake_syncer, wake_checkpointer;
     struct store_durable_wait *queue;
     bool checkpoint_wanted, stopping;
+    atomic_int wal_pages;
     pthread_t syncer, checkpointer;
     bool syncer_started, checkpointer_started;
 };
@@ -35,6 +37,16 @@ void store_sync_wait(struct store_sync *y, struct store_durable_wait *w)
     y->queue = w;
     pthread_cond_signal(&y->wake_syncer);
     pthread_mutex_unlock(&y->lock);
+}
+
+int store_sync_wal_pages(struct store_sync *y)
+{
+    return atomic_load(&y->wal_pages);
+}
+
+int store_sync_flush(struct store_sync *y)
+{
+    return fdatasync(y->wal_fd) == 0 ? 0 : errno;
 }
 
 /* Takes the whole queue, commits the open batch, flushes the WAL once, answers all of it;
@@ -96,6 +108,7 @@ static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
     (void)db;
     (void)name;
     struct store_sync *y = arg;
+    atomic_store(&y->wal_pages, pages);
     if (pages >= CHECKPOINT_PAGES) {
         pthread_mutex_lock(&y->lock);
         y->checkpoint_wanted = true;

@@ -37,5 +37,9 @@ void store_sync_stop(struct store_sync *y);
 
 /* Queues w; w->done runs on the sync thread once w->batch is committed and on disk. */
 void store_sync_wait(struct store_sync *y, struct store_durable_wait *w);
+/* fdatasync of the WAL on the calling thread: 0 or the errno. */
+int store_sync_flush(struct store_sync *y);
+/* Pages in the WAL after the writer's last COMMIT. */
+int store_sync_wal_pages(struct store_sync *y);
 
 #endif

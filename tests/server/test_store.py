@@ -10,6 +10,7 @@ import subprocess
 import sqlite3
 import stat
 import threading
+import time
 import unittest
 
 from harness import SERVER, Digest, Server, base, call_body, create, main, post, unique, wait_until
@@ -147,6 +148,21 @@ class Store(unittest.TestCase):
             self.assertEqual(r.status, 500, r.body)
             self.assertIn(b"flushing it to disk failed", r.body)
             self.assertIn("flushing the write-ahead log failed: Input/output error", failing.log_text())
+            # Concurrent creates take the other path (held, the connection suspended, answered
+            # by the sync thread): the same answer for each.
+            results = [None] * 8
+            go = threading.Barrier(8)
+
+            def creator(i):
+                go.wait()
+                results[i] = create(failing.url, base())
+
+            threads = [threading.Thread(target=creator, args=(i,)) for i in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(60)
+            self.assertEqual([r.status for r in results], [500] * 8, [r.body for r in results])
             # Reads are not held, and the server stays up.
             got = post(failing.url, call_body("getCustomerInfo", {"i_customer": 1}))
             self.assertEqual(got.status, 200)
@@ -179,6 +195,28 @@ class Store(unittest.TestCase):
         stored = {n for (n,) in con.execute("SELECT name FROM customers")}
         con.close()
         self.assertEqual([n in stored for n in names], [True, False, True])
+
+    def test_wal_stays_bounded_under_sustained_writes(self):
+        # With a batch open nearly all the time, SQLite never restarts the WAL unless the sync
+        # thread lets the checkpoint catch up (store.c, STORE_WAL_RESTART_PAGES: 16 MiB): 20,000
+        # creates wrote well over 100 MB of WAL without it.
+        loadgen = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(SERVER))), "bench", "loadgen")
+        srv = Server()
+        db = os.path.join(srv.tmp, "customers.db")
+        body = os.path.join(srv.tmp, "create.xml")
+        with open(body, "w") as f:
+            f.write(call_body("createCustomer", base(name="Wal @N@", web_login="wal-@N@")).decode())
+        with Server(db=db, tmp=srv.tmp) as srv:
+            created, biggest, deadline = 0, 0, time.monotonic() + 120
+            while created < 20000 and time.monotonic() < deadline:
+                r = subprocess.run([loadgen, "--url", srv.url, "--body", body, "-c", "16", "-d", "1"],
+                                   capture_output=True, text=True, timeout=60)
+                got = dict(x.split("=", 1) for x in r.stdout.split())
+                self.assertEqual(got["errors"], "0", r.stdout + r.stderr)
+                created += int(got["requests"])
+                biggest = max(biggest, os.path.getsize(db + "-wal"))
+            self.assertGreaterEqual(created, 20000)
+            self.assertLess(biggest, 32 << 20, "WAL reached %d bytes after %d creates" % (biggest, created))
 
     def test_missing_key_beside_existing_database(self):
         srv = Server()
