@@ -38,6 +38,8 @@ struct options {
     unsigned threads;
     unsigned header_timeout, body_timeout, max_connections, max_per_address;
     unsigned visa_ttl;
+    bool admin;
+    unsigned journal_size;
 };
 
 /* Defaults of the front door: a slow sender is cut within a minute and a half at most, and
@@ -81,6 +83,12 @@ static void usage(FILE *out)
         "                           more are refused (503 on plain HTTP)\n"
         "  --visa-ttl SECONDS       partner API: a visa is valid this long from its issue\n"
         "                           (default 900, the API's 15 minutes)\n"
+        "  --admin                  serve the admin interface: GET /admin/journal and POST\n"
+        "                           /admin/reset, with the root's Digest credentials or those\n"
+        "                           of <admin login password-file/> (GET /health and GET\n"
+        "                           /metrics are always served, without credentials)\n"
+        "  --journal-size N         --admin: requests the journal keeps, the oldest evicted\n"
+        "                           first (default 10000)\n"
         "  --help                   show this help and exit\n"
         "  --version                show the version and exit\n\n"
         "Without <partner-root> in the configuration, the partner API's root partner is \"root\"\n"
@@ -139,6 +147,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"max-connections", required_argument, NULL, 'M'},
         {"max-connections-per-address", required_argument, NULL, 'P'},
         {"visa-ttl", required_argument, NULL, 'v'},
+        {"admin", no_argument, NULL, 'A'},
+        {"journal-size", required_argument, NULL, 'J'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -206,6 +216,11 @@ static int parse_options(int argc, char **argv, struct options *o)
             break;
         case 'v':
             if (parse_count("visa-ttl", optarg, 1, 86400, &o->visa_ttl) < 0)
+                return -1;
+            break;
+        case 'A': o->admin = true; break;
+        case 'J':
+            if (parse_count("journal-size", optarg, 1, 10000000, &o->journal_size) < 0)
                 return -1;
             break;
         case 'a':
@@ -299,6 +314,7 @@ struct server {
     char *host, *cert, *key, *key_path;
     struct digest_ha1 root_ha1;
     bool has_root_ha1;
+    struct store_seed seed; /* what POST /admin/reset restores */
 };
 
 static const char *root_login(const struct server *s)
@@ -344,6 +360,8 @@ static int setup_store(struct server *s, const char *db, struct custrpc_error *e
     size_t n_tariffs = s->cfg.n_tariffs ? s->cfg.n_tariffs : 1;
     if (store_put_tariffs(s->menv.store, tariffs, n_tariffs, err) < 0)
         return -1;
+    s->seed = (struct store_seed){tariffs, n_tariffs, root_login(s),
+                                  s->has_root_ha1 ? &s->root_ha1 : NULL, NULL};
     return store_ensure_root(s->menv.store, root_login(s), s->has_root_ha1 ? &s->root_ha1 : NULL,
                              tariffs[0].i_tariff, err);
 }
@@ -360,6 +378,29 @@ static int load_root_password(struct server *s, struct custrpc_error *err)
     memset(password, 0, strlen(password));
     free(password);
     s->has_root_ha1 = rc == 0;
+    return rc;
+}
+
+/* --admin: the <admin> login's HA1; the admin interface needs some password, the root's or
+ * this one, or nobody could use it. */
+static int load_admin_password(struct server *s, const struct options *o,
+                               struct custrpc_error *err)
+{
+    if (!o->admin)
+        return 0;
+    if (!s->cfg.admin_login && !s->cfg.root_password_file)
+        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL,
+                            "--admin needs credentials: configure <root password-file=...> or "
+                            "<admin login=... password-file=.../>");
+    if (!s->cfg.admin_login)
+        return 0;
+    char *password = NULL;
+    if (password_file_read(s->cfg.admin_password_file, &password, err) < 0)
+        return -1;
+    int rc = secrets_ha1(s->cfg.admin_login, password, &s->auth.admin_ha1, err);
+    memset(password, 0, strlen(password));
+    free(password);
+    s->auth.admin_login = s->cfg.admin_login;
     return rc;
 }
 
@@ -393,7 +434,8 @@ int main(int argc, char **argv)
     memset(&s, 0, sizeof s);
     config_init(&s.cfg);
     struct custrpc_error err = {0};
-    if ((o.config && config_load(o.config, &s.cfg, &err) < 0) || load_root_password(&s, &err) < 0) {
+    if ((o.config && config_load(o.config, &s.cfg, &err) < 0) || load_root_password(&s, &err) < 0 ||
+        load_admin_password(&s, &o, &err) < 0) {
         fprintf(stderr, "custrpc-server: %s\n", err.message);
         server_free(&s);
         return EXIT_CONFIG;
@@ -463,7 +505,13 @@ int main(int argc, char **argv)
         .max_per_address = o.max_per_address,
         .log_level = o.log_level,
         .store = s.menv.store,
+        .file_store = (o.db ? o.db : s.cfg.db_path) != NULL,
+        .admin = o.admin,
+        .journal_size = o.journal_size,
+        .seed = &s.seed,
     };
+    /* The root partner's Name, as partner_env_setup made it exist. */
+    s.seed.partner_root = s.partner.n_users ? s.partner.users[0].partner : NULL;
     if (status == 0 && http_start(&s.http, &ho, &s.auth, &s.methods, &s.partner, &err) < 0) {
         fprintf(stderr, "custrpc-server: %s\n", err.message);
         status = err.code == CUSTRPC_E_PERMISSION ? EXIT_CONFIG : EXIT_UNAVAILABLE;
