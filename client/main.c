@@ -25,7 +25,9 @@ static void usage(FILE *out)
                  "  debit     debit a customer's balance (customerDebit)\n"
                  "  fields    list every createCustomer member with its type and rules\n"
                  "  partner   the partner API (JSON-RPC at /jsonapi): login, add, get, list,\n"
-                 "            modify, remove, locations, state, import (custrpc partner --help)\n\n"
+                 "            modify, remove, locations, state, import (custrpc partner --help)\n"
+                 "  admin     custrpc-server's health, metrics, journal and reset\n"
+                 "            (custrpc admin --help)\n\n"
                  "Each command lists its options with --help.\n\n"
                  "  --help    show this help\n"
                  "  --version show the version\n");
@@ -61,6 +63,7 @@ int main(int argc, char **argv)
         {"update", cmd_update}, {"list", cmd_list},      {"delete", cmd_status},
         {"block", cmd_status},  {"unblock", cmd_status}, {"add-funds", cmd_funds},
         {"credit", cmd_funds},  {"debit", cmd_funds},    {"partner", cmd_partner},
+        {"admin", cmd_admin},
     };
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
         if (strcmp(argv[1], more[i].name) == 0)
