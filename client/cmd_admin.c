@@ -65,8 +65,7 @@ static int journal_option(void *ctx, int opt, const char *arg)
     case OPT_METHOD: q->method = arg; return EXIT_OK;
     case OPT_LOGIN: q->login = arg; return EXIT_OK;
     case OPT_OUTCOME:
-        if (strcmp(arg, "ok") != 0 && strcmp(arg, "fault") != 0 &&
-            strcmp(arg, "http_error") != 0) {
+        if (strcmp(arg, "ok") != 0 && strcmp(arg, "fault") != 0 && strcmp(arg, "http_error") != 0) {
             cli_usage_error("admin", "--outcome: \"%s\" is not ok, fault or http_error", arg);
             return EXIT_USAGE;
         }
@@ -207,8 +206,8 @@ int cmd_admin(int argc, char **argv)
     struct custrpc_journal_query q = {0};
     bool done;
     const bool is_journal = strcmp(sub, "journal") == 0;
-    int status = cli_parse(argc - 1, argv + 1, is_journal ? journal_options : plain_options,
-                           NULL, &conn, journal_option, &q, usage, &done);
+    int status = cli_parse(argc - 1, argv + 1, is_journal ? journal_options : plain_options, NULL,
+                           &conn, journal_option, &q, usage, &done);
     if (done)
         return EXIT_OK;
     if (status == EXIT_OK && optind < argc - 1) {

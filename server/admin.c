@@ -86,9 +86,9 @@ int admin_parse_time(const char *text, int64_t *ms)
     }
     int y, mo, d, h, mi, s, n = 0;
     char t;
-    if (sscanf(p, "%4d-%2d-%2d%c%2d:%2d:%2d%n", &y, &mo, &d, &t, &h, &mi, &s, &n) != 7 ||
-        n != 19 || (t != 'T' && t != 't' && t != ' ') || mo < 1 || mo > 12 || d < 1 || d > 31 ||
-        h > 23 || mi > 59 || s > 60)
+    if (sscanf(p, "%4d-%2d-%2d%c%2d:%2d:%2d%n", &y, &mo, &d, &t, &h, &mi, &s, &n) != 7 || n != 19 ||
+        (t != 'T' && t != 't' && t != ' ') || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+        mi > 59 || s > 60)
         return -1;
     p += n;
     int64_t f = fraction_ms(&p);
@@ -140,9 +140,9 @@ static void health(const struct admin_env *env, struct admin_answer *out)
     struct custrpc_error err;
     const char *store = env->file_store ? "file" : "memory";
     if (store_count_customers(env->store, &customers, &err) < 0) {
-        answer_json(out, 503,
-                    json_pack("{s:s, s:s, s:s}", "status", "error", "store", store, "error",
-                              err.message));
+        answer_json(
+            out, 503,
+            json_pack("{s:s, s:s, s:s}", "status", "error", "store", store, "error", err.message));
         return;
     }
     answer_json(out, 200,
@@ -178,8 +178,7 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char 
         q->f.login = v;
     } else if (strcmp(key, "outcome") == 0) {
         if ((q->f.outcome = metrics_outcome_of(v)) < 0)
-            snprintf(q->bad, sizeof q->bad, "outcome: \"%.60s\" is not ok, fault or http_error",
-                     v);
+            snprintf(q->bad, sizeof q->bad, "outcome: \"%.60s\" is not ok, fault or http_error", v);
     } else if (strcmp(key, "since") == 0) {
         if (admin_parse_time(v, &q->f.since_ms) < 0)
             snprintf(q->bad, sizeof q->bad,
@@ -242,8 +241,9 @@ void admin_answer(const struct admin_env *env, enum admin_route r, struct MHD_Co
     case ROUTE_JOURNAL: journal(env, conn, out); break;
     case ROUTE_RESET: reset(env, out); break;
     default:
-        answer_error(out, 404, "no such admin endpoint: the admin interface has GET "
-                               "/admin/journal and POST /admin/reset");
+        answer_error(out, 404,
+                     "no such admin endpoint: the admin interface has GET "
+                     "/admin/journal and POST /admin/reset");
         break;
     }
 }

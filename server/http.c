@@ -42,7 +42,7 @@ struct http_server {
     atomic_int in_flight; /* requests begun and not yet completed */
     struct frontdoor *door;
     struct reqlog *log; /* NULL: lines written at once */
-    struct admin_env admin; /* /health, /metrics, /admin/...: counters, journal */
+    struct admin_env admin;    /* /health, /metrics, /admin/...: counters, journal */
     const char **method_names; /* the metrics' method labels */
 };
 
@@ -68,7 +68,7 @@ struct request {
     struct call_identity who;
     char login[128];
     char peer[64];
-    enum admin_route route; /* not ROUTE_API: neither counted nor journaled */
+    enum admin_route route;       /* not ROUTE_API: neither counted nor journaled */
     char *j_request, *j_response; /* masked, for the journal (--admin only) */
 };
 
@@ -94,8 +94,8 @@ static void record(const struct http_server *h, struct request *rq, unsigned sta
     if (rq->route != ROUTE_API)
         return;
     const enum metrics_outcome outcome = status != 200 && status != 204 ? OUTCOME_HTTP_ERROR
-                                         : rq->who.fault_code          ? OUTCOME_FAULT
-                                                                       : OUTCOME_OK;
+                                         : rq->who.fault_code           ? OUTCOME_FAULT
+                                                                        : OUTCOME_OK;
     metrics_count(h->admin.metrics, rq->who.method, outcome, elapsed_ms(&rq->start) / 1e3);
     if (!h->admin.journal)
         return;
@@ -196,8 +196,8 @@ static char *masked_call(const struct decoded *dc)
  * the answer, for users debugging an integration; the same masked request for the journal. A
  * request that could not be decoded is shown by its size and the decoder's message, which
  * never quotes a secret member's value. */
-static void log_exchange(const struct http_server *h, struct request *rq,
-                         const struct decoded *dc, const char *answer, size_t len)
+static void log_exchange(const struct http_server *h, struct request *rq, const struct decoded *dc,
+                         const char *answer, size_t len)
 {
     if (h->opt.log_level < LOG_DEBUG && !h->admin.journal)
         return;
@@ -593,7 +593,7 @@ static void peer_text(struct MHD_Connection *conn, char *buf, size_t size)
 }
 
 static enum MHD_Result queue_not_allowed(struct http_server *h, struct MHD_Connection *conn,
-                                        struct request *rq, const char *allow)
+                                         struct request *rq, const char *allow)
 {
     log_request(h, rq, MHD_HTTP_METHOD_NOT_ALLOWED);
     char text[64];
@@ -804,8 +804,8 @@ static int admin_setup(struct http_server *h, struct custrpc_error *err)
     };
     clock_gettime(CLOCK_MONOTONIC, &h->admin.started);
     if (h->opt.admin)
-        h->admin.journal = journal_new(h->opt.journal_size ? h->opt.journal_size
-                                                           : JOURNAL_DEFAULT_SIZE);
+        h->admin.journal =
+            journal_new(h->opt.journal_size ? h->opt.journal_size : JOURNAL_DEFAULT_SIZE);
     if (!h->admin.metrics || (h->opt.admin && !h->admin.journal))
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
     return 0;

@@ -104,13 +104,12 @@ static json_t *entry_json(const struct journal_entry *e)
     gmtime_r(&t, &tm);
     size_t n = strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(when + n, sizeof when - n, ".%03dZ", (int)(e->time_ms % 1000));
-    return json_pack("{s:s, s:s, s:o, s:o, s:s, s:o, s:i, s:o, s:o}", "time", when, "peer",
-                     e->peer, "login", e->login[0] ? json_string(e->login) : json_null(),
-                     "method", text_or_null(e->method), "outcome",
-                     metrics_outcome_name(e->outcome), "fault_code",
-                     e->outcome == OUTCOME_FAULT ? json_integer(e->fault_code) : json_null(),
-                     "status", (int)e->status, "request", text_or_null(e->request), "response",
-                     text_or_null(e->response));
+    return json_pack(
+        "{s:s, s:s, s:o, s:o, s:s, s:o, s:i, s:o, s:o}", "time", when, "peer", e->peer, "login",
+        e->login[0] ? json_string(e->login) : json_null(), "method", text_or_null(e->method),
+        "outcome", metrics_outcome_name(e->outcome), "fault_code",
+        e->outcome == OUTCOME_FAULT ? json_integer(e->fault_code) : json_null(), "status",
+        (int)e->status, "request", text_or_null(e->request), "response", text_or_null(e->response));
 }
 
 static bool matches(const struct journal_entry *e, const struct journal_filter *f)

@@ -383,8 +383,7 @@ static int load_root_password(struct server *s, struct custrpc_error *err)
 
 /* --admin: the <admin> login's HA1; the admin interface needs some password, the root's or
  * this one, or nobody could use it. */
-static int load_admin_password(struct server *s, const struct options *o,
-                               struct custrpc_error *err)
+static int load_admin_password(struct server *s, const struct options *o, struct custrpc_error *err)
 {
     if (!o->admin)
         return 0;

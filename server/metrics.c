@@ -109,11 +109,13 @@ char *metrics_text(const struct metrics *m, int64_t customers, size_t *len)
     }
     /* _count is the +Inf bucket's value, as the format requires, even while requests are
      * counted concurrently. */
-    sb_add(&b, "custrpc_request_duration_seconds_sum %.9f\n"
-               "custrpc_request_duration_seconds_count %llu\n",
+    sb_add(&b,
+           "custrpc_request_duration_seconds_sum %.9f\n"
+           "custrpc_request_duration_seconds_count %llu\n",
            (double)get(&m->sum_ns) / 1e9, cumulative);
-    sb_add(&b, "# HELP custrpc_customers Customers in the store, the root included.\n"
-               "# TYPE custrpc_customers gauge\ncustrpc_customers %lld\n",
+    sb_add(&b,
+           "# HELP custrpc_customers Customers in the store, the root included.\n"
+           "# TYPE custrpc_customers gauge\ncustrpc_customers %lld\n",
            (long long)customers);
     if (b.p && len)
         *len = b.len;

@@ -218,8 +218,7 @@ int partner_ensure_root_tx(struct store_tx *tx, const char *name, bool fresh, in
     return rc;
 }
 
-int partner_ensure_root(struct store *s, const char *name, int64_t *id,
-                        struct custrpc_error *err)
+int partner_ensure_root(struct store *s, const char *name, int64_t *id, struct custrpc_error *err)
 {
     struct store_tx tx;
     if (store_begin_write(s, &tx, err) < 0)

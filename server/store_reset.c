@@ -42,8 +42,8 @@ int store_reset(struct store *s, const struct store_seed *seed, void (*locked)(v
     if (rc == 0)
         rc = store_put_tariffs_tx(&tx, seed->tariffs, seed->n_tariffs, err);
     if (rc == 0)
-        rc = store_ensure_root_tx(&tx, seed->root_login, seed->root_ha1,
-                                  seed->tariffs[0].i_tariff, err);
+        rc = store_ensure_root_tx(&tx, seed->root_login, seed->root_ha1, seed->tariffs[0].i_tariff,
+                                  err);
     if (rc == 0)
         rc = partner_ensure_root_tx(&tx, seed->partner_root, true, &partner_root, err);
     if (rc == 0 && locked)

@@ -16,13 +16,13 @@ extern "C" {
 #endif
 
 struct custrpc_admin_options {
-    const char *url;      /* any URL of the server ("http://127.0.0.1:8000/RPC2"): its scheme,
-                           * host and port are used */
-    const char *user;     /* the root's login or <admin>'s; NULL: /health and /metrics only */
+    const char *url;  /* any URL of the server ("http://127.0.0.1:8000/RPC2"): its scheme,
+                       * host and port are used */
+    const char *user; /* the root's login or <admin>'s; NULL: /health and /metrics only */
     const char *password;
-    const char *cacert;   /* PEM file of CAs to trust instead of the system's */
-    bool insecure;        /* skip TLS certificate and host checks */
-    unsigned timeout_ms;  /* 0: 30000 */
+    const char *cacert;  /* PEM file of CAs to trust instead of the system's */
+    bool insecure;       /* skip TLS certificate and host checks */
+    unsigned timeout_ms; /* 0: 30000 */
 };
 
 struct custrpc_admin;
@@ -58,11 +58,11 @@ struct custrpc_journal_query {
 struct custrpc_journal_entry {
     char *time; /* RFC 3339, UTC, milliseconds */
     char *peer;
-    char *login;   /* NULL: none */
-    char *method;  /* NULL: not a method of the server's tables */
-    char *outcome; /* ok, fault, http_error */
-    int fault_code; /* 0 unless outcome is fault */
-    int status;     /* HTTP status of the answer */
+    char *login;              /* NULL: none */
+    char *method;             /* NULL: not a method of the server's tables */
+    char *outcome;            /* ok, fault, http_error */
+    int fault_code;           /* 0 unless outcome is fault */
+    int status;               /* HTTP status of the answer */
     char *request, *response; /* secret members masked; NULL when there was none */
 };
 
