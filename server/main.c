@@ -251,6 +251,11 @@ static int parse_options(int argc, char **argv, struct options *o)
         fprintf(stderr, "custrpc-server: --tls-cert and --tls-key go together\n");
         return -1;
     }
+    if (o->journal_size && !o->admin) {
+        fprintf(stderr, "custrpc-server: --journal-size needs --admin (the journal is the admin "
+                        "interface's)\n");
+        return -1;
+    }
     return 0;
 }
 

@@ -202,6 +202,15 @@ class AdminAccess(unittest.TestCase):
             srv.start()
         self.assertEqual(srv.proc.wait(timeout=30), 78)
         self.assertIn("--admin needs credentials", srv.log_text())
+        srv = server("--journal-size", "10")
+        with self.assertRaises(AssertionError):
+            srv.start()
+        self.assertEqual(srv.proc.wait(timeout=30), 64)
+        self.assertIn("--journal-size needs --admin", srv.log_text())
+        srv = server("--admin", "--journal-size", "0")
+        with self.assertRaises(AssertionError):
+            srv.start()
+        self.assertEqual(srv.proc.wait(timeout=30), 64)
         # Open local mode with an <admin> login: the API needs no credentials, the admin does.
         with server("--admin", root=False, admin=True) as srv:
             self.assertEqual(get(srv, "/admin/journal").status, 401)
