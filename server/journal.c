@@ -91,9 +91,23 @@ void journal_clear(struct journal *j)
     pthread_mutex_unlock(&j->lock);
 }
 
+/* A JSON string of s (null for NULL). Bytes a client sent (a Digest user name, a note quoting
+ * the parser) need not be UTF-8, which a JSON string must be: then every byte outside ASCII
+ * becomes '?', rather than the entry (and with it the whole journal) failing. */
 static json_t *text_or_null(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    if (!s)
+        return json_null();
+    json_t *v = json_string(s);
+    if (v)
+        return v;
+    char *ascii = strdup(s);
+    for (char *p = ascii; p && *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            *p = '?';
+    v = ascii ? json_string(ascii) : NULL;
+    free(ascii);
+    return v;
 }
 
 static json_t *entry_json(const struct journal_entry *e)
@@ -105,9 +119,9 @@ static json_t *entry_json(const struct journal_entry *e)
     size_t n = strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(when + n, sizeof when - n, ".%03dZ", (int)(e->time_ms % 1000));
     return json_pack(
-        "{s:s, s:s, s:o, s:o, s:s, s:o, s:i, s:o, s:o}", "time", when, "peer", e->peer, "login",
-        e->login[0] ? json_string(e->login) : json_null(), "method", text_or_null(e->method),
-        "outcome", metrics_outcome_name(e->outcome), "fault_code",
+        "{s:s, s:o, s:o, s:o, s:s, s:o, s:i, s:o, s:o}", "time", when, "peer",
+        text_or_null(e->peer), "login", text_or_null(e->login[0] ? e->login : NULL), "method",
+        text_or_null(e->method), "outcome", metrics_outcome_name(e->outcome), "fault_code",
         e->outcome == OUTCOME_FAULT ? json_integer(e->fault_code) : json_null(), "status",
         (int)e->status, "request", text_or_null(e->request), "response", text_or_null(e->response));
 }

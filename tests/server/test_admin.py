@@ -298,6 +298,23 @@ class Journal(unittest.TestCase):
                 self.assertEqual(r.status, 400, bad)
                 self.assertIn("error", json.loads(r.body))
 
+    def test_bytes_that_are_not_utf8_do_not_break_the_journal(self):
+        with server("--admin") as srv:
+            root = Digest("root", ROOT_PW)
+            # A Digest user name and a body with bytes that are not UTF-8 (http.client sends a
+            # header's characters as Latin-1 bytes).
+            bad = Digest("r\xf6\xffot", "x")
+            bad.challenge = Digest.parse_challenge(post(srv.url, b"").challenges()[0])
+            r = post(srv.url, b"x", {"Authorization": bad.authorization("POST", "/RPC2")})
+            self.assertEqual(r.status, 401)
+            body = call_body("createCustomer", base()).replace(b"<name>name</name>", b"<name>n\xff\xfe</name>")
+            self.assertEqual(root.post(srv.url, body).status, 200)
+            entries = journal(srv, root)["entries"]
+            self.assertEqual(entries[0]["outcome"], "fault")
+            self.assertIn("not decoded", entries[0]["request"])
+            logins = [e["login"] for e in entries]
+            self.assertIn("r??ot", logins)
+
     def test_bounded_journal_and_flat_memory(self):
         """20,000 requests through a journal of 1,000: it keeps the newest 1,000, counts the
         19,000 it evicted, and the server's resident memory stays flat once the ring is full."""
