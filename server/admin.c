@@ -129,6 +129,11 @@ static void answer_error(struct admin_answer *out, unsigned status, const char *
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    /* The text quotes the client's parameters, which need not be UTF-8 (and "%.60s" may cut a
+     * character): a JSON string must be. */
+    for (char *p = text; *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            *p = '?';
     answer_json(out, status, json_pack("{s:s}", "error", text));
 }
 

@@ -293,7 +293,7 @@ class Journal(unittest.TestCase):
                              q("?since=%d" % (int(t1) + 1)))
             self.assertEqual(q("?since=2999-01-01T00:00:00Z"), [])
             for bad in ("outcome=maybe", "since=yesterday", "limit=0", "limit=x", "colour=red",
-                        "since=2026-13-01T00:00:00Z"):
+                        "since=2026-13-01T00:00:00Z", "outcome=%FF", "%C3%A9t%C3=1"):
                 r = root.request("GET", base_url(srv) + "/admin/journal?" + bad)
                 self.assertEqual(r.status, 400, bad)
                 self.assertIn("error", json.loads(r.body))
