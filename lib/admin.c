@@ -35,7 +35,11 @@ static int base_of(const char *url, char *out, size_t size, struct custrpc_error
 int custrpc_admin_new(struct custrpc_admin **out, const struct custrpc_admin_options *o,
                       struct custrpc_error *err)
 {
+    if (!out)
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "custrpc_admin_new: out is NULL");
     *out = NULL;
+    if (!o)
+        return custrpc_fail(err, CUSTRPC_E_CONNECT, NULL, "no server URL");
     struct custrpc_admin *a = calloc(1, sizeof *a);
     if (!a)
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
