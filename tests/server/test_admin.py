@@ -196,21 +196,24 @@ class AdminAccess(unittest.TestCase):
             self.assertEqual(root.request("POST", url, b"").status, 405)
             self.assertEqual(root.request("GET", base_url(srv) + "/admin/inject").status, 404)
 
+    def refused(self, *args, **kw):
+        """The exit status and the log of a server that must not start."""
+        srv = server(*args, **kw)
+        with self.assertRaises(AssertionError):
+            srv.start()
+        status, log = srv.proc.wait(timeout=30), srv.log_text()
+        srv.log.close()
+        shutil.rmtree(srv.tmp, ignore_errors=True)
+        return status, log
+
     def test_admin_without_any_password_refuses_to_start(self):
-        srv = server("--admin", root=False)
-        with self.assertRaises(AssertionError):
-            srv.start()
-        self.assertEqual(srv.proc.wait(timeout=30), 78)
-        self.assertIn("--admin needs credentials", srv.log_text())
-        srv = server("--journal-size", "10")
-        with self.assertRaises(AssertionError):
-            srv.start()
-        self.assertEqual(srv.proc.wait(timeout=30), 64)
-        self.assertIn("--journal-size needs --admin", srv.log_text())
-        srv = server("--admin", "--journal-size", "0")
-        with self.assertRaises(AssertionError):
-            srv.start()
-        self.assertEqual(srv.proc.wait(timeout=30), 64)
+        status, log = self.refused("--admin", root=False)
+        self.assertEqual(status, 78)
+        self.assertIn("--admin needs credentials", log)
+        status, log = self.refused("--journal-size", "10")
+        self.assertEqual(status, 64)
+        self.assertIn("--journal-size needs --admin", log)
+        self.assertEqual(self.refused("--admin", "--journal-size", "0")[0], 64)
         # Open local mode with an <admin> login: the API needs no credentials, the admin does.
         with server("--admin", root=False, admin=True) as srv:
             self.assertEqual(get(srv, "/admin/journal").status, 401)
