@@ -23,6 +23,8 @@ const struct command command_table[] = {
     {"partner", cmd_partner, partner_command,
      "the partner API (JSON-RPC at /jsonapi): login, add, get, list,\n"
      "            modify, remove, locations, state, import (custrpc partner --help)"},
+    {"admin", cmd_admin, admin_command,
+     "custrpc-server's health, metrics, journal and reset (custrpc admin --help)"},
     {NULL, NULL, NULL, NULL},
 };
 

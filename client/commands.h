@@ -18,6 +18,11 @@ int cmd_funds(int argc, char **argv);
 
 /* partner login|add|get|list|modify|remove|locations|state|import: argv[1] names it. */
 int cmd_partner(int argc, char **argv);
+/* admin health|metrics|journal|reset: argv[1] names it. */
+int cmd_admin(int argc, char **argv);
+/* The admin subcommands' names, i from 0; NULL after the last. */
+const char *admin_command(size_t i);
+
 /* custrpc partner import FILE, also custrpc import --partners FILE. */
 int cmd_partner_import(int argc, char **argv);
 /* The partner subcommands' names, i from 0; NULL after the last. */

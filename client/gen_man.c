@@ -234,6 +234,11 @@ static int bash_completion(const struct described *all)
             done[n_done++] = o->name;
             printf("--%s ", o->name);
         }
+    /* The commands whose first word is a subcommand (partner, admin). */
+    fputs("\"\n    local with_subs=\" ", stdout);
+    for (const struct command *c = command_table; c->name; c++)
+        if (c->subcommand)
+            printf("%s ", c->name);
     puts(
         "\"\n"
         "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
@@ -242,7 +247,8 @@ static int bash_completion(const struct described *all)
         "        --*=*) ;;\n"
         "        -*) [[ $valued == *\" $w \"* ]] && ((i++)) ;;\n"
         "        *) if [[ -z $cmd ]]; then cmd=$w\n"
-        "           elif [[ -z $sub && ( $cmd == partner || $cmd == help ) ]]; then sub=$w; fi ;;\n"
+        "           elif [[ -z $sub && ( $with_subs == *\" $cmd \"* || $cmd == help ) ]]; then "
+        "sub=$w; fi ;;\n"
         "        esac\n"
         "    done\n"
         "    if [[ $prev == -* && $valued == *\" $prev \"* && $prev != --output ]]; then\n"
@@ -282,7 +288,8 @@ static int bash_completion(const struct described *all)
     }
     puts("    *) words= ;;\n"
          "    esac\n"
-         "    if [[ $cur != -* && -n $cmd && $cmd != help && ( $cmd != partner || -n $sub ) ]]; "
+         "    if [[ $cur != -* && -n $cmd && $cmd != help && ( $with_subs != *\" $cmd \"* || -n $sub "
+         ") ]]; "
          "then\n"
          "        COMPREPLY=($(compgen -f -- \"$cur\"))  # a FILE argument (import)\n"
          "        return\n"

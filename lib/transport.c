@@ -201,6 +201,34 @@ int transport_post(struct transport *t, const char *body, size_t len, long *stat
     return 0;
 }
 
+int transport_request(struct transport *t, const char *url, const char *body, size_t len,
+                      long *status, const char **answer, size_t *answer_len,
+                      struct custrpc_error *err)
+{
+    if (body) {
+        curl_easy_setopt(t->curl, CURLOPT_URL, url ? url : t->url);
+        int rc = transport_post(t, body, len, status, answer, answer_len, err);
+        curl_easy_setopt(t->curl, CURLOPT_URL, t->url);
+        return rc;
+    }
+    t->answer.len = 0;
+    t->answer.too_big = false;
+    t->curl_error[0] = '\0';
+    *status = 0;
+    *answer = "";
+    *answer_len = 0;
+    curl_easy_setopt(t->curl, CURLOPT_URL, url ? url : t->url);
+    curl_easy_setopt(t->curl, CURLOPT_HTTPGET, 1L);
+    CURLcode crc = curl_easy_perform(t->curl);
+    curl_easy_setopt(t->curl, CURLOPT_URL, t->url);
+    if (crc != CURLE_OK)
+        return exchange_failed(t, crc, err);
+    curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, status);
+    *answer = t->answer.data ? t->answer.data : "";
+    *answer_len = t->answer.len;
+    return 0;
+}
+
 const char *transport_last_error(const struct transport *t)
 {
     return t->curl_error;

@@ -38,6 +38,12 @@ const char *transport_url(const struct transport *t);
 int transport_post(struct transport *t, const char *body, size_t len, long *status,
                    const char **answer, size_t *answer_len, struct custrpc_error *err);
 
+/* As transport_post, to url (NULL: the transport's own) and with GET when body is NULL: the
+ * admin interface's endpoints, beside the API's one URL. */
+int transport_request(struct transport *t, const char *url, const char *body, size_t len,
+                      long *status, const char **answer, size_t *answer_len,
+                      struct custrpc_error *err);
+
 /* libcurl's text of the last failed exchange ("" when none), for traces. */
 const char *transport_last_error(const struct transport *t);
 

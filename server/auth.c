@@ -109,16 +109,18 @@ static enum auth_outcome basic(const struct auth_policy *p, struct MHD_Connectio
  * the response can never be right, so stale=true is never sent for them. */
 static enum auth_outcome digest(const struct auth_policy *p, const char *authz, const char *method,
                                 const char *url, struct call_identity *who, char *login,
-                                size_t login_size)
+                                size_t login_size, bool admin)
 {
     struct digest_credentials c;
     if (digest_parse(authz, strlen(authz), &c, NULL) < 0)
         return AUTH_CHALLENGE;
     snprintf(login, login_size, "%s", c.username);
-    struct store_credentials cred;
+    struct store_credentials cred = {0};
     const uint8_t *ha1 = NULL;
-    if (store_credentials(p->store, c.username, &cred, NULL) == 0 && cred.api_access &&
-        !cred.blocked && cred.has_ha1)
+    if (admin && p->admin_login && strcmp(c.username, p->admin_login) == 0)
+        ha1 = c.algorithm == DIGEST_SHA256 ? p->admin_ha1.sha256 : p->admin_ha1.md5;
+    else if (store_credentials(p->store, c.username, &cred, NULL) == 0 && cred.api_access &&
+             !cred.blocked && cred.has_ha1 && (!admin || cred.i_customer == STORE_ROOT_ID))
         ha1 = c.algorithm == DIGEST_SHA256 ? cred.ha1.sha256 : cred.ha1.md5;
     switch (digest_verify(p->digest, &c, method, url, ha1)) {
     case DIGEST_OK: who->caller = cred.i_customer; return AUTH_OK;
@@ -153,5 +155,17 @@ enum auth_outcome auth_identify(const struct auth_policy *p, struct MHD_Connecti
     }
     if (p->allow_basic && strncasecmp(authz, "Basic ", 6) == 0)
         return basic(p, conn, who, login, login_size);
-    return digest(p, authz, method, url, who, login, login_size);
+    return digest(p, authz, method, url, who, login, login_size, false);
+}
+
+enum auth_outcome auth_admin(const struct auth_policy *p, struct MHD_Connection *conn,
+                             const char *method, const char *url, char *login, size_t login_size)
+{
+    const char *authz =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    struct call_identity who;
+    login[0] = '\0';
+    if (!authz || strncasecmp(authz, "Digest ", 7) != 0)
+        return AUTH_CHALLENGE;
+    return digest(p, authz, method, url, &who, login, login_size, true);
 }

@@ -22,6 +22,9 @@ struct auth_policy {
     struct digest_state *digest; /* nonces and the offered algorithms */
     struct sockaddr_storage trusted[AUTH_MAX_TRUSTED];
     size_t n_trusted;
+    /* The admin interface's own login (<admin login password-file/>); NULL: only the root's */
+    const char *admin_login;
+    struct digest_ha1 admin_ha1;
 };
 
 enum auth_outcome {
@@ -35,6 +38,12 @@ enum auth_outcome {
 enum auth_outcome auth_identify(const struct auth_policy *p, struct MHD_Connection *conn,
                                 const char *method, const char *url, struct call_identity *who,
                                 char *login, size_t login_size);
+
+/* For /admin/...: Digest credentials of the root customer (its login and API password, checked
+ * as for XML-RPC) or of p->admin_login; nothing else (no trusted host, no open local mode,
+ * no Basic). login receives the user name for the log. */
+enum auth_outcome auth_admin(const struct auth_policy *p, struct MHD_Connection *conn,
+                             const char *method, const char *url, char *login, size_t login_size);
 
 /* Whether addr is a loopback address (127.0.0.0/8, ::1, or IPv4-mapped loopback). */
 bool auth_is_loopback(const struct sockaddr *addr);

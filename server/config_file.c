@@ -29,6 +29,8 @@ void config_free(struct server_config *cfg)
     free(cfg->db_path);
     free(cfg->root_login);
     free(cfg->root_password_file);
+    free(cfg->admin_login);
+    free(cfg->admin_password_file);
     for (size_t i = 0; i < cfg->n_trusted; i++)
         free(cfg->trusted[i]);
     for (size_t i = 0; i < cfg->n_tariffs; i++)
@@ -80,6 +82,11 @@ static const struct config_element rules[] = {
      true,
      "another partner API user: the Name of the partner it belongs to (looked up at Login, so "
      "the partner may be created later), its login (each once) and password file; up to 64"},
+    {"admin",
+     {"login", "password-file", NULL},
+     false,
+     "the login and password file of custrpc-server's admin interface (--admin), besides the "
+     "root's own; Digest only, and only for /admin/..."},
 };
 #define N_RULES (sizeof rules / sizeof rules[0])
 
@@ -233,6 +240,16 @@ static int read_element(struct reader *r, const xmlNode *n, struct server_config
         }
         cfg->trusted[cfg->n_trusted++] = a;
         return 0;
+    }
+    if (strcmp(el, "admin") == 0) {
+        /* The admin interface's own Digest login (--admin), beside the root's. */
+        if (!(cfg->admin_login = required(r, n, "login")))
+            return -1;
+        if (strpbrk(cfg->admin_login, ": \t\"\\"))
+            return at(r, n, "<admin> login \"%s\" has white space, ':', '\"' or '\\'",
+                      cfg->admin_login);
+        char *pw = required(r, n, "password-file");
+        return (cfg->admin_password_file = pw ? file_path(r, pw) : NULL) ? 0 : -1;
     }
     if (strcmp(el, "partner-root") == 0 || strcmp(el, "partner-user") == 0)
         return read_partner_user(r, n, cfg);

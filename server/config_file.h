@@ -26,6 +26,7 @@ struct server_config {
     char *db_path;                     /* NULL: in-memory */
     char *root_login;                  /* NULL: default "ssp-root" */
     char *root_password_file;          /* NULL: no root password (open local mode) */
+    char *admin_login, *admin_password_file; /* <admin login password-file/>; NULL: none */
     char *trusted[CONFIG_MAX_TRUSTED]; /* numeric addresses */
     size_t n_trusted;
     struct store_tariff tariffs[CONFIG_MAX_TARIFFS]; /* names owned here */

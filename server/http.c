@@ -17,6 +17,7 @@
 #include <custrpc/json.h>
 #include <custrpc/xmlrpc.h>
 
+#include "admin.h"
 #include "frontdoor.h"
 #include "http.h"
 #include "partner_api.h"
@@ -41,6 +42,8 @@ struct http_server {
     atomic_int in_flight; /* requests begun and not yet completed */
     struct frontdoor *door;
     struct reqlog *log; /* NULL: lines written at once */
+    struct admin_env admin;    /* /health, /metrics, /admin/...: counters, journal */
+    const char **method_names; /* the metrics' method labels */
 };
 
 /* An answer held until the writes its request made are on disk (store_when_durable). */
@@ -65,6 +68,8 @@ struct request {
     struct call_identity who;
     char login[128];
     char peer[64];
+    enum admin_route route;       /* not ROUTE_API: neither counted nor journaled */
+    char *j_request, *j_response; /* masked, for the journal (--admin only) */
 };
 
 /* A request body as the decoder left it: the call (a struct for methods with a request
@@ -83,9 +88,38 @@ static double elapsed_ms(const struct timespec *start)
            (double)(now.tv_nsec - start->tv_nsec) / 1e6;
 }
 
-/* One line per request: time, peer, login, method, outcome, HTTP status, duration. */
-static void log_request(const struct http_server *h, const struct request *rq, unsigned status)
+/* Counts an answered API request and, with --admin, journals it (taking its masked bodies). */
+static void record(const struct http_server *h, struct request *rq, unsigned status)
 {
+    if (rq->route != ROUTE_API)
+        return;
+    const enum metrics_outcome outcome = status != 200 && status != 204 ? OUTCOME_HTTP_ERROR
+                                         : rq->who.fault_code           ? OUTCOME_FAULT
+                                                                        : OUTCOME_OK;
+    metrics_count(h->admin.metrics, rq->who.method, outcome, elapsed_ms(&rq->start) / 1e3);
+    if (!h->admin.journal)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    struct journal_entry e = {
+        .time_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000,
+        .method = rq->who.method,
+        .outcome = outcome,
+        .fault_code = rq->who.fault_code,
+        .status = status,
+        .request = rq->j_request,
+        .response = rq->j_response,
+    };
+    snprintf(e.peer, sizeof e.peer, "%s", rq->peer);
+    snprintf(e.login, sizeof e.login, "%s", rq->who.trusted ? "(trusted)" : rq->login);
+    rq->j_request = rq->j_response = NULL;
+    journal_add(h->admin.journal, &e);
+}
+
+/* One line per request: time, peer, login, method, outcome, HTTP status, duration. */
+static void log_request(const struct http_server *h, struct request *rq, unsigned status)
+{
+    record(h, rq, status);
     if (h->opt.log_level < LOG_INFO)
         return;
     char when[32];
@@ -112,14 +146,10 @@ static void log_request(const struct http_server *h, const struct request *rq, u
                 (long long)rq->who.i_customer, elapsed_ms(&rq->start));
 }
 
-/* --log-level debug: the request as decoded (secret members masked, whatever their type) and
- * the answer, for users debugging an integration. A request that could not be decoded is
- * shown by its size and the decoder's message, which never quotes a secret member's value. */
-static void log_exchange(const struct http_server *h, const struct request *rq,
-                         const struct decoded *dc, const char *answer, size_t len)
+/* The request as decoded, secret members masked (malloc'd XML), or NULL when it cannot be
+ * shown. */
+static char *masked_call(const struct decoded *dc)
 {
-    if (h->opt.log_level < LOG_DEBUG)
-        return;
     xmlrpc_env env;
     xmlrpc_env_init(&env);
     xmlrpc_value *params = NULL, *shown = NULL;
@@ -144,13 +174,14 @@ static void log_exchange(const struct http_server *h, const struct request *rq,
         if (!env.fault_occurred)
             xmlrpc_serialize_call2(&env, mb, dc->call.method, shown, xmlrpc_dialect_i8);
     }
-    if (mb && !env.fault_occurred)
-        fprintf(stderr, "> %s request (passwords masked)\n%.*s\n", rq->peer,
-                (int)XMLRPC_MEMBLOCK_SIZE(char, mb), XMLRPC_MEMBLOCK_CONTENTS(char, mb));
-    else
-        fprintf(stderr, "> %s request (%zu bytes, not decoded: %s)\n", rq->peer, rq->len,
-                dc->ok ? "cannot show it" : dc->error.message);
-    fprintf(stderr, "< %s answer\n%.*s\n", rq->peer, (int)len, answer);
+    char *text = NULL;
+    if (mb && !env.fault_occurred) {
+        const size_t n = XMLRPC_MEMBLOCK_SIZE(char, mb);
+        if ((text = malloc(n + 1))) {
+            memcpy(text, XMLRPC_MEMBLOCK_CONTENTS(char, mb), n);
+            text[n] = '\0';
+        }
+    }
     if (mb)
         XMLRPC_MEMBLOCK_FREE(char, mb);
     if (shown)
@@ -158,6 +189,42 @@ static void log_exchange(const struct http_server *h, const struct request *rq,
     if (params)
         xmlrpc_DECREF(params);
     xmlrpc_env_clean(&env);
+    return text;
+}
+
+/* --log-level debug: the request as decoded (secret members masked, whatever their type) and
+ * the answer, for users debugging an integration; the same masked request for the journal. A
+ * request that could not be decoded is shown by its size and the decoder's message, which
+ * never quotes a secret member's value. */
+static void log_exchange(const struct http_server *h, struct request *rq, const struct decoded *dc,
+                         const char *answer, size_t len)
+{
+    if (h->opt.log_level < LOG_DEBUG && !h->admin.journal)
+        return;
+    char *shown = masked_call(dc);
+    char note[sizeof dc->error.message + 64];
+    snprintf(note, sizeof note, "(%zu bytes, not decoded: %s)", rq->len,
+             dc->ok ? "cannot show it" : dc->error.message);
+    if (h->opt.log_level >= LOG_DEBUG) {
+        if (shown)
+            fprintf(stderr, "> %s request (passwords masked)\n%s\n", rq->peer, shown);
+        else
+            fprintf(stderr, "> %s request %s\n", rq->peer, note);
+        fprintf(stderr, "< %s answer\n%.*s\n", rq->peer, (int)len, answer);
+    }
+    if (!shown && h->admin.journal)
+        shown = strdup(note);
+    if (h->admin.journal) {
+        free(rq->j_request);
+        rq->j_request = shown;
+        shown = NULL;
+        /* A fault names no secret's value; a result was masked by process() before. */
+        if (!rq->j_response && (rq->j_response = malloc(len + 1))) {
+            memcpy(rq->j_response, answer, len);
+            rq->j_response[len] = '\0';
+        }
+    }
+    free(shown);
 }
 
 static enum MHD_Result send_now(struct MHD_Connection *conn, unsigned status, const char *type,
@@ -394,6 +461,47 @@ static void log_json_exchange(const struct http_server *h, const struct request 
     }
 }
 
+/* A result as the journal keeps it: secret members masked, serialized (malloc'd; NULL when
+ * it cannot be). */
+static char *masked_response(xmlrpc_value *result)
+{
+    xmlrpc_env env;
+    xmlrpc_env_init(&env);
+    char *text = NULL;
+    xmlrpc_value *shown = custrpc_mask_secrets(&env, result);
+    xmlrpc_mem_block *mb = env.fault_occurred ? NULL : XMLRPC_MEMBLOCK_NEW(char, &env, 0);
+    if (mb && !env.fault_occurred)
+        xmlrpc_serialize_response2(&env, mb, shown, xmlrpc_dialect_i8);
+    if (mb && !env.fault_occurred) {
+        const size_t n = XMLRPC_MEMBLOCK_SIZE(char, mb);
+        if ((text = malloc(n + 1))) {
+            memcpy(text, XMLRPC_MEMBLOCK_CONTENTS(char, mb), n);
+            text[n] = '\0';
+        }
+    }
+    if (mb)
+        XMLRPC_MEMBLOCK_FREE(char, mb);
+    if (shown)
+        xmlrpc_DECREF(shown);
+    xmlrpc_env_clean(&env);
+    return text;
+}
+
+/* The masked JSON text of a /jsonapi body for the journal (malloc'd), or a note when it is
+ * not JSON. */
+static char *masked_json(const char *text, size_t len)
+{
+    json_t *j = custrpc_json_parse(text, len, NULL, NULL);
+    char *shown = j ? custrpc_json_masked(j) : NULL;
+    json_decref(j);
+    if (!shown) {
+        char note[64];
+        snprintf(note, sizeof note, "(%zu bytes, not JSON)", len);
+        shown = strdup(note);
+    }
+    return shown;
+}
+
 /* A /jsonapi request: its JSON-RPC answer with status 200 (errors too, as the API sends
  * them), or 204 for a notification. */
 static enum MHD_Result process_json(struct http_server *h, struct MHD_Connection *conn,
@@ -411,14 +519,31 @@ static enum MHD_Result process_json(struct http_server *h, struct MHD_Connection
                            rq->login, sizeof rq->login);
     }
     log_json_exchange(h, rq, answer);
+    if (h->admin.journal) {
+        rq->j_request = masked_json(rq->body ? rq->body : "", rq->len);
+        rq->j_response = answer ? masked_json(answer, strlen(answer)) : NULL;
+    }
     if (!answer)
         return queue(h, conn, rq, MHD_HTTP_NO_CONTENT, "application/json", strdup(""), 0);
     return queue(h, conn, rq, 200, "application/json", answer, strlen(answer));
 }
 
+/* GET /health, GET /metrics, /admin/...: authenticated (admin routes) and read by now. */
+static enum MHD_Result process_admin(struct http_server *h, struct MHD_Connection *conn,
+                                     struct request *rq)
+{
+    struct admin_answer a;
+    admin_answer(&h->admin, rq->route, conn, &a);
+    if (!a.body)
+        return queue_text(h, conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
+    return queue(h, conn, rq, a.status, a.type, a.body, a.len);
+}
+
 static enum MHD_Result process(struct http_server *h, struct MHD_Connection *conn,
                                struct request *rq)
 {
+    if (rq->route != ROUTE_API)
+        return process_admin(h, conn, rq);
     if (rq->json)
         return process_json(h, conn, rq);
     struct decoded dc = {0};
@@ -442,6 +567,8 @@ static enum MHD_Result process(struct http_server *h, struct MHD_Connection *con
     xmlrpc_env env;
     xmlrpc_env_init(&env);
     xmlrpc_value *result = dispatch_decoded(&env, &h->methods, &dc.call, &rq->who);
+    if (result && h->admin.journal)
+        rq->j_response = masked_response(result);
     xmlrpc_mem_block *out = NULL;
     if (!env.fault_occurred)
         out = XMLRPC_MEMBLOCK_NEW(char, &env, 0);
@@ -474,6 +601,44 @@ static void peer_text(struct MHD_Connection *conn, char *buf, size_t size)
                     buf, (socklen_t)size, NULL, 0, NI_NUMERICHOST);
 }
 
+static enum MHD_Result queue_not_allowed(struct http_server *h, struct MHD_Connection *conn,
+                                         struct request *rq, const char *allow)
+{
+    log_request(h, rq, MHD_HTTP_METHOD_NOT_ALLOWED);
+    char text[64];
+    snprintf(text, sizeof text, "this endpoint takes %s only\n", allow);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+    enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* The head of a request for /health, /metrics or /admin/...: /admin/... is not there without
+ * --admin, and needs the root's or <admin>'s Digest credentials with it (a refused request's
+ * body is read and dropped, as on the API's endpoints). */
+static enum MHD_Result admin_head(struct http_server *h, struct MHD_Connection *conn,
+                                  struct request *rq, const char *method, const char *url)
+{
+    const bool is_admin = admin_route_is_admin(rq->route);
+    if (is_admin && !h->admin.journal)
+        return queue_text(h, conn, rq, MHD_HTTP_NOT_FOUND,
+                          "not found: the admin interface is off (custrpc-server --admin)\n");
+    const char *allow = admin_route_method(rq->route);
+    if (allow && strcmp(method, allow) != 0)
+        return queue_not_allowed(h, conn, rq, allow);
+    if (is_admin) {
+        rq->auth = auth_admin(h->auth, conn, method, url, rq->login, sizeof rq->login);
+        if (rq->auth != AUTH_OK && declared_length(conn) > h->opt.max_body)
+            return queue_challenge(h, conn, rq, rq->auth == AUTH_STALE);
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **state)
@@ -495,6 +660,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         unsigned refused = frontdoor_judge(conn, h->auth->open_local, why, sizeof why);
         if (refused)
             return queue_refusal(h, conn, rq, refused, why);
+        rq->route = admin_route_of(url);
+        if (rq->route != ROUTE_API)
+            return admin_head(h, conn, rq, method, url);
         rq->json = strcmp(url, "/jsonapi") == 0;
         if (!rq->json && strcmp(url, "/RPC2") != 0 && strcmp(url, "/xmlapi/xmlapi") != 0)
             return queue_text(h, conn, rq, MHD_HTTP_NOT_FOUND,
@@ -561,6 +729,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
     if (rq) {
         free(rq->held.body);
         free(rq->body);
+        free(rq->j_request);
+        free(rq->j_response);
         free(rq);
         *state = NULL;
         atomic_fetch_sub(&h->in_flight, 1);
@@ -618,6 +788,48 @@ static int listen_socket(const struct addrinfo *ai, const struct http_options *o
     return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "%s: %s%s", where, strerror(e), hint);
 }
 
+/* The counters (labelled by the names of both method tables and the system.* methods) and,
+ * with --admin, the journal. */
+static int admin_setup(struct http_server *h, struct custrpc_error *err)
+{
+    static const char *const system_names[] = {"system.listMethods", "system.methodHelp",
+                                               "system.methodSignature", "system.multicall"};
+    const size_t n_system = sizeof system_names / sizeof system_names[0];
+    const size_t n = h->methods.n_rows + partner_method_count + n_system;
+    size_t k = 0;
+    if (!(h->method_names = calloc(n, sizeof *h->method_names)))
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    for (size_t i = 0; i < h->methods.n_rows; i++)
+        h->method_names[k++] = h->methods.rows[i].name;
+    for (size_t i = 0; i < partner_method_count; i++)
+        h->method_names[k++] = partner_method_rows[i].name;
+    for (size_t i = 0; i < n_system; i++)
+        h->method_names[k++] = system_names[i];
+    h->admin = (struct admin_env){
+        .store = h->opt.store,
+        .file_store = h->opt.file_store,
+        .metrics = metrics_new(h->method_names, k),
+        .seed = h->opt.seed,
+    };
+    clock_gettime(CLOCK_MONOTONIC, &h->admin.started);
+    if (h->opt.admin)
+        h->admin.journal =
+            journal_new(h->opt.journal_size ? h->opt.journal_size : JOURNAL_DEFAULT_SIZE);
+    if (!h->admin.metrics || (h->opt.admin && !h->admin.journal))
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    return 0;
+}
+
+static void admin_teardown(struct http_server *h)
+{
+    metrics_free(h->admin.metrics);
+    journal_free(h->admin.journal);
+    free(h->method_names);
+    h->admin.metrics = NULL;
+    h->admin.journal = NULL;
+    h->method_names = NULL;
+}
+
 int http_start(struct http_server **out, const struct http_options *o,
                const struct auth_policy *auth, const struct dispatcher *methods,
                struct partner_env *partner, struct custrpc_error *err)
@@ -650,6 +862,12 @@ int http_start(struct http_server **out, const struct http_options *o,
     h->auth = auth;
     h->methods = *methods;
     h->partner = partner;
+    if (admin_setup(h, err) < 0) {
+        close(fd);
+        admin_teardown(h);
+        free(h);
+        return -1;
+    }
     const struct frontdoor_limits limits = {
         .header_timeout = o->header_timeout,
         .body_timeout = o->body_timeout,
@@ -662,6 +880,7 @@ int http_start(struct http_server **out, const struct http_options *o,
     h->log = reqlog_start(STDERR_FILENO, o->log_level == LOG_INFO);
     if (frontdoor_start(&h->door, &limits, err) < 0) {
         close(fd);
+        admin_teardown(h);
         reqlog_stop(h->log);
         free(h);
         return -1;
@@ -691,6 +910,7 @@ int http_start(struct http_server **out, const struct http_options *o,
         MHD_OPTION_NOTIFY_CONNECTION, frontdoor_on_connection, h->door, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, h, MHD_OPTION_ARRAY, o->tls_cert_pem ? tls : plain, MHD_OPTION_END);
     if (!h->daemon) {
+        admin_teardown(h);
         frontdoor_stop(h->door);
         reqlog_stop(h->log);
         free(h);
@@ -730,6 +950,7 @@ void http_stop(struct http_server *h)
     MHD_stop_daemon(h->daemon);
     frontdoor_stop(h->door);
     reqlog_stop(h->log);
+    admin_teardown(h);
     if (s != MHD_INVALID_SOCKET)
         close(s);
     free(h);

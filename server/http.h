@@ -4,6 +4,7 @@
 #ifndef CUSTRPC_SERVER_HTTP_H
 #define CUSTRPC_SERVER_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <xmlrpc-c/server.h>
@@ -25,6 +26,12 @@ struct http_options {
     unsigned max_connections, max_per_address;
     enum log_level log_level;
     struct store *store; /* answers that wrote to it wait until the write is on disk */
+    /* The test double's endpoints (admin.h): GET /health and /metrics always; /admin/... only
+     * with admin, which also keeps the journal of journal_size entries. */
+    bool file_store;
+    bool admin;
+    size_t journal_size;
+    const struct store_seed *seed; /* what POST /admin/reset restores */
 };
 
 struct http_server;

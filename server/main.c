@@ -39,6 +39,8 @@ struct options {
     unsigned threads;
     unsigned header_timeout, body_timeout, max_connections, max_per_address;
     unsigned visa_ttl;
+    bool admin;
+    unsigned journal_size;
 };
 
 /* Defaults of the front door: a slow sender is cut within a minute and a half at most, and
@@ -93,6 +95,11 @@ static int parse_options(int argc, char **argv, struct options *o)
     }
     if (!o->tls_cert != !o->tls_key) {
         fprintf(stderr, "custrpc-server: --tls-cert and --tls-key go together\n");
+        return -1;
+    }
+    if (o->journal_size && !o->admin) {
+        fprintf(stderr, "custrpc-server: --journal-size needs --admin (the journal is the admin "
+                        "interface's)\n");
         return -1;
     }
     return 0;
@@ -159,6 +166,13 @@ static int apply_option(struct options *o, int ch, const char *const levels[4])
         break;
     case SOPT_VISA_TTL:
         if (parse_count("visa-ttl", optarg, 1, 86400, &o->visa_ttl) < 0)
+            return -1;
+        break;
+    case SOPT_ADMIN:
+        o->admin = true;
+        break;
+    case SOPT_JOURNAL_SIZE:
+        if (parse_count("journal-size", optarg, 1, 10000000, &o->journal_size) < 0)
             return -1;
         break;
     case SOPT_AUTH:
@@ -243,6 +257,7 @@ struct server {
     char *host, *cert, *key, *key_path;
     struct digest_ha1 root_ha1;
     bool has_root_ha1;
+    struct store_seed seed; /* what POST /admin/reset restores */
 };
 
 static const char *root_login(const struct server *s)
@@ -288,6 +303,8 @@ static int setup_store(struct server *s, const char *db, struct custrpc_error *e
     size_t n_tariffs = s->cfg.n_tariffs ? s->cfg.n_tariffs : 1;
     if (store_put_tariffs(s->menv.store, tariffs, n_tariffs, err) < 0)
         return -1;
+    s->seed = (struct store_seed){tariffs, n_tariffs, root_login(s),
+                                  s->has_root_ha1 ? &s->root_ha1 : NULL, NULL};
     return store_ensure_root(s->menv.store, root_login(s), s->has_root_ha1 ? &s->root_ha1 : NULL,
                              tariffs[0].i_tariff, err);
 }
@@ -304,6 +321,28 @@ static int load_root_password(struct server *s, struct custrpc_error *err)
     memset(password, 0, strlen(password));
     free(password);
     s->has_root_ha1 = rc == 0;
+    return rc;
+}
+
+/* --admin: the <admin> login's HA1; the admin interface needs some password, the root's or
+ * this one, or nobody could use it. */
+static int load_admin_password(struct server *s, const struct options *o, struct custrpc_error *err)
+{
+    if (!o->admin)
+        return 0;
+    if (!s->cfg.admin_login && !s->cfg.root_password_file)
+        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL,
+                            "--admin needs credentials: configure <root password-file=...> or "
+                            "<admin login=... password-file=.../>");
+    if (!s->cfg.admin_login)
+        return 0;
+    char *password = NULL;
+    if (password_file_read(s->cfg.admin_password_file, &password, err) < 0)
+        return -1;
+    int rc = secrets_ha1(s->cfg.admin_login, password, &s->auth.admin_ha1, err);
+    memset(password, 0, strlen(password));
+    free(password);
+    s->auth.admin_login = s->cfg.admin_login;
     return rc;
 }
 
@@ -338,7 +377,8 @@ int main(int argc, char **argv)
     memset(&s, 0, sizeof s);
     config_init(&s.cfg);
     struct custrpc_error err = {0};
-    if ((o.config && config_load(o.config, &s.cfg, &err) < 0) || load_root_password(&s, &err) < 0) {
+    if ((o.config && config_load(o.config, &s.cfg, &err) < 0) || load_root_password(&s, &err) < 0 ||
+        load_admin_password(&s, &o, &err) < 0) {
         fprintf(stderr, "custrpc-server: %s\n", err.message);
         server_free(&s);
         return EXIT_CONFIG;
@@ -409,7 +449,13 @@ int main(int argc, char **argv)
         .max_per_address = o.max_per_address,
         .log_level = o.log_level,
         .store = s.menv.store,
+        .file_store = (o.db ? o.db : s.cfg.db_path) != NULL,
+        .admin = o.admin,
+        .journal_size = o.journal_size,
+        .seed = &s.seed,
     };
+    /* The root partner's Name, as partner_env_setup made it exist. */
+    s.seed.partner_root = s.partner.n_users ? s.partner.users[0].partner : NULL;
     if (status == 0 && http_start(&s.http, &ho, &s.auth, &s.methods, &s.partner, &err) < 0) {
         fprintf(stderr, "custrpc-server: %s\n", err.message);
         status = err.code == CUSTRPC_E_PERMISSION ? EXIT_CONFIG : EXIT_UNAVAILABLE;

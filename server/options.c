@@ -71,6 +71,16 @@ const struct optdoc server_options[] = {
      "SECONDS",
      "partner API: a visa is valid this long from its issue (default 900, the API's 15 minutes)",
      0},
+    {{"admin", no_argument, NULL, SOPT_ADMIN},
+     NULL,
+     "serve the admin interface: GET /admin/journal and POST /admin/reset, with the root's "
+     "Digest credentials or those of <admin login password-file/> (GET /health and GET /metrics "
+     "are always served, without credentials)",
+     0},
+    {{"journal-size", required_argument, NULL, SOPT_JOURNAL_SIZE},
+     "N",
+     "--admin: requests the journal keeps, the oldest evicted first (default 10000)",
+     0},
     {{"help", no_argument, NULL, SOPT_HELP}, NULL, "show this help and exit", 'h'},
     {{"version", no_argument, NULL, SOPT_VERSION}, NULL, "show the version and exit", 0},
     {{NULL, 0, NULL, 0}, NULL, NULL, 0},

@@ -23,6 +23,8 @@ enum server_option {
     SOPT_MAX_CONNECTIONS,
     SOPT_MAX_PER_ADDRESS,
     SOPT_VISA_TTL,
+    SOPT_ADMIN,
+    SOPT_JOURNAL_SIZE,
     SOPT_VERSION,
     SOPT_HELP = 'h'
 };

@@ -183,14 +183,11 @@ int partner_each_below(struct store_tx *tx, int64_t parent, bool recursive,
     return rc;
 }
 
-int partner_ensure_root(struct store *s, const char *name, int64_t *id,
-                        struct custrpc_error *err)
+int partner_ensure_root_tx(struct store_tx *tx, const char *name, bool fresh, int64_t *id,
+                           struct custrpc_error *err)
 {
-    struct store_tx tx;
-    if (store_begin_write(s, &tx, err) < 0)
-        return -1;
     const struct custrpc_message *d = &custrpc_partner_info_message;
-    sqlite3_stmt *st = store_stmt(&tx, STMT_P_ROOT, err);
+    sqlite3_stmt *st = store_stmt(tx, STMT_P_ROOT, err);
     int rc = st ? 0 : -1;
     int64_t root = 0;
     if (st) {
@@ -198,24 +195,37 @@ int partner_ensure_root(struct store *s, const char *name, int64_t *id,
         if (step == SQLITE_ROW)
             root = sqlite3_column_int64(st, 0);
         else if (step != SQLITE_DONE)
-            rc = store_db_fail(&tx, err, "root partner");
+            rc = store_db_fail(tx, err, "root partner");
         done(st);
     }
     struct custrpc_partner_info p;
     custrpc_msg_init(d, &p);
-    if (rc == 0 && root)
-        rc = partner_get(&tx, root, &p, err);
+    if (rc == 0 && root && !fresh)
+        rc = partner_get(tx, root, &p, err);
+    if (rc == 0 && root && fresh) {
+        p.id = root;
+        custrpc_msg_set_presence(d, &p, custrpc_msg_field(d, "Id"), CUSTRPC_SET);
+    }
     if (rc == 0) {
         rc = custrpc_msg_set_text(d, &p, "Name", name, err);
         if (rc == 0)
             rc = custrpc_msg_set_text(d, &p, "Level", "Root", err);
         if (rc == 0)
-            rc = root ? partner_update(&tx, &p, err) : partner_insert(&tx, &p, &root, err);
+            rc = root ? partner_update(tx, &p, err) : partner_insert(tx, &p, &root, err);
     }
     custrpc_msg_free(d, &p);
+    *id = root;
+    return rc;
+}
+
+int partner_ensure_root(struct store *s, const char *name, int64_t *id, struct custrpc_error *err)
+{
+    struct store_tx tx;
+    if (store_begin_write(s, &tx, err) < 0)
+        return -1;
+    int rc = partner_ensure_root_tx(&tx, name, false, id, err);
     if (rc == 0)
         rc = store_commit(&tx, err);
     store_end(&tx);
-    *id = root;
     return rc;
 }

@@ -55,5 +55,9 @@ int partner_each_below(struct store_tx *tx, int64_t parent, bool recursive,
  * root when the configuration changed; *id receives its Id. */
 int partner_ensure_root(struct store *s, const char *name, int64_t *id,
                         struct custrpc_error *err);
+/* The same inside the caller's write transaction; fresh: the root's other members are reset to
+ * their defaults (POST /admin/reset), not kept. */
+int partner_ensure_root_tx(struct store_tx *tx, const char *name, bool fresh, int64_t *id,
+                           struct custrpc_error *err);
 
 #endif

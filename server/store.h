@@ -153,6 +153,27 @@ int store_set_blocked(struct store_tx *tx, int64_t i_customer, bool blocked,
 int store_set_balance(struct store_tx *tx, int64_t i_customer, double balance,
                       struct custrpc_error *err);
 
+/* What POST /admin/reset restores: the store as start-up made it (main.c's setup_store and
+ * partner_env_setup). Pointers are the caller's and must outlive the store's use of them. */
+struct store_seed {
+    const struct store_tariff *tariffs;
+    size_t n_tariffs;
+    const char *root_login;
+    const struct digest_ha1 *root_ha1; /* NULL: the root has no API password */
+    const char *partner_root;          /* the root partner's Name */
+};
+
+/* One write transaction (so it joins the group commit like any write, and no request sees a
+ * half-reset store): every customer, tariff and partner is deleted and the root customer, the
+ * configured tariffs and the root partner are made again as at start-up; the root customer
+ * keeps id 1 and the root partner its Id, and new ids count on from them. locked (may be NULL)
+ * runs while the write lock is held, after the store's part succeeded. */
+int store_reset(struct store *s, const struct store_seed *seed, void (*locked)(void *arg),
+                void *arg, struct custrpc_error *err);
+
+/* The number of customers, the root included, in a read transaction of its own. */
+int store_count_customers(struct store *s, int64_t *n, struct custrpc_error *err);
+
 /* One row of listCustomers. */
 struct store_list_row {
     int64_t i_customer;

@@ -55,4 +55,11 @@ sqlite3_stmt *store_stmt(struct store_tx *tx, enum store_stmt which, struct cust
 /* err from the connection's last SQLite error; returns -1. */
 int store_db_fail(struct store_tx *tx, struct custrpc_error *err, const char *what);
 
+/* store_put_tariffs and store_ensure_root inside the caller's write transaction (store_reset.c
+ * runs them again in the reset's). */
+int store_put_tariffs_tx(struct store_tx *tx, const struct store_tariff *t, size_t n,
+                         struct custrpc_error *err);
+int store_ensure_root_tx(struct store_tx *tx, const char *login, const struct digest_ha1 *ha1,
+                         int64_t i_tariff, struct custrpc_error *err);
+
 #endif

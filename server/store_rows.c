@@ -10,22 +10,29 @@
 #include "store_int.h"
 #include "store_sql.h"
 
-int store_put_tariffs(struct store *s, const struct store_tariff *t, size_t n,
-                      struct custrpc_error *err)
+int store_put_tariffs_tx(struct store_tx *tx, const struct store_tariff *t, size_t n,
+                         struct custrpc_error *err)
 {
-    struct store_tx tx;
-    if (store_begin_write(s, &tx, err) < 0)
-        return -1;
-    sqlite3_stmt *st = store_stmt(&tx, STMT_TARIFF_PUT, err);
+    sqlite3_stmt *st = store_stmt(tx, STMT_TARIFF_PUT, err);
     int rc = st ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         sqlite3_bind_int64(st, 1, t[i].i_tariff);
         sqlite3_bind_text(st, 2, t[i].name, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 3, STORE_ROOT_ID);
         if (sqlite3_step(st) != SQLITE_DONE)
-            rc = store_db_fail(&tx, err, "tariffs");
+            rc = store_db_fail(tx, err, "tariffs");
         sqlite3_reset(st);
     }
+    return rc;
+}
+
+int store_put_tariffs(struct store *s, const struct store_tariff *t, size_t n,
+                      struct custrpc_error *err)
+{
+    struct store_tx tx;
+    if (store_begin_write(s, &tx, err) < 0)
+        return -1;
+    int rc = store_put_tariffs_tx(&tx, t, n, err);
     if (rc == 0)
         rc = store_commit(&tx, err);
     store_end(&tx);
@@ -484,33 +491,30 @@ int store_list(struct store_tx *tx, int64_t ancestor, int64_t offset, int64_t li
     return rc;
 }
 
-int store_ensure_root(struct store *s, const char *login, const struct digest_ha1 *ha1,
-                      int64_t i_tariff, struct custrpc_error *err)
+int store_ensure_root_tx(struct store_tx *tx, const char *login, const struct digest_ha1 *ha1,
+                         int64_t i_tariff, struct custrpc_error *err)
 {
-    struct store_tx tx;
     struct store_customer existing;
-    if (store_begin_write(s, &tx, err) < 0)
-        return -1;
     struct custrpc_error ignored;
     int rc = 0;
     struct custrpc_customer root;
     custrpc_customer_init(&root);
-    if (store_get(&tx, STORE_ROOT_ID, &existing, &ignored) == 0) {
+    if (store_get(tx, STORE_ROOT_ID, &existing, &ignored) == 0) {
         custrpc_customer_free(&existing.c);
         rc = custrpc_customer_set_string(&root, CUSTRPC_F_web_login, login, err);
         if (rc == 0)
             rc = custrpc_customer_set_int(&root, CUSTRPC_F_i_tariff, i_tariff, err);
         /* No root password: the stored HA1 is cleared (NULL), so nobody logs in as root. */
         if (rc == 0)
-            rc = store_update(&tx, STORE_ROOT_ID, &root, NULL, ha1, err);
+            rc = store_update(tx, STORE_ROOT_ID, &root, NULL, ha1, err);
         if (rc == 0 && !ha1) {
             sqlite3_stmt *st = NULL;
-            if (sqlite3_prepare_v2(tx.c->db,
+            if (sqlite3_prepare_v2(tx->c->db,
                                    "UPDATE customers SET api_ha1_md5 = NULL, api_ha1_sha256 = NULL "
                                    "WHERE i_customer = 1",
                                    -1, &st, NULL) != SQLITE_OK ||
                 sqlite3_step(st) != SQLITE_DONE)
-                rc = store_db_fail(&tx, err, "root");
+                rc = store_db_fail(tx, err, "root");
             sqlite3_finalize(st);
         }
     } else {
@@ -532,12 +536,22 @@ int store_ensure_root(struct store *s, const char *login, const struct digest_ha
             rc = custrpc_customer_set_int(&root, CUSTRPC_F_api_mgmt, 1, err);
         int64_t id = 0;
         if (rc == 0)
-            rc = store_insert(&tx, &root, 0, 0, NULL, ha1, &id, err);
+            rc = store_insert(tx, &root, 0, 0, NULL, ha1, &id, err);
         if (rc == 0 && id != STORE_ROOT_ID)
             rc = custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "store: root customer got id %lld",
                               (long long)id);
     }
     custrpc_customer_free(&root);
+    return rc;
+}
+
+int store_ensure_root(struct store *s, const char *login, const struct digest_ha1 *ha1,
+                      int64_t i_tariff, struct custrpc_error *err)
+{
+    struct store_tx tx;
+    if (store_begin_write(s, &tx, err) < 0)
+        return -1;
+    int rc = store_ensure_root_tx(&tx, login, ha1, i_tariff, err);
     if (rc == 0)
         rc = store_commit(&tx, err);
     store_end(&tx);

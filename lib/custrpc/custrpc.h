@@ -3,6 +3,7 @@
 #ifndef CUSTRPC_CUSTRPC_H
 #define CUSTRPC_CUSTRPC_H
 
+#include <custrpc/admin.h>
 #include <custrpc/client.h>
 #include <custrpc/customer.h>
 #include <custrpc/error.h>

@@ -117,13 +117,14 @@ def call_body(method, *params):
     return xmlrpc.client.dumps(params, method, allow_none=True).encode()
 
 
-def post(url, body, headers=None, source=None, path=None):
+def post(url, body, headers=None, source=None, path=None, method="POST"):
     u = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60,
                                       source_address=(source, 0) if source else None)
-    h = {"Content-Type": "text/xml"}
+    h = {"Content-Type": "text/xml"} if body is not None else {}
     h.update(headers or {})
-    conn.request("POST", path or u.path, body=body, headers=h)
+    target = path or (u.path + ("?" + u.query if u.query else ""))
+    conn.request(method, target, body=body, headers=h)
     r = conn.getresponse()
     resp = Response(r.status, {k.lower(): v for k, v in r.getheaders()}, r.read(), r.getheaders())
     conn.close()
@@ -178,6 +179,26 @@ class Digest:
             if fresh.get("stale", "").lower() == "true":
                 self.challenge, self.nc = fresh, 0
                 r = post(url, body, {"Authorization": self.authorization("POST", path)}, source=source)
+        return r
+
+
+    def request(self, method, url, body=None):
+        """Any method with Digest (the admin interface's GET and POST); the uri hashed is the
+        path with its query, as curl and browsers send it."""
+        u = urllib.parse.urlsplit(url)
+        target = u.path + ("?" + u.query if u.query else "")
+        if self.challenge is None:
+            r = post(url, body, method=method)
+            if r.status != 401:
+                return r
+            self.challenge, self.nc = self.parse_challenge(r.challenges()[0]), 0
+        r = post(url, body, {"Authorization": self.authorization(method, target)}, method=method)
+        if r.status == 401 and r.challenges():
+            fresh = self.parse_challenge(r.challenges()[0])
+            if fresh.get("stale", "").lower() == "true":
+                self.challenge, self.nc = fresh, 0
+                r = post(url, body, {"Authorization": self.authorization(method, target)},
+                         method=method)
         return r
 
 

@@ -1,0 +1,48 @@
+/* journal.h — the admin interface's request journal: the last N requests answered, their
+ * request and answer bodies kept only with secret members masked (the caller masks before
+ * journal_add), in a ring that evicts the oldest and counts what it evicted, so memory stays
+ * bounded whatever the traffic. Each body is kept up to JOURNAL_BODY_MAX bytes. */
+#ifndef CUSTRPC_SERVER_JOURNAL_H
+#define CUSTRPC_SERVER_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metrics.h"
+
+#define JOURNAL_DEFAULT_SIZE 10000
+#define JOURNAL_BODY_MAX 8192
+
+struct journal_entry {
+    int64_t time_ms; /* Unix time of the answer, milliseconds */
+    char peer[64];
+    char login[128];
+    const char *method; /* a method table's name, or NULL */
+    enum metrics_outcome outcome;
+    int fault_code; /* 0 unless outcome is fault */
+    unsigned status;
+    char *request, *response; /* masked; malloc'd or NULL */
+};
+
+struct journal;
+
+struct journal *journal_new(size_t capacity);
+void journal_free(struct journal *j);
+
+/* Takes e (its strings included, truncated to JOURNAL_BODY_MAX here). */
+void journal_add(struct journal *j, struct journal_entry *e);
+/* Forgets every entry and the eviction count. */
+void journal_clear(struct journal *j);
+
+struct journal_filter {
+    const char *method, *login; /* NULL: any */
+    int outcome;                /* -1: any */
+    int64_t since_ms;           /* entries at or after; INT64_MIN: all */
+    size_t limit;               /* 0: no limit */
+};
+
+/* {"entries": [...], "evicted": K}, newest first (malloc'd JSON text; NULL when out of
+ * memory). */
+char *journal_json(struct journal *j, const struct journal_filter *f);
+
+#endif
