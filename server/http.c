@@ -40,6 +40,7 @@ struct http_server {
     struct dispatcher methods;
     struct partner_env *partner;
     atomic_int in_flight; /* requests begun and not yet completed */
+    atomic_bool stopping; /* http_stop has begun: new connections are closed at once */
     struct frontdoor *door;
     struct reqlog *log; /* NULL: lines written at once */
     struct admin_env admin;    /* /health, /metrics, /admin/...: counters, journal */
@@ -830,6 +831,17 @@ static void admin_teardown(struct http_server *h)
     h->method_names = NULL;
 }
 
+/* No new connection once the server stops. libmicrohttpd's own way, MHD_quiesce_daemon, races
+ * with its pool threads (0.9.75: both take the listening socket out of a thread's epoll set, and
+ * the loser aborts the process: "Failed to remove listen FD from epoll set", seen in CI). */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+    (void)addr;
+    (void)len;
+    const struct http_server *h = cls;
+    return atomic_load(&h->stopping) ? MHD_NO : MHD_YES;
+}
+
 int http_start(struct http_server **out, const struct http_options *o,
                const struct auth_policy *auth, const struct dispatcher *methods,
                struct partner_env *partner, struct custrpc_error *err)
@@ -903,7 +915,7 @@ int http_start(struct http_server **out, const struct http_options *o,
     const unsigned mhd_limit = 2 * o->max_connections * o->threads;
     h->daemon = MHD_start_daemon(
         /* The logger first: libmicrohttpd reports problems with later options through it. */
-        flags, 0, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, h,
+        flags, 0, accept_policy, h, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, h,
         MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, o->threads,
         MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout, MHD_OPTION_CONNECTION_LIMIT, mhd_limit,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
@@ -940,10 +952,10 @@ void http_stop(struct http_server *h)
 {
     if (!h)
         return;
-    /* Quiesce first: no new connections. Then let the requests in flight (a body still
-     * arriving, an answer being sent) complete, for at most the idle timeout; idle keep-alive
-     * connections hold no request and do not delay the stop. */
-    MHD_socket s = MHD_quiesce_daemon(h->daemon);
+    /* No new connections first (accept_policy closes them). Then let the requests in flight (a
+     * body still arriving, an answer being sent or held for a flush) complete, for at most the
+     * idle timeout; idle keep-alive connections hold no request and do not delay the stop. */
+    atomic_store(&h->stopping, true);
     for (unsigned waited = 0; atomic_load(&h->in_flight) > 0 && waited < h->opt.idle_timeout * 100;
          waited++)
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
@@ -951,7 +963,5 @@ void http_stop(struct http_server *h)
     frontdoor_stop(h->door);
     reqlog_stop(h->log);
     admin_teardown(h);
-    if (s != MHD_INVALID_SOCKET)
-        close(s);
     free(h);
 }
