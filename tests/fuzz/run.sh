@@ -64,7 +64,7 @@ PY
 
 build_target() { # name: compiles $work/name with the sources it tests
   local libs
-  libs=$(ls "$top"/lib/*.c | grep -Ev '/(client[a-z_]*|partner_client|transport)\.c$')
+  libs=$(ls "$top"/lib/*.c | grep -Ev '/(client[a-z_]*|partner_client|admin|transport)\.c$')
   case "$1" in
   fuzz_decode | fuzz_xmlrpc_decode | fuzz_decode_direct)
     "${cc[@]}" $(pkg-config --cflags libxml-2.0) "$top/tests/fuzz/$1.c" $libs \
