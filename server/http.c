@@ -727,6 +727,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
     struct request *rq = *state;
     frontdoor_request_done(conn);
     if (rq) {
+        /* A held answer never sent: the client hung up while it waited, and libmicrohttpd
+         * closed the resumed connection without calling on_request again. The write was made
+         * all the same, so the request is logged (and counted) like any other. */
+        if (rq->held.body)
+            log_request(h, rq, atomic_load(&rq->held.flushed) == 1 ? rq->held.status
+                                                                   : MHD_HTTP_INTERNAL_SERVER_ERROR);
         free(rq->held.body);
         free(rq->body);
         free(rq->j_request);
