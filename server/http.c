@@ -40,6 +40,7 @@ struct http_server {
     struct dispatcher methods;
     struct partner_env *partner;
     atomic_int in_flight; /* requests begun and not yet completed */
+    atomic_int held;      /* of those, the ones whose answer waits for a flush */
     struct frontdoor *door;
     struct reqlog *log; /* NULL: lines written at once */
     struct admin_env admin;    /* /health, /metrics, /admin/...: counters, journal */
@@ -55,6 +56,7 @@ struct held_answer {
     size_t len;
     struct store_durable_wait wait;
     atomic_int flushed; /* 0 while waiting; then 1, or 1 + the errno of the failed flush */
+    bool counted;       /* in the server's held, until the request completes */
 };
 
 struct request {
@@ -266,7 +268,8 @@ static enum MHD_Result queue(struct http_server *h, struct MHD_Connection *conn,
         return send_now(conn, status, type, body, len);
     }
     rq->held = (struct held_answer){conn, status, type, body, len,
-                                    {on_flushed, &rq->held, 0, NULL}, 0};
+                                    {on_flushed, &rq->held, 0, NULL}, 0, true};
+    atomic_fetch_add(&h->held, 1);
     if (atomic_load(&h->in_flight) == 1) {
         /* Alone in the server: nobody shares the flush, and nobody waits behind this thread
          * while it flushes; handing over to the sync thread and back would only add two
@@ -734,6 +737,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
             log_request(h, rq, atomic_load(&rq->held.flushed) == 1 ? rq->held.status
                                                                    : MHD_HTTP_INTERNAL_SERVER_ERROR);
         free(rq->held.body);
+        if (rq->held.counted)
+            atomic_fetch_sub(&h->held, 1);
         free(rq->body);
         free(rq->j_request);
         free(rq->j_response);
@@ -950,7 +955,12 @@ void http_stop(struct http_server *h)
      * arriving, an answer being sent) complete, for at most the idle timeout; idle keep-alive
      * connections hold no request and do not delay the stop. */
     MHD_socket s = MHD_quiesce_daemon(h->daemon);
-    for (unsigned waited = 0; atomic_load(&h->in_flight) > 0 && waited < h->opt.idle_timeout * 100;
+    /* A held answer waits on past the idle timeout, however slow the disk: the sync thread
+     * resumes it once its flush returns, and libmicrohttpd aborts the process when stopped with
+     * a connection still suspended. */
+    for (unsigned waited = 0;
+         atomic_load(&h->in_flight) > 0 &&
+         (waited < h->opt.idle_timeout * 100 || atomic_load(&h->held) > 0);
          waited++)
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     MHD_stop_daemon(h->daemon);
