@@ -118,6 +118,22 @@ static void record(const struct http_server *h, struct request *rq, unsigned sta
     journal_add(h->admin.journal, &e);
 }
 
+/* A login as the client sent it, fit for a log line: a Basic username is any bytes, so a
+ * newline would start a line of the client's making. Controls, space, DEL and '%' are written
+ * %XX. */
+static void loggable(const char *in, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; *in && n + 4 <= size; in++) {
+        unsigned char c = (unsigned char)*in;
+        if (c <= ' ' || c == 0x7f || c == '%')
+            n += (size_t)snprintf(out + n, size - n, "%%%02X", c);
+        else
+            out[n++] = (char)c;
+    }
+    out[n] = '\0';
+}
+
 /* One line per request: time, peer, login, method, outcome, HTTP status, duration. */
 static void log_request(const struct http_server *h, struct request *rq, unsigned status)
 {
@@ -129,7 +145,9 @@ static void log_request(const struct http_server *h, struct request *rq, unsigne
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    const char *login = rq->who.trusted ? "(trusted)" : rq->login[0] ? rq->login : "-";
+    char shown[3 * sizeof rq->login + 1];
+    loggable(rq->login, shown, sizeof shown);
+    const char *login = rq->who.trusted ? "(trusted)" : shown[0] ? shown : "-";
     char outcome[32];
     if (status != 200)
         snprintf(outcome, sizeof outcome, "http=%u", status);
