@@ -41,6 +41,7 @@ struct http_server {
     struct partner_env *partner;
     atomic_int in_flight; /* requests begun and not yet completed */
     atomic_bool stopping; /* http_stop has begun: new connections are closed at once */
+    atomic_int held;      /* of those in flight, the ones whose answer waits for a flush */
     struct frontdoor *door;
     struct reqlog *log; /* NULL: lines written at once */
     struct admin_env admin;    /* /health, /metrics, /admin/...: counters, journal */
@@ -56,6 +57,7 @@ struct held_answer {
     size_t len;
     struct store_durable_wait wait;
     atomic_int flushed; /* 0 while waiting; then 1, or 1 + the errno of the failed flush */
+    bool counted;       /* in the server's held, until the request completes */
 };
 
 struct request {
@@ -117,6 +119,22 @@ static void record(const struct http_server *h, struct request *rq, unsigned sta
     journal_add(h->admin.journal, &e);
 }
 
+/* A login as the client sent it, fit for a log line: a Basic username is any bytes, so a
+ * newline would start a line of the client's making. Controls, space, DEL and '%' are written
+ * %XX. */
+static void loggable(const char *in, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; *in && n + 4 <= size; in++) {
+        unsigned char c = (unsigned char)*in;
+        if (c <= ' ' || c == 0x7f || c == '%')
+            n += (size_t)snprintf(out + n, size - n, "%%%02X", c);
+        else
+            out[n++] = (char)c;
+    }
+    out[n] = '\0';
+}
+
 /* One line per request: time, peer, login, method, outcome, HTTP status, duration. */
 static void log_request(const struct http_server *h, struct request *rq, unsigned status)
 {
@@ -128,7 +146,9 @@ static void log_request(const struct http_server *h, struct request *rq, unsigne
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    const char *login = rq->who.trusted ? "(trusted)" : rq->login[0] ? rq->login : "-";
+    char shown[3 * sizeof rq->login + 1];
+    loggable(rq->login, shown, sizeof shown);
+    const char *login = rq->who.trusted ? "(trusted)" : shown[0] ? shown : "-";
     char outcome[32];
     if (status != 200)
         snprintf(outcome, sizeof outcome, "http=%u", status);
@@ -267,7 +287,8 @@ static enum MHD_Result queue(struct http_server *h, struct MHD_Connection *conn,
         return send_now(conn, status, type, body, len);
     }
     rq->held = (struct held_answer){conn, status, type, body, len,
-                                    {on_flushed, &rq->held, 0, NULL}, 0};
+                                    {on_flushed, &rq->held, 0, NULL}, 0, true};
+    atomic_fetch_add(&h->held, 1);
     if (atomic_load(&h->in_flight) == 1) {
         /* Alone in the server: nobody shares the flush, and nobody waits behind this thread
          * while it flushes; handing over to the sync thread and back would only add two
@@ -728,7 +749,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
     struct request *rq = *state;
     frontdoor_request_done(conn);
     if (rq) {
+        /* A held answer never sent: the client hung up while it waited, and libmicrohttpd
+         * closed the resumed connection without calling on_request again. The write was made
+         * all the same, so the request is logged (and counted) like any other. */
+        if (rq->held.body)
+            log_request(h, rq, atomic_load(&rq->held.flushed) == 1 ? rq->held.status
+                                                                   : MHD_HTTP_INTERNAL_SERVER_ERROR);
         free(rq->held.body);
+        if (rq->held.counted)
+            atomic_fetch_sub(&h->held, 1);
         free(rq->body);
         free(rq->j_request);
         free(rq->j_response);
@@ -953,10 +982,15 @@ void http_stop(struct http_server *h)
     if (!h)
         return;
     /* No new connections first (accept_policy closes them). Then let the requests in flight (a
-     * body still arriving, an answer being sent or held for a flush) complete, for at most the
-     * idle timeout; idle keep-alive connections hold no request and do not delay the stop. */
+     * body still arriving, an answer being sent) complete, for at most the idle timeout; idle
+     * keep-alive connections hold no request and do not delay the stop. A held answer waits on
+     * past the idle timeout, however slow the disk: the sync thread resumes it once its flush
+     * returns, and libmicrohttpd aborts the process when stopped with a connection still
+     * suspended. */
     atomic_store(&h->stopping, true);
-    for (unsigned waited = 0; atomic_load(&h->in_flight) > 0 && waited < h->opt.idle_timeout * 100;
+    for (unsigned waited = 0;
+         atomic_load(&h->in_flight) > 0 &&
+         (waited < h->opt.idle_timeout * 100 || atomic_load(&h->held) > 0);
          waited++)
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     MHD_stop_daemon(h->daemon);

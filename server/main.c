@@ -21,6 +21,7 @@
 #include "common/read_file.h"
 #include "config_file.h"
 #include "http.h"
+#include "reqlog.h"
 #include "methods.h"
 #include "options.h"
 #include "partner_setup.h"
@@ -468,7 +469,7 @@ int main(int argc, char **argv)
         int sig;
         sigwait(&stop, &sig);
         if (o.log_level >= LOG_INFO)
-            fprintf(stderr, "custrpc-server: signal %d, finishing requests in flight\n", sig);
+            reqlog_note("custrpc-server: signal %d, finishing requests in flight\n", sig);
     }
     server_free(&s);
     xmlCleanupParser();

@@ -1,7 +1,9 @@
 /* reqlog.c — the request log, written in batches by a thread of its own (reqlog.h). */
+#define _GNU_SOURCE /* pthread_timedjoin_np: a stop that does not wait forever for a stalled log */
 #include <config.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +25,8 @@ struct reqlog {
     char *buf, *spare;      /* lines gathering; the buffer being written (NULL meanwhile) */
     size_t len;
     bool stopping;
+    bool stalled;          /* a writer found no room for REQLOG_STALL_MS: drop, do not wait */
+    unsigned long dropped; /* lines dropped since the log last moved */
     pthread_t thread;
 };
 
@@ -73,6 +77,19 @@ static void *log_main(void *arg)
         write_all(l->fd, full, n);
         pthread_mutex_lock(&l->lock);
         l->spare = full;
+        /* The log moved: waiting for room is worth it again. */
+        l->stalled = false;
+        if (l->dropped) {
+            char note[160];
+            int k = snprintf(note, sizeof note,
+                             "custrpc-server: %lu request log lines dropped: the log was not "
+                             "being read\n",
+                             l->dropped);
+            l->dropped = 0;
+            pthread_mutex_unlock(&l->lock);
+            write_all(l->fd, note, (size_t)k);
+            pthread_mutex_lock(&l->lock);
+        }
     }
     pthread_mutex_unlock(&l->lock);
     return NULL;
@@ -92,8 +109,8 @@ struct reqlog *reqlog_start(int fd, bool buffered)
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&l->wake, &ca);
+    pthread_cond_init(&l->drained, &ca);
     pthread_condattr_destroy(&ca);
-    pthread_cond_init(&l->drained, NULL);
     pthread_mutex_init(&l->lock, NULL);
     if (!l->buf || !l->spare || pthread_create(&l->thread, NULL, log_main, l) != 0) {
         pthread_mutex_destroy(&l->lock);
@@ -124,9 +141,17 @@ void reqlog_line(struct reqlog *l, const char *fmt, ...)
         return;
     }
     pthread_mutex_lock(&l->lock);
+    struct timespec until;
+    deadline_in_ms(&until, REQLOG_STALL_MS);
     while (l->len + len > REQLOG_BUFFER) {
         pthread_cond_signal(&l->wake);
-        pthread_cond_wait(&l->drained, &l->lock);
+        if (l->stalled ||
+            pthread_cond_timedwait(&l->drained, &l->lock, &until) == ETIMEDOUT) {
+            l->stalled = true;
+            l->dropped++;
+            pthread_mutex_unlock(&l->lock);
+            return;
+        }
     }
     bool was_empty = l->len == 0;
     memcpy(l->buf + l->len, line, len);
@@ -144,11 +169,35 @@ void reqlog_stop(struct reqlog *l)
     l->stopping = true;
     pthread_cond_signal(&l->wake);
     pthread_mutex_unlock(&l->lock);
-    pthread_join(l->thread, NULL);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until); /* pthread_timedjoin_np's clock */
+    until.tv_sec += REQLOG_STOP_MS / 1000;
+    if (pthread_timedjoin_np(l->thread, NULL, &until) != 0) {
+        /* Stuck in write(2) on a log nobody reads: the process is ending, so leave the thread
+         * and what it uses as they are rather than wait forever. */
+        pthread_detach(l->thread);
+        return;
+    }
     pthread_mutex_destroy(&l->lock);
     pthread_cond_destroy(&l->drained);
     pthread_cond_destroy(&l->wake);
     free(l->buf);
     free(l->spare);
     free(l);
+}
+
+void reqlog_note(const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n <= 0)
+        return;
+    /* A pipe with room for PIPE_BUF bytes takes a short line whole without blocking; a file
+     * always can. */
+    struct pollfd p = {STDERR_FILENO, POLLOUT, 0};
+    if (poll(&p, 1, 0) == 1 && (p.revents & POLLOUT))
+        write_all(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }

@@ -4,8 +4,11 @@
  * info against warn). Request threads append their line to a buffer under a mutex; a thread of
  * the log's own writes the buffer with one write(2) every REQLOG_FLUSH_MS, or sooner when it is
  * half full, so a line reaches the file at most that long after its answer — as nginx's
- * `access_log ... buffer= flush=` does. A full buffer makes writers wait for the flush: lines
- * are never dropped. reqlog_stop writes what is left. Unbuffered (every line written at once,
+ * `access_log ... buffer= flush=` does. A full buffer makes writers wait for the flush, up to
+ * REQLOG_STALL_MS: a log nobody reads (a pipe to a stopped collector) must not stop the service,
+ * so past that the log is stalled, lines that find no room are dropped and counted, and a line
+ * says how many once the log moves again. reqlog_stop writes what is left, waiting at most
+ * REQLOG_STOP_MS for a stalled log. Unbuffered (every line written at once,
  * by its own thread) when the buffer could not start, and at log level debug, where the
  * exchanges printed beside the lines must stay in order with them. */
 #ifndef CUSTRPC_SERVER_REQLOG_H
@@ -16,6 +19,8 @@
 #ifndef REQLOG_FLUSH_MS
 #define REQLOG_FLUSH_MS 20
 #endif
+#define REQLOG_STALL_MS 1000
+#define REQLOG_STOP_MS 2000
 
 struct reqlog;
 
@@ -25,5 +30,9 @@ struct reqlog *reqlog_start(int fd, bool buffered);
 void reqlog_line(struct reqlog *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Writes what is buffered, stops the thread, frees l (NULL allowed). */
 void reqlog_stop(struct reqlog *l);
+
+/* A short server message to standard error that must not block (the stop's own message when
+ * the log is not being read): written only when standard error can take it at once. */
+void reqlog_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif
