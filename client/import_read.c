@@ -224,12 +224,12 @@ static int read_csv(const char *text, size_t len, const char *path, char delimit
 
 /* --- JSON ------------------------------------------------------------------------------------- */
 
-/* The line on which each object of the top-level array starts (jansson keeps none). */
+/* The line on which each element of the top-level array starts (jansson keeps none). */
 static size_t *object_lines(const char *text, size_t len, size_t max)
 {
     size_t *lines = calloc(max ? max : 1, sizeof *lines);
     size_t line = 1, depth = 0, k = 0;
-    bool in_string = false;
+    bool in_string = false, expect = false; /* expect: the next value starts an element */
     const char *end = text + len;
     for (const char *p = text; lines && p < end; p++) {
         if (*p == '\n')
@@ -239,14 +239,22 @@ static size_t *object_lines(const char *text, size_t len, size_t max)
                 p++;
             else if (*p == '"')
                 in_string = false;
-        } else if (*p == '"') {
-            in_string = true;
-        } else if (*p == '[' || *p == '{') {
-            if (depth++ == 1 && *p == '{' && k < max)
-                lines[k++] = line;
-        } else if (*p == ']' || *p == '}') {
-            depth--;
+            continue;
         }
+        /* Every element, whatever it is: a row that is not an object still has a line. */
+        if (depth == 1 && expect && !strchr(" \t\r\n,]", *p)) {
+            if (k < max)
+                lines[k++] = line;
+            expect = false;
+        }
+        if (*p == '"')
+            in_string = true;
+        else if (*p == '[' || *p == '{')
+            expect = depth++ == 0;
+        else if (*p == ']' || *p == '}')
+            depth--;
+        else if (*p == ',' && depth == 1)
+            expect = true;
     }
     return lines;
 }

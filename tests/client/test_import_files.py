@@ -180,6 +180,13 @@ class Files(unittest.TestCase):
         r = custrpc("import", one, "--validate-only")
         self.assertEqual(r.returncode, 65, r.stderr)
         self.assertRegex(r.stderr, "(?m)^custrpc import: %s:1: i_tariff: .* \\(row 2\\)$" % re.escape(one))
+        # A row that is not an object has its own line, and so do the rows after it (fuzz_import
+        # found the lines counted from objects only: the last row got line 0).
+        mixed = self.write("mixed.json", '[\n"B",\n  {"name": "A", "web_password": "pw", "i_tariff": 1},\n  7\n]\n')
+        r = custrpc("import", mixed, "--validate-only")
+        self.assertEqual(r.returncode, 65, r.stderr)
+        self.assertRegex(r.stderr, "(?m)^custrpc import: %s:2: .*expected object.* \\(row 1\\)$" % re.escape(mixed))
+        self.assertRegex(r.stderr, "(?m)^custrpc import: %s:4: .*expected object.* \\(row 3\\)$" % re.escape(mixed))
         partners = self.write("p.csv", "Name;Level\nR1;Reseller\nR2;NoSuchLevel\n")
         r = custrpc("import", "--partners", partners, "--validate-only")
         self.assertEqual(r.returncode, 65, r.stderr)
