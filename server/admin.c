@@ -219,9 +219,10 @@ static void journal(const struct admin_env *env, struct MHD_Connection *conn,
     out->len = out->body ? strlen(out->body) : 0;
 }
 
-static void clear_journal(void *journal)
+static void clear_journal(void *journal, uint64_t epoch)
 {
-    journal_clear(journal);
+    if (journal)
+        journal_clear(journal, epoch);
 }
 
 static void reset(const struct admin_env *env, struct admin_answer *out)

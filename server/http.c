@@ -73,6 +73,7 @@ struct request {
     char peer[64];
     enum admin_route route;       /* not ROUTE_API: neither counted nor journaled */
     char *j_request, *j_response; /* masked, for the journal (--admin only) */
+    uint64_t epoch;               /* the store's when its work was done (store_last_epoch) */
 };
 
 /* A request body as the decoder left it: the call (a struct for methods with a request
@@ -112,6 +113,7 @@ static void record(const struct http_server *h, struct request *rq, unsigned sta
         .status = status,
         .request = rq->j_request,
         .response = rq->j_response,
+        .epoch = rq->epoch,
     };
     snprintf(e.peer, sizeof e.peer, "%s", rq->peer);
     snprintf(e.login, sizeof e.login, "%s", rq->who.trusted ? "(trusted)" : rq->login);
@@ -282,6 +284,9 @@ static enum MHD_Result queue(struct http_server *h, struct MHD_Connection *conn,
                              struct request *rq, unsigned status, const char *type, char *body,
                              size_t len)
 {
+    uint64_t epoch;
+    if (store_last_epoch(&epoch))
+        rq->epoch = epoch;
     if (!store_unsynced()) {
         log_request(h, rq, status);
         return send_now(conn, status, type, body, len);
@@ -738,6 +743,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!frontdoor_body_done(conn))
         return MHD_NO; /* cut at its deadline: nothing is done that nobody would hear about */
     store_defer_commits(); /* this thread's writes join the group commit; answers wait */
+    rq->epoch = store_epoch(h->opt.store); /* a request that reaches no transaction */
     return process(h, conn, rq);
 }
 

@@ -18,6 +18,7 @@ struct journal {
     struct journal_entry *ring;
     size_t cap, head, n; /* head: the next slot written */
     unsigned long long evicted;
+    uint64_t epoch; /* of the last clear */
 };
 
 struct journal *journal_new(size_t capacity)
@@ -69,6 +70,11 @@ void journal_add(struct journal *j, struct journal_entry *e)
     e->request = bounded(e->request);
     e->response = bounded(e->response);
     pthread_mutex_lock(&j->lock);
+    if (e->epoch < j->epoch) {
+        pthread_mutex_unlock(&j->lock);
+        entry_free(e);
+        return;
+    }
     struct journal_entry old = j->ring[j->head];
     j->ring[j->head] = *e;
     j->head = (j->head + 1) % j->cap;
@@ -81,9 +87,10 @@ void journal_add(struct journal *j, struct journal_entry *e)
     e->request = e->response = NULL;
 }
 
-void journal_clear(struct journal *j)
+void journal_clear(struct journal *j, uint64_t epoch)
 {
     pthread_mutex_lock(&j->lock);
+    j->epoch = epoch;
     for (size_t i = 0; i < j->cap; i++)
         entry_free(&j->ring[i]);
     j->head = j->n = 0;

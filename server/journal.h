@@ -22,6 +22,9 @@ struct journal_entry {
     int fault_code; /* 0 unless outcome is fault */
     unsigned status;
     char *request, *response; /* masked; malloc'd or NULL */
+    /* The store's reset count (store_epoch) when the request's work was done: an entry from
+     * before the journal's last clear is a request that reset wiped, and is not added. */
+    uint64_t epoch;
 };
 
 struct journal;
@@ -29,10 +32,12 @@ struct journal;
 struct journal *journal_new(size_t capacity);
 void journal_free(struct journal *j);
 
-/* Takes e (its strings included, truncated to JOURNAL_BODY_MAX here). */
+/* Takes e (its strings included, truncated to JOURNAL_BODY_MAX here); drops it when its epoch
+ * is older than the last journal_clear's. */
 void journal_add(struct journal *j, struct journal_entry *e);
-/* Forgets every entry and the eviction count. */
-void journal_clear(struct journal *j);
+/* Forgets every entry and the eviction count; entries of an epoch below this one are not
+ * added from now on (an answer held across a reset is journaled after it). */
+void journal_clear(struct journal *j, uint64_t epoch);
 
 struct journal_filter {
     const char *method, *login; /* NULL: any */

@@ -38,12 +38,17 @@ struct store {
     uint64_t batch;
     uint64_t lost[16];
     atomic_uint n_lost; /* ever: read without the lock on the sync thread's common path */
+    _Atomic uint64_t epoch; /* resets made (store_epoch); changed under write_lock */
 };
 
 /* Per thread: its writes join the batch (store_defer_commits); the batch it last wrote in,
  * 0 once store_take_unsynced has taken it. */
 static _Thread_local bool defers_commits;
 static _Thread_local uint64_t unsynced_batch;
+/* Per thread: the epoch its last transaction began in; tx_epoch_set is false until one began
+ * after store_defer_commits. */
+static _Thread_local bool tx_epoch_set;
+static _Thread_local uint64_t tx_epoch;
 
 int store_db_fail(struct store_tx *tx, struct custrpc_error *err, const char *what)
 {
@@ -243,6 +248,31 @@ void store_defer_commits(void)
 {
     defers_commits = true;
     unsynced_batch = 0; /* an earlier request's, never answered: its batch commits anyway */
+    tx_epoch_set = false;
+}
+
+uint64_t store_epoch(struct store *s)
+{
+    return atomic_load(&s->epoch);
+}
+
+bool store_last_epoch(uint64_t *epoch)
+{
+    *epoch = tx_epoch;
+    return tx_epoch_set;
+}
+
+/* Under the lock the reset writes under: a transaction that began after the reset's sees the
+ * new epoch, one that began before (and which the reset wipes) the old. */
+static void note_epoch(struct store *s)
+{
+    tx_epoch = atomic_load(&s->epoch);
+    tx_epoch_set = true;
+}
+
+void store_next_epoch(struct store *s, uint64_t *epoch)
+{
+    *epoch = atomic_fetch_add(&s->epoch, 1) + 1;
 }
 
 bool store_unsynced(void)
@@ -276,6 +306,7 @@ int store_begin_write(struct store *s, struct store_tx *tx, struct custrpc_error
         return -1;
     }
     tx->open = true;
+    note_epoch(s);
     return 0;
 }
 
@@ -319,6 +350,7 @@ int store_begin_read(struct store *s, struct store_tx *tx, struct custrpc_error 
         pthread_mutex_lock(&s->write_lock);
         tx->c = &s->writer;
         tx->open = true;
+        note_epoch(s);
         return 0;
     }
     if (!(tx->c = take_reader(s, err)))
@@ -329,6 +361,7 @@ int store_begin_read(struct store *s, struct store_tx *tx, struct custrpc_error 
         return -1;
     }
     tx->open = true;
+    note_epoch(s); /* a reader's snapshot may still be of before a reset in the open batch */
     return 0;
 }
 

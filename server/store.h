@@ -167,9 +167,17 @@ struct store_seed {
  * half-reset store): every customer, tariff and partner is deleted and the root customer, the
  * configured tariffs and the root partner are made again as at start-up; the root customer
  * keeps id 1 and the root partner its Id, and new ids count on from them. locked (may be NULL)
- * runs while the write lock is held, after the store's part succeeded. */
-int store_reset(struct store *s, const struct store_seed *seed, void (*locked)(void *arg),
-                void *arg, struct custrpc_error *err);
+ * runs while the write lock is held, after the store's part succeeded, with the new epoch. */
+int store_reset(struct store *s, const struct store_seed *seed,
+                void (*locked)(void *arg, uint64_t epoch), void *arg, struct custrpc_error *err);
+
+/* Resets are counted (the epoch). A request's transactions note the epoch they ran in, so
+ * whoever journals a request can tell one that a reset wiped (its work came before the reset,
+ * its answer after) from one that came after it. */
+uint64_t store_epoch(struct store *s);
+/* The epoch of this thread's last transaction since store_defer_commits; false when there was
+ * none. */
+bool store_last_epoch(uint64_t *epoch);
 
 /* The number of customers, the root included, in a read transaction of its own. */
 int store_count_customers(struct store *s, int64_t *n, struct custrpc_error *err);

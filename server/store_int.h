@@ -54,6 +54,8 @@ sqlite3_stmt *store_stmt(struct store_tx *tx, enum store_stmt which, struct cust
 
 /* err from the connection's last SQLite error; returns -1. */
 int store_db_fail(struct store_tx *tx, struct custrpc_error *err, const char *what);
+/* A reset's next epoch (store_epoch), under the write lock it holds. */
+void store_next_epoch(struct store *s, uint64_t *epoch);
 
 /* store_put_tariffs and store_ensure_root inside the caller's write transaction (store_reset.c
  * runs them again in the reset's). */

@@ -19,8 +19,8 @@ static int run(struct store_tx *tx, const char *sql, struct custrpc_error *err)
     return rc;
 }
 
-int store_reset(struct store *s, const struct store_seed *seed, void (*locked)(void *arg),
-                void *arg, struct custrpc_error *err)
+int store_reset(struct store *s, const struct store_seed *seed,
+                void (*locked)(void *arg, uint64_t epoch), void *arg, struct custrpc_error *err)
 {
     struct store_tx tx;
     if (store_begin_write(s, &tx, err) < 0)
@@ -46,8 +46,12 @@ int store_reset(struct store *s, const struct store_seed *seed, void (*locked)(v
                                   err);
     if (rc == 0)
         rc = partner_ensure_root_tx(&tx, seed->partner_root, true, &partner_root, err);
-    if (rc == 0 && locked)
-        locked(arg);
+    if (rc == 0) {
+        uint64_t epoch;
+        store_next_epoch(s, &epoch);
+        if (locked)
+            locked(arg, epoch);
+    }
     if (rc == 0)
         rc = store_commit(&tx, err);
     store_end(&tx);

@@ -210,11 +210,9 @@ class GroupCommit(unittest.TestCase):
             log = srv.log_showing(r"(method=createCustomer [^\n]*\n[^\0]*){7}", timeout=5)
             self.assertEqual(log.count("method=createCustomer"), 7, log)
 
-    # Known and not fixed yet: the journal records a request when its answer is sent, so a
-    # create whose answer was held across a reset is journaled after the reset emptied the
-    # journal. The fix (each entry tagged with the reset it preceded, taken under the store's
-    # write lock) belongs with the rest of issue 14's test-double work.
-    @unittest.expectedFailure
+    # The journal records a request when its answer is sent, so a create whose answer was
+    # held across a reset reaches the journal after the reset emptied it; each entry carries
+    # the store's reset count from when its transaction ran, and the journal refuses older.
     def test_reset_clears_the_journal_of_what_it_wiped(self):
         # A create written before a reset, whose answer is still held (its flush is slow),
         # is wiped by the reset; its journal entry must not appear in the journal the reset
