@@ -88,6 +88,36 @@ class ManPages(unittest.TestCase):
         for word in ("SIGTERM", "SIGINT", "SIGHUP", ".SH CONFIGURATION FILE"):
             self.assertIn(word, text)
 
+    def test_pages_install_where_man_finds_them(self):
+        # `make install` puts the pages in $(mandir)/man1; man then finds each by its name
+        # alone, as a user types it, and the bash completions land beside them.
+        import tempfile
+        if not os.path.exists(os.path.join(BUILD, "Makefile")):
+            self.skipTest("no Makefile in the build directory")
+        with tempfile.TemporaryDirectory() as dest:
+            env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+            r = subprocess.run(["make", "-C", BUILD, "install-man", "install-nodist_bashcompletionDATA",
+                                "DESTDIR=" + dest], capture_output=True, text=True, env=env, timeout=300)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            installed = {}
+            for root, _, files in os.walk(dest):
+                for name in files:
+                    installed[name] = os.path.join(root, name)
+            for page, _, _ in PAGES:
+                name = os.path.basename(page)
+                self.assertIn(name, installed, sorted(installed))
+                self.assertEqual(os.path.basename(os.path.dirname(installed[name])), "man1")
+                if shutil.which("man"):
+                    mandir = os.path.dirname(os.path.dirname(installed[name]))
+                    out = subprocess.run(["man", "--warnings", "-M", mandir, name[:-2]], capture_output=True,
+                                         text=True, timeout=120, env=dict(os.environ, MANWIDTH="80", LC_ALL="C.UTF-8",
+                                                                          MANPAGER="cat", PAGER="cat"))
+                    self.assertEqual(out.returncode, 0, out.stderr)
+                    self.assertEqual(out.stderr, "", name)
+                    self.assertIn(name[:-2], out.stdout)
+            for program in ("custrpc", "custrpc-server", "custrpc-conform"):
+                self.assertIn(program, installed)
+
 
 if __name__ == "__main__":
     main()
