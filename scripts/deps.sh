@@ -9,6 +9,7 @@ packages=(
   libmicrohttpd-dev libsqlite3-dev libgnutls28-dev libcsv-dev libjansson-dev python3 curl openssl
   clang libclang-rt-14-dev
   python3-requests php-cli php-curl
+  man-db
 )
 
 missing=()
