@@ -19,15 +19,10 @@ int partner_open(const struct conn_options *o, struct custrpc_partner_session **
                               "partner and username)");
         return EXIT_USAGE;
     }
-    int failed;
-    char *password = conn_password(o, &failed);
-    if (failed)
-        return EXIT_USAGE;
-    if (!password) {
-        cli_usage_error(NULL,
-                        "--user needs a password: --password-file, CUSTRPC_PASSWORD or a terminal");
-        return EXIT_USAGE;
-    }
+    char *password;
+    int status = conn_require_password(o, &password);
+    if (status != EXIT_OK)
+        return status;
     struct custrpc_partner_options po = {
         .url = o->url,
         .partner = o->partner,

@@ -503,6 +503,20 @@ char *cli_read_secret(const char *file, const char *env, const char *prompt, int
     return NULL;
 }
 
+int conn_require_password(const struct conn_options *o, char **password)
+{
+    int failed;
+    *password = conn_password(o, &failed);
+    if (failed)
+        return EXIT_USAGE;
+    if (!*password) {
+        cli_usage_error(NULL,
+                        "--user needs a password: --password-file, CUSTRPC_PASSWORD or a terminal");
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
 int conn_open(const struct conn_options *o, struct custrpc_client **out)
 {
     if (!o->url) {
@@ -515,17 +529,9 @@ int conn_open(const struct conn_options *o, struct custrpc_client **out)
         return EXIT_USAGE;
     }
     char *password = NULL;
-    if (o->user) {
-        int failed;
-        password = conn_password(o, &failed);
-        if (failed)
-            return EXIT_USAGE;
-        if (!password) {
-            cli_usage_error(
-                NULL, "--user needs a password: --password-file, CUSTRPC_PASSWORD or a terminal");
-            return EXIT_USAGE;
-        }
-    }
+    int status = o->user ? conn_require_password(o, &password) : EXIT_OK;
+    if (status != EXIT_OK)
+        return status;
     struct custrpc_client_options co = {
         .url = o->url,
         .user = o->user,

@@ -139,6 +139,9 @@ int conn_finish(struct conn_options *o);
  * password or password-file (when the file names no user or this one), else a no-echo prompt
  * on a terminal; NULL with *failed = 0 when none is available. Caller wipes and frees. */
 char *conn_password(const struct conn_options *o, int *failed);
+/* conn_password for a --user that must have one: a usage error naming the places a password
+ * comes from when none is available. Returns an exit code; *password is the caller's. */
+int conn_require_password(const struct conn_options *o, char **password);
 /* Applies one parsed connection option; returns 1 when it was one, 0 when not, -1 on error. */
 int conn_apply(struct conn_options *o, int opt, const char *arg);
 /* Opens a client from the options: the password comes from --password-file, CUSTRPC_PASSWORD,

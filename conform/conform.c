@@ -255,17 +255,9 @@ int conform_main(int argc, char **argv)
     }
     ro.api = a.ro.api;
     char *password = NULL;
-    if (conn.user) {
-        int failed;
-        password = conn_password(&conn, &failed);
-        if (failed)
-            return EXIT_USAGE;
-        if (!password) {
-            cli_usage_error(
-                NULL, "--user needs a password: --password-file, CUSTRPC_PASSWORD or a terminal");
-            return EXIT_USAGE;
-        }
-    }
+    status = conn.user ? conn_require_password(&conn, &password) : EXIT_OK;
+    if (status != EXIT_OK)
+        return status;
     struct conform_case *cases;
     size_t n;
     struct custrpc_error err;

@@ -169,6 +169,18 @@ static void log_request(const struct http_server *h, struct request *rq, unsigne
                 (long long)rq->who.i_customer, elapsed_ms(&rq->start));
 }
 
+/* A serialized call or response as a string (malloc'd; NULL when out of memory). */
+static char *memblock_text(xmlrpc_mem_block *mb)
+{
+    const size_t n = XMLRPC_MEMBLOCK_SIZE(char, mb);
+    char *text = malloc(n + 1);
+    if (text) {
+        memcpy(text, XMLRPC_MEMBLOCK_CONTENTS(char, mb), n);
+        text[n] = '\0';
+    }
+    return text;
+}
+
 /* The request as decoded, secret members masked (malloc'd XML), or NULL when it cannot be
  * shown. */
 static char *masked_call(const struct decoded *dc)
@@ -197,14 +209,7 @@ static char *masked_call(const struct decoded *dc)
         if (!env.fault_occurred)
             xmlrpc_serialize_call2(&env, mb, dc->call.method, shown, xmlrpc_dialect_i8);
     }
-    char *text = NULL;
-    if (mb && !env.fault_occurred) {
-        const size_t n = XMLRPC_MEMBLOCK_SIZE(char, mb);
-        if ((text = malloc(n + 1))) {
-            memcpy(text, XMLRPC_MEMBLOCK_CONTENTS(char, mb), n);
-            text[n] = '\0';
-        }
-    }
+    char *text = mb && !env.fault_occurred ? memblock_text(mb) : NULL;
     if (mb)
         XMLRPC_MEMBLOCK_FREE(char, mb);
     if (shown)
@@ -494,18 +499,11 @@ static char *masked_response(xmlrpc_value *result)
 {
     xmlrpc_env env;
     xmlrpc_env_init(&env);
-    char *text = NULL;
     xmlrpc_value *shown = custrpc_mask_secrets(&env, result);
     xmlrpc_mem_block *mb = env.fault_occurred ? NULL : XMLRPC_MEMBLOCK_NEW(char, &env, 0);
     if (mb && !env.fault_occurred)
         xmlrpc_serialize_response2(&env, mb, shown, xmlrpc_dialect_i8);
-    if (mb && !env.fault_occurred) {
-        const size_t n = XMLRPC_MEMBLOCK_SIZE(char, mb);
-        if ((text = malloc(n + 1))) {
-            memcpy(text, XMLRPC_MEMBLOCK_CONTENTS(char, mb), n);
-            text[n] = '\0';
-        }
-    }
+    char *text = mb && !env.fault_occurred ? memblock_text(mb) : NULL;
     if (mb)
         XMLRPC_MEMBLOCK_FREE(char, mb);
     if (shown)
