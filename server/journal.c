@@ -91,6 +91,33 @@ void journal_clear(struct journal *j)
     pthread_mutex_unlock(&j->lock);
 }
 
+void journal_clear_namespace(struct journal *j, const char *ns, bool evicted)
+{
+    pthread_mutex_lock(&j->lock);
+    /* Compacted in place, oldest first: an entry only ever moves towards the oldest end, onto
+     * a slot already read. The slots left over are zeroed, or a later journal_add would free
+     * the strings of an entry that moved. */
+    const size_t start = (j->head + j->cap - j->n) % j->cap;
+    size_t kept = 0;
+    for (size_t i = 0; i < j->n; i++) {
+        struct journal_entry *e = &j->ring[(start + i) % j->cap];
+        if (strcmp(e->ns, ns) == 0) {
+            entry_free(e);
+            continue;
+        }
+        if (kept != i)
+            j->ring[(start + kept) % j->cap] = *e;
+        kept++;
+    }
+    for (size_t i = kept; i < j->n; i++)
+        memset(&j->ring[(start + i) % j->cap], 0, sizeof *j->ring);
+    j->n = kept;
+    j->head = (start + kept) % j->cap;
+    if (evicted)
+        j->evicted = 0;
+    pthread_mutex_unlock(&j->lock);
+}
+
 /* A JSON string of s (null for NULL). Bytes a client sent (a Digest user name, a note quoting
  * the parser) need not be UTF-8, which a JSON string must be: then every byte outside ASCII
  * becomes '?', rather than the entry (and with it the whole journal) failing. */
@@ -119,7 +146,8 @@ static json_t *entry_json(const struct journal_entry *e)
     size_t n = strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(when + n, sizeof when - n, ".%03dZ", (int)(e->time_ms % 1000));
     return json_pack(
-        "{s:s, s:o, s:o, s:o, s:s, s:o, s:i, s:o, s:o}", "time", when, "peer",
+        "{s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:i, s:o, s:o}", "time", when, "namespace",
+        text_or_null(e->ns[0] ? e->ns : NULL), "peer",
         text_or_null(e->peer), "login", text_or_null(e->login[0] ? e->login : NULL), "method",
         text_or_null(e->method), "outcome", metrics_outcome_name(e->outcome), "fault_code",
         e->outcome == OUTCOME_FAULT ? json_integer(e->fault_code) : json_null(), "status",
@@ -128,7 +156,7 @@ static json_t *entry_json(const struct journal_entry *e)
 
 static bool matches(const struct journal_entry *e, const struct journal_filter *f)
 {
-    return (!f->method || (e->method && strcmp(e->method, f->method) == 0)) &&
+    return (!f->ns || strcmp(e->ns, f->ns) == 0) && (!f->method || (e->method && strcmp(e->method, f->method) == 0)) &&
            (!f->login || strcmp(e->login, f->login) == 0) &&
            (f->outcome < 0 || (int)e->outcome == f->outcome) && e->time_ms >= f->since_ms;
 }

@@ -5,6 +5,7 @@
 #ifndef CUSTRPC_SERVER_JOURNAL_H
 #define CUSTRPC_SERVER_JOURNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,6 +13,7 @@
 
 #define JOURNAL_DEFAULT_SIZE 10000
 #define JOURNAL_BODY_MAX 8192
+#define JOURNAL_NS_SIZE 65 /* NS_NAME_MAX + 1 (namespaces.h) */
 
 struct journal_entry {
     int64_t time_ms; /* Unix time of the answer, milliseconds */
@@ -22,6 +24,7 @@ struct journal_entry {
     int fault_code; /* 0 unless outcome is fault */
     unsigned status;
     char *request, *response; /* masked; malloc'd or NULL */
+    char ns[JOURNAL_NS_SIZE];  /* the request's namespace; "" the default one */
 };
 
 struct journal;
@@ -33,9 +36,13 @@ void journal_free(struct journal *j);
 void journal_add(struct journal *j, struct journal_entry *e);
 /* Forgets every entry and the eviction count. */
 void journal_clear(struct journal *j);
+/* Forgets the entries of namespace ns ("" the default one), the others kept in their order;
+ * the eviction count too when evicted. */
+void journal_clear_namespace(struct journal *j, const char *ns, bool evicted);
 
 struct journal_filter {
     const char *method, *login; /* NULL: any */
+    const char *ns;             /* "": the default namespace; NULL: any */
     int outcome;                /* -1: any */
     int64_t since_ms;           /* entries at or after; INT64_MIN: all */
     size_t limit;               /* 0: no limit */
