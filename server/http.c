@@ -161,15 +161,20 @@ static void log_request(const struct http_server *h, struct request *rq, unsigne
         snprintf(outcome, sizeof outcome, "fault=%d", rq->who.fault_code);
     else
         snprintf(outcome, sizeof outcome, "OK");
+    /* A namespace's name is of a safe alphabet (ns_name_valid): written as it is. */
+    char ns[sizeof rq->ns_name + 4] = "";
+    if (rq->ns_name[0])
+        snprintf(ns, sizeof ns, "ns=%s ", rq->ns_name);
     /* /jsonapi: the caller's partner, and the partner created (AddPartner). */
     if (rq->json)
-        reqlog_line(h->log, "%s %s login=%s method=%s %s partner=%lld id=%lld %.1fms\n", when,
+        reqlog_line(h->log, "%s %s login=%s method=%s %s partner=%lld id=%lld %s%.1fms\n", when,
                 rq->peer, login, rq->who.method ? rq->who.method : "-", outcome,
-                (long long)rq->who.caller, (long long)rq->who.i_customer, elapsed_ms(&rq->start));
+                (long long)rq->who.caller, (long long)rq->who.i_customer, ns,
+                elapsed_ms(&rq->start));
     else
-        reqlog_line(h->log, "%s %s login=%s method=%s %s i_customer=%lld %.1fms\n", when, rq->peer,
-                login, rq->who.method ? rq->who.method : "-", outcome,
-                (long long)rq->who.i_customer, elapsed_ms(&rq->start));
+        reqlog_line(h->log, "%s %s login=%s method=%s %s i_customer=%lld %s%.1fms\n", when,
+                rq->peer, login, rq->who.method ? rq->who.method : "-", outcome,
+                (long long)rq->who.i_customer, ns, elapsed_ms(&rq->start));
 }
 
 /* The request as decoded, secret members masked (malloc'd XML), or NULL when it cannot be

@@ -123,6 +123,7 @@ class Isolation(unittest.TestCase):
             self.assertEqual(call(srv, "getCustomerInfo", {"name": "same"}).fault()[0], 1040)
             self.assertEqual(health(srv)["customers"], 1)
             self.assertEqual(health(srv)["namespaces"], 2)
+            srv.log_showing(r"login=- method=createCustomer OK i_customer=2 ns=run1 \d")
 
     def test_digest_sub_customer_only_in_its_namespace(self):
         with server() as srv:
