@@ -246,6 +246,38 @@ class Journal(unittest.TestCase):
             # Resetting a namespace that does not exist is no error.
             reset(srv, "never-made")
 
+    def test_reset_while_requests_run_in_the_namespace(self):
+        """A request holding a namespace that is discarded finishes on the old store (freed by
+        its last holder: the sanitizer build checks the order)."""
+        with server("--threads", "4") as srv:
+            stop, errors, done = threading.Event(), [], []
+
+            def creator(by_path):
+                while not stop.is_set():
+                    try:
+                        if by_path:
+                            r = ns_proxy(srv, "hot").createCustomer(base())
+                        else:
+                            r = call(srv, "createCustomer", base(), ns="hot").value()
+                        assert r["result"] == "OK", r
+                        done.append(1)
+                    except Exception as e:
+                        errors.append(repr(e))
+                        return
+
+            threads = [threading.Thread(target=creator, args=(i % 2 == 0,)) for i in range(4)]
+            for t in threads:
+                t.start()
+            for _ in range(20):
+                reset(srv, "hot")
+            stop.set()
+            for t in threads:
+                t.join(120)
+            self.assertEqual(errors, [])
+            self.assertGreater(len(done), 0)
+            reset(srv, "hot")
+            self.assertEqual(names(srv, "hot"), [])
+
 
 class Rules(unittest.TestCase):
     def test_invalid_names(self):
