@@ -46,7 +46,7 @@ struct http_server {
     struct frontdoor *door;
     struct reqlog *log; /* NULL: lines written at once */
     struct admin_env admin;    /* /health, /metrics, /admin/...: counters, journal */
-    struct ns_registry *namespaces; /* with --admin only */
+    struct ns_registry *namespaces; /* --admin only */
     const char **method_names; /* the metrics' method labels */
 };
 
@@ -74,9 +74,9 @@ struct request {
     char login[128];
     char peer[64];
     enum admin_route route;       /* not ROUTE_API: neither counted nor journaled */
-    char ns_name[NS_NAME_MAX + 1]; /* the namespace the request names; "" the default */
-    struct namespace *ns;          /* an API request's namespace, held; NULL the default */
     char *j_request, *j_response; /* masked, for the journal (--admin only) */
+    char ns_name[NS_NAME_MAX + 1]; /* the namespace the request names; "" the default */
+    struct ns_space *ns;           /* an API request's namespace, held; NULL the default */
 };
 
 /* A request body as the decoder left it: the call (a struct for methods with a request

@@ -17,7 +17,7 @@
 struct ns_registry {
     pthread_mutex_t lock;
     struct ns_template t;
-    struct namespace *list;
+    struct ns_space *list;
     size_t n;
 };
 
@@ -33,7 +33,7 @@ struct ns_registry *ns_registry_new(const struct ns_template *t)
     return r;
 }
 
-static void ns_free(struct namespace *ns)
+static void ns_free(struct ns_space *ns)
 {
     if (!ns)
         return;
@@ -47,7 +47,7 @@ void ns_registry_free(struct ns_registry *r)
 {
     if (!r)
         return;
-    for (struct namespace *ns = r->list, *next; ns; ns = next) {
+    for (struct ns_space *ns = r->list, *next; ns; ns = next) {
         next = ns->next;
         ns_free(ns);
     }
@@ -71,10 +71,10 @@ bool ns_name_valid(const char *text, size_t len)
 /* A new namespace: a fresh in-memory store seeded as POST /admin/reset seeds the server's, and
  * the server's environments pointed at it. Its visas are signed with a key of its own, so a
  * visa from one namespace is refused in another (their partner Ids coincide). */
-static struct namespace *make(const struct ns_template *t, const char *name,
-                              struct custrpc_error *err)
+static struct ns_space *make(const struct ns_template *t, const char *name,
+                             struct custrpc_error *err)
 {
-    struct namespace *ns = calloc(1, sizeof *ns);
+    struct ns_space *ns = calloc(1, sizeof *ns);
     if (!ns) {
         custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
         return NULL;
@@ -109,9 +109,9 @@ static struct namespace *make(const struct ns_template *t, const char *name,
     return ns;
 }
 
-static struct namespace *find(const struct ns_registry *r, const char *name)
+static struct ns_space *find(const struct ns_registry *r, const char *name)
 {
-    for (struct namespace *ns = r->list; ns; ns = ns->next)
+    for (struct ns_space *ns = r->list; ns; ns = ns->next)
         if (strcmp(ns->name, name) == 0)
             return ns;
     return NULL;
@@ -125,11 +125,11 @@ static int full(const struct ns_registry *r, const char *name, struct custrpc_er
                         name, r->n, r->t.max);
 }
 
-enum ns_result ns_acquire(struct ns_registry *r, const char *name, struct namespace **out,
+enum ns_result ns_acquire(struct ns_registry *r, const char *name, struct ns_space **out,
                           struct custrpc_error *err)
 {
     pthread_mutex_lock(&r->lock);
-    struct namespace *ns = find(r, name);
+    struct ns_space *ns = find(r, name);
     if (ns)
         ns->refs++;
     const bool room = ns || r->n < r->t.max;
@@ -140,7 +140,7 @@ enum ns_result ns_acquire(struct ns_registry *r, const char *name, struct namesp
         *out = ns;
         return ns ? NS_OK : NS_FULL;
     }
-    struct namespace *made = make(&r->t, name, err);
+    struct ns_space *made = make(&r->t, name, err);
     if (!made)
         return NS_FAILED;
     /* Another request may have made it meanwhile: the first one in the list wins. */
@@ -164,7 +164,7 @@ enum ns_result ns_acquire(struct ns_registry *r, const char *name, struct namesp
     return res;
 }
 
-void ns_release(struct ns_registry *r, struct namespace *ns)
+void ns_release(struct ns_registry *r, struct ns_space *ns)
 {
     if (!ns)
         return;
@@ -179,10 +179,10 @@ void ns_release(struct ns_registry *r, struct namespace *ns)
 bool ns_discard(struct ns_registry *r, const char *name)
 {
     pthread_mutex_lock(&r->lock);
-    struct namespace **p = &r->list;
+    struct ns_space **p = &r->list;
     while (*p && strcmp((*p)->name, name) != 0)
         p = &(*p)->next;
-    struct namespace *ns = *p;
+    struct ns_space *ns = *p;
     bool unused = false;
     if (ns) {
         *p = ns->next;

@@ -24,7 +24,7 @@
 #define NS_NAME_RULE "1 to 64 of A-Z a-z 0-9 . _ -"
 #define NS_DEFAULT_MAX 64
 
-struct namespace {
+struct ns_space {
     char name[NS_NAME_MAX + 1];
     struct store *store;
     struct methods_env menv;
@@ -34,7 +34,7 @@ struct namespace {
     /* The registry's, under its lock. */
     unsigned refs;
     bool discarded; /* out of the list: freed by its last holder */
-    struct namespace *next;
+    struct ns_space *next;
 };
 
 /* What every namespace is made from: the server's environments (copied, store replaced) and
@@ -60,9 +60,9 @@ bool ns_name_valid(const char *text, size_t len);
  * until ns_release. NS_FULL: max namespaces exist already; NS_FAILED: its store could not be
  * made; err says which (the message names the limit). */
 enum ns_result { NS_OK, NS_FULL, NS_FAILED };
-enum ns_result ns_acquire(struct ns_registry *r, const char *name, struct namespace **out,
+enum ns_result ns_acquire(struct ns_registry *r, const char *name, struct ns_space **out,
                           struct custrpc_error *err);
-void ns_release(struct ns_registry *r, struct namespace *ns);
+void ns_release(struct ns_registry *r, struct ns_space *ns);
 
 /* Forgets the namespace called name, if it exists: the next request makes it afresh. Requests
  * holding it finish on its old store, which is freed with the last of them. Whether it
