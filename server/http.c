@@ -95,6 +95,17 @@ static double elapsed_ms(const struct timespec *start)
            (double)(now.tv_nsec - start->tv_nsec) / 1e6;
 }
 
+struct journal_add_call {
+    struct journal *journal;
+    struct journal_entry *entry;
+};
+
+static void journal_add_it(void *arg)
+{
+    struct journal_add_call *c = arg;
+    journal_add(c->journal, c->entry);
+}
+
 /* Counts an answered API request and, with --admin, journals it (taking its masked bodies). */
 static void record(const struct http_server *h, struct request *rq, unsigned status)
 {
@@ -121,7 +132,17 @@ static void record(const struct http_server *h, struct request *rq, unsigned sta
     snprintf(e.ns, sizeof e.ns, "%s", rq->ns_name);
     snprintf(e.login, sizeof e.login, "%s", rq->who.trusted ? "(trusted)" : rq->login);
     rq->j_request = rq->j_response = NULL;
-    journal_add(h->admin.journal, &e);
+    if (!rq->ns) {
+        journal_add(h->admin.journal, &e);
+        return;
+    }
+    /* A request that ran in a namespace reset meanwhile is not journaled: the reset cleared
+     * the namespace's entries, and the next namespace of that name is a new one. */
+    struct journal_add_call call = {h->admin.journal, &e};
+    if (!ns_if_current(h->namespaces, rq->ns, journal_add_it, &call)) {
+        free(e.request);
+        free(e.response);
+    }
 }
 
 /* A login as the client sent it, fit for a log line: a Basic username is any bytes, so a

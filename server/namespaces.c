@@ -197,6 +197,16 @@ bool ns_discard(struct ns_registry *r, const char *name)
     return ns != NULL;
 }
 
+bool ns_if_current(struct ns_registry *r, struct ns_space *ns, void (*fn)(void *arg), void *arg)
+{
+    pthread_mutex_lock(&r->lock);
+    const bool current = !ns->discarded;
+    if (current)
+        fn(arg);
+    pthread_mutex_unlock(&r->lock);
+    return current;
+}
+
 size_t ns_count(struct ns_registry *r)
 {
     pthread_mutex_lock(&r->lock);

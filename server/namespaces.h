@@ -69,6 +69,11 @@ void ns_release(struct ns_registry *r, struct ns_space *ns);
  * existed. */
 bool ns_discard(struct ns_registry *r, const char *name);
 
+/* Runs fn(arg) unless ns has been discarded, under the registry's lock: what fn adds for ns
+ * (its journal entry) is either there before a discard, and so cleared with it, or never added.
+ * Whether it ran. */
+bool ns_if_current(struct ns_registry *r, struct ns_space *ns, void (*fn)(void *arg), void *arg);
+
 /* How many namespaces exist. */
 size_t ns_count(struct ns_registry *r);
 

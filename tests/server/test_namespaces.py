@@ -276,6 +276,7 @@ class Journal(unittest.TestCase):
             self.assertEqual(errors, [])
             self.assertGreater(len(done), 0)
             reset(srv, "hot")
+            self.assertEqual(journal(srv, ns="hot"), [])
             self.assertEqual(names(srv, "hot"), [])
 
 
