@@ -151,9 +151,11 @@ static void health(const struct admin_env *env, struct admin_answer *out)
         return;
     }
     answer_json(out, 200,
-                json_pack("{s:s, s:I, s:s, s:I, s:b, s:s}", "status", "ok", "uptime_s",
+                json_pack("{s:s, s:I, s:s, s:I, s:b, s:I, s:s}", "status", "ok", "uptime_s",
                           (json_int_t)(now.tv_sec - env->started.tv_sec), "store", store,
                           "customers", (json_int_t)customers, "admin", env->journal != NULL,
+                          "namespaces",
+                          (json_int_t)(env->namespaces ? ns_count(env->namespaces) : 0),
                           "version", PACKAGE_VERSION));
 }
 
@@ -168,6 +170,7 @@ static void metrics(const struct admin_env *env, struct admin_answer *out)
 
 struct query {
     struct journal_filter f;
+    bool every_namespace;
     char bad[200];
 };
 
@@ -190,6 +193,14 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char 
                      "since: \"%.60s\" is not an RFC 3339 time (2026-11-26T01:10:00Z) or Unix "
                      "seconds",
                      v);
+    } else if (strcmp(key, "namespace") == 0) {
+        /* Ours: one namespace is named by the header or the path, as for any request. */
+        if (strcmp(v, "*") != 0)
+            snprintf(q->bad, sizeof q->bad,
+                     "namespace: \"%.60s\" is not * (every namespace); name one with the "
+                     "header " NS_HEADER " or the path /ns/NAME/admin/journal",
+                     v);
+        q->every_namespace = true;
     } else if (strcmp(key, "limit") == 0) {
         char *end;
         errno = 0;
@@ -199,12 +210,12 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char 
         q->f.limit = (size_t)n;
     } else {
         snprintf(q->bad, sizeof q->bad,
-                 "unknown parameter \"%.60s\" (method, login, outcome, since, limit)", key);
+                 "unknown parameter \"%.60s\" (method, login, outcome, since, limit, namespace)", key);
     }
     return q->bad[0] ? MHD_NO : MHD_YES;
 }
 
-static void journal(const struct admin_env *env, struct MHD_Connection *conn,
+static void journal(const struct admin_env *env, struct MHD_Connection *conn, const char *ns,
                     struct admin_answer *out)
 {
     struct query q = {.f = {.outcome = -1, .since_ms = INT64_MIN}};
@@ -213,6 +224,8 @@ static void journal(const struct admin_env *env, struct MHD_Connection *conn,
         answer_error(out, 400, "%s", q.bad);
         return;
     }
+    /* Without a namespace: the default one's requests only (ours). */
+    q.f.ns = q.every_namespace ? NULL : ns ? ns : "";
     out->status = 200;
     out->type = "application/json";
     out->body = journal_json(env->journal, &q.f);
@@ -221,13 +234,20 @@ static void journal(const struct admin_env *env, struct MHD_Connection *conn,
 
 static void clear_journal(void *journal, uint64_t epoch)
 {
-    if (journal)
-        journal_clear(journal, epoch);
+    journal_clear_default(journal, epoch);
 }
 
-static void reset(const struct admin_env *env, struct admin_answer *out)
+static void reset(const struct admin_env *env, const char *ns, struct admin_answer *out)
 {
     struct custrpc_error err;
+    if (ns) {
+        /* Discarded, not wiped: the next request makes it afresh, while requests still
+         * holding it finish on the old store. */
+        ns_discard(env->namespaces, ns);
+        journal_clear_namespace(env->journal, ns, false);
+        answer_json(out, 200, json_pack("{s:s}", "status", "ok"));
+        return;
+    }
     if (store_reset(env->store, env->seed, clear_journal, env->journal, &err) < 0) {
         answer_error(out, 500, "reset failed: %s", err.message);
         return;
@@ -238,14 +258,14 @@ static void reset(const struct admin_env *env, struct admin_answer *out)
 }
 
 void admin_answer(const struct admin_env *env, enum admin_route r, struct MHD_Connection *conn,
-                  struct admin_answer *out)
+                  const char *ns, struct admin_answer *out)
 {
     memset(out, 0, sizeof *out);
     switch (r) {
     case ROUTE_HEALTH: health(env, out); break;
     case ROUTE_METRICS: metrics(env, out); break;
-    case ROUTE_JOURNAL: journal(env, conn, out); break;
-    case ROUTE_RESET: reset(env, out); break;
+    case ROUTE_JOURNAL: journal(env, conn, ns, out); break;
+    case ROUTE_RESET: reset(env, ns, out); break;
     default:
         answer_error(out, 404,
                      "no such admin endpoint: the admin interface has GET "

@@ -14,6 +14,7 @@
 
 #include "journal.h"
 #include "metrics.h"
+#include "namespaces.h"
 #include "store.h"
 
 enum admin_route {
@@ -38,6 +39,7 @@ struct admin_env {
     struct metrics *metrics;
     struct journal *journal;       /* NULL without --admin */
     const struct store_seed *seed; /* what a reset restores */
+    struct ns_registry *namespaces; /* NULL without --admin (namespaces.h) */
 };
 
 struct admin_answer {
@@ -47,11 +49,12 @@ struct admin_answer {
     size_t len;
 };
 
-/* The answer to an authenticated request of route r (conn: its query arguments). A reset
- * writes to the store: the caller has called store_defer_commits and holds the answer until
- * the write is durable, as for any write. */
+/* The answer to an authenticated request of route r (conn: its query arguments) for
+ * namespace ns (NULL: the default one). A reset writes to the store: the caller has called
+ * store_defer_commits and holds the answer until the write is durable, as for any write; a
+ * namespace's reset discards it instead, with its journal entries. */
 void admin_answer(const struct admin_env *env, enum admin_route r, struct MHD_Connection *conn,
-                  struct admin_answer *out);
+                  const char *ns, struct admin_answer *out);
 
 /* "2026-11-26T01:10:00Z" (RFC 3339, any offset, optional fraction) or Unix seconds
  * ("1795000000", optional fraction) into Unix milliseconds; -1 when it is neither. */

@@ -19,6 +19,7 @@
 
 #include "admin.h"
 #include "frontdoor.h"
+#include "namespaces.h"
 #include "http.h"
 #include "partner_api.h"
 #include "reqlog.h"
@@ -45,6 +46,7 @@ struct http_server {
     struct frontdoor *door;
     struct reqlog *log; /* NULL: lines written at once */
     struct admin_env admin;    /* /health, /metrics, /admin/...: counters, journal */
+    struct ns_registry *namespaces; /* --admin only */
     const char **method_names; /* the metrics' method labels */
 };
 
@@ -73,7 +75,9 @@ struct request {
     char peer[64];
     enum admin_route route;       /* not ROUTE_API: neither counted nor journaled */
     char *j_request, *j_response; /* masked, for the journal (--admin only) */
-    uint64_t epoch;               /* the store's when its work was done (store_last_epoch) */
+    char ns_name[NS_NAME_MAX + 1]; /* the namespace the request names; "" the default */
+    struct ns_space *ns;           /* an API request's namespace, held; NULL the default */
+    uint64_t epoch; /* its store's when its work was done (store_last_epoch) */
 };
 
 /* A request body as the decoder left it: the call (a struct for methods with a request
@@ -90,6 +94,17 @@ static double elapsed_ms(const struct timespec *start)
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (double)(now.tv_sec - start->tv_sec) * 1e3 +
            (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+}
+
+struct journal_add_call {
+    struct journal *journal;
+    struct journal_entry *entry;
+};
+
+static void journal_add_it(void *arg)
+{
+    struct journal_add_call *c = arg;
+    journal_add(c->journal, c->entry);
 }
 
 /* Counts an answered API request and, with --admin, journals it (taking its masked bodies). */
@@ -116,9 +131,20 @@ static void record(const struct http_server *h, struct request *rq, unsigned sta
         .epoch = rq->epoch,
     };
     snprintf(e.peer, sizeof e.peer, "%s", rq->peer);
+    snprintf(e.ns, sizeof e.ns, "%s", rq->ns_name);
     snprintf(e.login, sizeof e.login, "%s", rq->who.trusted ? "(trusted)" : rq->login);
     rq->j_request = rq->j_response = NULL;
-    journal_add(h->admin.journal, &e);
+    if (!rq->ns) {
+        journal_add(h->admin.journal, &e);
+        return;
+    }
+    /* A request that ran in a namespace reset meanwhile is not journaled: the reset cleared
+     * the namespace's entries, and the next namespace of that name is a new one. */
+    struct journal_add_call call = {h->admin.journal, &e};
+    if (!ns_if_current(h->namespaces, rq->ns, journal_add_it, &call)) {
+        free(e.request);
+        free(e.response);
+    }
 }
 
 /* A login as the client sent it, fit for a log line: a Basic username is any bytes, so a
@@ -158,15 +184,20 @@ static void log_request(const struct http_server *h, struct request *rq, unsigne
         snprintf(outcome, sizeof outcome, "fault=%d", rq->who.fault_code);
     else
         snprintf(outcome, sizeof outcome, "OK");
+    /* A namespace's name is of a safe alphabet (ns_name_valid): written as it is. */
+    char ns[sizeof rq->ns_name + 4] = "";
+    if (rq->ns_name[0])
+        snprintf(ns, sizeof ns, "ns=%s ", rq->ns_name);
     /* /jsonapi: the caller's partner, and the partner created (AddPartner). */
     if (rq->json)
-        reqlog_line(h->log, "%s %s login=%s method=%s %s partner=%lld id=%lld %.1fms\n", when,
+        reqlog_line(h->log, "%s %s login=%s method=%s %s partner=%lld id=%lld %s%.1fms\n", when,
                 rq->peer, login, rq->who.method ? rq->who.method : "-", outcome,
-                (long long)rq->who.caller, (long long)rq->who.i_customer, elapsed_ms(&rq->start));
+                (long long)rq->who.caller, (long long)rq->who.i_customer, ns,
+                elapsed_ms(&rq->start));
     else
-        reqlog_line(h->log, "%s %s login=%s method=%s %s i_customer=%lld %.1fms\n", when, rq->peer,
-                login, rq->who.method ? rq->who.method : "-", outcome,
-                (long long)rq->who.i_customer, elapsed_ms(&rq->start));
+        reqlog_line(h->log, "%s %s login=%s method=%s %s i_customer=%lld %s%.1fms\n", when,
+                rq->peer, login, rq->who.method ? rq->who.method : "-", outcome,
+                (long long)rq->who.i_customer, ns, elapsed_ms(&rq->start));
 }
 
 /* A serialized call or response as a string (malloc'd; NULL when out of memory). */
@@ -540,7 +571,7 @@ static enum MHD_Result process_json(struct http_server *h, struct MHD_Connection
         rq->who.fault_code = err.code;
         answer = custrpc_jsonrpc_fault(NULL, &err, NULL);
     } else {
-        partner_api_answer(h->partner, rq->body ? rq->body : "", rq->len, &answer, &rq->who,
+        partner_api_answer(rq->ns ? &rq->ns->partner : h->partner, rq->body ? rq->body : "", rq->len, &answer, &rq->who,
                            rq->login, sizeof rq->login);
     }
     log_json_exchange(h, rq, answer);
@@ -558,7 +589,7 @@ static enum MHD_Result process_admin(struct http_server *h, struct MHD_Connectio
                                      struct request *rq)
 {
     struct admin_answer a;
-    admin_answer(&h->admin, rq->route, conn, &a);
+    admin_answer(&h->admin, rq->route, conn, rq->ns_name[0] ? rq->ns_name : NULL, &a);
     if (!a.body)
         return queue_text(h, conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
     return queue(h, conn, rq, a.status, a.type, a.body, a.len);
@@ -591,7 +622,8 @@ static enum MHD_Result process(struct http_server *h, struct MHD_Connection *con
     dc.ok = true;
     xmlrpc_env env;
     xmlrpc_env_init(&env);
-    xmlrpc_value *result = dispatch_decoded(&env, &h->methods, &dc.call, &rq->who);
+    xmlrpc_value *result =
+        dispatch_decoded(&env, rq->ns ? &rq->ns->methods : &h->methods, &dc.call, &rq->who);
     if (result && h->admin.journal)
         rq->j_response = masked_response(result);
     xmlrpc_mem_block *out = NULL;
@@ -664,6 +696,53 @@ static enum MHD_Result admin_head(struct http_server *h, struct MHD_Connection *
     return MHD_YES;
 }
 
+/* The namespace a request names (ours: the test double's), by the header or a path prefix
+ * /ns/NAME/, into name ("" for none), and its path past the prefix into *path: 0, or the HTTP
+ * status of a refusal with its text in why. */
+static unsigned namespace_of(const struct http_server *h, struct MHD_Connection *conn,
+                             const char *url, char name[NS_NAME_MAX + 1], const char **path,
+                             char *why, size_t why_size)
+{
+    const char *header = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, NS_HEADER);
+    const bool prefixed = strncmp(url, NS_PATH_PREFIX, strlen(NS_PATH_PREFIX)) == 0;
+    *path = url;
+    name[0] = '\0';
+    if (!header && !prefixed)
+        return 0;
+    if (!h->namespaces) {
+        snprintf(why, why_size,
+                 "%s: namespaces belong to the test double: start custrpc-server with --admin\n",
+                 header ? "header " NS_HEADER : "not found: /ns/NAME/");
+        return header ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_NOT_FOUND;
+    }
+    if (header && !ns_name_valid(header, strlen(header))) {
+        snprintf(why, why_size, "header " NS_HEADER ": a namespace name is " NS_NAME_RULE "\n");
+        return MHD_HTTP_BAD_REQUEST;
+    }
+    if (!prefixed) {
+        snprintf(name, NS_NAME_MAX + 1, "%s", header);
+        return 0;
+    }
+    const char *start = url + strlen(NS_PATH_PREFIX), *slash = strchr(start, '/');
+    const size_t len = slash ? (size_t)(slash - start) : strlen(start);
+    if (!slash || !ns_name_valid(start, len)) {
+        snprintf(why, why_size,
+                 "path /ns/NAME/ENDPOINT: a namespace name is " NS_NAME_RULE
+                 ", and an endpoint follows it (/ns/NAME/RPC2)\n");
+        return MHD_HTTP_BAD_REQUEST;
+    }
+    if (header && (strlen(header) != len || memcmp(header, start, len) != 0)) {
+        snprintf(why, why_size,
+                 "header " NS_HEADER " names namespace \"%s\", the path /ns/%.*s/: give one, or "
+                 "both the same\n",
+                 header, (int)len, start);
+        return MHD_HTTP_BAD_REQUEST;
+    }
+    snprintf(name, NS_NAME_MAX + 1, "%.*s", (int)len, start);
+    *path = slash;
+    return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **state)
@@ -685,11 +764,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         unsigned refused = frontdoor_judge(conn, h->auth->open_local, why, sizeof why);
         if (refused)
             return queue_refusal(h, conn, rq, refused, why);
-        rq->route = admin_route_of(url);
+        /* path: the url past a namespace's prefix; Digest is checked against the url itself,
+         * which is what the client hashed. */
+        const char *path = url;
+        refused = namespace_of(h, conn, url, rq->ns_name, &path, why, sizeof why);
+        if (refused)
+            return queue_text(h, conn, rq, refused, why);
+        rq->route = admin_route_of(path);
         if (rq->route != ROUTE_API)
             return admin_head(h, conn, rq, method, url);
-        rq->json = strcmp(url, "/jsonapi") == 0;
-        if (!rq->json && strcmp(url, "/RPC2") != 0 && strcmp(url, "/xmlapi/xmlapi") != 0)
+        rq->json = strcmp(path, "/jsonapi") == 0;
+        if (!rq->json && strcmp(path, "/RPC2") != 0 && strcmp(path, "/xmlapi/xmlapi") != 0)
             return queue_text(h, conn, rq, MHD_HTTP_NOT_FOUND,
                               "not found: the endpoints are /RPC2 and /xmlapi/xmlapi (XML-RPC) "
                               "and /jsonapi (JSON-RPC)\n");
@@ -697,6 +782,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return queue_text(h, conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
                               rq->json ? "JSON-RPC takes POST only\n"
                                        : "XML-RPC takes POST only\n");
+        if (rq->ns_name[0]) {
+            struct custrpc_error err;
+            const enum ns_result got = ns_acquire(h->namespaces, rq->ns_name, &rq->ns, &err);
+            if (got != NS_OK) {
+                char text[sizeof err.message + 1];
+                snprintf(text, sizeof text, "%s\n", err.message);
+                return queue_text(h, conn, rq,
+                                  got == NS_FULL ? MHD_HTTP_SERVICE_UNAVAILABLE
+                                                 : MHD_HTTP_INTERNAL_SERVER_ERROR,
+                                  text);
+            }
+        }
         /* The partner API authenticates by Login and visas, not here. A body over the limit
          * is read and dropped, as on the XML-RPC endpoints, so the client can read the 1050
          * answer: closing early would reset the connection under its unsent bytes. */
@@ -704,7 +801,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_YES;
         /* Credentials are judged before the body is read: a wrong password never reaches
          * the XML-RPC layer. */
-        rq->auth = auth_identify(h->auth, conn, method, url, &rq->who, rq->login, sizeof rq->login);
+        rq->auth = auth_identify(rq->ns ? &rq->ns->auth : h->auth, conn, method, url, &rq->who,
+                                 rq->login, sizeof rq->login);
         /* Announced too large: not worth reading, so answer at once (libmicrohttpd closes). */
         if (rq->auth != AUTH_OK && declared_length(conn) > h->opt.max_body)
             return queue_challenge(h, conn, rq, rq->auth == AUTH_STALE);
@@ -765,6 +863,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
         free(rq->body);
         free(rq->j_request);
         free(rq->j_response);
+        ns_release(h->namespaces, rq->ns);
         free(rq);
         *state = NULL;
         atomic_fetch_sub(&h->in_flight, 1);
@@ -849,7 +948,12 @@ static int admin_setup(struct http_server *h, struct custrpc_error *err)
     if (h->opt.admin)
         h->admin.journal =
             journal_new(h->opt.journal_size ? h->opt.journal_size : JOURNAL_DEFAULT_SIZE);
-    if (!h->admin.metrics || (h->opt.admin && !h->admin.journal))
+    if (h->opt.admin) {
+        const struct ns_template t = {h->auth, &h->methods, h->partner, h->opt.seed,
+                                      h->opt.max_namespaces};
+        h->admin.namespaces = h->namespaces = ns_registry_new(&t);
+    }
+    if (!h->admin.metrics || (h->opt.admin && (!h->admin.journal || !h->namespaces)))
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
     return 0;
 }
@@ -858,6 +962,8 @@ static void admin_teardown(struct http_server *h)
 {
     metrics_free(h->admin.metrics);
     journal_free(h->admin.journal);
+    ns_registry_free(h->namespaces);
+    h->namespaces = h->admin.namespaces = NULL;
     free(h->method_names);
     h->admin.metrics = NULL;
     h->admin.journal = NULL;

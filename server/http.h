@@ -32,6 +32,7 @@ struct http_options {
     bool admin;
     size_t journal_size;
     const struct store_seed *seed; /* what POST /admin/reset restores */
+    size_t max_namespaces;         /* with admin: namespaces at once (namespaces.h) */
 };
 
 struct http_server;

@@ -70,7 +70,7 @@ void journal_add(struct journal *j, struct journal_entry *e)
     e->request = bounded(e->request);
     e->response = bounded(e->response);
     pthread_mutex_lock(&j->lock);
-    if (e->epoch < j->epoch) {
+    if (!e->ns[0] && e->epoch < j->epoch) {
         pthread_mutex_unlock(&j->lock);
         entry_free(e);
         return;
@@ -87,14 +87,43 @@ void journal_add(struct journal *j, struct journal_entry *e)
     e->request = e->response = NULL;
 }
 
-void journal_clear(struct journal *j, uint64_t epoch)
+static void clear_namespace_locked(struct journal *j, const char *ns, bool evicted)
+{
+    /* Compacted in place, oldest first: an entry only ever moves towards the oldest end, onto
+     * a slot already read. The slots left over are zeroed, or a later journal_add would free
+     * the strings of an entry that moved. */
+    const size_t start = (j->head + j->cap - j->n) % j->cap;
+    size_t kept = 0;
+    for (size_t i = 0; i < j->n; i++) {
+        struct journal_entry *e = &j->ring[(start + i) % j->cap];
+        if (strcmp(e->ns, ns) == 0) {
+            entry_free(e);
+            continue;
+        }
+        if (kept != i)
+            j->ring[(start + kept) % j->cap] = *e;
+        kept++;
+    }
+    for (size_t i = kept; i < j->n; i++)
+        memset(&j->ring[(start + i) % j->cap], 0, sizeof *j->ring);
+    j->n = kept;
+    j->head = (start + kept) % j->cap;
+    if (evicted)
+        j->evicted = 0;
+}
+
+void journal_clear_namespace(struct journal *j, const char *ns, bool evicted)
+{
+    pthread_mutex_lock(&j->lock);
+    clear_namespace_locked(j, ns, evicted);
+    pthread_mutex_unlock(&j->lock);
+}
+
+void journal_clear_default(struct journal *j, uint64_t epoch)
 {
     pthread_mutex_lock(&j->lock);
     j->epoch = epoch;
-    for (size_t i = 0; i < j->cap; i++)
-        entry_free(&j->ring[i]);
-    j->head = j->n = 0;
-    j->evicted = 0;
+    clear_namespace_locked(j, "", true);
     pthread_mutex_unlock(&j->lock);
 }
 
@@ -126,7 +155,8 @@ static json_t *entry_json(const struct journal_entry *e)
     size_t n = strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(when + n, sizeof when - n, ".%03dZ", (int)(e->time_ms % 1000));
     return json_pack(
-        "{s:s, s:o, s:o, s:o, s:s, s:o, s:i, s:o, s:o}", "time", when, "peer",
+        "{s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:i, s:o, s:o}", "time", when, "namespace",
+        text_or_null(e->ns[0] ? e->ns : NULL), "peer",
         text_or_null(e->peer), "login", text_or_null(e->login[0] ? e->login : NULL), "method",
         text_or_null(e->method), "outcome", metrics_outcome_name(e->outcome), "fault_code",
         e->outcome == OUTCOME_FAULT ? json_integer(e->fault_code) : json_null(), "status",
@@ -135,7 +165,7 @@ static json_t *entry_json(const struct journal_entry *e)
 
 static bool matches(const struct journal_entry *e, const struct journal_filter *f)
 {
-    return (!f->method || (e->method && strcmp(e->method, f->method) == 0)) &&
+    return (!f->ns || strcmp(e->ns, f->ns) == 0) && (!f->method || (e->method && strcmp(e->method, f->method) == 0)) &&
            (!f->login || strcmp(e->login, f->login) == 0) &&
            (f->outcome < 0 || (int)e->outcome == f->outcome) && e->time_ms >= f->since_ms;
 }

@@ -5,6 +5,7 @@
 #ifndef CUSTRPC_SERVER_JOURNAL_H
 #define CUSTRPC_SERVER_JOURNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,6 +13,7 @@
 
 #define JOURNAL_DEFAULT_SIZE 10000
 #define JOURNAL_BODY_MAX 8192
+#define JOURNAL_NS_SIZE 65 /* NS_NAME_MAX + 1 (namespaces.h) */
 
 struct journal_entry {
     int64_t time_ms; /* Unix time of the answer, milliseconds */
@@ -22,8 +24,10 @@ struct journal_entry {
     int fault_code; /* 0 unless outcome is fault */
     unsigned status;
     char *request, *response; /* masked; malloc'd or NULL */
-    /* The store's reset count (store_epoch) when the request's work was done: an entry from
-     * before the journal's last clear is a request that reset wiped, and is not added. */
+    char ns[JOURNAL_NS_SIZE]; /* the request's namespace; "" the default one */
+    /* The default store's reset count (store_epoch) when the request's work was done: a
+     * default entry from before the last journal_clear_default is a request that reset wiped,
+     * and is not added. (A namespace's reset discards its store: http.c checks that.) */
     uint64_t epoch;
 };
 
@@ -32,15 +36,20 @@ struct journal;
 struct journal *journal_new(size_t capacity);
 void journal_free(struct journal *j);
 
-/* Takes e (its strings included, truncated to JOURNAL_BODY_MAX here); drops it when its epoch
- * is older than the last journal_clear's. */
+/* Takes e (its strings included, truncated to JOURNAL_BODY_MAX here); drops an entry of the
+ * default namespace whose epoch is older than the last journal_clear_default's. */
 void journal_add(struct journal *j, struct journal_entry *e);
-/* Forgets every entry and the eviction count; entries of an epoch below this one are not
- * added from now on (an answer held across a reset is journaled after it). */
-void journal_clear(struct journal *j, uint64_t epoch);
+/* Forgets the entries of namespace ns ("" the default one), the others kept in their order;
+ * the eviction count too when evicted. */
+void journal_clear_namespace(struct journal *j, const char *ns, bool evicted);
+/* Forgets the default namespace's entries and the eviction count; default entries of an epoch
+ * below this one are not added from now on (an answer held across a reset is journaled after
+ * it). */
+void journal_clear_default(struct journal *j, uint64_t epoch);
 
 struct journal_filter {
     const char *method, *login; /* NULL: any */
+    const char *ns;             /* "": the default namespace; NULL: any */
     int outcome;                /* -1: any */
     int64_t since_ms;           /* entries at or after; INT64_MIN: all */
     size_t limit;               /* 0: no limit */

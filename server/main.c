@@ -42,6 +42,7 @@ struct options {
     unsigned visa_ttl;
     bool admin;
     unsigned journal_size;
+    unsigned max_namespaces;
 };
 
 /* Defaults of the front door: a slow sender is cut within a minute and a half at most, and
@@ -96,6 +97,11 @@ static int parse_options(int argc, char **argv, struct options *o)
     }
     if (!o->tls_cert != !o->tls_key) {
         fprintf(stderr, "custrpc-server: --tls-cert and --tls-key go together\n");
+        return -1;
+    }
+    if (o->max_namespaces && !o->admin) {
+        fprintf(stderr, "custrpc-server: --max-namespaces needs --admin (namespaces are the test "
+                        "double's)\n");
         return -1;
     }
     if (o->journal_size && !o->admin) {
@@ -174,6 +180,10 @@ static int apply_option(struct options *o, int ch, const char *const levels[4])
         break;
     case SOPT_JOURNAL_SIZE:
         if (parse_count("journal-size", optarg, 1, 10000000, &o->journal_size) < 0)
+            return -1;
+        break;
+    case SOPT_MAX_NAMESPACES:
+        if (parse_count("max-namespaces", optarg, 1, 100000, &o->max_namespaces) < 0)
             return -1;
         break;
     case SOPT_AUTH:
@@ -454,6 +464,7 @@ int main(int argc, char **argv)
         .admin = o.admin,
         .journal_size = o.journal_size,
         .seed = &s.seed,
+        .max_namespaces = o.max_namespaces,
     };
     /* The root partner's Name, as partner_env_setup made it exist. */
     s.seed.partner_root = s.partner.n_users ? s.partner.users[0].partner : NULL;

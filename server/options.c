@@ -81,6 +81,12 @@ const struct optdoc server_options[] = {
      "N",
      "--admin: requests the journal keeps, the oldest evicted first (default 10000)",
      0},
+    {{"max-namespaces", required_argument, NULL, SOPT_MAX_NAMESPACES},
+     "N",
+     "--admin: namespaces that may exist at once (X-Custrpc-Namespace: NAME or /ns/NAME/: a "
+     "store and journal of their own for each parallel test run); past it a new one gets 503 "
+     "(default 64)",
+     0},
     {{"help", no_argument, NULL, SOPT_HELP}, NULL, "show this help and exit", 'h'},
     {{"version", no_argument, NULL, SOPT_VERSION}, NULL, "show the version and exit", 0},
     {{NULL, 0, NULL, 0}, NULL, NULL, 0},

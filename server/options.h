@@ -25,6 +25,7 @@ enum server_option {
     SOPT_VISA_TTL,
     SOPT_ADMIN,
     SOPT_JOURNAL_SIZE,
+    SOPT_MAX_NAMESPACES,
     SOPT_VERSION,
     SOPT_HELP = 'h'
 };

@@ -260,7 +260,8 @@ class Journal(unittest.TestCase):
             self.assertEqual(doc["evicted"], 0)
             for e in entries:
                 self.assertEqual(set(e), {"time", "peer", "login", "method", "outcome", "fault_code",
-                                          "status", "request", "response"})
+                                          "status", "request", "response", "namespace"})
+                self.assertIsNone(e["namespace"])  # the default namespace
             self.assertEqual([e["method"] for e in entries],
                              ["Login", "getCustomerInfo", "createCustomer", "createCustomer", None])
             self.assertEqual([e["outcome"] for e in entries],
