@@ -155,8 +155,8 @@ static void health(const struct admin_env *env, struct admin_answer *out)
                           (json_int_t)(now.tv_sec - env->started.tv_sec), "store", store,
                           "customers", (json_int_t)customers, "admin", env->journal != NULL,
                           "namespaces",
-                          (json_int_t)(env->namespaces ? ns_count(env->namespaces) : 0),
-                          "version", PACKAGE_VERSION));
+                          (json_int_t)(env->namespaces ? ns_count(env->namespaces) : 0), "version",
+                          PACKAGE_VERSION));
 }
 
 static void metrics(const struct admin_env *env, struct admin_answer *out)
@@ -210,7 +210,8 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char 
         q->f.limit = (size_t)n;
     } else {
         snprintf(q->bad, sizeof q->bad,
-                 "unknown parameter \"%.60s\" (method, login, outcome, since, limit, namespace)", key);
+                 "unknown parameter \"%.60s\" (method, login, outcome, since, limit, namespace)",
+                 key);
     }
     return q->bad[0] ? MHD_NO : MHD_YES;
 }

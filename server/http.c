@@ -44,10 +44,10 @@ struct http_server {
     atomic_bool stopping; /* http_stop has begun: new connections are closed at once */
     atomic_int held;      /* of those in flight, the ones whose answer waits for a flush */
     struct frontdoor *door;
-    struct reqlog *log; /* NULL: lines written at once */
-    struct admin_env admin;    /* /health, /metrics, /admin/...: counters, journal */
+    struct reqlog *log;             /* NULL: lines written at once */
+    struct admin_env admin;         /* /health, /metrics, /admin/...: counters, journal */
     struct ns_registry *namespaces; /* --admin only */
-    const char **method_names; /* the metrics' method labels */
+    const char **method_names;      /* the metrics' method labels */
 };
 
 /* An answer held until the writes its request made are on disk (store_when_durable). */
@@ -68,16 +68,16 @@ struct request {
     char *body;
     size_t len, cap;
     int too_large;
-    bool json; /* /jsonapi: the partner API, no HTTP authentication (visas instead) */
+    bool json;              /* /jsonapi: the partner API, no HTTP authentication (visas instead) */
     enum auth_outcome auth; /* not AUTH_OK: the body is read and dropped, then a 401 answers */
     struct call_identity who;
     char login[128];
     char peer[64];
-    enum admin_route route;       /* not ROUTE_API: neither counted nor journaled */
-    char *j_request, *j_response; /* masked, for the journal (--admin only) */
+    enum admin_route route;        /* not ROUTE_API: neither counted nor journaled */
+    char *j_request, *j_response;  /* masked, for the journal (--admin only) */
     char ns_name[NS_NAME_MAX + 1]; /* the namespace the request names; "" the default */
     struct ns_space *ns;           /* an API request's namespace, held; NULL the default */
-    uint64_t epoch; /* its store's when its work was done (store_last_epoch) */
+    uint64_t epoch;                /* its store's when its work was done (store_last_epoch) */
 };
 
 /* A request body as the decoder left it: the call (a struct for methods with a request
@@ -191,13 +191,13 @@ static void log_request(const struct http_server *h, struct request *rq, unsigne
     /* /jsonapi: the caller's partner, and the partner created (AddPartner). */
     if (rq->json)
         reqlog_line(h->log, "%s %s login=%s method=%s %s partner=%lld id=%lld %s%.1fms\n", when,
-                rq->peer, login, rq->who.method ? rq->who.method : "-", outcome,
-                (long long)rq->who.caller, (long long)rq->who.i_customer, ns,
-                elapsed_ms(&rq->start));
+                    rq->peer, login, rq->who.method ? rq->who.method : "-", outcome,
+                    (long long)rq->who.caller, (long long)rq->who.i_customer, ns,
+                    elapsed_ms(&rq->start));
     else
         reqlog_line(h->log, "%s %s login=%s method=%s %s i_customer=%lld %s%.1fms\n", when,
-                rq->peer, login, rq->who.method ? rq->who.method : "-", outcome,
-                (long long)rq->who.i_customer, ns, elapsed_ms(&rq->start));
+                    rq->peer, login, rq->who.method ? rq->who.method : "-", outcome,
+                    (long long)rq->who.i_customer, ns, elapsed_ms(&rq->start));
 }
 
 /* A serialized call or response as a string (malloc'd; NULL when out of memory). */
@@ -313,12 +313,12 @@ static void on_flushed(void *arg, int error)
 
 static enum MHD_Result send_held(struct http_server *h, struct request *rq);
 
-/* Sends an answer (takes body) and logs the request. When this request committed a write to a file store, the
- * answer waits, with the connection suspended, for the flush that makes the write durable: an
- * acknowledged change is never lost, and one flush serves every request waiting meanwhile. */
-static enum MHD_Result queue(struct http_server *h, struct MHD_Connection *conn,
-                             struct request *rq, unsigned status, const char *type, char *body,
-                             size_t len)
+/* Sends an answer (takes body) and logs the request. When this request committed a write to a file
+ * store, the answer waits, with the connection suspended, for the flush that makes the write
+ * durable: an acknowledged change is never lost, and one flush serves every request waiting
+ * meanwhile. */
+static enum MHD_Result queue(struct http_server *h, struct MHD_Connection *conn, struct request *rq,
+                             unsigned status, const char *type, char *body, size_t len)
 {
     uint64_t epoch;
     if (store_last_epoch(&epoch))
@@ -327,8 +327,8 @@ static enum MHD_Result queue(struct http_server *h, struct MHD_Connection *conn,
         log_request(h, rq, status);
         return send_now(conn, status, type, body, len);
     }
-    rq->held = (struct held_answer){conn, status, type, body, len,
-                                    {on_flushed, &rq->held, 0, NULL}, 0, true};
+    rq->held = (struct held_answer){conn, status, type, body, len, {on_flushed, &rq->held, 0, NULL},
+                                    0,    true};
     atomic_fetch_add(&h->held, 1);
     if (atomic_load(&h->in_flight) == 1) {
         /* Alone in the server: nobody shares the flush, and nobody waits behind this thread
@@ -369,8 +369,8 @@ static enum MHD_Result send_held(struct http_server *h, struct request *rq)
                 strerror(error));
     }
     char *copy = strdup(text);
-    return copy ? send_now(held->conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                           "text/plain; charset=utf-8", copy, strlen(copy))
+    return copy ? send_now(held->conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8",
+                           copy, strlen(copy))
                 : MHD_NO;
 }
 
@@ -514,8 +514,8 @@ static void log_json_exchange(const struct http_server *h, const struct request 
         json_t *j = custrpc_json_parse(texts[i], lens[i], NULL, NULL);
         char *shown = j ? custrpc_json_masked(j) : NULL;
         if (shown)
-            fprintf(stderr, "%s %s %s (passwords and visas masked)\n%s\n", i ? "<" : ">",
-                    rq->peer, i ? "answer" : "request", shown);
+            fprintf(stderr, "%s %s %s (passwords and visas masked)\n%s\n", i ? "<" : ">", rq->peer,
+                    i ? "answer" : "request", shown);
         else
             fprintf(stderr, "%s %s %s (%zu bytes, not JSON)\n", i ? "<" : ">", rq->peer,
                     i ? "answer" : "request", lens[i]);
@@ -571,8 +571,8 @@ static enum MHD_Result process_json(struct http_server *h, struct MHD_Connection
         rq->who.fault_code = err.code;
         answer = custrpc_jsonrpc_fault(NULL, &err, NULL);
     } else {
-        partner_api_answer(rq->ns ? &rq->ns->partner : h->partner, rq->body ? rq->body : "", rq->len, &answer, &rq->who,
-                           rq->login, sizeof rq->login);
+        partner_api_answer(rq->ns ? &rq->ns->partner : h->partner, rq->body ? rq->body : "",
+                           rq->len, &answer, &rq->who, rq->login, sizeof rq->login);
     }
     log_json_exchange(h, rq, answer);
     if (h->admin.journal) {
@@ -837,7 +837,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (!frontdoor_body_done(conn))
-        return MHD_NO; /* cut at its deadline: nothing is done that nobody would hear about */
+        return MHD_NO;     /* cut at its deadline: nothing is done that nobody would hear about */
     store_defer_commits(); /* this thread's writes join the group commit; answers wait */
     rq->epoch = store_epoch(h->opt.store); /* a request that reaches no transaction */
     return process(h, conn, rq);
@@ -855,8 +855,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
          * closed the resumed connection without calling on_request again. The write was made
          * all the same, so the request is logged (and counted) like any other. */
         if (rq->held.body)
-            log_request(h, rq, atomic_load(&rq->held.flushed) == 1 ? rq->held.status
-                                                                   : MHD_HTTP_INTERNAL_SERVER_ERROR);
+            log_request(h, rq,
+                        atomic_load(&rq->held.flushed) == 1 ? rq->held.status
+                                                            : MHD_HTTP_INTERNAL_SERVER_ERROR);
         free(rq->held.body);
         if (rq->held.counted)
             atomic_fetch_sub(&h->held, 1);
@@ -1098,9 +1099,8 @@ void http_stop(struct http_server *h)
      * returns, and libmicrohttpd aborts the process when stopped with a connection still
      * suspended. */
     atomic_store(&h->stopping, true);
-    for (unsigned waited = 0;
-         atomic_load(&h->in_flight) > 0 &&
-         (waited < h->opt.idle_timeout * 100 || atomic_load(&h->held) > 0);
+    for (unsigned waited = 0; atomic_load(&h->in_flight) > 0 &&
+                              (waited < h->opt.idle_timeout * 100 || atomic_load(&h->held) > 0);
          waited++)
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     MHD_stop_daemon(h->daemon);

@@ -156,16 +156,17 @@ static json_t *entry_json(const struct journal_entry *e)
     snprintf(when + n, sizeof when - n, ".%03dZ", (int)(e->time_ms % 1000));
     return json_pack(
         "{s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:i, s:o, s:o}", "time", when, "namespace",
-        text_or_null(e->ns[0] ? e->ns : NULL), "peer",
-        text_or_null(e->peer), "login", text_or_null(e->login[0] ? e->login : NULL), "method",
-        text_or_null(e->method), "outcome", metrics_outcome_name(e->outcome), "fault_code",
+        text_or_null(e->ns[0] ? e->ns : NULL), "peer", text_or_null(e->peer), "login",
+        text_or_null(e->login[0] ? e->login : NULL), "method", text_or_null(e->method), "outcome",
+        metrics_outcome_name(e->outcome), "fault_code",
         e->outcome == OUTCOME_FAULT ? json_integer(e->fault_code) : json_null(), "status",
         (int)e->status, "request", text_or_null(e->request), "response", text_or_null(e->response));
 }
 
 static bool matches(const struct journal_entry *e, const struct journal_filter *f)
 {
-    return (!f->ns || strcmp(e->ns, f->ns) == 0) && (!f->method || (e->method && strcmp(e->method, f->method) == 0)) &&
+    return (!f->ns || strcmp(e->ns, f->ns) == 0) &&
+           (!f->method || (e->method && strcmp(e->method, f->method) == 0)) &&
            (!f->login || strcmp(e->login, f->login) == 0) &&
            (f->outcome < 0 || (int)e->outcome == f->outcome) && e->time_ms >= f->since_ms;
 }
