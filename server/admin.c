@@ -227,7 +227,12 @@ static void clear_journal(void *journal)
 static void reset(const struct admin_env *env, struct admin_answer *out)
 {
     struct custrpc_error err;
-    if (store_reset(env->store, env->seed, clear_journal, env->journal, &err) < 0) {
+    if (env->seed->guard)
+        pthread_rwlock_rdlock(env->seed->guard);
+    int rc = store_reset(env->store, env->seed, clear_journal, env->journal, &err);
+    if (env->seed->guard)
+        pthread_rwlock_unlock(env->seed->guard);
+    if (rc < 0) {
         answer_error(out, 500, "reset failed: %s", err.message);
         return;
     }

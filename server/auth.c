@@ -79,6 +79,41 @@ static bool is_trusted(const struct auth_policy *p, const struct sockaddr *peer)
     return false;
 }
 
+static void read_lock(const struct auth_policy *p)
+{
+    if (p->reload_lock)
+        pthread_rwlock_rdlock(p->reload_lock);
+}
+
+static void read_unlock(const struct auth_policy *p)
+{
+    if (p->reload_lock)
+        pthread_rwlock_unlock(p->reload_lock);
+}
+
+static bool is_trusted_now(const struct auth_policy *p, const struct sockaddr *peer)
+{
+    read_lock(p);
+    bool yes = is_trusted(p, peer);
+    read_unlock(p);
+    return yes;
+}
+
+/* The admin login's HA1 for algorithm into out when login is the admin login; copied under the
+ * reload lock, so a reload cannot change it half-way through the check. */
+static bool admin_ha1_of(const struct auth_policy *p, const char *login, enum digest_algorithm a,
+                         uint8_t out[SECRETS_SHA256_LEN])
+{
+    read_lock(p);
+    bool yes = p->admin_login && strcmp(login, p->admin_login) == 0;
+    if (yes && a == DIGEST_SHA256)
+        memcpy(out, p->admin_ha1.sha256, SECRETS_SHA256_LEN);
+    else if (yes)
+        memcpy(out, p->admin_ha1.md5, SECRETS_MD5_LEN);
+    read_unlock(p);
+    return yes;
+}
+
 static enum auth_outcome basic(const struct auth_policy *p, struct MHD_Connection *conn,
                                struct call_identity *who, char *login, size_t login_size)
 {
@@ -117,8 +152,9 @@ static enum auth_outcome digest(const struct auth_policy *p, const char *authz, 
     snprintf(login, login_size, "%s", c.username);
     struct store_credentials cred = {0};
     const uint8_t *ha1 = NULL;
-    if (admin && p->admin_login && strcmp(c.username, p->admin_login) == 0)
-        ha1 = c.algorithm == DIGEST_SHA256 ? p->admin_ha1.sha256 : p->admin_ha1.md5;
+    uint8_t admin_ha1[SECRETS_SHA256_LEN];
+    if (admin && admin_ha1_of(p, c.username, c.algorithm, admin_ha1))
+        ha1 = admin_ha1;
     else if (store_credentials(p->store, c.username, &cred, NULL) == 0 && cred.api_access &&
              !cred.blocked && cred.has_ha1 && (!admin || cred.i_customer == STORE_ROOT_ID))
         ha1 = c.algorithm == DIGEST_SHA256 ? cred.ha1.sha256 : cred.ha1.md5;
@@ -143,7 +179,7 @@ enum auth_outcome auth_identify(const struct auth_policy *p, struct MHD_Connecti
     if (!authz) {
         /* Real switches trust a listed host that sends no credentials: the i_wholesaler of the
          * request then names the parent. */
-        if (peer && is_trusted(p, peer)) {
+        if (peer && is_trusted_now(p, peer)) {
             who->trusted = true;
             return AUTH_OK;
         }

@@ -4,6 +4,7 @@
 #define CUSTRPC_SERVER_AUTH_H
 
 #include <stdbool.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -25,6 +26,10 @@ struct auth_policy {
     /* The admin interface's own login (<admin login password-file/>); NULL: only the root's */
     const char *admin_login;
     struct digest_ha1 admin_ha1;
+    /* A SIGHUP reload (reload.c) changes trusted, n_trusted, admin_login and admin_ha1 while
+     * requests run: it holds this for writing, auth_identify and auth_admin read them holding
+     * it for reading. NULL: nothing changes them (no locking). */
+    pthread_rwlock_t *reload_lock;
 };
 
 enum auth_outcome {

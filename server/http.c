@@ -871,9 +871,7 @@ static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, soc
     return atomic_load(&h->stopping) ? MHD_NO : MHD_YES;
 }
 
-int http_start(struct http_server **out, const struct http_options *o,
-               const struct auth_policy *auth, const struct dispatcher *methods,
-               struct partner_env *partner, struct custrpc_error *err)
+int http_listen(const struct http_options *o, bool open_local, struct custrpc_error *err)
 {
     struct addrinfo hints = {.ai_flags = AI_PASSIVE, .ai_socktype = SOCK_STREAM}, *ai = NULL;
     char port[16];
@@ -882,7 +880,7 @@ int http_start(struct http_server **out, const struct http_options *o,
     if (gai != 0)
         return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "listen address %s: %s", o->host,
                             gai_strerror(gai));
-    if (auth->open_local && !auth_is_loopback(ai->ai_addr)) {
+    if (open_local && !auth_is_loopback(ai->ai_addr)) {
         freeaddrinfo(ai);
         return custrpc_fail(
             err, CUSTRPC_E_PERMISSION, NULL,
@@ -892,8 +890,14 @@ int http_start(struct http_server **out, const struct http_options *o,
     }
     const int fd = listen_socket(ai, o, err);
     freeaddrinfo(ai);
-    if (fd < 0)
-        return -1;
+    return fd;
+}
+
+int http_start(struct http_server **out, const struct http_options *o,
+               const struct auth_policy *auth, const struct dispatcher *methods,
+               struct partner_env *partner, struct custrpc_error *err)
+{
+    const int fd = o->listen_fd;
     struct http_server *h = calloc(1, sizeof *h);
     if (!h) {
         close(fd);

@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -184,6 +185,23 @@ void reqlog_stop(struct reqlog *l)
     free(l->buf);
     free(l->spare);
     free(l);
+}
+
+int reqlog_open_file(const char *path, struct custrpc_error *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+    if (fd < 0)
+        return custrpc_fail(err, CUSTRPC_E_VALUE, "log-file", "--log-file '%s': %s", path,
+                            strerror(errno));
+    return fd;
+}
+
+void reqlog_use_file(int fd)
+{
+    if (fd == STDERR_FILENO)
+        return;
+    (void)dup2(fd, STDERR_FILENO); /* cannot fail for two open descriptors */
+    close(fd);
 }
 
 void reqlog_note(const char *fmt, ...)
