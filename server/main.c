@@ -299,7 +299,7 @@ static int check_config_readable(const char *path, const char *user, struct cust
         fclose(f);
         return 0;
     }
-    return custrpc_fail(err, CUSTRPC_E_VALUE, "config",
+    return custrpc_fail(err, CUSTRPC_E_VALUE, NULL,
                         "--user %s cannot read the configuration file '%s' (SIGHUP re-reads "
                         "it as that user): %s",
                         user, path, strerror(errno));

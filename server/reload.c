@@ -100,7 +100,7 @@ static void note_restart_only(const struct server *s, const struct server_config
         (differ(old->listen_host, next->listen_host) || old->listen_port != next->listen_port))
         fprintf(stderr, "custrpc-server: reload: <listen> changed; it takes effect at restart\n");
     if (!s->db_given && differ(old->db_path, next->db_path))
-        fprintf(stderr, "custrpc-server: reload: <db> changed; it takes effect at restart\n");
+        fprintf(stderr, "custrpc-server: reload: <database> changed; it takes effect at restart\n");
     bool partners = partner_user_differs(&old->partner_root, &next->partner_root) ||
                     old->n_partner_users != next->n_partner_users;
     for (size_t i = 0; !partners && i < next->n_partner_users; i++)

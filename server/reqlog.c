@@ -191,7 +191,7 @@ int reqlog_open_file(const char *path, struct custrpc_error *err)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
     if (fd < 0)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, "log-file", "--log-file '%s': %s", path,
+        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "--log-file '%s': %s", path,
                             strerror(errno));
     return fd;
 }
