@@ -139,11 +139,24 @@ class OpenLocal(Reloading, unittest.TestCase):
         self.assertIsNone(self.srv.proc.poll())
 
 
+class OpenLocalFileStore(OpenLocal):
+    """The same with a file store, whose request threads write in group-commit batches."""
+
+    def setUp(self):
+        srv = Server()
+        self.srv = Server(config=config(), db=os.path.join(srv.tmp, "customers.db"), tmp=srv.tmp)
+        self.srv.start()
+
+
 class WithPasswords(Reloading, unittest.TestCase):
     """A root password: the credentials and the trusted hosts matter."""
 
+    db = False
+
     def setUp(self):
-        self.srv = Server(config=config(root_pw_file="root.pw"), root_password="Old-pw-1")
+        tmp = Server().tmp
+        self.srv = Server(config=config(root_pw_file="root.pw"), root_password="Old-pw-1", tmp=tmp,
+                          db=os.path.join(tmp, "customers.db") if self.db else None)
         self.srv.start()
 
     def tearDown(self):
@@ -176,8 +189,15 @@ class WithPasswords(Reloading, unittest.TestCase):
         self.write("server.xml", config(root_pw_file="root.pw",
                                         extra='  <database path="elsewhere.db"/>\n'))
         self.hup(r"configuration reloaded")
-        self.assertIn("custrpc-server: reload: <database> changed; it takes effect at restart",
-                      self.srv.log_text())
+        note = "custrpc-server: reload: <database> changed; it takes effect at restart"
+        if self.db:  # --db overrides the file's <database>: nothing to say
+            self.assertNotIn(note, self.srv.log_text())
+        else:
+            self.assertIn(note, self.srv.log_text())
+
+
+class WithPasswordsFileStore(WithPasswords):
+    db = True
 
 
 class LogFile(Reloading, unittest.TestCase):
