@@ -1,6 +1,8 @@
 /* reload.c — what SIGHUP changes while the server runs: the log file is reopened and the
  * configuration re-read; tariffs, trusted hosts and credentials are swapped in under a lock
- * (server.h). What needs a restart is named in a log line instead. */
+ * (server.h). What needs a restart is named in a log line instead. Lines go out with
+ * reqlog_note: a standard error nobody reads must not stop the main thread, which also waits
+ * for SIGTERM. */
 #include <config.h>
 
 #include <stdio.h>
@@ -98,15 +100,15 @@ static void note_restart_only(const struct server *s, const struct server_config
     const struct server_config *old = &s->cfg;
     if (!s->listen_given &&
         (differ(old->listen_host, next->listen_host) || old->listen_port != next->listen_port))
-        fprintf(stderr, "custrpc-server: reload: <listen> changed; it takes effect at restart\n");
+        reqlog_note("custrpc-server: reload: <listen> changed; it takes effect at restart\n");
     if (!s->db_given && differ(old->db_path, next->db_path))
-        fprintf(stderr, "custrpc-server: reload: <database> changed; it takes effect at restart\n");
+        reqlog_note("custrpc-server: reload: <database> changed; it takes effect at restart\n");
     bool partners = partner_user_differs(&old->partner_root, &next->partner_root) ||
                     old->n_partner_users != next->n_partner_users;
     for (size_t i = 0; !partners && i < next->n_partner_users; i++)
         partners = partner_user_differs(&old->partner_users[i], &next->partner_users[i]);
     if (partners)
-        fprintf(stderr, "custrpc-server: reload: <partner-root> or <partner-user> changed; "
+        reqlog_note("custrpc-server: reload: <partner-root> or <partner-user> changed; "
                         "partner API users change at restart\n");
 }
 
@@ -115,7 +117,7 @@ static void reopen_log(const struct server *s)
     struct custrpc_error err = {0};
     int fd = reqlog_open_file(s->log_file, &err);
     if (fd < 0) {
-        fprintf(stderr, "custrpc-server: reload: %s; still writing to the previous file\n",
+        reqlog_note("custrpc-server: reload: %s; still writing to the previous file\n",
                 err.message);
         return;
     }
@@ -127,7 +129,7 @@ void server_reload(struct server *s)
     if (s->log_file)
         reopen_log(s);
     if (!s->config_path) {
-        fprintf(stderr, "custrpc-server: reload: no --config to re-read%s\n",
+        reqlog_note("custrpc-server: reload: no --config to re-read%s\n",
                 s->log_file ? "; log file reopened" : "");
         return;
     }
@@ -138,7 +140,7 @@ void server_reload(struct server *s)
     struct custrpc_error err = {0};
     if (config_load(s->config_path, &next, &err) < 0 || check_mode(s, &next, &err) < 0 ||
         server_load_credentials(&next, s->admin, &creds, &err) < 0) {
-        fprintf(stderr, "custrpc-server: reload: %s; keeping the previous configuration\n",
+        reqlog_note("custrpc-server: reload: %s; keeping the previous configuration\n",
                 err.message);
         config_free(&next);
         memset(&creds, 0, sizeof creds);
@@ -166,8 +168,8 @@ void server_reload(struct server *s)
     memset(&creds, 0, sizeof creds);
     memset(&old_creds, 0, sizeof old_creds);
     if (rc < 0)
-        fprintf(stderr, "custrpc-server: reload: %s; keeping the previous configuration\n",
+        reqlog_note("custrpc-server: reload: %s; keeping the previous configuration\n",
                 err.message);
     else
-        fprintf(stderr, "custrpc-server: configuration reloaded from '%s'\n", s->config_path);
+        reqlog_note("custrpc-server: configuration reloaded from '%s'\n", s->config_path);
 }

@@ -42,8 +42,9 @@ int reqlog_open_file(const char *path, struct custrpc_error *err);
  * buffered lines included, goes to the new file: none is lost or written twice. */
 void reqlog_use_file(int fd);
 
-/* A short server message to standard error that must not block (the stop's own message when
- * the log is not being read): written only when standard error can take it at once. */
+/* A server message (up to 1 KiB, one line) to standard error that must not block (the stop's
+ * own message, a reload's) when the log is not being read: written only when standard error
+ * can take it at once. */
 void reqlog_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif
