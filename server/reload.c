@@ -36,8 +36,7 @@ int server_load_credentials(const struct server_config *cfg, bool admin,
 {
     memset(out, 0, sizeof *out);
     if (cfg->root_password_file) {
-        if (ha1_from_file(server_root_login(cfg), cfg->root_password_file, &out->root_ha1, err) <
-            0)
+        if (ha1_from_file(server_root_login(cfg), cfg->root_password_file, &out->root_ha1, err) < 0)
             return -1;
         out->has_root_ha1 = true;
     }
@@ -109,7 +108,7 @@ static void note_restart_only(const struct server *s, const struct server_config
         partners = partner_user_differs(&old->partner_users[i], &next->partner_users[i]);
     if (partners)
         reqlog_note("custrpc-server: reload: <partner-root> or <partner-user> changed; "
-                        "partner API users change at restart\n");
+                    "partner API users change at restart\n");
 }
 
 static void reopen_log(const struct server *s)
@@ -118,7 +117,7 @@ static void reopen_log(const struct server *s)
     int fd = reqlog_open_file(s->log_file, &err);
     if (fd < 0) {
         reqlog_note("custrpc-server: reload: %s; still writing to the previous file\n",
-                err.message);
+                    err.message);
         return;
     }
     reqlog_use_file(fd);
@@ -130,7 +129,7 @@ void server_reload(struct server *s)
         reopen_log(s);
     if (!s->config_path) {
         reqlog_note("custrpc-server: reload: no --config to re-read%s\n",
-                s->log_file ? "; log file reopened" : "");
+                    s->log_file ? "; log file reopened" : "");
         return;
     }
     struct server_config next;
@@ -141,7 +140,7 @@ void server_reload(struct server *s)
     if (config_load(s->config_path, &next, &err) < 0 || check_mode(s, &next, &err) < 0 ||
         server_load_credentials(&next, s->admin, &creds, &err) < 0) {
         reqlog_note("custrpc-server: reload: %s; keeping the previous configuration\n",
-                err.message);
+                    err.message);
         config_free(&next);
         memset(&creds, 0, sizeof creds);
         return;
@@ -169,7 +168,7 @@ void server_reload(struct server *s)
     memset(&old_creds, 0, sizeof old_creds);
     if (rc < 0)
         reqlog_note("custrpc-server: reload: %s; keeping the previous configuration\n",
-                err.message);
+                    err.message);
     else
         reqlog_note("custrpc-server: configuration reloaded from '%s'\n", s->config_path);
 }

@@ -37,9 +37,9 @@ struct server {
      * request threads read those holding it for reading (auth.h, store.h's store_seed). */
     pthread_rwlock_t reload_lock;
     /* What a reload needs to know of the command line. */
-    const char *config_path;   /* --config; NULL: nothing to reload */
-    const char *log_file;      /* --log-file; NULL: standard error as inherited */
-    bool admin;                /* --admin */
+    const char *config_path;     /* --config; NULL: nothing to reload */
+    const char *log_file;        /* --log-file; NULL: standard error as inherited */
+    bool admin;                  /* --admin */
     bool listen_given, db_given; /* --listen, --db: the file's <listen>, <db> do not count */
 };
 
