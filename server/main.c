@@ -356,6 +356,9 @@ int main(int argc, char **argv)
     memset(&s, 0, sizeof s);
     config_init(&s.cfg);
     pthread_rwlock_init(&s.reload_lock, NULL);
+    /* Set once, before any thread: readers take these pointers outside the lock. */
+    s.auth.reload_lock = &s.reload_lock;
+    s.seed.guard = &s.reload_lock;
     s.config_path = o.config;
     s.log_file = o.log_file;
     s.admin = o.admin;

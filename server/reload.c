@@ -58,13 +58,11 @@ void server_publish(struct server *s)
     s->seed.n_tariffs = s->cfg.n_tariffs ? s->cfg.n_tariffs : 1;
     s->seed.root_login = server_root_login(&s->cfg);
     s->seed.root_ha1 = s->creds.has_root_ha1 ? &s->creds.root_ha1 : NULL;
-    s->seed.guard = &s->reload_lock;
     s->auth.n_trusted = 0;
     for (size_t i = 0; i < s->cfg.n_trusted; i++)
         auth_add_trusted(&s->auth, s->cfg.trusted[i]); /* config_load checked each address */
     s->auth.admin_login = s->admin ? s->cfg.admin_login : NULL;
     s->auth.admin_ha1 = s->creds.admin_ha1;
-    s->auth.reload_lock = &s->reload_lock;
 }
 
 static bool differ(const char *a, const char *b)

@@ -51,7 +51,8 @@ const char *server_root_login(const struct server_config *cfg);
 int server_load_credentials(const struct server_config *cfg, bool admin,
                             struct server_credentials *out, struct custrpc_error *err);
 
-/* Points s->seed and s->auth's reloadable part at s->cfg and s->creds. */
+/* Points s->seed and s->auth's reloadable part at s->cfg and s->creds (not their lock
+ * pointers: main sets those once). */
 void server_publish(struct server *s);
 
 /* SIGHUP: reopens --log-file, re-reads --config and applies tariffs, trusted hosts and
