@@ -249,7 +249,12 @@ static void reset(const struct admin_env *env, const char *ns, struct admin_answ
         answer_json(out, 200, json_pack("{s:s}", "status", "ok"));
         return;
     }
-    if (store_reset(env->store, env->seed, clear_journal, env->journal, &err) < 0) {
+    if (env->seed->guard)
+        pthread_rwlock_rdlock(env->seed->guard);
+    int rc = store_reset(env->store, env->seed, clear_journal, env->journal, &err);
+    if (env->seed->guard)
+        pthread_rwlock_unlock(env->seed->guard);
+    if (rc < 0) {
         answer_error(out, 500, "reset failed: %s", err.message);
         return;
     }

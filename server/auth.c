@@ -79,7 +79,42 @@ static bool is_trusted(const struct auth_policy *p, const struct sockaddr *peer)
     return false;
 }
 
-static enum auth_outcome basic(const struct auth_policy *p, struct MHD_Connection *conn,
+static void read_lock(const struct auth_policy *p)
+{
+    if (p->reload_lock)
+        pthread_rwlock_rdlock(p->reload_lock);
+}
+
+static void read_unlock(const struct auth_policy *p)
+{
+    if (p->reload_lock)
+        pthread_rwlock_unlock(p->reload_lock);
+}
+
+static bool is_trusted_now(const struct auth_policy *p, const struct sockaddr *peer)
+{
+    read_lock(p);
+    bool yes = is_trusted(p, peer);
+    read_unlock(p);
+    return yes;
+}
+
+/* The admin login's HA1 for algorithm into out when login is the admin login; copied under the
+ * reload lock, so a reload cannot change it half-way through the check. */
+static bool admin_ha1_of(const struct auth_policy *p, const char *login, enum digest_algorithm a,
+                         uint8_t out[SECRETS_SHA256_LEN])
+{
+    read_lock(p);
+    bool yes = p->admin_login && strcmp(login, p->admin_login) == 0;
+    if (yes && a == DIGEST_SHA256)
+        memcpy(out, p->admin_ha1.sha256, SECRETS_SHA256_LEN);
+    else if (yes)
+        memcpy(out, p->admin_ha1.md5, SECRETS_MD5_LEN);
+    read_unlock(p);
+    return yes;
+}
+
+static enum auth_outcome basic(struct store *store, struct MHD_Connection *conn,
                                struct call_identity *who, char *login, size_t login_size)
 {
     char *password = NULL;
@@ -87,9 +122,8 @@ static enum auth_outcome basic(const struct auth_policy *p, struct MHD_Connectio
     enum auth_outcome out = AUTH_CHALLENGE;
     struct store_credentials cred;
     struct digest_ha1 given;
-    if (user && password && store_credentials(p->store, user, &cred, NULL) == 0 &&
-        cred.api_access && !cred.blocked && cred.has_ha1 &&
-        secrets_ha1(user, password, &given, NULL) == 0 &&
+    if (user && password && store_credentials(store, user, &cred, NULL) == 0 && cred.api_access &&
+        !cred.blocked && cred.has_ha1 && secrets_ha1(user, password, &given, NULL) == 0 &&
         secrets_same_bytes(given.sha256, cred.ha1.sha256, sizeof given.sha256)) {
         who->caller = cred.i_customer;
         out = AUTH_OK;
@@ -107,9 +141,9 @@ static enum auth_outcome basic(const struct auth_policy *p, struct MHD_Connectio
 /* Digest, judged by digest.c; an unknown login, one without API access, a blocked one (or one
  * below a blocked customer) and a wrong password all get the same plain challenge: with no HA1
  * the response can never be right, so stale=true is never sent for them. */
-static enum auth_outcome digest(const struct auth_policy *p, const char *authz, const char *method,
-                                const char *url, struct call_identity *who, char *login,
-                                size_t login_size, bool admin)
+static enum auth_outcome digest(const struct auth_policy *p, struct store *store, const char *authz,
+                                const char *method, const char *url, struct call_identity *who,
+                                char *login, size_t login_size, bool admin)
 {
     struct digest_credentials c;
     if (digest_parse(authz, strlen(authz), &c, NULL) < 0)
@@ -117,9 +151,10 @@ static enum auth_outcome digest(const struct auth_policy *p, const char *authz, 
     snprintf(login, login_size, "%s", c.username);
     struct store_credentials cred = {0};
     const uint8_t *ha1 = NULL;
-    if (admin && p->admin_login && strcmp(c.username, p->admin_login) == 0)
-        ha1 = c.algorithm == DIGEST_SHA256 ? p->admin_ha1.sha256 : p->admin_ha1.md5;
-    else if (store_credentials(p->store, c.username, &cred, NULL) == 0 && cred.api_access &&
+    uint8_t admin_ha1[SECRETS_SHA256_LEN];
+    if (admin && admin_ha1_of(p, c.username, c.algorithm, admin_ha1))
+        ha1 = admin_ha1;
+    else if (store_credentials(store, c.username, &cred, NULL) == 0 && cred.api_access &&
              !cred.blocked && cred.has_ha1 && (!admin || cred.i_customer == STORE_ROOT_ID))
         ha1 = c.algorithm == DIGEST_SHA256 ? cred.ha1.sha256 : cred.ha1.md5;
     switch (digest_verify(p->digest, &c, method, url, ha1)) {
@@ -129,10 +164,12 @@ static enum auth_outcome digest(const struct auth_policy *p, const char *authz, 
     }
 }
 
-enum auth_outcome auth_identify(const struct auth_policy *p, struct MHD_Connection *conn,
-                                const char *method, const char *url, struct call_identity *who,
-                                char *login, size_t login_size)
+enum auth_outcome auth_identify(const struct auth_policy *p, struct store *store,
+                                struct MHD_Connection *conn, const char *method, const char *url,
+                                struct call_identity *who, char *login, size_t login_size)
 {
+    if (!store)
+        store = p->store;
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const struct sockaddr *peer = ci ? ci->client_addr : NULL;
@@ -143,7 +180,7 @@ enum auth_outcome auth_identify(const struct auth_policy *p, struct MHD_Connecti
     if (!authz) {
         /* Real switches trust a listed host that sends no credentials: the i_wholesaler of the
          * request then names the parent. */
-        if (peer && is_trusted(p, peer)) {
+        if (peer && is_trusted_now(p, peer)) {
             who->trusted = true;
             return AUTH_OK;
         }
@@ -154,8 +191,8 @@ enum auth_outcome auth_identify(const struct auth_policy *p, struct MHD_Connecti
         return AUTH_CHALLENGE;
     }
     if (p->allow_basic && strncasecmp(authz, "Basic ", 6) == 0)
-        return basic(p, conn, who, login, login_size);
-    return digest(p, authz, method, url, who, login, login_size, false);
+        return basic(store, conn, who, login, login_size);
+    return digest(p, store, authz, method, url, who, login, login_size, false);
 }
 
 enum auth_outcome auth_admin(const struct auth_policy *p, struct MHD_Connection *conn,
@@ -167,5 +204,5 @@ enum auth_outcome auth_admin(const struct auth_policy *p, struct MHD_Connection 
     login[0] = '\0';
     if (!authz || strncasecmp(authz, "Digest ", 7) != 0)
         return AUTH_CHALLENGE;
-    return digest(p, authz, method, url, &who, login, login_size, true);
+    return digest(p, p->store, authz, method, url, &who, login, login_size, true);
 }

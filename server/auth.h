@@ -4,6 +4,7 @@
 #define CUSTRPC_SERVER_AUTH_H
 
 #include <stdbool.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -25,6 +26,10 @@ struct auth_policy {
     /* The admin interface's own login (<admin login password-file/>); NULL: only the root's */
     const char *admin_login;
     struct digest_ha1 admin_ha1;
+    /* A SIGHUP reload (reload.c) changes trusted, n_trusted, admin_login and admin_ha1 while
+     * requests run: it holds this for writing, auth_identify and auth_admin read them holding
+     * it for reading. NULL: nothing changes them (no locking). */
+    pthread_rwlock_t *reload_lock;
 };
 
 enum auth_outcome {
@@ -34,10 +39,12 @@ enum auth_outcome {
 };
 
 /* Decides the identity of a request (method, url as libmicrohttpd passes them) from its peer
- * address and Authorization header. login receives the user name for the log ("" when none). */
-enum auth_outcome auth_identify(const struct auth_policy *p, struct MHD_Connection *conn,
-                                const char *method, const char *url, struct call_identity *who,
-                                char *login, size_t login_size);
+ * address and Authorization header, its credentials looked up in store (NULL: p->store; a
+ * namespace's store, namespaces.h, while the trusted hosts and the rest stay the server's, which
+ * a reload changes). login receives the user name for the log ("" when none). */
+enum auth_outcome auth_identify(const struct auth_policy *p, struct store *store,
+                                struct MHD_Connection *conn, const char *method, const char *url,
+                                struct call_identity *who, char *login, size_t login_size);
 
 /* For /admin/...: Digest credentials of the root customer (its login and API password, checked
  * as for XML-RPC) or of p->admin_login; nothing else (no trusted host, no open local mode,

@@ -801,8 +801,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_YES;
         /* Credentials are judged before the body is read: a wrong password never reaches
          * the XML-RPC layer. */
-        rq->auth = auth_identify(rq->ns ? &rq->ns->auth : h->auth, conn, method, url, &rq->who,
-                                 rq->login, sizeof rq->login);
+        rq->auth = auth_identify(h->auth, rq->ns ? rq->ns->store : NULL, conn, method, url,
+                                 &rq->who, rq->login, sizeof rq->login);
         /* Announced too large: not worth reading, so answer at once (libmicrohttpd closes). */
         if (rq->auth != AUTH_OK && declared_length(conn) > h->opt.max_body)
             return queue_challenge(h, conn, rq, rq->auth == AUTH_STALE);
@@ -950,8 +950,7 @@ static int admin_setup(struct http_server *h, struct custrpc_error *err)
         h->admin.journal =
             journal_new(h->opt.journal_size ? h->opt.journal_size : JOURNAL_DEFAULT_SIZE);
     if (h->opt.admin) {
-        const struct ns_template t = {h->auth, &h->methods, h->partner, h->opt.seed,
-                                      h->opt.max_namespaces};
+        const struct ns_template t = {&h->methods, h->partner, h->opt.seed, h->opt.max_namespaces};
         h->admin.namespaces = h->namespaces = ns_registry_new(&t);
     }
     if (!h->admin.metrics || (h->opt.admin && (!h->admin.journal || !h->namespaces)))
@@ -982,9 +981,7 @@ static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, soc
     return atomic_load(&h->stopping) ? MHD_NO : MHD_YES;
 }
 
-int http_start(struct http_server **out, const struct http_options *o,
-               const struct auth_policy *auth, const struct dispatcher *methods,
-               struct partner_env *partner, struct custrpc_error *err)
+int http_listen(const struct http_options *o, bool open_local, struct custrpc_error *err)
 {
     struct addrinfo hints = {.ai_flags = AI_PASSIVE, .ai_socktype = SOCK_STREAM}, *ai = NULL;
     char port[16];
@@ -993,7 +990,7 @@ int http_start(struct http_server **out, const struct http_options *o,
     if (gai != 0)
         return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "listen address %s: %s", o->host,
                             gai_strerror(gai));
-    if (auth->open_local && !auth_is_loopback(ai->ai_addr)) {
+    if (open_local && !auth_is_loopback(ai->ai_addr)) {
         freeaddrinfo(ai);
         return custrpc_fail(
             err, CUSTRPC_E_PERMISSION, NULL,
@@ -1003,8 +1000,14 @@ int http_start(struct http_server **out, const struct http_options *o,
     }
     const int fd = listen_socket(ai, o, err);
     freeaddrinfo(ai);
-    if (fd < 0)
-        return -1;
+    return fd;
+}
+
+int http_start(struct http_server **out, const struct http_options *o,
+               const struct auth_policy *auth, const struct dispatcher *methods,
+               struct partner_env *partner, struct custrpc_error *err)
+{
+    const int fd = o->listen_fd;
     struct http_server *h = calloc(1, sizeof *h);
     if (!h) {
         close(fd);

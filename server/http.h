@@ -18,6 +18,7 @@ enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 struct http_options {
     const char *host; /* numeric address or name */
     int port;         /* 0: a free port */
+    int listen_fd;    /* from http_listen; http_start owns it, closed on failure too */
     size_t max_body;
     const char *tls_cert_pem, *tls_key_pem; /* both NULL: plain HTTP */
     unsigned threads;
@@ -37,6 +38,10 @@ struct http_options {
 
 struct http_server;
 
+/* Binds and listens on o->host:o->port (a separate step so that a server started as root binds
+ * before it drops privileges): the descriptor, or -1. In open local mode (open_local) only a
+ * loopback address is allowed. */
+int http_listen(const struct http_options *o, bool open_local, struct custrpc_error *err);
 /* partner: the partner API answered at /jsonapi (partner_api.h). */
 struct partner_env;
 int http_start(struct http_server **out, const struct http_options *o,

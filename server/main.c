@@ -1,5 +1,6 @@
-/* main.c — custrpc-server: options and config, store and root customer, then serve until
- * SIGINT/SIGTERM. Prints exactly one line to stdout when ready: "listening on URL". */
+/* main.c — custrpc-server: options and config, bind, --user, store and root customer, then
+ * serve until SIGINT/SIGTERM, reloading on SIGHUP. Prints exactly one line to stdout when
+ * ready: "listening on URL" (and tells systemd READY=1 when it is the supervisor). */
 #include <config.h>
 
 #include <errno.h>
@@ -21,17 +22,20 @@
 #include "common/read_file.h"
 #include "config_file.h"
 #include "http.h"
+#include "notify.h"
 #include "reqlog.h"
 #include "methods.h"
 #include "options.h"
 #include "partner_setup.h"
+#include "privdrop.h"
 #include "secrets.h"
+#include "server.h"
 
 #define EXIT_UNAVAILABLE 69
 #define EXIT_CONFIG 78
 
 struct options {
-    const char *listen, *db, *config, *tls_cert, *tls_key;
+    const char *listen, *db, *config, *tls_cert, *tls_key, *log_file, *user;
     enum log_level log_level;
     size_t max_body;
     bool basic;
@@ -122,6 +126,8 @@ static int apply_option(struct options *o, int ch, const char *const levels[4])
     case SOPT_CONFIG: o->config = optarg; break;
     case SOPT_TLS_CERT: o->tls_cert = optarg; break;
     case SOPT_TLS_KEY: o->tls_key = optarg; break;
+    case SOPT_LOG_FILE: o->log_file = optarg; break;
+    case SOPT_USER: o->user = optarg; break;
     case SOPT_LOG_LEVEL: {
         size_t i;
         for (i = 0; i < 4 && strcmp(optarg, levels[i]) != 0; i++)
@@ -175,9 +181,7 @@ static int apply_option(struct options *o, int ch, const char *const levels[4])
         if (parse_count("visa-ttl", optarg, 1, 86400, &o->visa_ttl) < 0)
             return -1;
         break;
-    case SOPT_ADMIN:
-        o->admin = true;
-        break;
+    case SOPT_ADMIN: o->admin = true; break;
     case SOPT_JOURNAL_SIZE:
         if (parse_count("journal-size", optarg, 1, 10000000, &o->journal_size) < 0)
             return -1;
@@ -256,26 +260,6 @@ static int split_listen(const char *text, char **host, int *port)
     return *host ? 0 : -1;
 }
 
-/* Everything the server holds while it runs, released in one place. */
-struct server {
-    struct server_config cfg;
-    struct methods_env menv;
-    struct auth_policy auth;
-    struct dispatcher methods;
-    struct digest_state *digest;
-    struct http_server *http;
-    struct partner_env partner;
-    char *host, *cert, *key, *key_path;
-    struct digest_ha1 root_ha1;
-    bool has_root_ha1;
-    struct store_seed seed; /* what POST /admin/reset restores */
-};
-
-static const char *root_login(const struct server *s)
-{
-    return s->cfg.root_login ? s->cfg.root_login : "ssp-root";
-}
-
 static void server_free(struct server *s)
 {
     http_stop(s->http);
@@ -283,13 +267,15 @@ static void server_free(struct server *s)
     digest_state_free(s->digest);
     store_close(s->menv.store);
     config_free(&s->cfg);
+    memset(&s->creds, 0, sizeof s->creds);
     free(s->host);
     free(s->cert);
     free(s->key);
     free(s->key_path);
+    pthread_rwlock_destroy(&s->reload_lock);
 }
 
-/* Opens the store, makes tariffs and the root customer match the configuration. */
+/* Opens the store and its key, makes tariffs and the root customer match the configuration. */
 static int setup_store(struct server *s, const char *db, struct custrpc_error *err)
 {
     struct stat st;
@@ -309,52 +295,42 @@ static int setup_store(struct server *s, const char *db, struct custrpc_error *e
     }
     if (secrets_load_key(s->key_path, !db_existed, s->menv.web_key, err) < 0)
         return -1;
-    static const struct store_tariff fallback = {1, "Default"};
-    const struct store_tariff *tariffs = s->cfg.n_tariffs ? s->cfg.tariffs : &fallback;
-    size_t n_tariffs = s->cfg.n_tariffs ? s->cfg.n_tariffs : 1;
-    if (store_put_tariffs(s->menv.store, tariffs, n_tariffs, err) < 0)
-        return -1;
-    s->seed = (struct store_seed){tariffs, n_tariffs, root_login(s),
-                                  s->has_root_ha1 ? &s->root_ha1 : NULL, NULL};
-    return store_ensure_root(s->menv.store, root_login(s), s->has_root_ha1 ? &s->root_ha1 : NULL,
-                             tariffs[0].i_tariff, err);
+    return store_reseed(s->menv.store, &s->seed, err);
 }
 
-/* The root's Digest HA1 from the configured password file; the plain text is wiped at once. */
-static int load_root_password(struct server *s, struct custrpc_error *err)
+/* --user: SIGHUP re-reads the configuration as that user, so it must be readable now, not only
+ * by the root that read it at start-up. */
+static int check_config_readable(const char *path, const char *user, struct custrpc_error *err)
 {
-    if (!s->cfg.root_password_file)
+    FILE *f = fopen(path, "r");
+    if (f) {
+        fclose(f);
         return 0;
-    char *password = NULL;
-    if (password_file_read(s->cfg.root_password_file, &password, err) < 0)
-        return -1;
-    int rc = secrets_ha1(root_login(s), password, &s->root_ha1, err);
-    memset(password, 0, strlen(password));
-    free(password);
-    s->has_root_ha1 = rc == 0;
-    return rc;
+    }
+    return custrpc_fail(err, CUSTRPC_E_VALUE, NULL,
+                        "--user %s cannot read the configuration file '%s' (SIGHUP re-reads "
+                        "it as that user): %s",
+                        user, path, strerror(errno));
 }
 
-/* --admin: the <admin> login's HA1; the admin interface needs some password, the root's or
- * this one, or nobody could use it. */
-static int load_admin_password(struct server *s, const struct options *o, struct custrpc_error *err)
+/* Serves until SIGINT or SIGTERM; SIGHUP reloads (reload.c), bracketed for systemd. */
+static int serve(struct server *s, const sigset_t *signals, enum log_level level)
 {
-    if (!o->admin)
-        return 0;
-    if (!s->cfg.admin_login && !s->cfg.root_password_file)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL,
-                            "--admin needs credentials: configure <root password-file=...> or "
-                            "<admin login=... password-file=.../>");
-    if (!s->cfg.admin_login)
-        return 0;
-    char *password = NULL;
-    if (password_file_read(s->cfg.admin_password_file, &password, err) < 0)
-        return -1;
-    int rc = secrets_ha1(s->cfg.admin_login, password, &s->auth.admin_ha1, err);
-    memset(password, 0, strlen(password));
-    free(password);
-    s->auth.admin_login = s->cfg.admin_login;
-    return rc;
+    notify_send("READY=1");
+    for (;;) {
+        int sig = 0;
+        if (sigwait(signals, &sig) != 0)
+            continue;
+        if (sig != SIGHUP) {
+            notify_send("STOPPING=1");
+            if (level >= LOG_INFO)
+                reqlog_note("custrpc-server: signal %d, finishing requests in flight\n", sig);
+            return sig;
+        }
+        notify_reloading();
+        server_reload(s);
+        notify_send("READY=1");
+    }
 }
 
 int main(int argc, char **argv)
@@ -380,17 +356,32 @@ int main(int argc, char **argv)
     }
     fit_file_limit(&o);
     /* Every file this server creates holds customers or secrets: the database and SQLite's
-     * -wal, -shm and -journal beside it, and the .key. A umask, not a mode per open(): SQLite
-     * creates its files with 0644 and gives the -wal and -shm the database's mode, and no
-     * later file can be forgotten. An existing database keeps the mode it has. */
+     * -wal, -shm and -journal beside it, the .key and the log file. A umask, not a mode per
+     * open(): SQLite creates its files with 0644 and gives the -wal and -shm the database's
+     * mode, and no later file can be forgotten. An existing database keeps the mode it has. */
     umask(077);
     struct server s;
     memset(&s, 0, sizeof s);
     config_init(&s.cfg);
+    pthread_rwlock_init(&s.reload_lock, NULL);
+    /* Set once, before any thread: readers take these pointers outside the lock. */
+    s.auth.reload_lock = &s.reload_lock;
+    s.seed.guard = &s.reload_lock;
+    s.config_path = o.config;
+    s.log_file = o.log_file;
+    s.admin = o.admin;
+    s.listen_given = o.listen != NULL;
+    s.db_given = o.db != NULL;
     struct custrpc_error err = {0};
-    if ((o.config && config_load(o.config, &s.cfg, &err) < 0) || load_root_password(&s, &err) < 0 ||
-        load_admin_password(&s, &o, &err) < 0) {
+    struct privdrop_user user = {0};
+    if (o.user && privdrop_resolve(o.user, &user, &err) < 0) {
         fprintf(stderr, "custrpc-server: %s\n", err.message);
+        server_free(&s);
+        return EXIT_USAGE;
+    }
+    if (o.config && config_load(o.config, &s.cfg, &err) < 0) {
+        fprintf(stderr, "custrpc-server: %s\n", err.message);
+        privdrop_free(&user);
         server_free(&s);
         return EXIT_CONFIG;
     }
@@ -399,36 +390,84 @@ int main(int argc, char **argv)
         if (split_listen(o.listen, &s.host, &port) < 0) {
             fprintf(stderr, "custrpc-server: --listen: \"%s\" is not HOST:PORT\n", o.listen);
             cli_try_help();
+            privdrop_free(&user);
             server_free(&s);
             return EXIT_USAGE;
         }
     } else {
         s.host = strdup(s.cfg.listen_host ? s.cfg.listen_host : "127.0.0.1");
     }
+    /* Read before --user takes effect, as web servers do: a TLS key is often root's alone. */
     if (o.tls_cert && (!(s.cert = read_whole_file(o.tls_cert, NULL, NULL)) ||
                        !(s.key = read_whole_file(o.tls_key, NULL, NULL)))) {
         fprintf(stderr, "custrpc-server: cannot read %s\n", s.cert ? o.tls_key : o.tls_cert);
+        privdrop_free(&user);
         server_free(&s);
         return EXIT_CONFIG;
     }
 
-    /* Every thread inherits this mask, so the signals reach only sigwait below; a client that
-     * disconnects early must not kill the server through SIGPIPE. */
-    sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    /* Every thread inherits this mask, so the signals reach only sigwait in serve(); a client
+     * that disconnects early must not kill the server through SIGPIPE. */
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
     xmlInitParser();
 
     int status = 0;
-    if (setup_store(&s, o.db ? o.db : s.cfg.db_path, &err) < 0) {
+    s.auth.open_local = !s.cfg.root_password_file;
+    struct http_options ho = {
+        .host = s.host,
+        .port = port,
+        .max_body = o.max_body,
+        .tls_cert_pem = s.cert,
+        .tls_key_pem = s.key,
+        .threads = o.threads,
+        .idle_timeout = 30,
+        .header_timeout = o.header_timeout,
+        .body_timeout = o.body_timeout,
+        .max_connections = o.max_connections,
+        .max_per_address = o.max_per_address,
+        .log_level = o.log_level,
+        .file_store = (o.db ? o.db : s.cfg.db_path) != NULL,
+        .admin = o.admin,
+        .journal_size = o.journal_size,
+        .seed = &s.seed,
+        .max_namespaces = o.max_namespaces,
+    };
+    /* Bind first (a port below 1024 needs root), then become --user before any file is read
+     * or created: the database, its -wal and .key, the log file and what the passwords are
+     * read from are opened as that user. */
+    ho.listen_fd = http_listen(&ho, s.auth.open_local, &err);
+    if (ho.listen_fd < 0) {
+        fprintf(stderr, "custrpc-server: %s\n", err.message);
+        status = err.code == CUSTRPC_E_PERMISSION ? EXIT_CONFIG : EXIT_UNAVAILABLE;
+    }
+    if (status == 0 && o.user && privdrop_become(&user, &err) < 0) {
+        fprintf(stderr, "custrpc-server: %s\n", err.message);
+        status = EXIT_UNAVAILABLE;
+    }
+    if (status == 0 && ((o.user && o.config && check_config_readable(o.config, o.user, &err) < 0) ||
+                        server_load_credentials(&s.cfg, o.admin, &s.creds, &err) < 0)) {
+        fprintf(stderr, "custrpc-server: %s\n", err.message);
+        status = EXIT_CONFIG;
+    }
+    privdrop_free(&user);
+    int log_fd = -1;
+    if (status == 0 && o.log_file && (log_fd = reqlog_open_file(o.log_file, &err)) < 0) {
+        fprintf(stderr, "custrpc-server: %s\n", err.message);
+        status = EXIT_CONFIG;
+    }
+    server_publish(&s);
+    if (status == 0 && setup_store(&s, o.db ? o.db : s.cfg.db_path, &err) < 0) {
         fprintf(stderr, "custrpc-server: %s\n", err.message);
         status = EXIT_UNAVAILABLE;
     }
     s.auth.store = s.menv.store;
-    s.auth.open_local = !s.cfg.root_password_file;
+    ho.store = s.menv.store;
     if (status == 0 && partner_env_setup(&s.partner, s.menv.store, s.menv.web_key, &s.cfg,
                                          s.auth.open_local, o.visa_ttl, &err) < 0) {
         fprintf(stderr, "custrpc-server: %s\n", err.message);
@@ -443,44 +482,32 @@ int main(int argc, char **argv)
         status = EXIT_UNAVAILABLE;
     }
     s.auth.digest = s.digest;
-    for (size_t i = 0; i < s.cfg.n_trusted && status == 0; i++)
-        auth_add_trusted(&s.auth, s.cfg.trusted[i]);
     s.methods = methods_dispatcher(&s.menv);
-    struct http_options ho = {
-        .host = s.host,
-        .port = port,
-        .max_body = o.max_body,
-        .tls_cert_pem = s.cert,
-        .tls_key_pem = s.key,
-        .threads = o.threads,
-        .idle_timeout = 30,
-        .header_timeout = o.header_timeout,
-        .body_timeout = o.body_timeout,
-        .max_connections = o.max_connections,
-        .max_per_address = o.max_per_address,
-        .log_level = o.log_level,
-        .store = s.menv.store,
-        .file_store = (o.db ? o.db : s.cfg.db_path) != NULL,
-        .admin = o.admin,
-        .journal_size = o.journal_size,
-        .seed = &s.seed,
-        .max_namespaces = o.max_namespaces,
-    };
     /* The root partner's Name, as partner_env_setup made it exist. */
     s.seed.partner_root = s.partner.n_users ? s.partner.users[0].partner : NULL;
-    if (status == 0 && http_start(&s.http, &ho, &s.auth, &s.methods, &s.partner, &err) < 0) {
-        fprintf(stderr, "custrpc-server: %s\n", err.message);
-        status = err.code == CUSTRPC_E_PERMISSION ? EXIT_CONFIG : EXIT_UNAVAILABLE;
+    if (status == 0 && log_fd >= 0) {
+        /* From here on the log file is standard error: start-up failures above were still
+         * told to whoever started the server. */
+        reqlog_use_file(log_fd);
+        log_fd = -1;
     }
+    if (status == 0) {
+        /* http_start owns the socket from here, and closes it when it fails. */
+        if (http_start(&s.http, &ho, &s.auth, &s.methods, &s.partner, &err) < 0) {
+            fprintf(stderr, "custrpc-server: %s\n", err.message);
+            status = err.code == CUSTRPC_E_PERMISSION ? EXIT_CONFIG : EXIT_UNAVAILABLE;
+        }
+    } else if (ho.listen_fd >= 0) {
+        close(ho.listen_fd);
+    }
+    if (log_fd >= 0)
+        close(log_fd);
     if (status == 0) {
         bool v6 = strchr(s.host, ':') != NULL;
         printf("listening on %s://%s%s%s:%d/RPC2\n", s.cert ? "https" : "http", v6 ? "[" : "",
                s.host, v6 ? "]" : "", http_port(s.http));
         fflush(stdout);
-        int sig;
-        sigwait(&stop, &sig);
-        if (o.log_level >= LOG_INFO)
-            reqlog_note("custrpc-server: signal %d, finishing requests in flight\n", sig);
+        serve(&s, &signals, o.log_level);
     }
     server_free(&s);
     xmlCleanupParser();

@@ -82,15 +82,20 @@ static struct ns_space *make(const struct ns_template *t, const char *name,
     snprintf(ns->name, sizeof ns->name, "%s", name);
     uint8_t visa_key[SECRETS_KEY_LEN];
     int rc = store_open(&ns->store, NULL, NULL, err);
-    if (rc == 0)
+    if (rc == 0) {
+        /* The seed as it is now: a SIGHUP reload changes it under the guard. A namespace made
+         * before a reload keeps what it was seeded with until it is reset. */
+        if (t->seed->guard)
+            pthread_rwlock_rdlock(t->seed->guard);
         rc = store_reset(ns->store, t->seed, NULL, NULL, err);
+        if (t->seed->guard)
+            pthread_rwlock_unlock(t->seed->guard);
+    }
     if (rc == 0) {
         ns->menv = *(const struct methods_env *)t->methods->server_info;
         ns->menv.store = ns->store;
         ns->methods = *t->methods;
         ns->methods.server_info = &ns->menv;
-        ns->auth = *t->auth;
-        ns->auth.store = ns->store;
         memcpy(&ns->partner, t->partner, sizeof ns->partner);
         ns->partner.store = ns->store;
         rc = secrets_load_key(NULL, true, visa_key, err);

@@ -2,9 +2,10 @@
  * naming one (X-Custrpc-Namespace: NAME, or a path /ns/NAME/...) runs on a store of its own,
  * an in-memory store made on first use and seeded as POST /admin/reset seeds, so parallel test
  * runs on one server never see each other's customers, partners or journal. Each namespace
- * holds its own copies of the request environments (methods, Digest credentials, the partner
- * API with a visa key of its own) pointing at its store; the code that serves a request is the
- * same, only the environment it is handed differs. */
+ * holds its own copies of the request environments (methods, the partner API with a visa key
+ * of its own) pointing at its store, and Digest credentials are looked up in its store; the
+ * code that serves a request is the same, only the environment it is handed differs. Trusted
+ * hosts and the admin login stay the server's (a SIGHUP reload changes them for all). */
 #ifndef CUSTRPC_SERVER_NAMESPACES_H
 #define CUSTRPC_SERVER_NAMESPACES_H
 
@@ -29,7 +30,6 @@ struct ns_space {
     struct store *store;
     struct methods_env menv;
     struct dispatcher methods; /* server_info: &menv */
-    struct auth_policy auth;   /* store: this one; digest state and trusted hosts the server's */
     struct partner_env partner;
     /* The registry's, under its lock. */
     unsigned refs;
@@ -40,7 +40,6 @@ struct ns_space {
 /* What every namespace is made from: the server's environments (copied, store replaced) and
  * the seed of POST /admin/reset. All must outlive the registry. */
 struct ns_template {
-    const struct auth_policy *auth;
     const struct dispatcher *methods; /* server_info is a struct methods_env */
     const struct partner_env *partner;
     const struct store_seed *seed;

@@ -22,6 +22,11 @@ const struct optdoc server_options[] = {
      "LEVEL",
      "error, warn, info (one line per request; default), debug",
      0},
+    {{"log-file", required_argument, NULL, SOPT_LOG_FILE},
+     "FILE",
+     "append the request log and the server's messages to FILE (created 0600) once the server "
+     "serves, instead of standard error; SIGHUP reopens it, for logrotate",
+     0},
     {{"max-body", required_argument, NULL, SOPT_MAX_BODY},
      "BYTES",
      "largest request body accepted (default 1048576)",
@@ -87,6 +92,12 @@ const struct optdoc server_options[] = {
      "store and journal of their own for each parallel test run); past it a new one gets 503 "
      "(default 64)",
      0},
+    {{"user", required_argument, NULL, SOPT_USER},
+     "NAME",
+     "started as root: bind the listening socket, then become NAME and its groups for good "
+     "before opening the database or reading password and key files, so files it creates "
+     "belong to NAME (mode 0600)",
+     0},
     {{"help", no_argument, NULL, SOPT_HELP}, NULL, "show this help and exit", 'h'},
     {{"version", no_argument, NULL, SOPT_VERSION}, NULL, "show the version and exit", 0},
     {{NULL, 0, NULL, 0}, NULL, NULL, 0},
@@ -124,7 +135,10 @@ void server_usage(FILE *out)
     fputc('\n', out);
     for (const char *const *p = server_notes; *p; p++)
         optdoc_wrap(out, *p, 0);
-    fputs("SIGINT or SIGTERM: finish the requests in flight, close the store, exit 0.\n", out);
+    fputs("SIGINT or SIGTERM: finish the requests in flight, close the store, exit 0.\n"
+          "SIGHUP: reopen --log-file, re-read --config (tariffs, trusted hosts, credentials);\n"
+          "connections stay open, and a bad configuration keeps the previous one.\n",
+          out);
     fputs("\nExit status:\n", out);
     for (const struct server_exit_doc *d = server_exits; d->text; d++)
         fprintf(out, "  %-3d %s\n", d->code, d->text);

@@ -26,6 +26,8 @@ enum server_option {
     SOPT_ADMIN,
     SOPT_JOURNAL_SIZE,
     SOPT_MAX_NAMESPACES,
+    SOPT_LOG_FILE,
+    SOPT_USER,
     SOPT_VERSION,
     SOPT_HELP = 'h'
 };

@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -186,18 +187,38 @@ void reqlog_stop(struct reqlog *l)
     free(l);
 }
 
+int reqlog_open_file(const char *path, struct custrpc_error *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+    if (fd < 0)
+        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "--log-file '%s': %s", path,
+                            strerror(errno));
+    return fd;
+}
+
+void reqlog_use_file(int fd)
+{
+    if (fd == STDERR_FILENO)
+        return;
+    (void)dup2(fd, STDERR_FILENO); /* cannot fail for two open descriptors */
+    close(fd);
+}
+
 void reqlog_note(const char *fmt, ...)
 {
-    char line[256];
+    char line[1024]; /* a reload's message names a file and a libxml2 error */
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
     if (n <= 0)
         return;
+    size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
+    if (line[len - 1] != '\n')
+        line[len - 1] = '\n'; /* cut: still one line */
     /* A pipe with room for PIPE_BUF bytes takes a short line whole without blocking; a file
      * always can. */
     struct pollfd p = {STDERR_FILENO, POLLOUT, 0};
     if (poll(&p, 1, 0) == 1 && (p.revents & POLLOUT))
-        write_all(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+        write_all(STDERR_FILENO, line, len);
 }

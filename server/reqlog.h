@@ -1,4 +1,4 @@
-/* reqlog.h — the request log (one line per request, to standard error), written in batches.
+/* reqlog.h — the request log (one line per request, to standard error or --log-file), written in batches.
  *
  * A write(2) per request cost about 6% of createCustomer throughput at c=64 (bench, log level
  * info against warn). Request threads append their line to a buffer under a mutex; a thread of
@@ -16,6 +16,8 @@
 
 #include <stdbool.h>
 
+#include <custrpc/error.h>
+
 #ifndef REQLOG_FLUSH_MS
 #define REQLOG_FLUSH_MS 20
 #endif
@@ -31,8 +33,18 @@ void reqlog_line(struct reqlog *l, const char *fmt, ...) __attribute__((format(p
 /* Writes what is buffered, stops the thread, frees l (NULL allowed). */
 void reqlog_stop(struct reqlog *l);
 
-/* A short server message to standard error that must not block (the stop's own message when
- * the log is not being read): written only when standard error can take it at once. */
+/* --log-file: path opened for appending, created 0600 (the server's umask); the descriptor, or
+ * -1 with err naming the file. */
+int reqlog_open_file(const char *path, struct custrpc_error *err);
+/* Makes fd the process's standard error (and closes fd): the request log, which writes to
+ * descriptor 2, and every server message follow it. dup2 swaps the descriptor atomically, so
+ * after a SIGHUP reopen a write already under way ends in the old file and every later one,
+ * buffered lines included, goes to the new file: none is lost or written twice. */
+void reqlog_use_file(int fd);
+
+/* A server message (up to 1 KiB, one line) to standard error that must not block (the stop's
+ * own message, a reload's) when the log is not being read: written only when standard error
+ * can take it at once. */
 void reqlog_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef CUSTRPC_SERVER_STORE_H
 #define CUSTRPC_SERVER_STORE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -161,6 +162,9 @@ struct store_seed {
     const char *root_login;
     const struct digest_ha1 *root_ha1; /* NULL: the root has no API password */
     const char *partner_root;          /* the root partner's Name */
+    /* A SIGHUP reload changes the seed holding this for writing; a reset reads it holding it
+     * for reading (NULL: no locking). */
+    pthread_rwlock_t *guard;
 };
 
 /* One write transaction (so it joins the group commit like any write, and no request sees a
@@ -178,6 +182,11 @@ uint64_t store_epoch(struct store *s);
 /* The epoch of this thread's last transaction since store_defer_commits; false when there was
  * none. */
 bool store_last_epoch(uint64_t *epoch);
+
+/* A SIGHUP reload's write, in one transaction: the seed's tariffs made to exist (names
+ * updated; tariffs no longer configured stay, customers may use them) and the root customer's
+ * login, API credentials and tariff refreshed, as at start-up. Nothing else is touched. */
+int store_reseed(struct store *s, const struct store_seed *seed, struct custrpc_error *err);
 
 /* The number of customers, the root included, in a read transaction of its own. */
 int store_count_customers(struct store *s, int64_t *n, struct custrpc_error *err);

@@ -1,5 +1,5 @@
-/* store_reset.c — POST /admin/reset's write and the customer count of GET /health and
- * /metrics (see store.h). The reset is a write transaction like a create's, so under the file
+/* store_reset.c — POST /admin/reset's write, a SIGHUP reload's reseed and the customer count
+ * of GET /health and /metrics (see store.h). The reset is a write transaction like a create's, so under the file
  * store's group commit it is a savepoint in the open batch and its answer waits for the flush. */
 #include <config.h>
 
@@ -72,6 +72,21 @@ int store_count_customers(struct store *s, int64_t *n, struct custrpc_error *err
     else
         *n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
+    if (rc == 0)
+        rc = store_commit(&tx, err);
+    store_end(&tx);
+    return rc;
+}
+
+int store_reseed(struct store *s, const struct store_seed *seed, struct custrpc_error *err)
+{
+    struct store_tx tx;
+    if (store_begin_write(s, &tx, err) < 0)
+        return -1;
+    int rc = store_put_tariffs_tx(&tx, seed->tariffs, seed->n_tariffs, err);
+    if (rc == 0)
+        rc = store_ensure_root_tx(&tx, seed->root_login, seed->root_ha1, seed->tariffs[0].i_tariff,
+                                  err);
     if (rc == 0)
         rc = store_commit(&tx, err);
     store_end(&tx);
