@@ -1,4 +1,4 @@
-/* fuzz_import.c — libFuzzer target for custrpc import's reader (client/import_read.c): any
+/* fuzz_import.c — libFuzzer target for custrpc import's reader (common/import_read.c): any
  * bytes as an import file of customers and of partners, the format and delimiter guessed and
  * given. Properties: a byte-order mark in front changes nothing (same rows, same validity, same
  * errors); a guessed CSV delimiter reads the file as giving that delimiter does; every row's
@@ -12,7 +12,7 @@
 
 #include <custrpc/partner.h>
 
-#include "client/import_read.h"
+#include "common/import_read.h"
 
 static void same(const struct import_file *a, const struct import_file *b)
 {

@@ -1,6 +1,6 @@
-/* import_read.c — CSV (libcsv) and JSON (jansson) import files into customers or into messages
- * of a descriptor; text values through the model's one text conversion, typed JSON values
- * through its JSON codec. */
+/* import_read.c — CSV (libcsv) and JSON (jansson) import files (custrpc import, the server's
+ * --fixtures) into customers or into messages of a descriptor; text values through the model's
+ * one text conversion, typed JSON values through its JSON codec. */
 #include <config.h>
 
 #include <stdio.h>
