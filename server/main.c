@@ -20,6 +20,7 @@
 #include "common/password_file.h"
 #include "common/read_file.h"
 #include "config_file.h"
+#include "fixtures.h"
 #include "http.h"
 #include "reqlog.h"
 #include "methods.h"
@@ -32,6 +33,7 @@
 
 struct options {
     const char *listen, *db, *config, *tls_cert, *tls_key;
+    const char *fixtures, *partner_fixtures;
     enum log_level log_level;
     size_t max_body;
     bool basic;
@@ -176,6 +178,8 @@ static int apply_option(struct options *o, int ch, const char *const levels[4])
         if (parse_count("journal-size", optarg, 1, 10000000, &o->journal_size) < 0)
             return -1;
         break;
+    case SOPT_FIXTURES: o->fixtures = optarg; break;
+    case SOPT_PARTNER_FIXTURES: o->partner_fixtures = optarg; break;
     case SOPT_AUTH:
         if (strcmp(optarg, "digest") != 0 && strcmp(optarg, "basic") != 0) {
             fprintf(stderr, "custrpc-server: --auth: \"%s\" is not digest or basic\n", optarg);
@@ -259,6 +263,7 @@ struct server {
     struct digest_ha1 root_ha1;
     bool has_root_ha1;
     struct store_seed seed; /* what POST /admin/reset restores */
+    struct fixtures *fixtures;
 };
 
 static const char *root_login(const struct server *s)
@@ -272,6 +277,7 @@ static void server_free(struct server *s)
     partner_env_free(&s->partner);
     digest_state_free(s->digest);
     store_close(s->menv.store);
+    fixtures_free(s->fixtures);
     config_free(&s->cfg);
     free(s->host);
     free(s->cert);
@@ -304,10 +310,55 @@ static int setup_store(struct server *s, const char *db, struct custrpc_error *e
     size_t n_tariffs = s->cfg.n_tariffs ? s->cfg.n_tariffs : 1;
     if (store_put_tariffs(s->menv.store, tariffs, n_tariffs, err) < 0)
         return -1;
-    s->seed = (struct store_seed){tariffs, n_tariffs, root_login(s),
-                                  s->has_root_ha1 ? &s->root_ha1 : NULL, NULL};
+    s->seed = (struct store_seed){.tariffs = tariffs,
+                                  .n_tariffs = n_tariffs,
+                                  .root_login = root_login(s),
+                                  .root_ha1 = s->has_root_ha1 ? &s->root_ha1 : NULL};
     return store_ensure_root(s->menv.store, root_login(s), s->has_root_ha1 ? &s->root_ha1 : NULL,
                              tariffs[0].i_tariff, err);
+}
+
+/* --fixtures, --partner-fixtures: read, then applied to a scratch in-memory store, so a bad
+ * row refuses to start whatever the store holds; then loaded into the store when it holds only
+ * its roots. A store with data keeps it (ours: persistent data is never dropped at start; a
+ * reset replaces it, as without fixtures). Returns an exit status. */
+static int setup_fixtures(struct server *s, const struct options *o, const char *db)
+{
+    struct custrpc_error err = {0};
+    if (fixtures_read(o->fixtures, o->partner_fixtures, s->menv.web_key, &s->fixtures, &err) <
+        0) {
+        fprintf(stderr, "custrpc-server: fixtures: %s\n", err.message);
+        return err.code == CUSTRPC_E_INTERNAL ? EXIT_UNAVAILABLE : EXIT_CONFIG;
+    }
+    s->seed.fixtures = fixtures_apply;
+    s->seed.fixtures_arg = s->fixtures;
+    struct store *scratch = NULL;
+    int rc = store_open(&scratch, NULL, NULL, &err);
+    if (rc == 0)
+        rc = store_reset(scratch, &s->seed, NULL, NULL, &err);
+    store_close(scratch);
+    if (rc < 0) {
+        fprintf(stderr, "custrpc-server: fixtures: %s\n", err.message);
+        return err.code == CUSTRPC_E_INTERNAL ? EXIT_UNAVAILABLE : EXIT_CONFIG;
+    }
+    bool empty = false;
+    if (store_only_roots(s->menv.store, &empty, &err) < 0 ||
+        (empty && store_reset(s->menv.store, &s->seed, NULL, NULL, &err) < 0)) {
+        fprintf(stderr, "custrpc-server: %s\n", err.message);
+        return EXIT_UNAVAILABLE;
+    }
+    const char *files = o->fixtures ? o->fixtures : o->partner_fixtures;
+    if (!empty)
+        fprintf(stderr,
+                "custrpc-server: %s holds customers or partners: fixtures from %s not loaded "
+                "(POST /admin/reset replaces the store with them)\n",
+                db, files);
+    else if (o->log_level >= LOG_INFO)
+        fprintf(stderr, "custrpc-server: %zu customers and %zu partners loaded from %s%s%s\n",
+                fixtures_customers(s->fixtures), fixtures_partners(s->fixtures), files,
+                o->fixtures && o->partner_fixtures ? " and " : "",
+                o->fixtures && o->partner_fixtures ? o->partner_fixtures : "");
+    return 0;
 }
 
 /* The root's Digest HA1 from the configured password file; the plain text is wiped at once. */
@@ -457,6 +508,8 @@ int main(int argc, char **argv)
     };
     /* The root partner's Name, as partner_env_setup made it exist. */
     s.seed.partner_root = s.partner.n_users ? s.partner.users[0].partner : NULL;
+    if (status == 0 && (o.fixtures || o.partner_fixtures))
+        status = setup_fixtures(&s, &o, o.db ? o.db : s.cfg.db_path);
     if (status == 0 && http_start(&s.http, &ho, &s.auth, &s.methods, &s.partner, &err) < 0) {
         fprintf(stderr, "custrpc-server: %s\n", err.message);
         status = err.code == CUSTRPC_E_PERMISSION ? EXIT_CONFIG : EXIT_UNAVAILABLE;

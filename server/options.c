@@ -81,6 +81,20 @@ const struct optdoc server_options[] = {
      "N",
      "--admin: requests the journal keeps, the oldest evicted first (default 10000)",
      0},
+    {{"fixtures", required_argument, NULL, SOPT_FIXTURES},
+     "FILE",
+     "customers to start with, in custrpc import's format (CSV or JSON) plus the column "
+     "\"parent\" (ours: the name of a customer on an earlier row; empty: the root); each row is "
+     "created by its parent as its createCustomer would, and POST /admin/reset returns to them. "
+     "Loaded only into a store that holds no customer but the root and no partner but the root "
+     "partner; a bad row refuses to start (exit 78)",
+     0},
+    {{"partner-fixtures", required_argument, NULL, SOPT_PARTNER_FIXTURES},
+     "FILE",
+     "partners to start with, as --fixtures: custrpc partner import's format plus \"parent\" "
+     "(the Name of a partner on an earlier row; empty: the root partner, or ParentId), each "
+     "added by the root partner as its AddPartner would, after the --fixtures customers",
+     0},
     {{"help", no_argument, NULL, SOPT_HELP}, NULL, "show this help and exit", 'h'},
     {{"version", no_argument, NULL, SOPT_VERSION}, NULL, "show the version and exit", 0},
     {{NULL, 0, NULL, 0}, NULL, NULL, 0},

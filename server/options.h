@@ -25,6 +25,8 @@ enum server_option {
     SOPT_VISA_TTL,
     SOPT_ADMIN,
     SOPT_JOURNAL_SIZE,
+    SOPT_FIXTURES,
+    SOPT_PARTNER_FIXTURES,
     SOPT_VERSION,
     SOPT_HELP = 'h'
 };

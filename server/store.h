@@ -161,18 +161,26 @@ struct store_seed {
     const char *root_login;
     const struct digest_ha1 *root_ha1; /* NULL: the root has no API password */
     const char *partner_root;          /* the root partner's Name */
+    /* --fixtures (fixtures.h): loaded last, in the same transaction, below the root customer
+     * and the root partner (its Id given); NULL: none. */
+    int (*fixtures)(struct store_tx *tx, int64_t partner_root, const void *arg,
+                    struct custrpc_error *err);
+    const void *fixtures_arg;
 };
 
 /* One write transaction (so it joins the group commit like any write, and no request sees a
  * half-reset store): every customer, tariff and partner is deleted and the root customer, the
  * configured tariffs and the root partner are made again as at start-up; the root customer
- * keeps id 1 and the root partner its Id, and new ids count on from them. locked (may be NULL)
+ * keeps id 1 and the root partner its Id, and new ids count on from them, so the fixtures get
+ * the same ids at every reset (and on a new store, which this seeds too). locked (may be NULL)
  * runs while the write lock is held, after the store's part succeeded. */
 int store_reset(struct store *s, const struct store_seed *seed, void (*locked)(void *arg),
                 void *arg, struct custrpc_error *err);
 
 /* The number of customers, the root included, in a read transaction of its own. */
 int store_count_customers(struct store *s, int64_t *n, struct custrpc_error *err);
+/* Whether the store holds no customer but the root and no partner but the root partner. */
+int store_only_roots(struct store *s, bool *yes, struct custrpc_error *err);
 
 /* One row of listCustomers. */
 struct store_list_row {
