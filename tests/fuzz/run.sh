@@ -14,7 +14,8 @@
 # target with tests/fuzz/digest-corpus (headers as curl, requests, urllib and PHP send them);
 # fuzz_jsonrpc with the vendor's samples in tests/conformance/api-text-partner.txt (as printed
 # there, broken ones too) and tests/fuzz/jsonrpc-corpus; fuzz_import with tests/fuzz/import-corpus
-# (the first byte of each picks the reading: format, delimiter, customers or partners).
+# (the first byte of each picks the reading: format, delimiter, customers or partners, extra
+# columns).
 # Usage: tests/fuzz/run.sh [SECONDS] [BUILD_DIR] [TARGET...]   (default: all seven)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
