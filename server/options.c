@@ -83,11 +83,10 @@ const struct optdoc server_options[] = {
      0},
     {{"fixtures", required_argument, NULL, SOPT_FIXTURES},
      "FILE",
-     "customers to start with, in custrpc import's format (CSV or JSON) plus the column "
-     "\"parent\" (ours: the name of a customer on an earlier row; empty: the root); each row is "
-     "created by its parent as its createCustomer would, and POST /admin/reset returns to them. "
-     "Loaded only into a store that holds no customer but the root and no partner but the root "
-     "partner; a bad row refuses to start (exit 78)",
+     "customers to start with and to return to at POST /admin/reset: custrpc import's CSV or "
+     "JSON plus the column \"parent\" (ours: the name of a customer on an earlier row; empty: "
+     "the root), each row created by its parent as its createCustomer would. A bad row refuses "
+     "to start (exit 78); a --db that already holds customers or partners keeps them",
      0},
     {{"partner-fixtures", required_argument, NULL, SOPT_PARTNER_FIXTURES},
      "FILE",
