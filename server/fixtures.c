@@ -180,7 +180,8 @@ static int apply_customers(struct store_tx *tx, const struct fixtures *fx, int64
         /* A rule that names no member is about the parent (its add right). */
         if (rc < 0 && !err->field[0] && fc->parent) {
             char message[sizeof err->message + 128];
-            snprintf(message, sizeof message, "parent: %s", err->message);
+            snprintf(message, sizeof message, "parent: \"%.100s\": %s", f->rows[i].extra[0],
+                     err->message);
             set_message(err, message);
         }
         if (rc < 0)

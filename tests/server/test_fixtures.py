@@ -207,7 +207,7 @@ class Refused(unittest.TestCase):
             # a hierarchy rule: rights beyond the parent's
             (head + "a,pw,1,1,,\nb,pw,1,7,,a\n", "fixtures.csv:3: customers_mgmt: "),
             # a parent without the add right
-            (head + "a,pw,1,0,,\nb,pw,1,,,a\n", "fixtures.csv:3: parent: "),
+            (head + "a,pw,1,0,,\nb,pw,1,,,a\n", "fixtures.csv:3: parent: \"a\": customer 2 may not add"),
             # an unknown tariff
             (head + "a,pw,99,,,\n", "fixtures.csv:2: i_tariff: "),
             # the same name twice
