@@ -10,7 +10,7 @@
 
 #include "common/cli.h"
 #include "commands.h"
-#include "import_read.h"
+#include "common/import_read.h"
 #include "import_run.h"
 #include "partner_import.h"
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "common/cli.h"
-#include "import_read.h"
+#include "common/import_read.h"
 
 /* What a row is sent with: customers (createCustomer, looked up with getCustomerInfo) by
  * default, partners (AddPartner, GetPartnerInfo) in partner_import.c. One client per worker. */

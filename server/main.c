@@ -21,6 +21,7 @@
 #include "common/password_file.h"
 #include "common/read_file.h"
 #include "config_file.h"
+#include "fixtures.h"
 #include "http.h"
 #include "notify.h"
 #include "reqlog.h"
@@ -36,6 +37,7 @@
 
 struct options {
     const char *listen, *db, *config, *tls_cert, *tls_key, *log_file, *user;
+    const char *fixtures, *partner_fixtures;
     enum log_level log_level;
     size_t max_body;
     bool basic;
@@ -190,6 +192,8 @@ static int apply_option(struct options *o, int ch, const char *const levels[4])
         if (parse_count("max-namespaces", optarg, 1, 100000, &o->max_namespaces) < 0)
             return -1;
         break;
+    case SOPT_FIXTURES: o->fixtures = optarg; break;
+    case SOPT_PARTNER_FIXTURES: o->partner_fixtures = optarg; break;
     case SOPT_AUTH:
         if (strcmp(optarg, "digest") != 0 && strcmp(optarg, "basic") != 0) {
             fprintf(stderr, "custrpc-server: --auth: \"%s\" is not digest or basic\n", optarg);
@@ -266,6 +270,7 @@ static void server_free(struct server *s)
     partner_env_free(&s->partner);
     digest_state_free(s->digest);
     store_close(s->menv.store);
+    fixtures_free(s->fixtures);
     config_free(&s->cfg);
     memset(&s->creds, 0, sizeof s->creds);
     free(s->host);
@@ -296,6 +301,49 @@ static int setup_store(struct server *s, const char *db, struct custrpc_error *e
     if (secrets_load_key(s->key_path, !db_existed, s->menv.web_key, err) < 0)
         return -1;
     return store_reseed(s->menv.store, &s->seed, err);
+}
+
+/* --fixtures, --partner-fixtures: read, then applied to a scratch in-memory store, so a bad
+ * row refuses to start whatever the store holds; then loaded into the store when it holds only
+ * its roots. A store with data keeps it (ours: persistent data is never dropped at start; a
+ * reset replaces it, as without fixtures). Returns an exit status. */
+static int setup_fixtures(struct server *s, const struct options *o, const char *db)
+{
+    struct custrpc_error err = {0};
+    if (fixtures_read(o->fixtures, o->partner_fixtures, s->menv.web_key, &s->fixtures, &err) <
+        0) {
+        fprintf(stderr, "custrpc-server: fixtures: %s\n", err.message);
+        return err.code == CUSTRPC_E_INTERNAL ? EXIT_UNAVAILABLE : EXIT_CONFIG;
+    }
+    s->seed.fixtures = fixtures_apply;
+    s->seed.fixtures_arg = s->fixtures;
+    struct store *scratch = NULL;
+    int rc = store_open(&scratch, NULL, NULL, &err);
+    if (rc == 0)
+        rc = store_reset(scratch, &s->seed, NULL, NULL, &err);
+    store_close(scratch);
+    if (rc < 0) {
+        fprintf(stderr, "custrpc-server: fixtures: %s\n", err.message);
+        return err.code == CUSTRPC_E_INTERNAL ? EXIT_UNAVAILABLE : EXIT_CONFIG;
+    }
+    bool empty = false;
+    if (store_only_roots(s->menv.store, &empty, &err) < 0 ||
+        (empty && store_reset(s->menv.store, &s->seed, NULL, NULL, &err) < 0)) {
+        fprintf(stderr, "custrpc-server: %s\n", err.message);
+        return EXIT_UNAVAILABLE;
+    }
+    const char *files = o->fixtures ? o->fixtures : o->partner_fixtures;
+    if (!empty)
+        fprintf(stderr,
+                "custrpc-server: %s holds customers or partners: fixtures from %s not loaded "
+                "(POST /admin/reset replaces the store with them)\n",
+                db, files);
+    else if (o->log_level >= LOG_INFO)
+        fprintf(stderr, "custrpc-server: %zu customers and %zu partners loaded from %s%s%s\n",
+                fixtures_customers(s->fixtures), fixtures_partners(s->fixtures), files,
+                o->fixtures && o->partner_fixtures ? " and " : "",
+                o->fixtures && o->partner_fixtures ? o->partner_fixtures : "");
+    return 0;
 }
 
 /* --user: SIGHUP re-reads the configuration as that user, so it must be readable now, not only
@@ -485,6 +533,8 @@ int main(int argc, char **argv)
     s.methods = methods_dispatcher(&s.menv);
     /* The root partner's Name, as partner_env_setup made it exist. */
     s.seed.partner_root = s.partner.n_users ? s.partner.users[0].partner : NULL;
+    if (status == 0 && (o.fixtures || o.partner_fixtures))
+        status = setup_fixtures(&s, &o, o.db ? o.db : s.cfg.db_path);
     if (status == 0 && log_fd >= 0) {
         /* From here on the log file is standard error: start-up failures above were still
          * told to whoever started the server. */

@@ -15,12 +15,11 @@
 #include "methods.h"
 #include "policy.h"
 
-/* Hashes the passwords of a new customer; runs before the store lock is taken. */
-static int hash_passwords(const struct methods_env *menv, const struct custrpc_customer *c,
-                          struct web_password_hash *web, struct digest_ha1 *api, bool *has_api,
-                          struct custrpc_error *err)
+int methods_hash_passwords(const uint8_t web_key[SECRETS_KEY_LEN], const struct custrpc_customer *c,
+                           struct web_password_hash *web, struct digest_ha1 *api, bool *has_api,
+                           struct custrpc_error *err)
 {
-    if (secrets_hash_web_password(menv->web_key, c->web_password, web, err) < 0)
+    if (secrets_hash_web_password(web_key, c->web_password, web, err) < 0)
         return -1;
     /* Digest needs a user name: an api_password without web_login cannot be used to log in,
      * but it is still only kept hashed. */
@@ -28,6 +27,15 @@ static int hash_passwords(const struct methods_env *menv, const struct custrpc_c
     if (*has_api)
         return secrets_ha1(c->web_login ? c->web_login : "", c->api_password, api, err);
     return 0;
+}
+
+int methods_create_below(struct store_tx *tx, const struct store_customer *parent,
+                         struct custrpc_customer *c, const struct web_password_hash *web,
+                         const struct digest_ha1 *api, int64_t *id, struct custrpc_error *err)
+{
+    if (policy_admit_child(tx, parent, c, err) < 0)
+        return -1;
+    return store_insert(tx, c, parent->i_customer, parent->depth + 1, web, api, id, err);
 }
 
 /* createCustomer's argument arrives decoded and validated (the dispatcher reads it into the
@@ -45,7 +53,7 @@ static int create_customer(void *request, void *response, void *server_info, voi
     struct web_password_hash web;
     struct digest_ha1 api;
     bool has_api = false;
-    int rc = hash_passwords(menv, c, &web, &api, &has_api, err);
+    int rc = methods_hash_passwords(menv->web_key, c, &web, &api, &has_api, err);
     /* Checks and insert in one write transaction: what the checks saw cannot change before the
      * insert (a parent updated or deleted meanwhile). */
     struct store_tx tx;
@@ -55,10 +63,7 @@ static int create_customer(void *request, void *response, void *server_info, voi
     if (rc == 0) {
         rc = method_acting(&tx, who, has_wholesaler, c->i_wholesaler, &parent, err);
         if (rc == 0)
-            rc = policy_admit_child(&tx, &parent, c, err);
-        if (rc == 0)
-            rc = store_insert(&tx, c, parent.i_customer, parent.depth + 1, &web,
-                              has_api ? &api : NULL, &id, err);
+            rc = methods_create_below(&tx, &parent, c, &web, has_api ? &api : NULL, &id, err);
         if (rc == 0)
             rc = store_commit(&tx, err);
         store_end(&tx);
@@ -144,14 +149,14 @@ static int get_customer_info(void *request, void *response, void *server_info, v
 }
 
 /* What createCustomer requires: the API text's mandatory parameters. */
-static const char *const create_required[] = {"name", "web_password", "i_tariff", NULL};
+const char *const methods_create_required[] = {"name", "web_password", "i_tariff", NULL};
 
 static const struct method_row rows[] = {
     {API_SIPPY, CUSTRPC_METHOD_CREATE,
      "Creates a customer under the caller (or, in trusted mode, under i_wholesaler). Takes one "
      "struct with name, web_password, i_tariff and optional fields; returns {result: \"OK\", "
      "i_customer: int} or a fault.",
-     &custrpc_customer_message, create_required, &custrpc_create_response_message, create_customer},
+     &custrpc_customer_message, methods_create_required, &custrpc_create_response_message, create_customer},
     {API_SIPPY, "getCustomerInfo",
      "Returns {result: \"OK\", customer: {...}} for {i_customer} or {name} within the caller's "
      "subtree; passwords are never returned, balance has its sign inverted and blocked says "

@@ -35,6 +35,20 @@ method_answer_fn methods_list_customers, methods_update_customer, methods_delete
     methods_block_customer, methods_unblock_customer, methods_customer_add_funds,
     methods_customer_credit, methods_customer_debit;
 
+/* createCustomer's parts, for the server's fixtures (fixtures.c) too. The members it requires
+ * (NULL-terminated), checked with custrpc_msg_validate as the dispatcher does. */
+extern const char *const methods_create_required[];
+/* Hashes a new customer's passwords (api only when it has api_password: *has_api); runs before
+ * the store lock is taken. */
+int methods_hash_passwords(const uint8_t web_key[SECRETS_KEY_LEN], const struct custrpc_customer *c,
+                           struct web_password_hash *web, struct digest_ha1 *api, bool *has_api,
+                           struct custrpc_error *err);
+/* Inside a write transaction: the hierarchy rules for c (validated) below parent, which
+ * complete it (policy_admit_child), then the insert; *id is the new i_customer. */
+int methods_create_below(struct store_tx *tx, const struct store_customer *parent,
+                         struct custrpc_customer *c, const struct web_password_hash *web,
+                         const struct digest_ha1 *api, int64_t *id, struct custrpc_error *err);
+
 /* The method table, with menv as every handler's server_info. */
 struct dispatcher methods_dispatcher(struct methods_env *menv);
 

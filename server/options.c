@@ -98,6 +98,19 @@ const struct optdoc server_options[] = {
      "before opening the database or reading password and key files, so files it creates "
      "belong to NAME (mode 0600)",
      0},
+    {{"fixtures", required_argument, NULL, SOPT_FIXTURES},
+     "FILE",
+     "customers to start with and to return to at POST /admin/reset: custrpc import's CSV or "
+     "JSON plus the column \"parent\" (ours: the name of a customer on an earlier row; empty: "
+     "the root), each row created by its parent as its createCustomer would. A bad row refuses "
+     "to start (exit 78); a --db that already holds customers or partners keeps them",
+     0},
+    {{"partner-fixtures", required_argument, NULL, SOPT_PARTNER_FIXTURES},
+     "FILE",
+     "partners to start with, as --fixtures: custrpc partner import's format plus \"parent\" "
+     "(the Name of a partner on an earlier row; empty: the root partner, or ParentId), each "
+     "added by the root partner as its AddPartner would, after the --fixtures customers",
+     0},
     {{"help", no_argument, NULL, SOPT_HELP}, NULL, "show this help and exit", 'h'},
     {{"version", no_argument, NULL, SOPT_VERSION}, NULL, "show the version and exit", 0},
     {{NULL, 0, NULL, 0}, NULL, NULL, 0},

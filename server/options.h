@@ -28,6 +28,8 @@ enum server_option {
     SOPT_MAX_NAMESPACES,
     SOPT_LOG_FILE,
     SOPT_USER,
+    SOPT_FIXTURES,
+    SOPT_PARTNER_FIXTURES,
     SOPT_VERSION,
     SOPT_HELP = 'h'
 };

@@ -36,6 +36,14 @@ struct partner_env {
 };
 
 /* The table's rows (partner_methods.c). */
+struct custrpc_partner_info;
+
+/* AddPartner's rules and insert inside the caller's write transaction, as who (its caller the
+ * acting partner): p (validated) is completed (ParentId, Level, location, CreationTime); *id is
+ * the new Id. For AddPartner and the server's fixtures (fixtures.c). */
+int partner_add_tx(struct store_tx *tx, const struct call_identity *who,
+                   struct custrpc_partner_info *p, int64_t *id, struct custrpc_error *err);
+
 extern const struct method_row partner_method_rows[];
 extern const size_t partner_method_count;
 

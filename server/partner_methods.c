@@ -176,14 +176,9 @@ static int login(void *request, void *response, void *server_info, void *call_in
 
 /* --- AddPartner ------------------------------------------------------------------------- */
 
-static int add_partner(void *request, void *response, void *server_info, void *call_info,
-                       struct custrpc_error *err)
+int partner_add_tx(struct store_tx *tx, const struct call_identity *who,
+                   struct custrpc_partner_info *p, int64_t *id, struct custrpc_error *err)
 {
-    struct custrpc_partner_params *rq = request;
-    struct custrpc_id_result *rs = response;
-    struct partner_env *env = server_info;
-    struct call_identity *who = call_info;
-    struct custrpc_partner_info *p = &rq->partner_info;
     const char *country = country_member(p);
     custrpc_partner_normalize(p);
     /* Id and CreationTime are the server's to give; a client that sends one is told, not
@@ -196,33 +191,44 @@ static int add_partner(void *request, void *response, void *server_info, void *c
     set_int(p, "CreationTime", (int64_t)time(NULL));
     if (!has(p, "ParentId"))
         set_int(p, "ParentId", who->caller); /* ours: the caller's partner by default */
-    struct store_tx tx;
-    if (store_begin_write(env->store, &tx, err) < 0)
-        return -1;
     struct custrpc_partner_info parent;
-    int rc = reachable(&tx, who, p->parent_id, "partnerInfo.ParentId", &parent, err);
+    int rc = reachable(tx, who, p->parent_id, "partnerInfo.ParentId", &parent, err);
     if (rc == 0) {
         if (!has(p, "Level"))
             custrpc_msg_set_text(PI, p, "Level", level_name(default_level(parent.level)), NULL);
         rc = check_level(p->level, parent.level, "partnerInfo.Level", err);
         if (rc == 0)
             rc = settle_location(p, &parent, false, country, err);
-        int64_t id = 0;
         if (rc == 0)
-            rc = partner_insert(&tx, p, &id, err);
-        if (rc == 0)
-            rc = store_commit(&tx, err);
-        if (rc == 0) {
-            rs->result = id;
-            who->i_customer = id; /* for the request log */
-            custrpc_msg_set_presence(&custrpc_id_result_message, rs,
-                                     &custrpc_id_result_message.fields[0], CUSTRPC_SET);
-        }
+            rc = partner_insert(tx, p, id, err);
         custrpc_msg_free(PI, &parent);
     }
-    store_end(&tx);
     if (rc < 0 && err->code == CUSTRPC_E_DUP_NAME)
         dup_name(err, p->name);
+    return rc;
+}
+
+static int add_partner(void *request, void *response, void *server_info, void *call_info,
+                       struct custrpc_error *err)
+{
+    struct custrpc_partner_params *rq = request;
+    struct custrpc_id_result *rs = response;
+    struct partner_env *env = server_info;
+    struct call_identity *who = call_info;
+    struct store_tx tx;
+    if (store_begin_write(env->store, &tx, err) < 0)
+        return -1;
+    int64_t id = 0;
+    int rc = partner_add_tx(&tx, who, &rq->partner_info, &id, err);
+    if (rc == 0)
+        rc = store_commit(&tx, err);
+    if (rc == 0) {
+        rs->result = id;
+        who->i_customer = id; /* for the request log */
+        custrpc_msg_set_presence(&custrpc_id_result_message, rs,
+                                 &custrpc_id_result_message.fields[0], CUSTRPC_SET);
+    }
+    store_end(&tx);
     return rc;
 }
 

@@ -33,6 +33,7 @@ struct server {
     struct partner_env partner;
     char *host, *cert, *key, *key_path;
     struct store_seed seed; /* what POST /admin/reset restores */
+    struct fixtures *fixtures; /* --fixtures, --partner-fixtures (fixtures.h); NULL: none */
     /* Held for writing while a reload changes cfg, creds, seed and auth's reloadable part;
      * request threads read those holding it for reading (auth.h, store.h's store_seed). */
     pthread_rwlock_t reload_lock;

@@ -165,12 +165,18 @@ struct store_seed {
     /* A SIGHUP reload changes the seed holding this for writing; a reset reads it holding it
      * for reading (NULL: no locking). */
     pthread_rwlock_t *guard;
+    /* --fixtures (fixtures.h): loaded last, in the same transaction, below the root customer
+     * and the root partner (its Id given); NULL: none. */
+    int (*fixtures)(struct store_tx *tx, int64_t partner_root, const void *arg,
+                    struct custrpc_error *err);
+    const void *fixtures_arg;
 };
 
 /* One write transaction (so it joins the group commit like any write, and no request sees a
  * half-reset store): every customer, tariff and partner is deleted and the root customer, the
  * configured tariffs and the root partner are made again as at start-up; the root customer
- * keeps id 1 and the root partner its Id, and new ids count on from them. locked (may be NULL)
+ * keeps id 1 and the root partner its Id, and new ids count on from them, so the fixtures get
+ * the same ids at every reset (and on a new store, which this seeds too). locked (may be NULL)
  * runs while the write lock is held, after the store's part succeeded, with the new epoch. */
 int store_reset(struct store *s, const struct store_seed *seed,
                 void (*locked)(void *arg, uint64_t epoch), void *arg, struct custrpc_error *err);
@@ -190,6 +196,8 @@ int store_reseed(struct store *s, const struct store_seed *seed, struct custrpc_
 
 /* The number of customers, the root included, in a read transaction of its own. */
 int store_count_customers(struct store *s, int64_t *n, struct custrpc_error *err);
+/* Whether the store holds no customer but the root and no partner but the root partner. */
+int store_only_roots(struct store *s, bool *yes, struct custrpc_error *err);
 
 /* One row of listCustomers. */
 struct store_list_row {

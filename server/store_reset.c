@@ -1,5 +1,6 @@
-/* store_reset.c — POST /admin/reset's write, a SIGHUP reload's reseed and the customer count
- * of GET /health and /metrics (see store.h). The reset is a write transaction like a create's, so under the file
+/* store_reset.c — POST /admin/reset's write, a SIGHUP reload's reseed, the customer count of
+ * GET /health and /metrics, and whether a store holds anything but its roots (--fixtures) (see
+ * store.h). The reset is a write transaction like a create's, so under the file
  * store's group commit it is a savepoint in the open batch and its answer waits for the flush. */
 #include <config.h>
 
@@ -46,6 +47,8 @@ int store_reset(struct store *s, const struct store_seed *seed,
                                   err);
     if (rc == 0)
         rc = partner_ensure_root_tx(&tx, seed->partner_root, true, &partner_root, err);
+    if (rc == 0 && seed->fixtures)
+        rc = seed->fixtures(&tx, partner_root, seed->fixtures_arg, err);
     if (rc == 0) {
         uint64_t epoch;
         store_next_epoch(s, &epoch);
@@ -58,15 +61,15 @@ int store_reset(struct store *s, const struct store_seed *seed,
     return rc;
 }
 
-int store_count_customers(struct store *s, int64_t *n, struct custrpc_error *err)
+/* One number a query gives, in a read transaction of its own. */
+static int count(struct store *s, const char *sql, int64_t *n, struct custrpc_error *err)
 {
     struct store_tx tx;
     if (store_begin_read(s, &tx, err) < 0)
         return -1;
     sqlite3_stmt *st = NULL;
     int rc = 0;
-    if (sqlite3_prepare_v2(tx.c->db, "SELECT COUNT(*) FROM customers", -1, &st, NULL) !=
-            SQLITE_OK ||
+    if (sqlite3_prepare_v2(tx.c->db, sql, -1, &st, NULL) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW)
         rc = store_db_fail(&tx, err, "count");
     else
@@ -90,5 +93,21 @@ int store_reseed(struct store *s, const struct store_seed *seed, struct custrpc_
     if (rc == 0)
         rc = store_commit(&tx, err);
     store_end(&tx);
+    return rc;
+}
+
+int store_count_customers(struct store *s, int64_t *n, struct custrpc_error *err)
+{
+    return count(s, "SELECT COUNT(*) FROM customers", n, err);
+}
+
+int store_only_roots(struct store *s, bool *yes, struct custrpc_error *err)
+{
+    int64_t n = 0;
+    int rc = count(s,
+                   "SELECT (SELECT COUNT(*) FROM customers) <= 1 AND "
+                   "(SELECT COUNT(*) FROM partners) <= 1",
+                   &n, err);
+    *yes = n != 0;
     return rc;
 }

@@ -1,6 +1,6 @@
-/* fuzz_import.c — libFuzzer target for custrpc import's reader (client/import_read.c): any
+/* fuzz_import.c — libFuzzer target for custrpc import's reader (common/import_read.c): any
  * bytes as an import file of customers and of partners, the format and delimiter guessed and
- * given. Properties: a byte-order mark in front changes nothing (same rows, same validity, same
+ * given, with and without extra columns (the server's --fixtures). Properties: a byte-order mark in front changes nothing (same rows, same validity, same
  * errors); a guessed CSV delimiter reads the file as giving that delimiter does; every row's
  * line is within the file. Build and run with tests/fuzz/run.sh. */
 #include <config.h>
@@ -12,16 +12,25 @@
 
 #include <custrpc/partner.h>
 
-#include "client/import_read.h"
+#include "common/import_read.h"
+
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
 
 static void same(const struct import_file *a, const struct import_file *b)
 {
     if (a->n != b->n || a->invalid != b->invalid)
         abort();
-    for (size_t i = 0; i < a->n; i++)
+    for (size_t i = 0; i < a->n; i++) {
         if (a->rows[i].line != b->rows[i].line || a->rows[i].valid != b->rows[i].valid ||
             strcmp(a->rows[i].err.message, b->rows[i].err.message) != 0)
             abort();
+        for (size_t k = 0; k < IMPORT_EXTRA_MAX; k++)
+            if (!same_text(a->rows[i].extra[k], b->rows[i].extra[k]))
+                abort();
+    }
 }
 
 static void one(const char *text, size_t len, const struct import_read_opts *o,
@@ -58,7 +67,7 @@ static void one(const char *text, size_t len, const struct import_read_opts *o,
         static const char given[] = {',', ';', '\t'};
         bool agree = false;
         for (size_t k = 0; k < sizeof given; k++) {
-            struct import_read_opts og = {IMPORT_CSV, given[k]};
+            struct import_read_opts og = {IMPORT_CSV, given[k], o->extra};
             if (import_read_text(text, len, "fuzz", &og, d, name_path, NULL, &g, &err2) == 0) {
                 bool equal = g.n == f.n && g.invalid == f.invalid;
                 for (size_t i = 0; equal && i < f.n; i++)
@@ -81,11 +90,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     /* The first byte picks the reading; the rest is the file. */
     static const struct import_read_opts opts[] = {
-        {IMPORT_AUTO, 0},  {IMPORT_CSV, 0},    {IMPORT_JSON, 0},
-        {IMPORT_CSV, ';'}, {IMPORT_CSV, '\t'}, {IMPORT_CSV, '|'},
+        {IMPORT_AUTO, 0, NULL}, {IMPORT_CSV, 0, NULL},     {IMPORT_JSON, 0, NULL},
+        {IMPORT_CSV, ';', NULL}, {IMPORT_CSV, '\t', NULL}, {IMPORT_CSV, '|', NULL},
     };
-    const struct import_read_opts *o = &opts[data[0] % (sizeof opts / sizeof opts[0])];
+    /* Bit 4: with the server's fixtures' extra columns. */
+    static const char *const extra[] = {"parent", "note", NULL};
+    struct import_read_opts o = opts[data[0] % (sizeof opts / sizeof opts[0])];
+    if ((data[0] / 16) % 2)
+        o.extra = extra;
     const struct custrpc_message *d = (data[0] / 8) % 2 ? &custrpc_partner_info_message : NULL;
-    one((const char *)data + 1, size - 1, o, d);
+    one((const char *)data + 1, size - 1, &o, d);
     return 0;
 }

@@ -14,7 +14,8 @@
 # target with tests/fuzz/digest-corpus (headers as curl, requests, urllib and PHP send them);
 # fuzz_jsonrpc with the vendor's samples in tests/conformance/api-text-partner.txt (as printed
 # there, broken ones too) and tests/fuzz/jsonrpc-corpus; fuzz_import with tests/fuzz/import-corpus
-# (the first byte of each picks the reading: format, delimiter, customers or partners).
+# (the first byte of each picks the reading: format, delimiter, customers or partners, extra
+# columns).
 # Usage: tests/fuzz/run.sh [SECONDS] [BUILD_DIR] [TARGET...]   (default: all seven)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -85,7 +86,7 @@ build_target() { # name: compiles $work/name with the sources it tests
     printf '%s' 1-1-1-1800000000-C724C13A45143E73091F532B824C6F31 >"$work/$1.corpus/layout" ;;
   fuzz_import)
     "${cc[@]}" -I"$top" $(pkg-config --cflags libxml-2.0 jansson) "$top/tests/fuzz/$1.c" \
-      "$top/client/import_read.c" "$top/common/read_file.c" $libs \
+      "$top/common/import_read.c" "$top/common/read_file.c" $libs \
       $(xmlrpc-c-config --libs) $(pkg-config --libs libxml-2.0 jansson) -lcsv -lm -lpthread -o "$work/$1"
     cp -r "$top/tests/fuzz/import-corpus" "$work/$1.corpus" ;; # a copy: libFuzzer adds to it
   *) echo "run.sh: unknown target $1 (fuzz_decode, fuzz_xmlrpc_decode, fuzz_decode_direct, fuzz_digest, fuzz_jsonrpc, fuzz_visa, fuzz_import)" >&2; exit 64 ;;

@@ -1,6 +1,6 @@
-/* import_read.c — CSV (libcsv) and JSON (jansson) import files into customers or into messages
- * of a descriptor; text values through the model's one text conversion, typed JSON values
- * through its JSON codec. */
+/* import_read.c — CSV (libcsv) and JSON (jansson) import files (custrpc import, the server's
+ * --fixtures) into customers or into messages of a descriptor; text values through the model's
+ * one text conversion, typed JSON values through its JSON codec. */
 #include <config.h>
 
 #include <stdio.h>
@@ -33,8 +33,9 @@ static int grow(struct import_file *f, size_t *cap)
 struct csv_state {
     struct import_file *f;
     size_t cap;
-    const struct custrpc_field *columns[CUSTRPC_FIELD_COUNT];
-    char *paths[CUSTRPC_FIELD_COUNT]; /* message rows: the columns' paths */
+    const struct custrpc_field *columns[CUSTRPC_FIELD_COUNT + IMPORT_EXTRA_MAX];
+    char *paths[CUSTRPC_FIELD_COUNT + IMPORT_EXTRA_MAX]; /* message rows: the columns' paths */
+    int extra[CUSTRPC_FIELD_COUNT + IMPORT_EXTRA_MAX];    /* an extra column's index, else -1 */
     size_t n_columns;
     size_t column;      /* index of the next cell in the current record */
     size_t line;        /* physical line being fed to the parser */
@@ -42,6 +43,15 @@ struct csv_state {
     bool header_done, record_open, failed;
     struct custrpc_error *err;
 };
+
+/* The index of name among the caller's extra columns, -1 when it is none of them. */
+static int extra_index(const struct import_file *f, const char *name)
+{
+    for (int k = 0; f->extra && k < IMPORT_EXTRA_MAX && f->extra[k]; k++)
+        if (strcmp(f->extra[k], name) == 0)
+            return k;
+    return -1;
+}
 
 static void csv_cell(void *data, size_t len, void *state_)
 {
@@ -62,6 +72,7 @@ static void csv_cell(void *data, size_t len, void *state_)
             }
             struct import_row *r = &st->f->rows[st->f->n++];
             r->line = st->record_line;
+            memset(r->extra, 0, sizeof r->extra);
             r->valid = true;
             custrpc_error_clear(&r->err);
             custrpc_customer_init(&r->c);
@@ -76,6 +87,22 @@ static void csv_cell(void *data, size_t len, void *state_)
         }
     }
     size_t col = st->column++;
+    int k = st->header_done ? -1 : extra_index(st->f, text);
+    if (k >= 0) {
+        for (size_t i = 0; i < st->n_columns; i++)
+            if (st->extra[i] == k) {
+                st->failed = true;
+                custrpc_fail(st->err, CUSTRPC_E_VALUE, NULL, "line %zu: column %s appears twice",
+                             st->line, text);
+                return;
+            }
+        st->paths[st->n_columns] = NULL;
+        st->columns[st->n_columns] = NULL;
+        st->extra[st->n_columns++] = k;
+        return;
+    }
+    if (!st->header_done)
+        st->extra[st->n_columns] = -1;
     if (!st->header_done && st->f->d) {
         const struct custrpc_message *d = st->f->d;
         const struct custrpc_field *f = custrpc_msg_path(d, NULL, text, NULL);
@@ -129,7 +156,12 @@ static void csv_cell(void *data, size_t len, void *state_)
         return;
     }
     /* An empty cell leaves the member out, as an absent option would. */
-    if (text[0] && r->valid && st->f->d)
+    if (st->extra[col] >= 0) {
+        if (text[0] && !(r->extra[st->extra[col]] = strdup(text))) {
+            st->failed = true;
+            custrpc_fail(st->err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+        }
+    } else if (text[0] && r->valid && st->f->d)
         r->valid = custrpc_msg_set_text(st->f->d, r->m, st->paths[col], text, &r->err) == 0;
     else if (text[0] && r->valid &&
              custrpc_customer_set_text(&r->c, st->columns[col]->id, text, &r->err) < 0)
@@ -314,6 +346,32 @@ static int json_row(const struct custrpc_message *d, void *m, const json_t *obj,
     return 0;
 }
 
+/* Takes the caller's extra members out of a row object into r->extra (text only); *rest is the
+ * object without them (a new reference). */
+static int json_extra(const struct import_file *f, struct import_row *r, json_t *obj, json_t **rest)
+{
+    *rest = json_incref(obj);
+    if (!f->extra || !json_is_object(obj))
+        return 0;
+    for (int k = 0; k < IMPORT_EXTRA_MAX && f->extra[k]; k++) {
+        const json_t *v = json_object_get(obj, f->extra[k]);
+        if (!v)
+            continue;
+        if (!json_is_string(v) && !json_is_null(v)) /* null: as absent */
+            return custrpc_fail(&r->err, CUSTRPC_E_VALUE, f->extra[k], "expected a string");
+        if (json_is_string(v) && json_string_length(v) &&
+            !(r->extra[k] = strdup(json_string_value(v))))
+            return custrpc_fail(&r->err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+        if (*rest == obj) {
+            json_decref(*rest);
+            if (!(*rest = json_copy(obj)))
+                return custrpc_fail(&r->err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+        }
+        json_object_del(*rest, f->extra[k]);
+    }
+    return 0;
+}
+
 static int read_json(const char *text, size_t len, const char *path, struct import_file *f,
                      struct custrpc_error *err)
 {
@@ -343,8 +401,10 @@ static int read_json(const char *text, size_t len, const char *path, struct impo
         f->n++;
         if (f->d)
             custrpc_msg_init(f->d, r->m);
-        r->valid =
-            json_row(d, f->d ? r->m : (void *)&r->c, json_array_get(all, i), "", &r->err) == 0;
+        json_t *row = NULL;
+        r->valid = json_extra(f, r, json_array_get(all, i), &row) == 0 &&
+                   json_row(d, f->d ? r->m : (void *)&r->c, row, "", &r->err) == 0;
+        json_decref(row);
     }
     free(lines);
     json_decref(all);
@@ -438,6 +498,7 @@ int import_read_text(const char *text, size_t len, const char *name,
     memset(out, 0, sizeof *out);
     out->d = d;
     out->name_path = name_path;
+    out->extra = o->extra;
     if (memchr(text, '\0', len))
         return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: contains a NUL byte: not a text file",
                             name);
@@ -486,6 +547,8 @@ int import_read(const char *path, const struct import_read_opts *o, struct impor
 void import_free(struct import_file *f)
 {
     for (size_t i = 0; i < f->n; i++) {
+        for (size_t k = 0; k < IMPORT_EXTRA_MAX; k++)
+            free(f->rows[i].extra[k]);
         custrpc_customer_free(&f->rows[i].c);
         if (f->rows[i].m) {
             custrpc_msg_free(f->d, f->rows[i].m);

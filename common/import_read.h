@@ -10,8 +10,12 @@
 
 #include <custrpc/custrpc.h>
 
+/* Columns a caller reads itself (import_read_opts.extra), at most this many. */
+#define IMPORT_EXTRA_MAX 4
+
 struct import_row {
     size_t line;               /* first line of the row in the file */
+    char *extra[IMPORT_EXTRA_MAX]; /* the extra columns' text, by their index; NULL if empty */
     struct custrpc_customer c; /* customer rows */
     void *m;                   /* message rows: a struct of the file's descriptor; else NULL */
     bool valid;
@@ -24,6 +28,7 @@ struct import_file {
     size_t invalid;
     const struct custrpc_message *d; /* message rows: their descriptor; NULL for customers */
     const char *name_path;           /* message rows: the member that names a row ("Name") */
+    const char *const *extra;        /* import_read_opts.extra */
 };
 
 /* The row's name (customers' name, a message's name_path member); "" when it has none. */
@@ -40,6 +45,10 @@ struct import_read_opts {
     /* The CSV delimiter; 0: the one of ',' ';' and tab found most often outside quotes in the
      * header line (',' on a tie or when there is none). */
     char delimiter;
+    /* Columns (CSV) or members (JSON) that are no member of the rows' message, kept as text in
+     * import_row.extra for the caller (the server's fixtures: "parent"); NULL-terminated, at
+     * most IMPORT_EXTRA_MAX; NULL: none, every column must be a member. */
+    const char *const *extra;
 };
 
 /* The name a path is shown by in messages: "stdin" for "-". */
