@@ -21,6 +21,7 @@ static const struct {
     {"/metrics", ROUTE_METRICS, "GET"},
     {"/admin/journal", ROUTE_JOURNAL, "GET"},
     {"/admin/reset", ROUTE_RESET, "POST"},
+    {"/admin/inject", ROUTE_INJECT, "GET, POST"},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
@@ -36,7 +37,7 @@ enum admin_route admin_route_of(const char *url)
 
 bool admin_route_is_admin(enum admin_route r)
 {
-    return r == ROUTE_JOURNAL || r == ROUTE_RESET || r == ROUTE_ADMIN_OTHER;
+    return r == ROUTE_JOURNAL || r == ROUTE_RESET || r == ROUTE_INJECT || r == ROUTE_ADMIN_OTHER;
 }
 
 const char *admin_route_method(enum admin_route r)
@@ -45,6 +46,18 @@ const char *admin_route_method(enum admin_route r)
         if (routes[i].route == r)
             return routes[i].method;
     return NULL;
+}
+
+bool admin_route_allows(enum admin_route r, const char *method)
+{
+    const char *allow = admin_route_method(r);
+    if (!allow)
+        return true;
+    const size_t n = strlen(method);
+    for (const char *p = allow; (p = strstr(p, method)); p += n)
+        if ((p == allow || p[-1] == ' ') && (p[n] == '\0' || p[n] == ','))
+            return true;
+    return false;
 }
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H. Hinnant's
@@ -219,21 +232,38 @@ static void journal(const struct admin_env *env, struct MHD_Connection *conn,
     out->len = out->body ? strlen(out->body) : 0;
 }
 
-static void clear_journal(void *journal)
+/* Under the store's write lock: a reset leaves no journal entry and no injected fault. */
+static void clear_state(void *arg)
 {
-    journal_clear(journal);
+    const struct admin_env *env = arg;
+    journal_clear(env->journal);
+    inject_clear(env->inject);
 }
 
 static void reset(const struct admin_env *env, struct admin_answer *out)
 {
     struct custrpc_error err;
-    if (store_reset(env->store, env->seed, clear_journal, env->journal, &err) < 0) {
+    if (store_reset(env->store, env->seed, clear_state, (void *)env, &err) < 0) {
         answer_error(out, 500, "reset failed: %s", err.message);
         return;
     }
     /* Not counted here: in a file store the reset may still be in the open batch, which a
      * reader's snapshot does not see yet. */
     answer_json(out, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+void admin_inject(const struct admin_env *env, bool post, const char *body, size_t len,
+                  const char *ns, struct admin_answer *out)
+{
+    memset(out, 0, sizeof *out);
+    out->type = "application/json";
+    if (post) {
+        out->status = inject_add_json(env->inject, body, len, ns, &out->body);
+    } else {
+        out->status = 200;
+        out->body = inject_list_json(env->inject);
+    }
+    out->len = out->body ? strlen(out->body) : 0;
 }
 
 void admin_answer(const struct admin_env *env, enum admin_route r, struct MHD_Connection *conn,
@@ -248,7 +278,7 @@ void admin_answer(const struct admin_env *env, enum admin_route r, struct MHD_Co
     default:
         answer_error(out, 404,
                      "no such admin endpoint: the admin interface has GET "
-                     "/admin/journal and POST /admin/reset");
+                     "/admin/journal, POST /admin/reset and GET and POST /admin/inject");
         break;
     }
 }
