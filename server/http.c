@@ -301,6 +301,11 @@ static void on_flushed(void *arg, int error)
 
 static enum MHD_Result send_held(struct http_server *h, struct request *rq);
 
+/* Set on a request thread that closes a connection for an injected drop or reset: libmicrohttpd
+ * then warns "Application reported internal error" on the same thread, which is no error of
+ * the server's (the request log tells of the injection). */
+static _Thread_local bool closing_on_purpose;
+
 /* On the timer's thread: an injected delay is over; libmicrohttpd calls on_request again. */
 static void on_delay_due(void *arg)
 {
@@ -364,6 +369,7 @@ static enum MHD_Result finish(struct http_server *h, struct MHD_Connection *conn
         log_request(h, rq, 0);
         if (rq->inj.kind == INJECT_RESET)
             reset_connection(conn);
+        closing_on_purpose = true;
         return MHD_NO; /* libmicrohttpd closes the connection, answering nothing */
     case INJECT_MALFORMED:
         status = 200;
@@ -906,6 +912,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     (void)version;
     struct http_server *h = cls;
     struct request *rq = *state;
+    closing_on_purpose = false;
     if (!rq) {
         rq = calloc(1, sizeof *rq);
         if (!rq)
@@ -1016,9 +1023,21 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
     }
 }
 
+/* libmicrohttpd's warnings, but not the one that follows an injected drop or reset. */
 static void on_mhd_error(void *cls, const char *fmt, va_list ap)
 {
     const struct http_server *h = cls;
+    if (closing_on_purpose) {
+        /* libmicrohttpd 0.9.75 passes the text as an argument of "%s\n". */
+        va_list copy;
+        va_copy(copy, ap);
+        const char *text = strcmp(fmt, "%s\n") == 0 ? va_arg(copy, const char *) : fmt;
+        va_end(copy);
+        if (text && strstr(text, "Application reported internal error")) {
+            closing_on_purpose = false;
+            return;
+        }
+    }
     if (h->opt.log_level >= LOG_WARN) {
         fputs("custrpc-server: ", stderr);
         vfprintf(stderr, fmt, ap);

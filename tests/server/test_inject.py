@@ -16,7 +16,7 @@ import xml.parsers.expat
 import xmlrpc.client
 
 from harness import Digest, base, call_body, main, post, unique, wait_until
-from test_admin import ADMIN_PW, base_url, get, journal, parse_metrics, requests_total, server
+from test_admin import ADMIN_PW, PARTNER_PW, base_url, get, journal, parse_metrics, requests_total, server
 
 
 def admin_server(*args, **kw):
@@ -244,6 +244,15 @@ class Matching(unittest.TestCase):
             doc = json.loads(r.body)
             self.assertEqual(doc, {"jsonrpc": "2.0", "id": "abc",
                                    "error": {"code": -32099, "message": "injected login failure"}})
+            # After the call: the error carries the visa the real answer had (the session goes
+            # on with it).
+            inject_ok(srv, ops(), {"method": "Login", "times": 1, "fault_code": 7,
+                                   "fault_string": "after", "after": True})
+            login["params"]["password"] = PARTNER_PW
+            doc = json.loads(post(jurl, json.dumps(login).encode(),
+                                  {"Content-Type": "application/json"}).body)
+            self.assertEqual(doc["error"], {"code": 7, "message": "after"})
+            self.assertIsInstance(doc.get("visa"), str)
             inject_ok(srv, ops(), {"method": "Login", "times": 1, "transport": "malformed"})
             r = post(jurl, json.dumps(login).encode(), {"Content-Type": "application/json"})
             with self.assertRaises(ValueError):
@@ -366,6 +375,8 @@ class Admin(unittest.TestCase):
             self.assertEqual(requests_total(samples, "createCustomer", "fault"), 1)
             log = srv.log_showing(r"no-answer injected=drop")
             self.assertIn("http=200 injected=empty", log)
+            # libmicrohttpd's warning after an injected close is no error of the server's.
+            self.assertNotIn("internal error", log)
 
 
 class Delays(unittest.TestCase):
