@@ -7,6 +7,7 @@ What landed is counted with Python's xmlrpc.client (listCustomers, getCustomerIn
 import csv
 import json
 import os
+import shutil
 import sys
 import tempfile
 import unittest
@@ -31,6 +32,9 @@ class Inject(unittest.TestCase):
         self.pw = os.path.join(self.tmp, "admin.pw")
         with open(self.pw, "w") as f:
             f.write(ADMIN_PW + "\n")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def admin(self, srv, *args):
         return custrpc("admin", "inject", "--url", srv.url, "--user", "ops", "--password-file",
