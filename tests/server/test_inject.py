@@ -162,6 +162,76 @@ class Matching(unittest.TestCase):
             self.assertEqual(create_raw(srv).value()["result"], "OK")
             self.assertEqual(rules(srv, auth), [])
 
+    def test_times_exactly_under_concurrency(self):
+        # 8 clients, 200 calls, a rule for 50: exactly 50 faults; resets and new rules posted
+        # meanwhile do not crash the server or tear a rule.
+        with admin_server() as srv:
+            auth = ops()
+            inject_ok(srv, auth, {"method": "getCustomerInfo", "times": 50, "fault_code": 61,
+                                  "fault_string": "busy"})
+            body = call_body("getCustomerInfo", {"i_customer": 1})
+            faults = []
+
+            def client():
+                conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60)
+                n = 0
+                for _ in range(25):
+                    conn.request("POST", "/RPC2", body, {"Content-Type": "text/xml"})
+                    try:
+                        xmlrpc.client.loads(conn.getresponse().read())
+                    except xmlrpc.client.Fault as f:
+                        self.assertEqual(f.faultCode, 61)
+                        n += 1
+                conn.close()
+                faults.append(n)
+
+            threads = [threading.Thread(target=client) for _ in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(120)
+            self.assertEqual(sum(faults), 50)
+            self.assertEqual(rules(srv, auth), [])
+
+            def churn():
+                a = ops()
+                for i in range(30):
+                    inject(srv, a, {"method": "createCustomer", "probability": 0.5,
+                                    "fault_code": 62, "fault_string": "x"})
+                    if i % 5 == 4:
+                        self.assertEqual(a.request("POST", base_url(srv) + "/admin/reset").status,
+                                         200)
+
+            def creator():
+                conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60)
+                for _ in range(40):
+                    conn.request("POST", "/RPC2", call_body("createCustomer", base()),
+                                 {"Content-Type": "text/xml"})
+                    r = conn.getresponse()
+                    self.assertEqual(r.status, 200)
+                    r.read()
+                conn.close()
+
+            errors = []
+
+            def guarded(f):
+                def run():
+                    try:
+                        f()
+                    except Exception as e:  # noqa: BLE001 - a thread's failure fails the test
+                        errors.append(e)
+                return run
+
+            threads = [threading.Thread(target=guarded(churn))] + [
+                threading.Thread(target=guarded(creator)) for _ in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(120)
+            self.assertEqual(errors, [])
+            self.assertEqual(auth.request("POST", base_url(srv) + "/admin/reset").status, 200)
+            self.assertEqual(rules(srv, auth), [])
+
     def test_other_methods_untouched_and_names_exact(self):
         with admin_server() as srv:
             auth = ops()
