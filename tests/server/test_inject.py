@@ -371,7 +371,8 @@ class Admin(unittest.TestCase):
                 self.assertEqual(status, 400, rule)
                 self.assertEqual(doc["member"], member, (rule, doc))
                 self.assertTrue(doc["error"].startswith(member + ":"), doc)
-            for raw in (b"", b"[1]", b"{", b'{"method": "m", "method": "n"}'):
+            for raw in (b"", b"[1]", b"{", b'{"method": "m", "method": "n"}',
+                        b'{"method": "\xff\xfe", "times": 1, "transport": "drop"}', b"\x00"):
                 status, doc = inject(srv, auth, raw)
                 self.assertEqual(status, 400, raw)
                 self.assertIn("JSON object", doc["error"])
@@ -380,6 +381,13 @@ class Admin(unittest.TestCase):
             inject_ok(srv, auth, {"method": "m", "times": 1, "delay_ms": 600000})
             inject_ok(srv, auth, {"method": "m", "times": 1, "fault_code": -(2 ** 31),
                                   "fault_string": ""})
+
+    def test_body_over_the_limit(self):
+        with admin_server("--max-body", "4096") as srv:
+            rule = {"method": "m", "times": 1, "fault_code": 1, "fault_string": "x" * 5000}
+            r = ops().request("POST", base_url(srv) + "/admin/inject", json.dumps(rule).encode())
+            self.assertEqual(r.status, 413, r.body)
+            self.assertEqual(rules(srv, ops()), [])
 
     def test_table_is_bounded(self):
         with admin_server() as srv:
