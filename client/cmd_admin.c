@@ -142,8 +142,10 @@ static int inject_option(void *ctx, int opt, const char *arg)
         char *end;
         double p = strtod(arg, &end);
         if (end == arg || *end || !(p > 0) || p > 1) {
-            cli_usage_error("admin", "--probability: \"%s\" is not a number greater than 0 and "
-                            "at most 1", arg);
+            cli_usage_error("admin",
+                            "--probability: \"%s\" is not a number greater than 0 and "
+                            "at most 1",
+                            arg);
             return EXIT_USAGE;
         }
         r->probability = p;
@@ -395,8 +397,7 @@ int cmd_admin(int argc, char **argv)
         if (strcmp(argv[1], subs[i]) == 0)
             sub = subs[i];
     if (!sub) {
-        cli_usage_error("admin",
-                        "unknown command \"%s\" (health, metrics, journal, reset, inject)",
+        cli_usage_error("admin", "unknown command \"%s\" (health, metrics, journal, reset, inject)",
                         argv[1]);
         return EXIT_USAGE;
     }
@@ -407,11 +408,11 @@ int cmd_admin(int argc, char **argv)
     const bool is_journal = strcmp(sub, "journal") == 0;
     const bool is_inject = strcmp(sub, "inject") == 0;
     struct inject_args x = {0};
-    int status = is_inject ? cli_parse(argc - 1, argv + 1, inject_options, NULL, &conn,
-                                       inject_option, &x, inject_usage, &done)
-                           : cli_parse(argc - 1, argv + 1,
-                                       is_journal ? journal_options : plain_options, NULL, &conn,
-                                       journal_option, &q, usage, &done);
+    int status = is_inject
+                     ? cli_parse(argc - 1, argv + 1, inject_options, NULL, &conn, inject_option, &x,
+                                 inject_usage, &done)
+                     : cli_parse(argc - 1, argv + 1, is_journal ? journal_options : plain_options,
+                                 NULL, &conn, journal_option, &q, usage, &done);
     if (done)
         return EXIT_OK;
     if (status == EXIT_OK && optind < argc - 1) {

@@ -69,8 +69,9 @@ static int report(const struct custrpc_customer *c, const struct custrpc_error *
                 "%s: unknown whether customer %s was created: the request was sent but no "
                 "usable answer came back (%s)\n",
                 cli_program, name, err->message);
-    fprintf(stderr, "%s: check with: custrpc get --name %s (create it again only if it is not "
-                    "there)\n",
+    fprintf(stderr,
+            "%s: check with: custrpc get --name %s (create it again only if it is not "
+            "there)\n",
             cli_program, name);
     return status;
 }

@@ -209,9 +209,8 @@ static void send_row(struct run *r, void *cl, size_t i)
          * body): the create may have landed. Look before sending again. A server that answers
          * nothing readable is looked at once, not waited for. */
         int found = -1;
-        const int looks = err.kind == CUSTRPC_KIND_TRANSPORT && err.code != CUSTRPC_E_PROTOCOL
-                              ? MAX_ATTEMPTS
-                              : 1;
+        const int looks =
+            err.kind == CUSTRPC_KIND_TRANSPORT && err.code != CUSTRPC_E_PROTOCOL ? MAX_ATTEMPTS : 1;
         for (int look = 0; look < looks && found < 0; look++) {
             found = exists(cl, r, name, &id, &lookup);
             if (found < 0 && lookup.code == CUSTRPC_E_CONNECT)

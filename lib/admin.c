@@ -254,7 +254,7 @@ int custrpc_admin_reset(struct custrpc_admin *a, struct custrpc_error *err)
 }
 
 static const char *const transport_names[] = {
-    [CUSTRPC_INJECT_DROP] = "drop",   [CUSTRPC_INJECT_RESET] = "reset",
+    [CUSTRPC_INJECT_DROP] = "drop",           [CUSTRPC_INJECT_RESET] = "reset",
     [CUSTRPC_INJECT_MALFORMED] = "malformed", [CUSTRPC_INJECT_EMPTY] = "empty",
     [CUSTRPC_INJECT_HTTP500] = "http500",
 };
@@ -300,8 +300,8 @@ static json_t *rule_json(const struct custrpc_inject_rule *r, struct custrpc_err
     return o;
 }
 
-int custrpc_admin_inject(struct custrpc_admin *a, const struct custrpc_inject_rule *r,
-                         uint64_t *id, struct custrpc_error *err)
+int custrpc_admin_inject(struct custrpc_admin *a, const struct custrpc_inject_rule *r, uint64_t *id,
+                         struct custrpc_error *err)
 {
     if (id)
         *id = 0;

@@ -7,7 +7,7 @@
 #include <time.h>
 
 struct delay_wait {
-    struct timespec due; /* CLOCK_MONOTONIC */
+    struct timespec due;     /* CLOCK_MONOTONIC */
     void (*fire)(void *arg); /* on the timer's thread */
     void *arg;
     struct delay_wait *next; /* the timer's */

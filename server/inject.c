@@ -35,9 +35,9 @@ struct inject_table {
 };
 
 static const char *const kind_names[] = {
-    [INJECT_NONE] = "none",       [INJECT_FAULT] = "fault",         [INJECT_DELAY] = "delay",
-    [INJECT_DROP] = "drop",       [INJECT_RESET] = "reset",         [INJECT_MALFORMED] = "malformed",
-    [INJECT_EMPTY] = "empty",     [INJECT_HTTP500] = "http500",
+    [INJECT_NONE] = "none",   [INJECT_FAULT] = "fault",     [INJECT_DELAY] = "delay",
+    [INJECT_DROP] = "drop",   [INJECT_RESET] = "reset",     [INJECT_MALFORMED] = "malformed",
+    [INJECT_EMPTY] = "empty", [INJECT_HTTP500] = "http500",
 };
 
 const char *inject_kind_name(enum inject_kind k)
@@ -148,12 +148,12 @@ static char *error_answer(const char *member, const char *text)
 }
 
 /* 400 naming the member: fmt is a literal with one %s, the member's name. */
-#define BAD(member, fmt)                                                                          \
-    do {                                                                                          \
-        char text_[400];                                                                          \
-        snprintf(text_, sizeof text_, fmt, member);                                               \
-        *answer = error_answer(member, text_);                                                    \
-        return 400;                                                                               \
+#define BAD(member, fmt)                                                                           \
+    do {                                                                                           \
+        char text_[400];                                                                           \
+        snprintf(text_, sizeof text_, fmt, member);                                                \
+        *answer = error_answer(member, text_);                                                     \
+        return 400;                                                                                \
     } while (0)
 
 static const char *const transports[] = {"drop", "reset", "malformed", "empty", "http500"};
@@ -172,11 +172,12 @@ static bool printable(const char *s)
 /* Reads and checks the body into r (no namespace yet); 200, or 400 with *answer. */
 static unsigned parse_rule(json_t *doc, struct rule *r, char **answer)
 {
-    static const char *const known[] = {"method",   "times",        "probability", "fault_code",
+    static const char *const known[] = {"method",       "times",    "probability", "fault_code",
                                         "fault_string", "delay_ms", "transport",   "after"};
     const char *key;
     json_t *v;
-    json_object_foreach(doc, key, v) {
+    json_object_foreach(doc, key, v)
+    {
         bool ok = false;
         for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
             ok |= strcmp(key, known[i]) == 0;
@@ -194,8 +195,8 @@ static unsigned parse_rule(json_t *doc, struct rule *r, char **answer)
     if (!method)
         BAD("method", "%s: required (a methodName or JSON-RPC method, or \"*\" for any)");
     if (!json_is_string(method) || json_string_length(method) == 0 ||
-        json_string_length(method) > METHOD_MAX || strlen(json_string_value(method)) !=
-                                                      json_string_length(method))
+        json_string_length(method) > METHOD_MAX ||
+        strlen(json_string_value(method)) != json_string_length(method))
         BAD("method", "%s: must be a non-empty string of at most 128 bytes");
     snprintf(r->method, sizeof r->method, "%s", json_string_value(method));
 
@@ -215,14 +216,18 @@ static unsigned parse_rule(json_t *doc, struct rule *r, char **answer)
         r->probability = json_number_value(p);
     }
 
-    json_t *code = json_object_get(doc, "fault_code"), *string = json_object_get(doc, "fault_string");
-    json_t *delay = json_object_get(doc, "delay_ms"), *transport = json_object_get(doc, "transport");
+    json_t *code = json_object_get(doc, "fault_code"),
+           *string = json_object_get(doc, "fault_string");
+    json_t *delay = json_object_get(doc, "delay_ms"),
+           *transport = json_object_get(doc, "transport");
     const int kinds = (code || string) + (delay != NULL) + (transport != NULL);
     if (kinds == 0)
         BAD("fault_code", "%s: one of fault_code with fault_string, delay_ms or transport is "
                           "required");
     if (kinds > 1)
-        BAD(delay && transport ? "transport" : delay ? "delay_ms" : "transport",
+        BAD(delay && transport ? "transport"
+            : delay            ? "delay_ms"
+                               : "transport",
             "%s: one kind of failure per rule: fault_code with fault_string, delay_ms or "
             "transport");
     if (code || string) {
@@ -316,9 +321,9 @@ unsigned inject_add_json(struct inject_table *t, const char *body, size_t len, c
 
 static json_t *rule_json(const struct rule *r)
 {
-    json_t *o = json_pack("{s:I, s:s, s:s, s:b, s:I}", "id", (json_int_t)r->id, "method",
-                          r->method, "kind", inject_kind_name(r->action.kind), "after",
-                          r->action.after, "hits", (json_int_t)r->hits);
+    json_t *o = json_pack("{s:I, s:s, s:s, s:b, s:I}", "id", (json_int_t)r->id, "method", r->method,
+                          "kind", inject_kind_name(r->action.kind), "after", r->action.after,
+                          "hits", (json_int_t)r->hits);
     if (!o)
         return NULL;
     json_object_set_new(o, "namespace", r->ns ? json_string(r->ns) : json_null());
