@@ -51,6 +51,31 @@ static void usage(FILE *out)
     cli_exit_help(out);
 }
 
+/* A failed create. When the request went out and its answer was lost (cut off, timed out, an
+ * HTTP 5xx) the customer may exist now: saying "failed" would invite a second create of the
+ * same name, so say what is known and how to find out (exit 75). An answer that is not the API's
+ * keeps its own status (76: more likely a wrong URL), with the same advice. */
+static int report(const struct custrpc_customer *c, const struct custrpc_error *err)
+{
+    if (!cli_outcome_unknown(err))
+        return cli_report(err);
+    const char *name = "NAME";
+    (void)custrpc_customer_get_string(c, CUSTRPC_F_name, &name, NULL);
+    int status = EXIT_UNKNOWN;
+    if (err->kind == CUSTRPC_KIND_TRANSPORT && err->code == CUSTRPC_E_PROTOCOL)
+        status = cli_report(err);
+    else
+        fprintf(stderr,
+                "%s: unknown whether customer %s was created: the request was sent but no "
+                "usable answer came back (%s)\n",
+                cli_program, name, err->message);
+    fprintf(stderr,
+            "%s: check with: custrpc get --name %s (create it again only if it is not "
+            "there)\n",
+            cli_program, name);
+    return status;
+}
+
 int cmd_create(int argc, char **argv)
 {
     struct conn_options conn;
@@ -90,7 +115,7 @@ int cmd_create(int argc, char **argv)
         status = conn_open(&conn, &cl);
         if (status == EXIT_OK) {
             if (custrpc_client_create(cl, &a.c, &id, &err) < 0)
-                status = cli_report(&err);
+                status = report(&a.c, &err);
             else if (strcmp(conn.output, "json") == 0)
                 printf("{\"result\": \"OK\", \"i_customer\": %lld}\n", (long long)id);
             else

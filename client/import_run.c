@@ -203,12 +203,15 @@ static void send_row(struct run *r, void *cl, size_t i)
             }
             break;
         }
-        if (err.kind != CUSTRPC_KIND_TRANSPORT || err.code == CUSTRPC_E_PROTOCOL ||
-            attempt == MAX_ATTEMPTS)
+        if (!cli_outcome_unknown(&err))
             break;
-        /* Cut off midway: the create may have landed. Look before sending again. */
+        /* Cut off midway, timed out, or an answer that cannot be read (an HTTP 5xx, a broken
+         * body): the create may have landed. Look before sending again. A server that answers
+         * nothing readable is looked at once, not waited for. */
         int found = -1;
-        for (int look = 0; look < MAX_ATTEMPTS && found < 0; look++) {
+        const int looks =
+            err.kind == CUSTRPC_KIND_TRANSPORT && err.code != CUSTRPC_E_PROTOCOL ? MAX_ATTEMPTS : 1;
+        for (int look = 0; look < looks && found < 0; look++) {
             found = exists(cl, r, name, &id, &lookup);
             if (found < 0 && lookup.code == CUSTRPC_E_CONNECT)
                 break;
@@ -227,6 +230,8 @@ static void send_row(struct run *r, void *cl, size_t i)
                 connect_failed(r, &lookup);
             break;
         }
+        if (attempt == MAX_ATTEMPTS)
+            break; /* not there after the last attempt: failed */
     }
     record(r, i, "failed", 0, &err, &r->t->failed);
 }

@@ -201,6 +201,9 @@ const struct cli_exit_doc cli_exit_docs[] = {
     {EXIT_DATA, "invalid value or file, found before anything was sent"},
     {EXIT_TRANSPORT, "cannot connect, TLS failure, or timed out"},
     {EXIT_PROTOCOL, "the answer is not the API's (an HTTP error status, an HTML page, ...)"},
+    {EXIT_UNKNOWN, "create: the request was sent but its answer was lost (cut off, timed out, "
+                   "HTTP 5xx): unknown whether the customer was created; check with custrpc get "
+                   "--name NAME"},
     {EXIT_AUTH, "authentication failed (HTTP 401)"},
     {-1, NULL},
 };
@@ -564,6 +567,13 @@ int cli_report(const struct custrpc_error *err)
         return err->code == CUSTRPC_E_PROTOCOL ? EXIT_PROTOCOL : EXIT_TRANSPORT;
     default: fprintf(stderr, "%s: %s\n", cli_program, err->message); return EXIT_DATA;
     }
+}
+
+bool cli_outcome_unknown(const struct custrpc_error *err)
+{
+    if (err->kind == CUSTRPC_KIND_TRANSPORT)
+        return err->code != CUSTRPC_E_CONNECT;
+    return err->kind == CUSTRPC_KIND_HTTP && err->http_status >= 500;
 }
 
 static size_t count(const struct option *o)

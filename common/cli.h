@@ -19,6 +19,7 @@ enum cli_exit {
     EXIT_DATA = 65,      /* invalid field value, found before sending */
     EXIT_TRANSPORT = 69, /* cannot connect, TLS failure, timeout */
     EXIT_PROTOCOL = 76,  /* the answer is not the API's (HTTP error, HTML page, ...) */
+    EXIT_UNKNOWN = 75,   /* create: the request went out, its answer was lost */
     EXIT_AUTH = 77       /* HTTP 401: credentials missing or refused */
 };
 
@@ -155,6 +156,10 @@ char *cli_read_secret(const char *file, const char *env, const char *prompt, int
 
 /* Prints err for a person ("custrpc: fault 1010: name: ...") and returns its exit code. */
 int cli_report(const struct custrpc_error *err);
+/* Whether the server may have carried the call out although err says it failed: the request
+ * went out and no usable answer came back (cut off, timed out, an answer that does not parse,
+ * an HTTP 5xx). A refused connection, a fault or a 4xx is not that. */
+bool cli_outcome_unknown(const struct custrpc_error *err);
 
 /* Parses option's decimal argument in min..max; on failure prints "cmd: --option: ..." and
  * returns -1. */

@@ -87,11 +87,11 @@ static int exchange(struct custrpc_admin *a, const char *path, const char *body,
     json_t *doc = json_loadb(*answer, *len, 0, NULL);
     const char *why = json_string_value(json_object_get(doc, "error"));
     int rc;
-    if (status == 400 && why) {
-        rc = custrpc_fail(err, CUSTRPC_E_HTTP, NULL, "HTTP 400 from %s: %s", url, why);
+    if ((status == 400 || status == 409) && why) {
+        rc = custrpc_fail(err, CUSTRPC_E_HTTP, NULL, "HTTP %ld from %s: %s", status, url, why);
         if (err) {
             err->kind = CUSTRPC_KIND_HTTP;
-            err->http_status = 400;
+            err->http_status = (int)status;
         }
     } else {
         rc = transport_status_error(a->t, status,
@@ -251,4 +251,90 @@ int custrpc_admin_reset(struct custrpc_admin *a, struct custrpc_error *err)
     const char *answer;
     size_t len;
     return exchange(a, "/admin/reset", "", &answer, &len, err);
+}
+
+static const char *const transport_names[] = {
+    [CUSTRPC_INJECT_DROP] = "drop",           [CUSTRPC_INJECT_RESET] = "reset",
+    [CUSTRPC_INJECT_MALFORMED] = "malformed", [CUSTRPC_INJECT_EMPTY] = "empty",
+    [CUSTRPC_INJECT_HTTP500] = "http500",
+};
+
+/* The rule as POST /admin/inject reads it; the server checks the values and names the member
+ * it refuses. */
+static json_t *rule_json(const struct custrpc_inject_rule *r, struct custrpc_error *err)
+{
+    if (!r || !r->method) {
+        custrpc_fail(err, CUSTRPC_E_MISSING, "method", "method: required");
+        return NULL;
+    }
+    json_t *o = json_pack("{s:s}", "method", r->method);
+    if (!o) {
+        custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+        return NULL;
+    }
+    if (r->times)
+        json_object_set_new(o, "times", json_integer((json_int_t)r->times));
+    else
+        json_object_set_new(o, "probability", json_real(r->probability));
+    switch (r->kind) {
+    case CUSTRPC_INJECT_FAULT:
+        json_object_set_new(o, "fault_code", json_integer(r->fault_code));
+        json_object_set_new(o, "fault_string", json_string(r->fault_string ? r->fault_string : ""));
+        break;
+    case CUSTRPC_INJECT_DELAY: json_object_set_new(o, "delay_ms", json_integer(r->delay_ms)); break;
+    case CUSTRPC_INJECT_DROP:
+    case CUSTRPC_INJECT_RESET:
+    case CUSTRPC_INJECT_MALFORMED:
+    case CUSTRPC_INJECT_EMPTY:
+    case CUSTRPC_INJECT_HTTP500:
+        json_object_set_new(o, "transport", json_string(transport_names[r->kind]));
+        break;
+    default:
+        json_decref(o);
+        custrpc_fail(err, CUSTRPC_E_VALUE, "kind", "kind: not a custrpc_inject_kind (%d)",
+                     (int)r->kind);
+        return NULL;
+    }
+    if (r->after)
+        json_object_set_new(o, "after", json_true());
+    return o;
+}
+
+int custrpc_admin_inject(struct custrpc_admin *a, const struct custrpc_inject_rule *r, uint64_t *id,
+                         struct custrpc_error *err)
+{
+    if (id)
+        *id = 0;
+    json_t *o = rule_json(r, err);
+    char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (!o)
+        return -1;
+    if (!body)
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    const char *answer;
+    size_t len;
+    int rc = exchange(a, "/admin/inject", body, &answer, &len, err);
+    free(body);
+    if (rc < 0)
+        return -1;
+    json_t *doc = load_object(answer, len, "/admin/inject", err);
+    if (!doc)
+        return -1;
+    if (id)
+        *id = (uint64_t)json_integer_value(json_object_get(doc, "id"));
+    json_decref(doc);
+    return 0;
+}
+
+int custrpc_admin_injections(struct custrpc_admin *a, char **json, struct custrpc_error *err)
+{
+    *json = NULL;
+    const char *answer;
+    size_t len;
+    if (exchange(a, "/admin/inject", NULL, &answer, &len, err) < 0)
+        return -1;
+    if (!(*json = strndup(answer, len)))
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
+    return 0;
 }

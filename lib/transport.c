@@ -21,13 +21,57 @@ struct answer {
     bool too_big;
 };
 
+/* A request body as libcurl reads it. libcurl re-sends a request by itself when a reused
+ * keep-alive connection closes before any byte of an answer: for a POST the server may have
+ * carried the call out (a create, a payment), so that re-send is refused (rewind_body). */
+struct upload {
+    const char *data;
+    size_t len, off;
+    bool answered; /* a header line of an answer arrived in this exchange */
+    bool refused;  /* a rewind was refused: the call was not sent again */
+};
+
 struct transport {
     CURL *curl;
     struct curl_slist *headers;
     struct answer answer;
+    struct upload upload;
     char url[512];
     char curl_error[CURL_ERROR_SIZE];
 };
+
+static size_t give_body(char *buf, size_t size, size_t n, void *arg)
+{
+    struct upload *u = arg;
+    size_t k = u->len - u->off < size * n ? u->len - u->off : size * n;
+    memcpy(buf, u->data + u->off, k);
+    u->off += k;
+    return k;
+}
+
+/* libcurl rewinds the body to send it again: after a 401 (Digest's second round, an answer
+ * came) that is right; with no answer at all it is libcurl retrying on a fresh connection, a
+ * blind re-send of a call that may have been carried out. The caller hears of the lost answer
+ * instead (CUSTRPC_E_TRANSPORT) and can look before trying again. */
+static int rewind_body(void *arg, curl_off_t offset, int origin)
+{
+    struct upload *u = arg;
+    if (!u->answered) {
+        u->refused = true;
+        return CURL_SEEKFUNC_FAIL;
+    }
+    if (origin != SEEK_SET || offset < 0 || (size_t)offset > u->len)
+        return CURL_SEEKFUNC_CANTSEEK;
+    u->off = (size_t)offset;
+    return CURL_SEEKFUNC_OK;
+}
+
+static size_t see_header(char *data, size_t size, size_t n, void *arg)
+{
+    (void)data;
+    ((struct upload *)arg)->answered = true;
+    return size * n;
+}
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static int global_ready;
@@ -91,6 +135,12 @@ int transport_new(struct transport **out, const struct transport_options *o,
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, t->curl_error);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, take_answer);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &t->answer);
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, give_body);
+    curl_easy_setopt(c, CURLOPT_READDATA, &t->upload);
+    curl_easy_setopt(c, CURLOPT_SEEKFUNCTION, rewind_body);
+    curl_easy_setopt(c, CURLOPT_SEEKDATA, &t->upload);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, see_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &t->upload);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
@@ -152,6 +202,11 @@ static int exchange_failed(struct transport *t, CURLcode rc, struct custrpc_erro
     const char *why = t->curl_error[0] ? t->curl_error : curl_easy_strerror(rc);
     if (t->answer.too_big)
         return transport_protocol_error(err, "the answer is larger than 64 MiB", "");
+    if (t->upload.refused)
+        return transport_error(err, CUSTRPC_E_TRANSPORT,
+                               "the connection closed without an answer after the request was "
+                               "sent",
+                               " (the server may or may not have acted; not sent again)");
     if (sent_at == 0 || rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
         rc == CURLE_COULDNT_RESOLVE_PROXY) {
         char what[600];
@@ -190,7 +245,8 @@ int transport_post(struct transport *t, const char *body, size_t len, long *stat
     *status = 0;
     *answer = "";
     *answer_len = 0;
-    curl_easy_setopt(t->curl, CURLOPT_POSTFIELDS, body);
+    t->upload = (struct upload){body, len, 0, false, false};
+    curl_easy_setopt(t->curl, CURLOPT_POST, 1L);
     curl_easy_setopt(t->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
     CURLcode crc = curl_easy_perform(t->curl);
     if (crc != CURLE_OK)
@@ -219,6 +275,7 @@ int transport_request(struct transport *t, const char *url, const char *body, si
     *answer_len = 0;
     curl_easy_setopt(t->curl, CURLOPT_URL, url ? url : t->url);
     curl_easy_setopt(t->curl, CURLOPT_HTTPGET, 1L);
+    t->upload = (struct upload){"", 0, 0, false, false};
     CURLcode crc = curl_easy_perform(t->curl);
     curl_easy_setopt(t->curl, CURLOPT_URL, t->url);
     if (crc != CURLE_OK)

@@ -21,6 +21,7 @@ static const struct {
     {"/metrics", ROUTE_METRICS, "GET"},
     {"/admin/journal", ROUTE_JOURNAL, "GET"},
     {"/admin/reset", ROUTE_RESET, "POST"},
+    {"/admin/inject", ROUTE_INJECT, "GET, POST"},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
@@ -36,7 +37,7 @@ enum admin_route admin_route_of(const char *url)
 
 bool admin_route_is_admin(enum admin_route r)
 {
-    return r == ROUTE_JOURNAL || r == ROUTE_RESET || r == ROUTE_ADMIN_OTHER;
+    return r == ROUTE_JOURNAL || r == ROUTE_RESET || r == ROUTE_INJECT || r == ROUTE_ADMIN_OTHER;
 }
 
 const char *admin_route_method(enum admin_route r)
@@ -45,6 +46,18 @@ const char *admin_route_method(enum admin_route r)
         if (routes[i].route == r)
             return routes[i].method;
     return NULL;
+}
+
+bool admin_route_allows(enum admin_route r, const char *method)
+{
+    const char *allow = admin_route_method(r);
+    if (!allow)
+        return true;
+    const size_t n = strlen(method);
+    for (const char *p = allow; (p = strstr(p, method)); p += n)
+        if ((p == allow || p[-1] == ' ') && (p[n] == '\0' || p[n] == ','))
+            return true;
+    return false;
 }
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H. Hinnant's
@@ -233,9 +246,13 @@ static void journal(const struct admin_env *env, struct MHD_Connection *conn, co
     out->len = out->body ? strlen(out->body) : 0;
 }
 
-static void clear_journal(void *journal, uint64_t epoch)
+/* Under the store's write lock: a reset of the default namespace leaves none of its journal
+ * entries and none of its injected faults. */
+static void clear_state(void *arg, uint64_t epoch)
 {
-    journal_clear_default(journal, epoch);
+    const struct admin_env *env = arg;
+    journal_clear_default(env->journal, epoch);
+    inject_clear(env->inject, NULL);
 }
 
 static void reset(const struct admin_env *env, const char *ns, struct admin_answer *out)
@@ -246,12 +263,13 @@ static void reset(const struct admin_env *env, const char *ns, struct admin_answ
          * holding it finish on the old store. */
         ns_discard(env->namespaces, ns);
         journal_clear_namespace(env->journal, ns, false);
+        inject_clear(env->inject, ns);
         answer_json(out, 200, json_pack("{s:s}", "status", "ok"));
         return;
     }
     if (env->seed->guard)
         pthread_rwlock_rdlock(env->seed->guard);
-    int rc = store_reset(env->store, env->seed, clear_journal, env->journal, &err);
+    int rc = store_reset(env->store, env->seed, clear_state, (void *)env, &err);
     if (env->seed->guard)
         pthread_rwlock_unlock(env->seed->guard);
     if (rc < 0) {
@@ -261,6 +279,20 @@ static void reset(const struct admin_env *env, const char *ns, struct admin_answ
     /* Not counted here: in a file store the reset may still be in the open batch, which a
      * reader's snapshot does not see yet. */
     answer_json(out, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+void admin_inject(const struct admin_env *env, bool post, const char *body, size_t len,
+                  const char *ns, struct admin_answer *out)
+{
+    memset(out, 0, sizeof *out);
+    out->type = "application/json";
+    if (post) {
+        out->status = inject_add_json(env->inject, body, len, ns, &out->body);
+    } else {
+        out->status = 200;
+        out->body = inject_list_json(env->inject);
+    }
+    out->len = out->body ? strlen(out->body) : 0;
 }
 
 void admin_answer(const struct admin_env *env, enum admin_route r, struct MHD_Connection *conn,
@@ -275,7 +307,7 @@ void admin_answer(const struct admin_env *env, enum admin_route r, struct MHD_Co
     default:
         answer_error(out, 404,
                      "no such admin endpoint: the admin interface has GET "
-                     "/admin/journal and POST /admin/reset");
+                     "/admin/journal, POST /admin/reset and GET and POST /admin/inject");
         break;
     }
 }

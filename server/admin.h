@@ -12,6 +12,7 @@
 
 #include <microhttpd.h>
 
+#include "inject.h"
 #include "journal.h"
 #include "metrics.h"
 #include "namespaces.h"
@@ -23,14 +24,17 @@ enum admin_route {
     ROUTE_METRICS, /* GET /metrics */
     ROUTE_JOURNAL, /* GET /admin/journal */
     ROUTE_RESET,   /* POST /admin/reset */
+    ROUTE_INJECT,  /* GET and POST /admin/inject */
     ROUTE_ADMIN_OTHER
 };
 
 enum admin_route admin_route_of(const char *url);
 /* Whether the route is under /admin/ (404 without --admin, credentials with it). */
 bool admin_route_is_admin(enum admin_route r);
-/* The HTTP method the route takes ("GET", "POST"), NULL for ROUTE_ADMIN_OTHER. */
+/* The HTTP methods the route takes ("GET", "POST", "GET, POST"), NULL for ROUTE_ADMIN_OTHER. */
 const char *admin_route_method(enum admin_route r);
+/* Whether the route takes this HTTP method (true for ROUTE_ADMIN_OTHER: a 404 follows). */
+bool admin_route_allows(enum admin_route r, const char *method);
 
 struct admin_env {
     struct store *store;
@@ -38,6 +42,7 @@ struct admin_env {
     struct timespec started; /* CLOCK_MONOTONIC */
     struct metrics *metrics;
     struct journal *journal;       /* NULL without --admin */
+    struct inject_table *inject;   /* NULL without --admin */
     const struct store_seed *seed; /* what a reset restores */
     struct ns_registry *namespaces; /* NULL without --admin (namespaces.h) */
 };
@@ -54,6 +59,11 @@ struct admin_answer {
  * store_defer_commits and holds the answer until the write is durable, as for any write; a
  * namespace's reset discards it instead, with its journal entries. */
 void admin_answer(const struct admin_env *env, enum admin_route r, struct MHD_Connection *conn,
+                  const char *ns, struct admin_answer *out);
+
+/* GET /admin/inject (post false: the rules) or POST /admin/inject (a rule from body, for
+ * namespace ns, NULL when the request named none). */
+void admin_inject(const struct admin_env *env, bool post, const char *body, size_t len,
                   const char *ns, struct admin_answer *out);
 
 /* "2026-11-26T01:10:00Z" (RFC 3339, any offset, optional fraction) or Unix seconds

@@ -18,6 +18,7 @@
 #include <custrpc/xmlrpc.h>
 
 #include "admin.h"
+#include "delay_timer.h"
 #include "frontdoor.h"
 #include "namespaces.h"
 #include "http.h"
@@ -48,6 +49,7 @@ struct http_server {
     struct admin_env admin;         /* /health, /metrics, /admin/...: counters, journal */
     struct ns_registry *namespaces; /* --admin only */
     const char **method_names;      /* the metrics' method labels */
+    struct delay_timer *timer;      /* --admin: injected delays */
 };
 
 /* An answer held until the writes its request made are on disk (store_when_durable). */
@@ -78,6 +80,18 @@ struct request {
     char ns_name[NS_NAME_MAX + 1]; /* the namespace the request names; "" the default */
     struct ns_space *ns;           /* an API request's namespace, held; NULL the default */
     uint64_t epoch;                /* its store's when its work was done (store_last_epoch) */
+    bool post;                     /* the HTTP method was POST (admin routes) */
+    struct inject_action inj;      /* POST /admin/inject's rule for this call; kind NONE: none */
+    struct MHD_Connection *conn;   /* for an injected delay's resume */
+    struct delay_wait delay;
+    atomic_int delay_state; /* an injected delay: 0 none, 1 waiting, 2 due, 3 sent */
+    struct {                /* the delayed answer */
+        unsigned status;
+        const char *type;
+        char *body;
+        size_t len;
+    } late;
+    bool delay_counted; /* in the server's held, until the request completes */
 };
 
 /* A request body as the decoder left it: the call (a struct for methods with a request
@@ -112,9 +126,13 @@ static void record(const struct http_server *h, struct request *rq, unsigned sta
 {
     if (rq->route != ROUTE_API)
         return;
-    const enum metrics_outcome outcome = status != 200 && status != 204 ? OUTCOME_HTTP_ERROR
-                                         : rq->who.fault_code           ? OUTCOME_FAULT
-                                                                        : OUTCOME_OK;
+    /* An injected transport failure is an HTTP error whatever status it sent: the client had
+     * no answer it could read. */
+    const bool broken = rq->inj.kind >= INJECT_DROP;
+    const enum metrics_outcome outcome = broken || (status != 200 && status != 204)
+                                             ? OUTCOME_HTTP_ERROR
+                                         : rq->who.fault_code ? OUTCOME_FAULT
+                                                              : OUTCOME_OK;
     metrics_count(h->admin.metrics, rq->who.method, outcome, elapsed_ms(&rq->start) / 1e3);
     if (!h->admin.journal)
         return;
@@ -129,6 +147,8 @@ static void record(const struct http_server *h, struct request *rq, unsigned sta
         .request = rq->j_request,
         .response = rq->j_response,
         .epoch = rq->epoch,
+        .injected = rq->inj.kind != INJECT_NONE ? inject_kind_name(rq->inj.kind) : NULL,
+        .injected_after = rq->inj.after,
     };
     snprintf(e.peer, sizeof e.peer, "%s", rq->peer);
     snprintf(e.ns, sizeof e.ns, "%s", rq->ns_name);
@@ -177,8 +197,10 @@ static void log_request(const struct http_server *h, struct request *rq, unsigne
     char shown[3 * sizeof rq->login + 1];
     loggable(rq->login, shown, sizeof shown);
     const char *login = rq->who.trusted ? "(trusted)" : shown[0] ? shown : "-";
-    char outcome[32];
-    if (status != 200)
+    char outcome[64];
+    if (status == 0)
+        snprintf(outcome, sizeof outcome, "no-answer");
+    else if (status != 200 || rq->inj.kind >= INJECT_DROP)
         snprintf(outcome, sizeof outcome, "http=%u", status);
     else if (rq->who.fault_code)
         snprintf(outcome, sizeof outcome, "fault=%d", rq->who.fault_code);
@@ -188,6 +210,10 @@ static void log_request(const struct http_server *h, struct request *rq, unsigne
     char ns[sizeof rq->ns_name + 4] = "";
     if (rq->ns_name[0])
         snprintf(ns, sizeof ns, "ns=%s ", rq->ns_name);
+    if (rq->inj.kind != INJECT_NONE) {
+        const size_t n = strlen(outcome);
+        snprintf(outcome + n, sizeof outcome - n, " injected=%s", inject_kind_name(rq->inj.kind));
+    }
     /* /jsonapi: the caller's partner, and the partner created (AddPartner). */
     if (rq->json)
         reqlog_line(h->log, "%s %s login=%s method=%s %s partner=%lld id=%lld %s%.1fms\n", when,
@@ -313,6 +339,117 @@ static void on_flushed(void *arg, int error)
 
 static enum MHD_Result send_held(struct http_server *h, struct request *rq);
 
+/* Set on a request thread that closes a connection for an injected drop or reset: libmicrohttpd
+ * then warns "Application reported internal error" on the same thread, which is no error of
+ * the server's (the request log tells of the injection). */
+static _Thread_local bool closing_on_purpose;
+
+/* On the timer's thread: an injected delay is over; libmicrohttpd calls on_request again. */
+static void on_delay_due(void *arg)
+{
+    struct request *rq = arg;
+    atomic_store(&rq->delay_state, 2);
+    MHD_resume_connection(rq->conn);
+}
+
+/* An injected reset: on Linux, connect() to AF_UNSPEC disconnects a TCP socket at once with an
+ * RST; the FIN that libmicrohttpd's close would send first (it shuts the socket down for
+ * writing before closing it) never goes, so the client sees a reset, not an end of file. */
+static void reset_connection(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!ci)
+        return;
+    const struct linger abort_close = {1, 0};
+    (void)setsockopt(ci->connect_fd, SOL_SOCKET, SO_LINGER, &abort_close, sizeof abort_close);
+    struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+    (void)connect(ci->connect_fd, &unspec, sizeof unspec);
+}
+
+/* Logs and sends an answer (takes body), as POST /admin/inject's rule for the call says: a
+ * delay suspends the connection until the timer resumes it; a transport failure replaces the
+ * answer, or closes the connection (MHD_NO) without one. */
+static enum MHD_Result finish(struct http_server *h, struct MHD_Connection *conn,
+                              struct request *rq, unsigned status, const char *type, char *body,
+                              size_t len)
+{
+    const char *replacement = NULL;
+    switch (rq->inj.kind) {
+    case INJECT_DELAY:
+        if (atomic_load(&rq->delay_state) != 0 || !h->timer)
+            break;
+        rq->late.status = status;
+        rq->late.type = type;
+        rq->late.body = body;
+        rq->late.len = len;
+        rq->conn = conn;
+        clock_gettime(CLOCK_MONOTONIC, &rq->delay.due);
+        rq->delay.due.tv_sec += rq->inj.delay_ms / 1000;
+        rq->delay.due.tv_nsec += (long)(rq->inj.delay_ms % 1000) * 1000000L;
+        if (rq->delay.due.tv_nsec >= 1000000000L) {
+            rq->delay.due.tv_sec++;
+            rq->delay.due.tv_nsec -= 1000000000L;
+        }
+        rq->delay.fire = on_delay_due;
+        rq->delay.arg = rq;
+        atomic_store(&rq->delay_state, 1);
+        rq->delay_counted = true;
+        atomic_fetch_add(&h->held, 1); /* the stop waits for it (the timer is hurried then) */
+        MHD_suspend_connection(conn);
+        delay_timer_add(h->timer, &rq->delay);
+        return MHD_YES;
+    case INJECT_DROP:
+    case INJECT_RESET:
+        free(body);
+        free(rq->j_response);
+        rq->j_response = NULL;
+        log_request(h, rq, 0);
+        if (rq->inj.kind == INJECT_RESET)
+            reset_connection(conn);
+        closing_on_purpose = true;
+        return MHD_NO; /* libmicrohttpd closes the connection, answering nothing */
+    case INJECT_MALFORMED:
+        status = 200;
+        replacement = rq->json ? "{\"jsonrpc\": \"2.0\", \"result\": {\"Id\": "
+                               : "<?xml version=\"1.0\"?>\r\n<methodResponse><params><param>"
+                                 "<value><struct><member><name>";
+        break;
+    case INJECT_EMPTY:
+        status = 200;
+        replacement = "";
+        break;
+    case INJECT_HTTP500:
+        status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+        type = "text/plain; charset=utf-8";
+        replacement = "injected failure (POST /admin/inject): HTTP 500\n";
+        break;
+    default: break;
+    }
+    if (replacement) {
+        free(body);
+        free(rq->j_response);
+        body = strdup(replacement);
+        rq->j_response = h->admin.journal ? strdup(replacement) : NULL;
+        len = strlen(replacement);
+        if (!body)
+            return MHD_NO;
+    }
+    log_request(h, rq, status);
+    return send_now(conn, status, type, body, len);
+}
+
+/* After an injected delay: the answer it held. */
+static enum MHD_Result send_late(struct http_server *h, struct MHD_Connection *conn,
+                                 struct request *rq)
+{
+    atomic_store(&rq->delay_state, 3);
+    char *body = rq->late.body;
+    rq->late.body = NULL;
+    log_request(h, rq, rq->late.status); /* its time includes the delay */
+    return send_now(conn, rq->late.status, rq->late.type, body, rq->late.len);
+}
+
 /* Sends an answer (takes body) and logs the request. When this request committed a write to a file
  * store, the answer waits, with the connection suspended, for the flush that makes the write
  * durable: an acknowledged change is never lost, and one flush serves every request waiting
@@ -323,10 +460,8 @@ static enum MHD_Result queue(struct http_server *h, struct MHD_Connection *conn,
     uint64_t epoch;
     if (store_last_epoch(&epoch))
         rq->epoch = epoch;
-    if (!store_unsynced()) {
-        log_request(h, rq, status);
-        return send_now(conn, status, type, body, len);
-    }
+    if (!store_unsynced())
+        return finish(h, conn, rq, status, type, body, len);
     rq->held = (struct held_answer){conn, status, type, body, len, {on_flushed, &rq->held, 0, NULL},
                                     0,    true};
     atomic_fetch_add(&h->held, 1);
@@ -350,10 +485,8 @@ static enum MHD_Result send_held(struct http_server *h, struct request *rq)
     int error = atomic_load(&held->flushed) - 1;
     char *body = held->body;
     held->body = NULL;
-    if (error == 0) {
-        log_request(h, rq, held->status); /* its time includes the wait for the flush */
-        return send_now(held->conn, held->status, held->type, body, held->len);
-    }
+    if (error == 0) /* its time includes the wait for the flush */
+        return finish(h, held->conn, rq, held->status, held->type, body, held->len);
     free(body);
     log_request(h, rq, MHD_HTTP_INTERNAL_SERVER_ERROR);
     const char *text;
@@ -447,6 +580,20 @@ static enum MHD_Result refuse(struct http_server *h, struct MHD_Connection *conn
         return MHD_NO; /* not worth reading: close */
     }
     return MHD_YES;
+}
+
+/* Whether POST /admin/inject has a rule for this call (taken into rq->inj): one of the
+ * request's namespace (namespace_of: the header or the /ns/NAME/ prefix). */
+static bool take_injection(struct http_server *h, struct request *rq, const char *method)
+{
+    return inject_take(h->admin.inject, method, rq->ns_name[0] ? rq->ns_name : NULL, &rq->inj);
+}
+
+/* Whether the injected rule replaces the call: a fault or a transport failure whose call is not
+ * carried out (a delay's always is). */
+static bool injected_instead(const struct request *rq)
+{
+    return rq->inj.kind != INJECT_NONE && rq->inj.kind != INJECT_DELAY && !rq->inj.after;
 }
 
 /* Sends an XML-RPC document (answer or fault) with status 200; takes the memory block. */
@@ -558,13 +705,72 @@ static char *masked_json(const char *text, size_t len)
     return shown;
 }
 
+/* An XML-RPC call's injected answer: the rule's fault, or a placeholder that finish() replaces
+ * by the transport failure. */
+static enum MHD_Result queue_injected(struct http_server *h, struct MHD_Connection *conn,
+                                      struct request *rq, const struct decoded *dc)
+{
+    if (rq->inj.kind == INJECT_FAULT) {
+        struct custrpc_error err;
+        custrpc_fail(&err, rq->inj.fault_code, NULL, "%s", rq->inj.fault_string);
+        return queue_fault(h, conn, rq, dc, &err);
+    }
+    log_exchange(h, rq, dc, "", 0);
+    return queue(h, conn, rq, 200, "text/xml; charset=utf-8", strdup(""), 0);
+}
+
+/* The JSON-RPC error of an injected fault: its code and message as they are (no mapping), with
+ * the visa the real answer carried when the call was carried out. */
+static char *injected_json_error(const struct request *rq, const json_t *id, const char *answer)
+{
+    json_t *real = answer ? json_loads(answer, 0, NULL) : NULL;
+    json_t *visa = real ? json_object_get(real, "visa") : NULL;
+    json_t *doc = json_pack("{s:s, s:O, s:{s:i, s:s}}", "jsonrpc", "2.0", "id",
+                            id ? (json_t *)id : json_null(), "error", "code", rq->inj.fault_code,
+                            "message", rq->inj.fault_string);
+    if (doc && json_is_string(visa))
+        json_object_set(doc, "visa", visa);
+    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    json_decref(real);
+    return text;
+}
+
+/* A /jsonapi request's rule from POST /admin/inject, if any; *id: the request's id (a new
+ * reference, or NULL). The body is parsed twice only while rules exist. */
+static void json_injection(struct http_server *h, struct request *rq, json_t **id)
+{
+    *id = NULL;
+    if (!inject_active(h->admin.inject) || rq->too_large)
+        return;
+    struct custrpc_jsonrpc_request jr;
+    struct custrpc_error err;
+    if (custrpc_jsonrpc_parse_request(rq->body ? rq->body : "", rq->len, &jr, &err) == 0 &&
+        take_injection(h, rq, jr.method)) {
+        *id = json_incref(jr.id);
+        for (size_t i = 0; i < partner_method_count; i++)
+            if (strcmp(partner_method_rows[i].name, jr.method) == 0)
+                rq->who.method = partner_method_rows[i].name;
+    }
+    custrpc_jsonrpc_request_free(&jr);
+}
+
 /* A /jsonapi request: its JSON-RPC answer with status 200 (errors too, as the API sends
  * them), or 204 for a notification. */
 static enum MHD_Result process_json(struct http_server *h, struct MHD_Connection *conn,
                                     struct request *rq)
 {
     char *answer = NULL;
-    if (rq->too_large) {
+    json_t *id;
+    json_injection(h, rq, &id);
+    if (injected_instead(rq)) {
+        if (rq->inj.kind == INJECT_FAULT) {
+            rq->who.fault_code = rq->inj.fault_code;
+            answer = injected_json_error(rq, id, NULL);
+        } else {
+            answer = strdup(""); /* finish() replaces it */
+        }
+    } else if (rq->too_large) {
         struct custrpc_error err;
         custrpc_fail(&err, CUSTRPC_E_TOO_LARGE, NULL, "request body larger than %zu bytes",
                      h->opt.max_body);
@@ -573,7 +779,14 @@ static enum MHD_Result process_json(struct http_server *h, struct MHD_Connection
     } else {
         partner_api_answer(rq->ns ? &rq->ns->partner : h->partner, rq->body ? rq->body : "",
                            rq->len, &answer, &rq->who, rq->login, sizeof rq->login);
+        if (rq->inj.kind == INJECT_FAULT) { /* carried out, and its answer replaced */
+            char *real = answer;
+            rq->who.fault_code = rq->inj.fault_code;
+            answer = injected_json_error(rq, id, real);
+            free(real);
+        }
     }
+    json_decref(id);
     log_json_exchange(h, rq, answer);
     if (h->admin.journal) {
         rq->j_request = masked_json(rq->body ? rq->body : "", rq->len);
@@ -589,7 +802,13 @@ static enum MHD_Result process_admin(struct http_server *h, struct MHD_Connectio
                                      struct request *rq)
 {
     struct admin_answer a;
-    admin_answer(&h->admin, rq->route, conn, rq->ns_name[0] ? rq->ns_name : NULL, &a);
+    const char *ns = rq->ns_name[0] ? rq->ns_name : NULL;
+    if (rq->route == ROUTE_INJECT && rq->too_large)
+        return queue_text(h, conn, rq, 413, "request body too large\n");
+    if (rq->route == ROUTE_INJECT)
+        admin_inject(&h->admin, rq->post, rq->body, rq->len, ns, &a);
+    else
+        admin_answer(&h->admin, rq->route, conn, ns, &a);
     if (!a.body)
         return queue_text(h, conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
     return queue(h, conn, rq, a.status, a.type, a.body, a.len);
@@ -620,10 +839,27 @@ static enum MHD_Result process(struct http_server *h, struct MHD_Connection *con
         return ret;
     }
     dc.ok = true;
+    if (take_injection(h, rq, dc.call.method) && injected_instead(rq)) {
+        rq->who.method = dispatch_method_name(&h->methods, dc.call.method);
+        ret = queue_injected(h, conn, rq, &dc);
+        custrpc_call_free(&dc.call);
+        return ret;
+    }
     xmlrpc_env env;
     xmlrpc_env_init(&env);
     xmlrpc_value *result =
         dispatch_decoded(&env, rq->ns ? &rq->ns->methods : &h->methods, &dc.call, &rq->who);
+    if (rq->inj.kind == INJECT_FAULT) { /* carried out, and its answer replaced */
+        if (result)
+            xmlrpc_DECREF(result);
+        xmlrpc_env_clean(&env);
+        free(rq->j_response);
+        rq->j_response = NULL;
+        rq->who.fault_code = 0;
+        ret = queue_injected(h, conn, rq, &dc);
+        custrpc_call_free(&dc.call);
+        return ret;
+    }
     if (result && h->admin.journal)
         rq->j_response = masked_response(result);
     xmlrpc_mem_block *out = NULL;
@@ -686,8 +922,9 @@ static enum MHD_Result admin_head(struct http_server *h, struct MHD_Connection *
         return queue_text(h, conn, rq, MHD_HTTP_NOT_FOUND,
                           "not found: the admin interface is off (custrpc-server --admin)\n");
     const char *allow = admin_route_method(rq->route);
-    if (allow && strcmp(method, allow) != 0)
+    if (!admin_route_allows(rq->route, method))
         return queue_not_allowed(h, conn, rq, allow);
+    rq->post = strcmp(method, "POST") == 0;
     if (is_admin) {
         rq->auth = auth_admin(h->auth, conn, method, url, rq->login, sizeof rq->login);
         if (rq->auth != AUTH_OK && declared_length(conn) > h->opt.max_body)
@@ -750,6 +987,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     (void)version;
     struct http_server *h = cls;
     struct request *rq = *state;
+    closing_on_purpose = false;
     if (!rq) {
         rq = calloc(1, sizeof *rq);
         if (!rq)
@@ -808,6 +1046,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return queue_challenge(h, conn, rq, rq->auth == AUTH_STALE);
         return MHD_YES;
     }
+    switch (atomic_load(&rq->delay_state)) {
+    case 1: return MHD_YES; /* resumed before the delay is over: cannot happen, but wait on */
+    case 2: return send_late(h, conn, rq);
+    default: break;
+    }
     if (atomic_load(&rq->held.flushed))
         return send_held(h, rq);
     if (rq->held.conn)
@@ -861,6 +1104,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
         free(rq->held.body);
         if (rq->held.counted)
             atomic_fetch_sub(&h->held, 1);
+        /* The same for a delayed answer never sent. */
+        if (rq->late.body)
+            log_request(h, rq, rq->late.status);
+        free(rq->late.body);
+        if (rq->delay_counted)
+            atomic_fetch_sub(&h->held, 1);
         free(rq->body);
         free(rq->j_request);
         free(rq->j_response);
@@ -871,9 +1120,21 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
     }
 }
 
+/* libmicrohttpd's warnings, but not the one that follows an injected drop or reset. */
 static void on_mhd_error(void *cls, const char *fmt, va_list ap)
 {
     const struct http_server *h = cls;
+    if (closing_on_purpose) {
+        /* libmicrohttpd 0.9.75 passes the text as an argument of "%s\n". */
+        va_list copy;
+        va_copy(copy, ap);
+        const char *text = strcmp(fmt, "%s\n") == 0 ? va_arg(copy, const char *) : fmt;
+        va_end(copy);
+        if (text && strstr(text, "Application reported internal error")) {
+            closing_on_purpose = false;
+            return;
+        }
+    }
     if (h->opt.log_level >= LOG_WARN) {
         fputs("custrpc-server: ", stderr);
         vfprintf(stderr, fmt, ap);
@@ -946,14 +1207,16 @@ static int admin_setup(struct http_server *h, struct custrpc_error *err)
         .seed = h->opt.seed,
     };
     clock_gettime(CLOCK_MONOTONIC, &h->admin.started);
-    if (h->opt.admin)
+    if (h->opt.admin) {
         h->admin.journal =
             journal_new(h->opt.journal_size ? h->opt.journal_size : JOURNAL_DEFAULT_SIZE);
-    if (h->opt.admin) {
+        h->admin.inject = inject_new();
+        h->timer = delay_timer_start();
         const struct ns_template t = {&h->methods, h->partner, h->opt.seed, h->opt.max_namespaces};
         h->admin.namespaces = h->namespaces = ns_registry_new(&t);
     }
-    if (!h->admin.metrics || (h->opt.admin && (!h->admin.journal || !h->namespaces)))
+    if (!h->admin.metrics ||
+        (h->opt.admin && (!h->admin.journal || !h->namespaces || !h->admin.inject || !h->timer)))
         return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL, "out of memory");
     return 0;
 }
@@ -964,9 +1227,13 @@ static void admin_teardown(struct http_server *h)
     journal_free(h->admin.journal);
     ns_registry_free(h->namespaces);
     h->namespaces = h->admin.namespaces = NULL;
+    inject_free(h->admin.inject);
+    delay_timer_stop(h->timer);
     free(h->method_names);
     h->admin.metrics = NULL;
     h->admin.journal = NULL;
+    h->admin.inject = NULL;
+    h->timer = NULL;
     h->method_names = NULL;
 }
 
@@ -1102,6 +1369,7 @@ void http_stop(struct http_server *h)
      * returns, and libmicrohttpd aborts the process when stopped with a connection still
      * suspended. */
     atomic_store(&h->stopping, true);
+    delay_timer_hurry(h->timer); /* injected delays end now: their answers go out */
     for (unsigned waited = 0; atomic_load(&h->in_flight) > 0 &&
                               (waited < h->opt.idle_timeout * 100 || atomic_load(&h->held) > 0);
          waited++)

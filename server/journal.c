@@ -154,13 +154,22 @@ static json_t *entry_json(const struct journal_entry *e)
     gmtime_r(&t, &tm);
     size_t n = strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(when + n, sizeof when - n, ".%03dZ", (int)(e->time_ms % 1000));
-    return json_pack(
-        "{s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:i, s:o, s:o}", "time", when, "namespace",
-        text_or_null(e->ns[0] ? e->ns : NULL), "peer", text_or_null(e->peer), "login",
-        text_or_null(e->login[0] ? e->login : NULL), "method", text_or_null(e->method), "outcome",
-        metrics_outcome_name(e->outcome), "fault_code",
-        e->outcome == OUTCOME_FAULT ? json_integer(e->fault_code) : json_null(), "status",
-        (int)e->status, "request", text_or_null(e->request), "response", text_or_null(e->response));
+    json_t *o =
+        json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o}", "time", when, "namespace",
+                  text_or_null(e->ns[0] ? e->ns : NULL), "peer", text_or_null(e->peer), "login",
+                  text_or_null(e->login[0] ? e->login : NULL), "method", text_or_null(e->method),
+                  "outcome", metrics_outcome_name(e->outcome), "fault_code",
+                  e->outcome == OUTCOME_FAULT ? json_integer(e->fault_code) : json_null(), "status",
+                  e->status ? json_integer(e->status) : json_null(), "request",
+                  text_or_null(e->request), "response", text_or_null(e->response));
+    /* What POST /admin/inject did to the call: the kind, and whether the call was carried out
+     * before the failure. */
+    if (o)
+        json_object_set_new(o, "injected",
+                            e->injected ? json_pack("{s:s, s:b}", "kind", e->injected,
+                                                    "carried_out", e->injected_after)
+                                        : json_null());
+    return o;
 }
 
 static bool matches(const struct journal_entry *e, const struct journal_filter *f)

@@ -22,7 +22,9 @@ struct journal_entry {
     const char *method; /* a method table's name, or NULL */
     enum metrics_outcome outcome;
     int fault_code; /* 0 unless outcome is fault */
-    unsigned status;
+    unsigned status;          /* 0: none was sent (an injected drop or reset) */
+    const char *injected;     /* POST /admin/inject's kind ("drop", ...), static; NULL: none */
+    bool injected_after;      /* the call was carried out before the injected failure */
     char *request, *response; /* masked; malloc'd or NULL */
     char ns[JOURNAL_NS_SIZE]; /* the request's namespace; "" the default one */
     /* The default store's reset count (store_epoch) when the request's work was done: a

@@ -78,7 +78,8 @@ const struct optdoc server_options[] = {
      0},
     {{"admin", no_argument, NULL, SOPT_ADMIN},
      NULL,
-     "serve the admin interface: GET /admin/journal and POST /admin/reset, with the root's "
+     "serve the admin interface: GET /admin/journal, POST /admin/reset and GET and POST "
+     "/admin/inject (injected failures), with the root's "
      "Digest credentials or those of <admin login password-file/> (GET /health and GET /metrics "
      "are always served, without credentials)",
      0},

@@ -192,6 +192,7 @@ int main(void)
     SRunner *sr = srunner_create(server_suite());
     srunner_add_suite(sr, client_suite());
     srunner_add_suite(sr, client_lifecycle_suite());
+    srunner_add_suite(sr, client_inject_suite());
     srunner_add_suite(sr, digest_suite());
     srunner_add_suite(sr, guard_suite());
     srunner_add_suite(sr, visa_suite());

@@ -16,6 +16,7 @@ Suite *json_suite(void);
 Suite *server_suite(void);
 Suite *client_suite(void);
 Suite *client_lifecycle_suite(void);
+Suite *client_inject_suite(void);
 Suite *digest_suite(void);
 Suite *guard_suite(void);
 Suite *visa_suite(void);

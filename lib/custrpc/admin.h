@@ -1,6 +1,7 @@
 /* admin.h — the test double's endpoints of custrpc-server, for scripts and test suites: GET
  * /health and GET /metrics (no credentials), and with the server's --admin the request journal
- * (GET /admin/journal) and the reset (POST /admin/reset), which take the root's login and API
+ * (GET /admin/journal), the reset (POST /admin/reset) and injected failures (POST /admin/inject),
+ * which take the root's login and API
  * password, or those of the server's <admin> element, by HTTP Digest. */
 #ifndef CUSTRPC_ADMIN_H
 #define CUSTRPC_ADMIN_H
@@ -82,6 +83,38 @@ void custrpc_journal_free(struct custrpc_journal *j);
 /* POST /admin/reset: the store back to the root, the configured tariffs and the root partner;
  * the journal emptied. */
 int custrpc_admin_reset(struct custrpc_admin *a, struct custrpc_error *err);
+
+/* What POST /admin/inject does to the next matching calls. */
+enum custrpc_inject_kind {
+    CUSTRPC_INJECT_FAULT = 1, /* an XML-RPC fault / a JSON-RPC error: fault_code, fault_string */
+    CUSTRPC_INJECT_DELAY,     /* the answer comes delay_ms late (the call is carried out) */
+    CUSTRPC_INJECT_DROP,      /* the connection is closed without an answer */
+    CUSTRPC_INJECT_RESET,     /* the connection is reset (TCP RST) */
+    CUSTRPC_INJECT_MALFORMED, /* 200 with a body that is neither XML nor JSON */
+    CUSTRPC_INJECT_EMPTY,     /* 200 with an empty body */
+    CUSTRPC_INJECT_HTTP500    /* HTTP 500 */
+};
+
+struct custrpc_inject_rule {
+    const char *method; /* an XML-RPC methodName or JSON-RPC method, exactly; "*": any */
+    unsigned long times; /* the next N matching calls; 0: probability instead */
+    double probability;  /* with times 0: each matching call with this chance (0 < p <= 1),
+                          * until POST /admin/reset */
+    enum custrpc_inject_kind kind;
+    int fault_code;           /* CUSTRPC_INJECT_FAULT: non-zero */
+    const char *fault_string; /* CUSTRPC_INJECT_FAULT */
+    unsigned delay_ms;        /* CUSTRPC_INJECT_DELAY: 0..600000 */
+    bool after; /* carry the call out before the failure (a fault or a transport kind) */
+};
+
+/* POST /admin/inject; *id (may be NULL) receives the rule's number. A rule the server refuses
+ * is CUSTRPC_E_HTTP with its reason (400 naming the member; 409: 256 rules already). */
+int custrpc_admin_inject(struct custrpc_admin *a, const struct custrpc_inject_rule *r,
+                         uint64_t *id, struct custrpc_error *err);
+
+/* GET /admin/inject: the active rules as the server's JSON document ({"rules": [...]},
+ * malloc'd, the caller frees it). */
+int custrpc_admin_injections(struct custrpc_admin *a, char **json, struct custrpc_error *err);
 
 #ifdef __cplusplus
 }

@@ -194,7 +194,7 @@ class AdminAccess(unittest.TestCase):
             # The admin login is not an API login.
             self.assertEqual(Digest("ops", ADMIN_PW).post(srv.url, call_body("getCustomerInfo", {"i_customer": 1})).status, 401)
             self.assertEqual(root.request("POST", url, b"").status, 405)
-            self.assertEqual(root.request("GET", base_url(srv) + "/admin/inject").status, 404)
+            self.assertEqual(root.request("GET", base_url(srv) + "/admin/nothing").status, 404)
 
     def refused(self, *args, **kw):
         """The exit status and the log of a server that must not start."""
@@ -260,8 +260,9 @@ class Journal(unittest.TestCase):
             self.assertEqual(doc["evicted"], 0)
             for e in entries:
                 self.assertEqual(set(e), {"time", "peer", "login", "method", "outcome", "fault_code",
-                                          "status", "request", "response", "namespace"})
+                                          "status", "request", "response", "namespace", "injected"})
                 self.assertIsNone(e["namespace"])  # the default namespace
+                self.assertIsNone(e["injected"])
             self.assertEqual([e["method"] for e in entries],
                              ["Login", "getCustomerInfo", "createCustomer", "createCustomer", None])
             self.assertEqual([e["outcome"] for e in entries],
