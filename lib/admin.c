@@ -15,7 +15,21 @@
 struct custrpc_admin {
     struct transport *t;
     char base[512]; /* scheme://host:port */
+    char ns[80];    /* "/ns/NAME" when the URL names a test namespace, else "" */
 };
+
+/* The "/ns/NAME" a URL's path starts with (custrpc-server's namespaces: "/ns/run1/RPC2"), so the
+ * admin endpoints are the namespace's too; "" when there is none. NAME's alphabet is the
+ * server's (1 to 64 of A-Z a-z 0-9 . _ -); anything else is left for the server to refuse. */
+static void namespace_of(const char *path, char *out, size_t size)
+{
+    out[0] = '\0';
+    if (strncmp(path, "/ns/", 4) != 0)
+        return;
+    size_t n = strspn(path + 4, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+    if (n >= 1 && n <= 64 && path[4 + n] == '/' && n + 4 < size)
+        snprintf(out, size, "%.*s", (int)(n + 4), path);
+}
 
 /* "http://host:port/any/path?x" -> "http://host:port". */
 static int base_of(const char *url, char *out, size_t size, struct custrpc_error *err)
@@ -30,6 +44,13 @@ static int base_of(const char *url, char *out, size_t size, struct custrpc_error
     memcpy(out, url, (size_t)(end - url));
     out[end - url] = '\0';
     return 0;
+}
+
+/* The URL's path ("" when it has none). */
+static const char *path_of(const char *url)
+{
+    const char *scheme = strstr(url, "://");
+    return scheme ? scheme + 3 + strcspn(scheme + 3, "/?#") : "";
 }
 
 int custrpc_admin_new(struct custrpc_admin **out, const struct custrpc_admin_options *o,
@@ -57,6 +78,7 @@ int custrpc_admin_new(struct custrpc_admin **out, const struct custrpc_admin_opt
         free(a);
         return -1;
     }
+    namespace_of(path_of(o->url), a->ns, sizeof a->ns);
     *out = a;
     return 0;
 }
@@ -77,7 +99,8 @@ static int exchange(struct custrpc_admin *a, const char *path, const char *body,
     if (!a)
         return custrpc_fail(err, CUSTRPC_E_CONNECT, NULL, "no admin handle");
     char url[4096];
-    if ((size_t)snprintf(url, sizeof url, "%s%s", a->base, path) >= sizeof url)
+    const char *ns = strncmp(path, "/admin/", 7) == 0 ? a->ns : ""; /* /health is the server's */
+    if ((size_t)snprintf(url, sizeof url, "%s%s%s", a->base, ns, path) >= sizeof url)
         return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "request URL too long");
     long status;
     if (transport_request(a->t, url, body, body ? strlen(body) : 0, &status, answer, len, err) < 0)

@@ -18,7 +18,9 @@ extern "C" {
 
 struct custrpc_admin_options {
     const char *url;  /* any URL of the server ("http://127.0.0.1:8000/RPC2"): its scheme,
-                       * host and port are used */
+                       * host and port are used; a path in a test namespace
+                       * ("http://127.0.0.1:8000/ns/run1/RPC2") makes the journal, reset and
+                       * injected failures that namespace's */
     const char *user; /* the root's login or <admin>'s; NULL: /health and /metrics only */
     const char *password;
     const char *cacert;  /* PEM file of CAs to trust instead of the system's */

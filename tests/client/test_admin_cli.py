@@ -82,6 +82,34 @@ class AdminCommand(unittest.TestCase):
             r = custrpc("journal", "--output", "json", *auth, url=srv.url)
             self.assertEqual(json.loads(r.stdout), {"entries": [], "evicted": 0})
 
+    def test_a_namespace_url_makes_the_admin_calls_the_namespaces(self):
+        # CUSTRPC_URL pointing into a namespace (/ns/NAME/RPC2) gives the journal, the reset and
+        # the injected rules of that namespace; /health stays the server's.
+        with server("--admin") as srv:
+            pw = os.path.join(srv.tmp, "root.pw")
+            auth = ["--user", "root", "--password-file", pw]
+            root = Digest("root", ROOT_PW)
+            ns_url = srv.url.replace("/RPC2", "/ns/cli-run/RPC2")
+            root.post(ns_url, call_body("createCustomer", base(name="in-ns"))).value()
+            root.post(srv.url, call_body("createCustomer", base(name="in-default"))).value()
+            journal = lambda url: json.loads(custrpc("journal", "--output", "json", *auth, url=url).stdout)
+            [entry] = [e for e in journal(ns_url)["entries"] if e["outcome"] == "ok"]
+            self.assertEqual(entry["namespace"], "cli-run")
+            self.assertIn("in-ns", entry["request"])
+            self.assertNotIn("in-default", json.dumps(journal(ns_url)))
+            self.assertIn("in-default", json.dumps(journal(srv.url)))
+            self.assertNotIn("in-ns", json.dumps(journal(srv.url)))
+            r = custrpc("inject", "--method", "createCustomer", "--times", "1", "--fault-code", "77",
+                        "--fault-string", "ns only", *auth, url=ns_url)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(root.post(ns_url, call_body("createCustomer", base())).fault()[0], 77)
+            root.post(srv.url, call_body("createCustomer", base())).value()
+            self.assertEqual(custrpc("reset", *auth, url=ns_url).returncode, 0)
+            self.assertEqual(journal(ns_url)["entries"], [])
+            self.assertEqual([e["outcome"] for e in journal(srv.url)["entries"]][:2], ["ok", "ok"])  # its own
+            r = custrpc("health", "--output", "json", url=ns_url)
+            self.assertEqual(json.loads(r.stdout)["customers"], 3)  # the server's default store
+
     def test_failures_and_exit_codes(self):
         with server("--admin") as srv:
             wrong = os.path.join(srv.tmp, "wrong.pw")
