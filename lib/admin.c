@@ -26,7 +26,8 @@ static void namespace_of(const char *path, char *out, size_t size)
     out[0] = '\0';
     if (strncmp(path, "/ns/", 4) != 0)
         return;
-    size_t n = strspn(path + 4, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+    size_t n =
+        strspn(path + 4, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
     if (n >= 1 && n <= 64 && path[4 + n] == '/' && n + 4 < size)
         snprintf(out, size, "%.*s", (int)(n + 4), path);
 }
@@ -218,6 +219,10 @@ static int read_entries(const json_t *doc, struct custrpc_journal *out, struct c
         x->status = (int)json_integer_value(json_object_get(e, "status"));
         x->request = dup_or_null(json_object_get(e, "request"));
         x->response = dup_or_null(json_object_get(e, "response"));
+        x->test_namespace = dup_or_null(json_object_get(e, "namespace"));
+        const json_t *injected = json_object_get(e, "injected");
+        x->injected = dup_or_null(json_object_get(injected, "kind"));
+        x->injected_carried_out = json_is_true(json_object_get(injected, "carried_out"));
     }
     return 0;
 }
@@ -263,6 +268,8 @@ void custrpc_journal_free(struct custrpc_journal *j)
         free(x->outcome);
         free(x->request);
         free(x->response);
+        free(x->test_namespace);
+        free(x->injected);
     }
     free(j->entries);
     free(j->json);

@@ -114,6 +114,9 @@ START_TEST(injected_failures)
     ck_assert_msg(custrpc_admin_journal(a, &q, &j, &err) == 0, "%s", err.message);
     ck_assert_uint_eq(j.n, 1);
     ck_assert_str_eq(j.entries[0].outcome, "http_error"); /* the dropped one, not a duplicate */
+    ck_assert_str_eq(j.entries[0].injected, "drop");
+    ck_assert(j.entries[0].injected_carried_out);
+    ck_assert_ptr_null(j.entries[0].test_namespace);
     custrpc_journal_free(&j);
 
     /* A rule the server refuses: its 400, naming the member. */

@@ -61,12 +61,15 @@ struct custrpc_journal_query {
 struct custrpc_journal_entry {
     char *time; /* RFC 3339, UTC, milliseconds */
     char *peer;
-    char *login;              /* NULL: none */
-    char *method;             /* NULL: not a method of the server's tables */
-    char *outcome;            /* ok, fault, http_error */
-    int fault_code;           /* 0 unless outcome is fault */
-    int status;               /* HTTP status of the answer */
-    char *request, *response; /* secret members masked; NULL when there was none */
+    char *login;               /* NULL: none */
+    char *method;              /* NULL: not a method of the server's tables */
+    char *outcome;             /* ok, fault, http_error */
+    int fault_code;            /* 0 unless outcome is fault */
+    int status;                /* HTTP status of the answer */
+    char *request, *response;  /* secret members masked; NULL when there was none */
+    char *test_namespace;      /* the namespace the request ran in; NULL: the default one */
+    char *injected;            /* what POST /admin/inject did ("drop", "fault", ...); NULL: none */
+    bool injected_carried_out; /* the call was carried out before the injected failure */
 };
 
 struct custrpc_journal {
@@ -98,7 +101,7 @@ enum custrpc_inject_kind {
 };
 
 struct custrpc_inject_rule {
-    const char *method; /* an XML-RPC methodName or JSON-RPC method, exactly; "*": any */
+    const char *method;  /* an XML-RPC methodName or JSON-RPC method, exactly; "*": any */
     unsigned long times; /* the next N matching calls; 0: probability instead */
     double probability;  /* with times 0: each matching call with this chance (0 < p <= 1),
                           * until POST /admin/reset */
@@ -111,8 +114,8 @@ struct custrpc_inject_rule {
 
 /* POST /admin/inject; *id (may be NULL) receives the rule's number. A rule the server refuses
  * is CUSTRPC_E_HTTP with its reason (400 naming the member; 409: 256 rules already). */
-int custrpc_admin_inject(struct custrpc_admin *a, const struct custrpc_inject_rule *r,
-                         uint64_t *id, struct custrpc_error *err);
+int custrpc_admin_inject(struct custrpc_admin *a, const struct custrpc_inject_rule *r, uint64_t *id,
+                         struct custrpc_error *err);
 
 /* GET /admin/inject: the active rules as the server's JSON document ({"rules": [...]},
  * malloc'd, the caller frees it). */
