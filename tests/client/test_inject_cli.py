@@ -16,7 +16,7 @@ import xmlrpc.client
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "server"))
 from harness import main, unique  # noqa: E402
-from test_admin import ADMIN_PW, server  # noqa: E402
+from test_admin import ADMIN_PW, ROOT_PW, server  # noqa: E402
 from test_cli import custrpc  # noqa: E402
 
 EXIT_UNKNOWN = 75
@@ -210,6 +210,32 @@ class Inject(unittest.TestCase):
             help_text = custrpc("create", "--help").stdout
             self.assertIn("75", help_text)
             self.assertIn("unknown whether", help_text)
+
+    def test_create_with_digest_is_not_sent_twice(self):
+        # With credentials the create is sent twice on one connection: first refused with 401,
+        # then with Digest. When the second loses its answer, libcurl would send it a third
+        # time by itself on a new connection (the 401 answered the first): a duplicate.
+        root_pw = os.path.join(self.tmp, "root.pw")
+        with open(root_pw, "w") as f:
+            f.write(ROOT_PW + "\n")
+        with server("--admin") as srv:
+            for transport in ("drop", "reset"):
+                name = unique(transport)
+                custrpc("admin", "inject", "--url", srv.url, "--user", "root", "--password-file",
+                        root_pw, "--method", "createCustomer", "--times", "1", "--transport",
+                        transport, "--after")
+                r = custrpc("create", "--url", srv.url, "--user", "root", "--password-file",
+                            root_pw, "--name", name, "--i-tariff", "1",
+                            env={"CUSTRPC_WEB_PASSWORD": "pw"})
+                self.assertEqual(r.returncode, EXIT_UNKNOWN, (transport, r.stderr))
+                self.assertIn("unknown whether customer %s was created" % name, r.stderr)
+                r = custrpc("admin", "journal", "--url", srv.url, "--user", "root",
+                            "--password-file", root_pw, "--method", "createCustomer",
+                            "--limit", "2", "--output", "json")
+                entries = json.loads(r.stdout)["entries"]
+                self.assertEqual(entries[0]["outcome"], "http_error", (transport, entries))
+                self.assertIn(name, entries[0]["request"])
+                self.assertNotIn(name, entries[1]["request"] if len(entries) > 1 else "")
 
 
 if __name__ == "__main__":
