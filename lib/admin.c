@@ -17,7 +17,9 @@ struct custrpc_admin {
     char base[512]; /* scheme://host:port */
 };
 
-/* "http://host:port/any/path?x" -> "http://host:port". */
+/* "http://host:port/any/path?x" -> "http://host:port"; "http://host:port/ns/run1/RPC2" ->
+ * "http://host:port/ns/run1": a namespace's URL keeps its prefix, so the journal, reset and
+ * injections are that namespace's, as for the API calls made with the same URL. */
 static int base_of(const char *url, char *out, size_t size, struct custrpc_error *err)
 {
     const char *scheme = url ? strstr(url, "://") : NULL;
@@ -25,6 +27,8 @@ static int base_of(const char *url, char *out, size_t size, struct custrpc_error
         return custrpc_fail(err, CUSTRPC_E_CONNECT, NULL, "not a server URL: \"%s\"",
                             url ? url : "");
     const char *end = scheme + 3 + strcspn(scheme + 3, "/?#");
+    if (strncmp(end, "/ns/", 4) == 0 && strcspn(end + 4, "/?#") > 0)
+        end += 4 + strcspn(end + 4, "/?#");
     if ((size_t)(end - url) >= size)
         return custrpc_fail(err, CUSTRPC_E_CONNECT, NULL, "server URL too long");
     memcpy(out, url, (size_t)(end - url));

@@ -18,7 +18,8 @@ extern "C" {
 
 struct custrpc_admin_options {
     const char *url;  /* any URL of the server ("http://127.0.0.1:8000/RPC2"): its scheme,
-                       * host and port are used */
+                       * host and port are used, and a namespace's prefix
+                       * ("http://127.0.0.1:8000/ns/run1/RPC2") is kept */
     const char *user; /* the root's login or <admin>'s; NULL: /health and /metrics only */
     const char *password;
     const char *cacert;  /* PEM file of CAs to trust instead of the system's */
