@@ -105,6 +105,8 @@ class AdminCommand(unittest.TestCase):
             self.assertEqual(json.loads(custrpc("journal", *q, url=run).stdout)["entries"], [])
             doc = json.loads(custrpc("journal", *q, url=srv.url).stdout)
             self.assertEqual([e["namespace"] for e in doc["entries"]], [None])
+            r = custrpc("journal", "--method", "createCustomer", *auth, url=srv.url)
+            self.assertTrue(r.stdout.endswith("\n1 entry shown, 0 evicted from the journal\n"), r.stdout)
             self.assertEqual(custrpc("health", url=run).returncode, 0)
 
     def test_failures_and_exit_codes(self):

@@ -72,12 +72,17 @@ class Inject(unittest.TestCase):
             r = self.inject(srv, "--method", "getCustomerInfo", "--times", "1", "--transport",
                             "reset", "--after", "--output", "json")
             self.assertEqual(json.loads(r.stdout), {"status": "ok", "id": 3})
+            r = self.inject(srv, "--method", "createCustomer", "--times", "1", "--transport",
+                            "drop", "--after")
+            self.assertEqual(r.stdout, "rule 4: the next createCustomer call gets a transport "
+                                       "failure after it is carried out\n")
             rules = json.loads(self.inject(srv, "--list").stdout)["rules"]
             self.assertEqual([(x["method"], x["kind"], x.get("times"), x.get("probability"),
                                x["after"]) for x in rules],
                              [("createCustomer", "fault", 2, None, False),
                               ("*", "delay", None, 0.25, True),
-                              ("getCustomerInfo", "reset", 1, None, True)])
+                              ("getCustomerInfo", "reset", 1, None, True),
+                              ("createCustomer", "drop", 1, None, True)])
             self.assertEqual((rules[0]["fault_code"], rules[0]["fault_string"]), (503, "busy"))
             with self.assertRaises(xmlrpc.client.Fault) as f:
                 srv.proxy().createCustomer({"name": unique(), "web_password": "pw", "i_tariff": 1})
