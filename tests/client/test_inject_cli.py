@@ -88,6 +88,11 @@ class Inject(unittest.TestCase):
                 srv.proxy().createCustomer({"name": unique(), "web_password": "pw", "i_tariff": 1})
             self.assertEqual(f.exception.faultCode, 503)
 
+    def test_list_shows_a_probability_as_given(self):
+        with admin_server() as srv:
+            self.inject(srv, "--method", "createCustomer", "--probability", "0.1", "--delay-ms", "1")
+            self.assertIn('"probability":0.1,', self.inject(srv, "--list").stdout)
+
     def test_usage_errors_and_refusals(self):
         with admin_server() as srv:
             for args, text in [
