@@ -112,7 +112,8 @@ static void inject_usage(FILE *out)
             "                          or http500\n"
             "  --after                 carry the call out before the fault or transport failure\n"
             "                          (default: it is not carried out)\n"
-            "  --list                  show the active rules instead\n"
+            "  --list                  show the active rules instead, as the server's JSON\n"
+            "                          document (GET /admin/inject)\n"
             "  --output json           the server's document\n"
             "  --help                  show this help\n\n");
     cli_conn_help(out, ADMIN_GROUPS);
@@ -235,19 +236,24 @@ static int run_inject(struct custrpc_admin *a, const struct inject_args *x, bool
         printf("{\"status\": \"ok\", \"id\": %llu}\n", (unsigned long long)id);
         return EXIT_OK;
     }
-    if (x->rule.times)
-        printf("rule %llu: the next %lu %s call%s", (unsigned long long)id, x->rule.times,
-               x->rule.method, x->rule.times == 1 ? "" : "s");
+    if (x->rule.times == 1)
+        printf("rule %llu: the next %s call", (unsigned long long)id, x->rule.method);
+    else if (x->rule.times)
+        printf("rule %llu: the next %lu %s calls", (unsigned long long)id, x->rule.times,
+               x->rule.method);
     else
         printf("rule %llu: %s calls with probability %g", (unsigned long long)id, x->rule.method,
                x->rule.probability);
+    const bool one = x->rule.times == 1;
     if (x->rule.kind == CUSTRPC_INJECT_FAULT)
-        printf(" get fault %d", x->rule.fault_code);
+        printf(" %s fault %d", one ? "gets" : "get", x->rule.fault_code);
     else if (x->rule.kind == CUSTRPC_INJECT_DELAY)
-        printf(" are answered %u ms late", x->rule.delay_ms);
+        printf(" %s answered %u ms late", one ? "is" : "are", x->rule.delay_ms);
     else
-        printf(" get a transport failure");
-    printf("%s\n", x->rule.after ? " after they are carried out" : "");
+        printf(" %s a transport failure", one ? "gets" : "get");
+    if (x->rule.after)
+        printf(" after %s carried out", one ? "it is" : "they are");
+    putchar('\n');
     return EXIT_OK;
 }
 
@@ -323,7 +329,7 @@ static void print_journal(const struct custrpc_journal *j)
         printf(" %s login=%s peer=%s\n", e->method ? e->method : "-", e->login ? e->login : "-",
                e->peer ? e->peer : "-");
     }
-    printf("%zu entries shown, %llu evicted from the journal\n", j->n,
+    printf("%zu %s shown, %llu evicted from the journal\n", j->n, j->n == 1 ? "entry" : "entries",
            (unsigned long long)j->evicted);
 }
 

@@ -74,7 +74,7 @@ int cleanup_created(const struct runner_options *o, const struct created_list *c
         return (int)created->n;
     }
     int left = 0;
-    size_t deleted = 0;
+    size_t deleted = 0, gone = 0;
     for (size_t k = created->n; k-- > 0;) {
         const struct created_customer *c = &created->items[k];
         char *end;
@@ -89,6 +89,7 @@ int cleanup_created(const struct runner_options *o, const struct created_list *c
         } else if (err.kind == CUSTRPC_KIND_FAULT && err.code == CUSTRPC_E_NOT_FOUND) {
             /* A case of the run deleted it already. */
             fprintf(out, "cleanup: i_customer %s  %s: already gone\n", c->i_customer, c->name);
+            gone++;
         } else {
             fprintf(out, "cleanup: i_customer %s  %s: not deleted: %s%s\n", c->i_customer, c->name,
                     err.kind == CUSTRPC_KIND_FAULT ? "fault: " : "", err.message);
@@ -96,8 +97,13 @@ int cleanup_created(const struct runner_options *o, const struct created_list *c
         }
     }
     custrpc_client_free(cl);
-    fprintf(out, "cleanup: deleted %zu of the %zu customers the run created\n", deleted,
-            created->n);
+    /* "71 of the 72" alone reads as a customer left behind; say where the others went. */
+    fprintf(out, "cleanup: deleted %zu of the %zu customers the run created", deleted, created->n);
+    if (gone)
+        fprintf(out, " (%zu deleted by the run's own cases)", gone);
+    if (left)
+        fprintf(out, " (%d left)", left);
+    fputc('\n', out);
     return left;
 }
 

@@ -63,6 +63,10 @@ static int rewind_body(void *arg, curl_off_t offset, int origin)
     if (origin != SEEK_SET || offset < 0 || (size_t)offset > u->len)
         return CURL_SEEKFUNC_CANTSEEK;
     u->off = (size_t)offset;
+    /* The 401 allowed this one send again, not the next: Digest's authenticated request goes
+     * on the same kept-alive connection, and if it too loses its answer, libcurl's re-send of
+     * it is the blind one above. */
+    u->answered = false;
     return CURL_SEEKFUNC_OK;
 }
 

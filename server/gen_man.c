@@ -59,6 +59,44 @@ static void config_section(FILE *out)
               "</custrpc-server>");
 }
 
+/* The test double's endpoints in brief, so that a reader of the man page finds them at all;
+ * README.md's "Test double" section has every detail. */
+static void test_double_section(FILE *out)
+{
+    fputs(
+        ".SH TEST DOUBLE\n"
+        "For test suites that use the server in place of a real switch, the same port serves "
+        "these endpoints (ours, not the API's); those under /admin/ need \\fB\\-\\-admin\\fR "
+        "(404 otherwise) and HTTP Digest with the root's credentials or <admin>'s. Answers "
+        "are JSON; a bad parameter or member gets 400 {\\(dqerror\\(dq: ...} naming it. "
+        "\\fBcustrpc admin\\fR (see custrpc(1)) calls them; README.md has the details.\n"
+        ".TP\n.B GET /health\\fR, \\fBGET /metrics\n"
+        "Status, store, customer count, uptime, namespaces; Prometheus text format 0.0.4 "
+        "(requests by method and outcome, a latency histogram, customers). No credentials.\n"
+        ".TP\n.B GET /admin/journal?method=\\fIM\\fB&login=\\fIL\\fB&outcome=\\fIO\\fB"
+        "&since=\\fIT\\fB&limit=\\fIN\\fB&namespace=*\n"
+        "The last \\fB\\-\\-journal\\-size\\fR API requests, newest first, passwords and visas "
+        "masked: time, peer, login, method, outcome (ok, fault, http_error), fault_code, status, "
+        "request, response, namespace, injected. The filters combine with AND; \\fIT\\fR is "
+        "RFC 3339 or Unix seconds.\n"
+        ".TP\n.B POST /admin/reset\n"
+        "Back to the root customer, the configured tariffs, the root partner and the "
+        "\\fB\\-\\-fixtures\\fR, with the same ids; the journal and the injected rules are "
+        "emptied.\n"
+        ".TP\n.B POST /admin/inject\n"
+        "{\\(dqmethod\\(dq: M or \\(dq*\\(dq, \\(dqtimes\\(dq: N or \\(dqprobability\\(dq: P, and "
+        "one of \\(dqfault_code\\(dq with \\(dqfault_string\\(dq, \\(dqdelay_ms\\(dq or "
+        "\\(dqtransport\\(dq: drop, reset, malformed, empty or http500; \\(dqafter\\(dq: true "
+        "carries the call out first}. \\fBGET /admin/inject\\fR lists the rules of every "
+        "namespace.\n"
+        ".TP\n.B X\\-Custrpc\\-Namespace: \\fINAME\\fR or \\fB/ns/\\fINAME\\fB/\\fR before "
+        "the path\n"
+        "A store, journal and rules of its own for one test run, made by its first request "
+        "and seeded as a reset seeds; \\fBPOST /ns/\\fINAME\\fB/admin/reset\\fR discards it. "
+        "At most \\fB\\-\\-max\\-namespaces\\fR at once.\n",
+        out);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "--options") == 0) {
@@ -94,6 +132,7 @@ int main(int argc, char **argv)
     fputs(".SH OPTIONS\n", out);
     optdoc_man(out, server_options);
     config_section(out);
+    test_double_section(out);
     fputs(".SH SIGNALS\n"
           ".TP\n.B SIGINT\\fR, \\fBSIGTERM\n"
           "Stop: no new connections are accepted, the requests in flight get up to 30 seconds to "
@@ -131,7 +170,8 @@ int main(int argc, char **argv)
           "READY=1 once it listens, RELOADING=1 and READY=1 around a SIGHUP reload, and "
           "STOPPING=1 at SIGINT or SIGTERM (the protocol of sd_notify(3), without libsystemd). "
           "contrib/custrpc\\-server.service in the source is such a unit, with hardening "
-          "options (checked with systemd\\-analyze verify); it runs the server as \\fBUser=custrpc\\fR, so it needs no "
+          "options (checked with systemd\\-analyze verify); it runs the server as "
+          "\\fBUser=custrpc\\fR, so it needs no "
           "\\fB\\-\\-user\\fR. \\fB\\-\\-user\\fR is for starting it as root without "
           "systemd: the socket is bound first (a port below 1024 needs root), then the server "
           "becomes the user and its groups for good, and only then reads the password files and "

@@ -457,8 +457,11 @@ static enum MHD_Result send_late(struct http_server *h, struct MHD_Connection *c
 static enum MHD_Result queue(struct http_server *h, struct MHD_Connection *conn, struct request *rq,
                              unsigned status, const char *type, char *body, size_t len)
 {
+    /* The thread's last transaction may be an earlier request's (this one was answered from
+     * its head and began none): that epoch is never newer than the one set when this request
+     * came, so the newer of the two is this request's. */
     uint64_t epoch;
-    if (store_last_epoch(&epoch))
+    if (store_last_epoch(&epoch) && epoch > rq->epoch)
         rq->epoch = epoch;
     if (!store_unsynced())
         return finish(h, conn, rq, status, type, body, len);
@@ -993,6 +996,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!rq)
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &rq->start);
+        /* A request answered from its head (a 401, a 404) reaches no transaction: without this
+         * it would carry epoch 0, older than any reset, and the journal would drop it. */
+        rq->epoch = store_epoch(h->opt.store);
         peer_text(conn, rq->peer, sizeof rq->peer);
         *state = rq;
         atomic_fetch_add(&h->in_flight, 1);

@@ -360,7 +360,8 @@ char *inject_list_json(struct inject_table *t)
         json_array_append_new(rules, rule_json(&t->rules[i]));
     pthread_mutex_unlock(&t->lock);
     json_t *doc = rules ? json_pack("{s:o}", "rules", rules) : NULL;
-    char *s = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    /* 15 digits: a probability given as 0.1 reads back as 0.1, not 0.10000000000000001. */
+    char *s = doc ? json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(doc);
     return s;
 }

@@ -85,13 +85,14 @@ const struct optdoc server_options[] = {
      0},
     {{"journal-size", required_argument, NULL, SOPT_JOURNAL_SIZE},
      "N",
-     "--admin: requests the journal keeps, the oldest evicted first (default 10000)",
+     "--admin: requests the journal keeps, the oldest evicted first (1..10000000, default "
+     "10000)",
      0},
     {{"max-namespaces", required_argument, NULL, SOPT_MAX_NAMESPACES},
      "N",
      "--admin: namespaces that may exist at once (X-Custrpc-Namespace: NAME or /ns/NAME/: a "
      "store and journal of their own for each parallel test run); past it a new one gets 503 "
-     "(default 64)",
+     "(1..100000, default 64)",
      0},
     {{"user", required_argument, NULL, SOPT_USER},
      "NAME",

@@ -110,6 +110,33 @@ class AdminCommand(unittest.TestCase):
             r = custrpc("health", "--output", "json", url=ns_url)
             self.assertEqual(json.loads(r.stdout)["customers"], 3)  # the server's default store
 
+    def test_a_namespace_url_keeps_its_namespace(self):
+        # The URL the run's API calls use (/ns/NAME/RPC2) reaches that namespace's journal,
+        # injections and reset; the default namespace's stay as they were.
+        with server("--admin") as srv:
+            pw = os.path.join(srv.tmp, "root.pw")
+            auth = ["--user", "root", "--password-file", pw]
+            root = Digest("root", ROOT_PW)
+            run = srv.url.replace("/RPC2", "/ns/run-7/RPC2")
+            root.post(srv.url, call_body("createCustomer", base())).value()
+            root.post(run, call_body("createCustomer", base())).value()
+            q = ["--output", "json", "--method", "createCustomer"] + auth
+            doc = json.loads(custrpc("journal", *q, url=run).stdout)
+            self.assertEqual([e["namespace"] for e in doc["entries"]], ["run-7"])
+            r = subprocess.run([CLIENT, "admin", "inject", "--url", run, *auth, "--method",
+                                "createCustomer", "--times", "1", "--fault-code", "9",
+                                "--fault-string", "no"], capture_output=True, text=True,
+                               timeout=120, stdin=subprocess.DEVNULL)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(root.post(run, call_body("createCustomer", base())).fault()[0], 9)
+            self.assertEqual(custrpc("reset", *auth, url=run).returncode, 0)
+            self.assertEqual(json.loads(custrpc("journal", *q, url=run).stdout)["entries"], [])
+            doc = json.loads(custrpc("journal", *q, url=srv.url).stdout)
+            self.assertEqual([e["namespace"] for e in doc["entries"]], [None])
+            r = custrpc("journal", "--method", "createCustomer", *auth, url=srv.url)
+            self.assertTrue(r.stdout.endswith("\n1 entry shown, 0 evicted from the journal\n"), r.stdout)
+            self.assertEqual(custrpc("health", url=run).returncode, 0)
+
     def test_failures_and_exit_codes(self):
         with server("--admin") as srv:
             wrong = os.path.join(srv.tmp, "wrong.pw")

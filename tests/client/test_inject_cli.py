@@ -16,7 +16,7 @@ import xmlrpc.client
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "server"))
 from harness import main, unique  # noqa: E402
-from test_admin import ADMIN_PW, server  # noqa: E402
+from test_admin import ADMIN_PW, ROOT_PW, server  # noqa: E402
 from test_cli import custrpc  # noqa: E402
 
 EXIT_UNKNOWN = 75
@@ -72,16 +72,26 @@ class Inject(unittest.TestCase):
             r = self.inject(srv, "--method", "getCustomerInfo", "--times", "1", "--transport",
                             "reset", "--after", "--output", "json")
             self.assertEqual(json.loads(r.stdout), {"status": "ok", "id": 3})
+            r = self.inject(srv, "--method", "createCustomer", "--times", "1", "--transport",
+                            "drop", "--after")
+            self.assertEqual(r.stdout, "rule 4: the next createCustomer call gets a transport "
+                                       "failure after it is carried out\n")
             rules = json.loads(self.inject(srv, "--list").stdout)["rules"]
             self.assertEqual([(x["method"], x["kind"], x.get("times"), x.get("probability"),
                                x["after"]) for x in rules],
                              [("createCustomer", "fault", 2, None, False),
                               ("*", "delay", None, 0.25, True),
-                              ("getCustomerInfo", "reset", 1, None, True)])
+                              ("getCustomerInfo", "reset", 1, None, True),
+                              ("createCustomer", "drop", 1, None, True)])
             self.assertEqual((rules[0]["fault_code"], rules[0]["fault_string"]), (503, "busy"))
             with self.assertRaises(xmlrpc.client.Fault) as f:
                 srv.proxy().createCustomer({"name": unique(), "web_password": "pw", "i_tariff": 1})
             self.assertEqual(f.exception.faultCode, 503)
+
+    def test_list_shows_a_probability_as_given(self):
+        with admin_server() as srv:
+            self.inject(srv, "--method", "createCustomer", "--probability", "0.1", "--delay-ms", "1")
+            self.assertIn('"probability":0.1,', self.inject(srv, "--list").stdout)
 
     def test_usage_errors_and_refusals(self):
         with admin_server() as srv:
@@ -210,6 +220,32 @@ class Inject(unittest.TestCase):
             help_text = custrpc("create", "--help").stdout
             self.assertIn("75", help_text)
             self.assertIn("unknown whether", help_text)
+
+    def test_create_with_digest_is_not_sent_twice(self):
+        # With credentials the create is sent twice on one connection: first refused with 401,
+        # then with Digest. When the second loses its answer, libcurl would send it a third
+        # time by itself on a new connection (the 401 answered the first): a duplicate.
+        root_pw = os.path.join(self.tmp, "root.pw")
+        with open(root_pw, "w") as f:
+            f.write(ROOT_PW + "\n")
+        with server("--admin") as srv:
+            for transport in ("drop", "reset"):
+                name = unique(transport)
+                custrpc("admin", "inject", "--url", srv.url, "--user", "root", "--password-file",
+                        root_pw, "--method", "createCustomer", "--times", "1", "--transport",
+                        transport, "--after")
+                r = custrpc("create", "--url", srv.url, "--user", "root", "--password-file",
+                            root_pw, "--name", name, "--i-tariff", "1",
+                            env={"CUSTRPC_WEB_PASSWORD": "pw"})
+                self.assertEqual(r.returncode, EXIT_UNKNOWN, (transport, r.stderr))
+                self.assertIn("unknown whether customer %s was created" % name, r.stderr)
+                r = custrpc("admin", "journal", "--url", srv.url, "--user", "root",
+                            "--password-file", root_pw, "--method", "createCustomer",
+                            "--limit", "2", "--output", "json")
+                entries = json.loads(r.stdout)["entries"]
+                self.assertEqual(entries[0]["outcome"], "http_error", (transport, entries))
+                self.assertIn(name, entries[0]["request"])
+                self.assertNotIn(name, entries[1]["request"] if len(entries) > 1 else "")
 
 
 if __name__ == "__main__":

@@ -87,6 +87,11 @@ class ManPages(unittest.TestCase):
         self.assertIn(".SH SIGNALS", text)
         for word in ("SIGTERM", "SIGINT", "SIGHUP", ".SH CONFIGURATION FILE"):
             self.assertIn(word, text)
+        # The test double's endpoints are findable from the man page, not only the README.
+        self.assertIn(".SH TEST DOUBLE", text)
+        for word in ("GET /health", "/admin/journal", "POST /admin/reset", "POST /admin/inject",
+                     "X-Custrpc-Namespace"):
+            self.assertIn(word, text)
 
     def test_pages_install_where_man_finds_them(self):
         # `make install` puts the pages in $(mandir)/man1; man then finds each by its name

@@ -79,6 +79,11 @@ class Walkthrough(unittest.TestCase):
         self.assertTrue(m, out[-2000:])
         self.assertGreater(int(m.group(1)), 100)
         self.assertIn("cleanup: deleted i_customer", out)
+        # The summary accounts for every customer: those a case deleted itself are said so.
+        m = re.search(r"(?m)^cleanup: deleted (\d+) of the (\d+) customers the run created"
+                      r"(?: \((\d+) deleted by the run's own cases\))?$", out)
+        self.assertTrue(m, out[-2000:])
+        self.assertEqual(int(m.group(1)) + int(m.group(3) or 0), int(m.group(2)), m.group(0))
         self.assertNotRegex(out, r"(?m)^(FAIL|ERROR) ")
         # 6. the server stopped by the script itself (wait gave its exit status, 0)
         self.assertIn("finishing requests in flight", log)

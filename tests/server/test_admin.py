@@ -459,6 +459,19 @@ class Reset(unittest.TestCase):
         tmp = tempfile.mkdtemp(prefix="custrpc-test-")
         self.check_reset_under_load(os.path.join(tmp, "store.db"), tmp)
 
+    def test_refusals_are_journaled_after_a_reset(self):
+        # A 401 or a 404 is answered from the request's head, before any transaction: it must
+        # still count as after the reset, as the journal's text promises.
+        with server("--admin") as srv:
+            root = Digest("root", ROOT_PW)
+            r = root.request("POST", base_url(srv) + "/admin/reset", b"")
+            self.assertEqual(r.status, 200)
+            self.assertEqual(post(srv.url, call_body("getCustomerInfo", {"i_customer": 1})).status, 401)
+            self.assertEqual(post(srv.url, b"x", path="/nothere").status, 404)
+            entries = journal(srv, root)["entries"]
+            self.assertEqual([(e["outcome"], e["status"]) for e in entries],
+                             [("http_error", 404), ("http_error", 401)], entries)
+
 
 if __name__ == "__main__":
     main()
