@@ -40,6 +40,14 @@ bool admin_route_is_admin(enum admin_route r)
     return r == ROUTE_JOURNAL || r == ROUTE_RESET || r == ROUTE_INJECT || r == ROUTE_ADMIN_OTHER;
 }
 
+const char *admin_route_path(enum admin_route r)
+{
+    for (size_t i = 0; i < N_ROUTES; i++)
+        if (routes[i].route == r)
+            return routes[i].path;
+    return "/admin/...";
+}
+
 const char *admin_route_method(enum admin_route r)
 {
     for (size_t i = 0; i < N_ROUTES; i++)

@@ -33,6 +33,9 @@ enum admin_route admin_route_of(const char *url);
 bool admin_route_is_admin(enum admin_route r);
 /* The HTTP methods the route takes ("GET", "POST", "GET, POST"), NULL for ROUTE_ADMIN_OTHER. */
 const char *admin_route_method(enum admin_route r);
+/* The route's path ("/health", "/admin/journal"), "/admin/..." for ROUTE_ADMIN_OTHER: what the
+ * request log names, since these requests have no method of the API. */
+const char *admin_route_path(enum admin_route r);
 /* Whether the route takes this HTTP method (true for ROUTE_ADMIN_OTHER: a 404 follows). */
 bool admin_route_allows(enum admin_route r, const char *method);
 

@@ -214,8 +214,12 @@ static void log_request(const struct http_server *h, struct request *rq, unsigne
         const size_t n = strlen(outcome);
         snprintf(outcome + n, sizeof outcome - n, " injected=%s", inject_kind_name(rq->inj.kind));
     }
-    /* /jsonapi: the caller's partner, and the partner created (AddPartner). */
-    if (rq->json)
+    /* /jsonapi: the caller's partner, and the partner created (AddPartner). /health, /metrics
+     * and /admin/...: the path, or a probe's lines could not be told from the API's. */
+    if (rq->route != ROUTE_API)
+        reqlog_line(h->log, "%s %s login=%s path=%s %s %s%.1fms\n", when, rq->peer, login,
+                    admin_route_path(rq->route), outcome, ns, elapsed_ms(&rq->start));
+    else if (rq->json)
         reqlog_line(h->log, "%s %s login=%s method=%s %s partner=%lld id=%lld %s%.1fms\n", when,
                     rq->peer, login, rq->who.method ? rq->who.method : "-", outcome,
                     (long long)rq->who.caller, (long long)rq->who.i_customer, ns,

@@ -111,6 +111,9 @@ class HealthAndMetrics(unittest.TestCase):
             self.assertEqual(create_ok(srv, Digest("root", ROOT_PW)), 2)
             self.assertEqual(json.loads(get(srv, "/health").body)["customers"], 2)
             self.assertEqual(post(srv.url, b"", path="/health").status, 405)
+            # The request log names the endpoint (a probe's lines are told from the API's).
+            log = srv.log_showing(r"login=- path=/health http=405 ")
+            self.assertRegex(log, r"login=- path=/health OK \d")
         tmp = tempfile.mkdtemp(prefix="custrpc-test-")
         with server(db=os.path.join(tmp, "store.db"), tmp=tmp) as srv:
             self.assertEqual(json.loads(get(srv, "/health").body)["store"], "file")
