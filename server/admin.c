@@ -237,6 +237,45 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char 
     return q->bad[0] ? MHD_NO : MHD_YES;
 }
 
+/* The query of an endpoint that takes at most namespace=* (GET /admin/inject) or nothing
+ * (POST /admin/reset, POST /admin/inject): anything else is refused, not ignored, so that
+ * "?namespace=*" on a reset cannot look as if it reset every namespace. */
+struct plain_query {
+    const char *endpoint;
+    bool namespace_allowed, every_namespace;
+    char bad[200];
+};
+
+static enum MHD_Result plain_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    (void)kind;
+    struct plain_query *q = cls;
+    if (q->namespace_allowed && strcmp(key, "namespace") == 0 && value && strcmp(value, "*") == 0)
+        q->every_namespace = true;
+    else if (q->namespace_allowed)
+        snprintf(q->bad, sizeof q->bad,
+                 "%s takes only namespace=* (every namespace's rules), not \"%.60s\"", q->endpoint,
+                 key);
+    else
+        snprintf(q->bad, sizeof q->bad,
+                 "%s takes no parameters (\"%.60s\"); name a namespace with the header " NS_HEADER
+                 " or the path /ns/NAME/admin/...",
+                 q->endpoint, key);
+    return q->bad[0] ? MHD_NO : MHD_YES;
+}
+
+/* Reads conn's query into q; false (and out a 400) when it has what the endpoint refuses. */
+static bool plain_query_ok(struct MHD_Connection *conn, struct plain_query *q,
+                           struct admin_answer *out)
+{
+    if (conn)
+        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, plain_arg, q);
+    if (q->bad[0])
+        answer_error(out, 400, "%s", q->bad);
+    return !q->bad[0];
+}
+
 static void journal(const struct admin_env *env, struct MHD_Connection *conn, const char *ns,
                     struct admin_answer *out)
 {
@@ -263,9 +302,13 @@ static void clear_state(void *arg, uint64_t epoch)
     inject_clear(env->inject, NULL);
 }
 
-static void reset(const struct admin_env *env, const char *ns, struct admin_answer *out)
+static void reset(const struct admin_env *env, struct MHD_Connection *conn, const char *ns,
+                  struct admin_answer *out)
 {
     struct custrpc_error err;
+    struct plain_query q = {.endpoint = "POST /admin/reset"};
+    if (!plain_query_ok(conn, &q, out))
+        return;
     if (ns) {
         /* Discarded, not wiped: the next request makes it afresh, while requests still
          * holding it finish on the old store. */
@@ -289,16 +332,23 @@ static void reset(const struct admin_env *env, const char *ns, struct admin_answ
     answer_json(out, 200, json_pack("{s:s}", "status", "ok"));
 }
 
-void admin_inject(const struct admin_env *env, bool post, const char *body, size_t len,
-                  const char *ns, struct admin_answer *out)
+void admin_inject(const struct admin_env *env, struct MHD_Connection *conn, bool post,
+                  const char *body, size_t len, const char *ns, struct admin_answer *out)
 {
     memset(out, 0, sizeof *out);
+    struct plain_query q = {.endpoint = post ? "POST /admin/inject" : "GET /admin/inject",
+                            .namespace_allowed = !post};
+    if (!plain_query_ok(conn, &q, out)) {
+        out->len = out->body ? strlen(out->body) : 0;
+        return;
+    }
     out->type = "application/json";
     if (post) {
         out->status = inject_add_json(env->inject, body, len, ns, &out->body);
     } else {
+        /* The request's namespace's rules, as the journal's entries (ours). */
         out->status = 200;
-        out->body = inject_list_json(env->inject);
+        out->body = inject_list_json(env->inject, ns, q.every_namespace);
     }
     out->len = out->body ? strlen(out->body) : 0;
 }
@@ -311,7 +361,7 @@ void admin_answer(const struct admin_env *env, enum admin_route r, struct MHD_Co
     case ROUTE_HEALTH: health(env, out); break;
     case ROUTE_METRICS: metrics(env, out); break;
     case ROUTE_JOURNAL: journal(env, conn, ns, out); break;
-    case ROUTE_RESET: reset(env, ns, out); break;
+    case ROUTE_RESET: reset(env, conn, ns, out); break;
     default:
         answer_error(out, 404,
                      "no such admin endpoint: the admin interface has GET "

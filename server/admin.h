@@ -44,9 +44,9 @@ struct admin_env {
     bool file_store;
     struct timespec started; /* CLOCK_MONOTONIC */
     struct metrics *metrics;
-    struct journal *journal;       /* NULL without --admin */
-    struct inject_table *inject;   /* NULL without --admin */
-    const struct store_seed *seed; /* what a reset restores */
+    struct journal *journal;        /* NULL without --admin */
+    struct inject_table *inject;    /* NULL without --admin */
+    const struct store_seed *seed;  /* what a reset restores */
     struct ns_registry *namespaces; /* NULL without --admin (namespaces.h) */
 };
 
@@ -66,8 +66,8 @@ void admin_answer(const struct admin_env *env, enum admin_route r, struct MHD_Co
 
 /* GET /admin/inject (post false: the rules) or POST /admin/inject (a rule from body, for
  * namespace ns, NULL when the request named none). */
-void admin_inject(const struct admin_env *env, bool post, const char *body, size_t len,
-                  const char *ns, struct admin_answer *out);
+void admin_inject(const struct admin_env *env, struct MHD_Connection *conn, bool post,
+                  const char *body, size_t len, const char *ns, struct admin_answer *out);
 
 /* "2026-11-26T01:10:00Z" (RFC 3339, any offset, optional fraction) or Unix seconds
  * ("1795000000", optional fraction) into Unix milliseconds; -1 when it is neither. */

@@ -813,7 +813,7 @@ static enum MHD_Result process_admin(struct http_server *h, struct MHD_Connectio
     if (rq->route == ROUTE_INJECT && rq->too_large)
         return queue_text(h, conn, rq, 413, "request body too large\n");
     if (rq->route == ROUTE_INJECT)
-        admin_inject(&h->admin, rq->post, rq->body, rq->len, ns, &a);
+        admin_inject(&h->admin, conn, rq->post, rq->body, rq->len, ns, &a);
     else
         admin_answer(&h->admin, rq->route, conn, ns, &a);
     if (!a.body)

@@ -352,12 +352,13 @@ static json_t *rule_json(const struct rule *r)
     return o;
 }
 
-char *inject_list_json(struct inject_table *t)
+char *inject_list_json(struct inject_table *t, const char *ns, bool every_namespace)
 {
     json_t *rules = json_array();
     pthread_mutex_lock(&t->lock);
     for (size_t i = 0; rules && i < atomic_load(&t->n); i++)
-        json_array_append_new(rules, rule_json(&t->rules[i]));
+        if (every_namespace || same_ns(t->rules[i].ns, ns))
+            json_array_append_new(rules, rule_json(&t->rules[i]));
     pthread_mutex_unlock(&t->lock);
     json_t *doc = rules ? json_pack("{s:o}", "rules", rules) : NULL;
     /* 15 digits: a probability given as 0.1 reads back as 0.1, not 0.10000000000000001. */

@@ -59,7 +59,8 @@ const char *inject_kind_name(enum inject_kind k);
 unsigned inject_add_json(struct inject_table *t, const char *body, size_t len, const char *ns,
                          char **answer);
 
-/* GET /admin/inject: {"rules": [...]} (malloc'd; NULL when out of memory). */
-char *inject_list_json(struct inject_table *t);
+/* GET /admin/inject: {"rules": [...]}, the rules of namespace ns (NULL: the default one), or
+ * every rule with every_namespace (malloc'd; NULL when out of memory). */
+char *inject_list_json(struct inject_table *t, const char *ns, bool every_namespace);
 
 #endif

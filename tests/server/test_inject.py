@@ -48,8 +48,9 @@ def inject_ok(srv, auth, rule, namespace=None):
     return doc
 
 
-def rules(srv, auth):
-    r = auth.request("GET", base_url(srv) + "/admin/inject")
+def rules(srv, auth, query="?namespace=*"):
+    """The rules GET /admin/inject lists: every namespace's by default."""
+    r = auth.request("GET", base_url(srv) + "/admin/inject" + query)
     assert r.status == 200, (r.status, r.body)
     return json.loads(r.body)["rules"]
 
@@ -329,6 +330,16 @@ class Matching(unittest.TestCase):
             self.assertEqual(create_raw(srv).value()["result"], "OK")
             self.assertEqual(d_call().fault()[0], 43)
             self.assertEqual([r["namespace"] for r in rules(srv, auth)], ["team-d"])
+            # Listed per namespace, as the journal is; a parameter a call does not take is a 400.
+            self.assertEqual(rules(srv, auth, ""), [])
+            r = auth.request("GET", root + "/ns/team-d/admin/inject")
+            self.assertEqual([x["fault_code"] for x in json.loads(r.body)["rules"]], [43])
+            for method, path in (("POST", "/admin/reset?namespace=*"), ("GET", "/admin/inject?x=1"),
+                                 ("POST", "/admin/inject?namespace=*")):
+                r = auth.request(method, root + path, b"" if method == "POST" else None)
+                self.assertEqual(r.status, 400, (path, r.body))
+                self.assertIn("namespace", json.loads(r.body)["error"])
+            self.assertEqual(d_call().fault()[0], 43)  # the refused reset reset nothing
 
     def test_jsonrpc_error_object(self):
         with server("--admin", root=False, admin=True, partner=True) as srv:
