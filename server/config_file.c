@@ -300,18 +300,20 @@ int config_load(const char *path, struct server_config *cfg, struct custrpc_erro
     free(copy);
     /* The file is opened here, not by libxml2, so that a missing or unreadable file is told
      * by its errno ("No such file or directory") instead of libxml2's "failed to load external
-     * entity". */
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+     * entity". O_NONBLOCK: a FIFO put in its place must be refused, not waited on (SIGHUP
+     * re-reads it on the thread that also waits for SIGTERM). */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
-    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
         close(fd);
         fd = -1;
-        errno = EISDIR;
+        errno = S_ISDIR(st.st_mode) ? EISDIR : 0;
     }
     if (fd < 0) {
         int e = errno;
         free(r.dir);
-        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "config file '%s': %s", path, strerror(e));
+        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "config file '%s': %s", path,
+                            e ? strerror(e) : "not a regular file");
     }
     /* No network, no entity expansion: a config file is data, not a program. */
     xmlDocPtr doc =
