@@ -293,6 +293,12 @@ static int check_element(struct reader *r, const xmlNode *n, int *seen)
     return 0;
 }
 
+static void quiet(void *ctx, const char *fmt, ...)
+{
+    (void)ctx;
+    (void)fmt;
+}
+
 int config_load(const char *path, struct server_config *cfg, struct custrpc_error *err)
 {
     char *copy = strdup(path);
@@ -315,9 +321,17 @@ int config_load(const char *path, struct server_config *cfg, struct custrpc_erro
         return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "config file '%s': %s", path,
                             e ? strerror(e) : "not a regular file");
     }
-    /* No network, no entity expansion: a config file is data, not a program. */
+    /* No network, no entity expansion: a config file is data, not a program. Some of
+     * libxml2's errors ("huge text node") bypass XML_PARSE_NOERROR and go to standard error
+     * through the generic handler (this thread's), with a line of the file: silenced, since
+     * the message comes back by xmlGetLastError, and a SIGHUP reload must never block on a
+     * standard error nobody reads. */
+    const xmlGenericErrorFunc handler = xmlGenericError;
+    void *const handler_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, quiet);
     xmlDocPtr doc =
         xmlReadFd(fd, path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlSetGenericErrorFunc(handler_ctx, handler);
     close(fd);
     int rc = 0;
     if (!doc) {
