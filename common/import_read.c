@@ -379,8 +379,7 @@ static int read_json(const char *text, size_t len, const char *path, struct impo
     struct custrpc_error why;
     json_t *all = custrpc_json_parse(text, len, NULL, &why);
     if (!all)
-        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: not valid JSON: %s", path,
-                            why.message);
+        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: %s", path, why.message);
     int rc = 0;
     size_t count = json_is_array(all) ? json_array_size(all) : 0;
     size_t *lines = NULL;

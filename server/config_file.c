@@ -293,6 +293,12 @@ static int check_element(struct reader *r, const xmlNode *n, int *seen)
     return 0;
 }
 
+static void quiet(void *ctx, const char *fmt, ...)
+{
+    (void)ctx;
+    (void)fmt;
+}
+
 int config_load(const char *path, struct server_config *cfg, struct custrpc_error *err)
 {
     char *copy = strdup(path);
@@ -300,22 +306,32 @@ int config_load(const char *path, struct server_config *cfg, struct custrpc_erro
     free(copy);
     /* The file is opened here, not by libxml2, so that a missing or unreadable file is told
      * by its errno ("No such file or directory") instead of libxml2's "failed to load external
-     * entity". */
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+     * entity". O_NONBLOCK: a FIFO put in its place must be refused, not waited on (SIGHUP
+     * re-reads it on the thread that also waits for SIGTERM). */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
-    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
         close(fd);
         fd = -1;
-        errno = EISDIR;
+        errno = S_ISDIR(st.st_mode) ? EISDIR : 0;
     }
     if (fd < 0) {
         int e = errno;
         free(r.dir);
-        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "config file '%s': %s", path, strerror(e));
+        return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "config file '%s': %s", path,
+                            e ? strerror(e) : "not a regular file");
     }
-    /* No network, no entity expansion: a config file is data, not a program. */
+    /* No network, no entity expansion: a config file is data, not a program. Some of
+     * libxml2's errors ("huge text node") bypass XML_PARSE_NOERROR and go to standard error
+     * through the generic handler (this thread's), with a line of the file: silenced, since
+     * the message comes back by xmlGetLastError, and a SIGHUP reload must never block on a
+     * standard error nobody reads. */
+    const xmlGenericErrorFunc handler = xmlGenericError;
+    void *const handler_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, quiet);
     xmlDocPtr doc =
         xmlReadFd(fd, path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlSetGenericErrorFunc(handler_ctx, handler);
     close(fd);
     int rc = 0;
     if (!doc) {

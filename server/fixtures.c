@@ -3,9 +3,12 @@
  * what its parent's createCustomer (AddPartner) would have made. */
 #include <config.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <custrpc/partner.h>
 
@@ -71,6 +74,23 @@ static int find_parent(const struct fixtures *fx, int which, size_t i, size_t *p
                         name, which == CUSTOMERS ? "customer" : "partner");
 }
 
+/* Whether path is a regular file (-1 with err when it exists and is not): a FIFO or standard
+ * input would be waited on at start with SIGTERM already blocked, so only SIGKILL could stop
+ * the server. A file that cannot be opened is left to the reader, which says why. */
+static int regular_file(const char *path, struct custrpc_error *err)
+{
+    int fd = strcmp(path, "-") == 0 ? -2 : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd == -1)
+        return 0;
+    struct stat st;
+    const bool regular = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (fd >= 0)
+        close(fd);
+    return regular ? 0
+                   : custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "%s: not a regular file",
+                                  import_display_name(path));
+}
+
 static int read_one(struct fixtures *fx, int which, const char *path,
                     struct custrpc_error *err)
 {
@@ -78,6 +98,8 @@ static int read_one(struct fixtures *fx, int which, const char *path,
     const char *const none[] = {NULL};
     fx->names[which] = import_display_name(path);
     struct import_file *f = &fx->files[which];
+    if (regular_file(path, err) < 0)
+        return -1;
     int rc = which == CUSTOMERS ? import_read(path, &o, f, err)
                                 : import_read_message(path, &o, &custrpc_partner_info_message,
                                                       "Name", none, f, err);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <custrpc/json.h>
@@ -940,6 +941,16 @@ static enum MHD_Result admin_head(struct http_server *h, struct MHD_Connection *
     return MHD_YES;
 }
 
+static enum MHD_Result count_ns_header(void *cls, enum MHD_ValueKind kind, const char *name,
+                                       const char *value)
+{
+    (void)kind;
+    (void)value;
+    if (strcasecmp(name, NS_HEADER) == 0)
+        ++*(unsigned *)cls;
+    return MHD_YES;
+}
+
 /* The namespace a request names (ours: the test double's), by the header or a path prefix
  * /ns/NAME/, into name ("" for none), and its path past the prefix into *path: 0, or the HTTP
  * status of a refusal with its text in why. */
@@ -958,6 +969,15 @@ static unsigned namespace_of(const struct http_server *h, struct MHD_Connection 
                  "%s: namespaces belong to the test double: start custrpc-server with --admin\n",
                  header ? "header " NS_HEADER : "not found: /ns/NAME/");
         return header ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_NOT_FOUND;
+    }
+    /* libmicrohttpd's look-up finds the first of two headers: a second one, naming another
+     * namespace perhaps, must not be ignored quietly. */
+    unsigned headers = 0;
+    if (header)
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, count_ns_header, &headers);
+    if (headers > 1) {
+        snprintf(why, why_size, "header " NS_HEADER ": given %u times; give it once\n", headers);
+        return MHD_HTTP_BAD_REQUEST;
     }
     if (header && !ns_name_valid(header, strlen(header))) {
         snprintf(why, why_size, "header " NS_HEADER ": a namespace name is " NS_NAME_RULE "\n");

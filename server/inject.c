@@ -177,6 +177,22 @@ static bool printable(const char *s)
     return true;
 }
 
+/* Ends text (valid UTF-8 until a cut) before a character the cut split: JSON cannot carry
+ * half a character, and the whole answer would be lost. */
+static void utf8_cut(char *text)
+{
+    const size_t n = strlen(text);
+    size_t lead = n;
+    while (lead > 0 && ((unsigned char)text[lead - 1] & 0xC0) == 0x80)
+        lead--;
+    if (lead == 0 || (unsigned char)text[lead - 1] < 0xC0)
+        return; /* ends in ASCII, or continuation bytes only (not from jansson) */
+    const unsigned char c = (unsigned char)text[lead - 1];
+    const size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    if (n - (lead - 1) < need)
+        text[lead - 1] = '\0';
+}
+
 /* Reads and checks the body into r (no namespace yet); 200, or 400 with *answer. */
 static unsigned parse_rule(json_t *doc, struct rule *r, char **answer)
 {
@@ -192,6 +208,7 @@ static unsigned parse_rule(json_t *doc, struct rule *r, char **answer)
         if (!ok) {
             char name[64];
             snprintf(name, sizeof name, "%.60s", key);
+            utf8_cut(name);
             for (char *p = name; *p; p++)
                 if ((unsigned char)*p < 0x20)
                     *p = '?';

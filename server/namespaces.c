@@ -59,6 +59,10 @@ bool ns_name_valid(const char *text, size_t len)
 {
     if (len < 1 || len > NS_NAME_MAX)
         return false;
+    /* A URL's dot segments: curl and browsers drop /ns/../ before sending, so such a run would
+     * land in the default namespace. */
+    if ((len == 1 && text[0] == '.') || (len == 2 && text[0] == '.' && text[1] == '.'))
+        return false;
     for (size_t i = 0; i < len; i++) {
         const char c = text[i];
         if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||

@@ -22,7 +22,7 @@
 #define NS_HEADER "X-Custrpc-Namespace"
 #define NS_PATH_PREFIX "/ns/"
 /* The rule, as error messages quote it. */
-#define NS_NAME_RULE "1 to 64 of A-Z a-z 0-9 . _ -"
+#define NS_NAME_RULE "1 to 64 of A-Z a-z 0-9 . _ -, not . or .."
 #define NS_DEFAULT_MAX 64
 
 struct ns_space {

@@ -27,7 +27,11 @@ void notify_send(const char *state)
     int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return;
-    (void)sendto(fd, state, strlen(state), MSG_NOSIGNAL, (const struct sockaddr *)&sa, len);
+    /* MSG_DONTWAIT: a manager that does not read fills the socket's queue (10 datagrams), and
+     * then sendto would block the thread that also waits for SIGTERM: a datagram lost then
+     * is the lesser harm. */
+    (void)sendto(fd, state, strlen(state), MSG_NOSIGNAL | MSG_DONTWAIT,
+                 (const struct sockaddr *)&sa, len);
     close(fd);
 }
 

@@ -189,10 +189,16 @@ void reqlog_stop(struct reqlog *l)
 
 int reqlog_open_file(const char *path, struct custrpc_error *err)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
-    if (fd < 0)
+    /* O_NONBLOCK: a FIFO nobody reads is refused (ENXIO) instead of waited on, as SIGHUP's
+     * reopen would on the thread that also waits for SIGTERM; writes block again after. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0600);
+    if (fd < 0 || fcntl(fd, F_SETFL, O_APPEND) < 0) {
+        const int e = errno;
+        if (fd >= 0)
+            close(fd);
         return custrpc_fail(err, CUSTRPC_E_VALUE, NULL, "--log-file '%s': %s", path,
-                            strerror(errno));
+                            e == ENXIO ? "a FIFO that nobody reads" : strerror(e));
+    }
     return fd;
 }
 

@@ -10,19 +10,21 @@
 #   fuzz_visa            the partner API's visa check
 #   fuzz_import          custrpc import's reader: BOM, delimiter and format guessing, CSV and
 #                        JSON rows of customers and partners
+#   fuzz_inject          the test double's POST /admin/inject rule parser and its table
 # XML targets are seeded with the conformance cases' bodies and tests/data/decode; the Digest
 # target with tests/fuzz/digest-corpus (headers as curl, requests, urllib and PHP send them);
 # fuzz_jsonrpc with the vendor's samples in tests/conformance/api-text-partner.txt (as printed
 # there, broken ones too) and tests/fuzz/jsonrpc-corpus; fuzz_import with tests/fuzz/import-corpus
 # (the first byte of each picks the reading: format, delimiter, customers or partners, extra
-# columns).
-# Usage: tests/fuzz/run.sh [SECONDS] [BUILD_DIR] [TARGET...]   (default: all seven)
+# columns); fuzz_inject with tests/fuzz/inject-corpus (the first byte of each picks the
+# namespace).
+# Usage: tests/fuzz/run.sh [SECONDS] [BUILD_DIR] [TARGET...]   (default: all eight)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
 build=${2:-$top/build}
 targets=("${@:3}")
-[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_decode fuzz_xmlrpc_decode fuzz_decode_direct fuzz_digest fuzz_jsonrpc fuzz_visa fuzz_import)
+[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_decode fuzz_xmlrpc_decode fuzz_decode_direct fuzz_digest fuzz_jsonrpc fuzz_visa fuzz_import fuzz_inject)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cc=(clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE
@@ -89,7 +91,11 @@ build_target() { # name: compiles $work/name with the sources it tests
       "$top/common/import_read.c" "$top/common/read_file.c" $libs \
       $(xmlrpc-c-config --libs) $(pkg-config --libs libxml-2.0 jansson) -lcsv -lm -lpthread -o "$work/$1"
     cp -r "$top/tests/fuzz/import-corpus" "$work/$1.corpus" ;; # a copy: libFuzzer adds to it
-  *) echo "run.sh: unknown target $1 (fuzz_decode, fuzz_xmlrpc_decode, fuzz_decode_direct, fuzz_digest, fuzz_jsonrpc, fuzz_visa, fuzz_import)" >&2; exit 64 ;;
+  fuzz_inject)
+    "${cc[@]}" $(pkg-config --cflags jansson) "$top/tests/fuzz/$1.c" "$top/server/inject.c" \
+      $(pkg-config --libs jansson) -lpthread -o "$work/$1"
+    cp -r "$top/tests/fuzz/inject-corpus" "$work/$1.corpus" ;; # a copy: libFuzzer adds to it
+  *) echo "run.sh: unknown target $1 (fuzz_decode, fuzz_xmlrpc_decode, fuzz_decode_direct, fuzz_digest, fuzz_jsonrpc, fuzz_visa, fuzz_import, fuzz_inject)" >&2; exit 64 ;;
   esac
 }
 

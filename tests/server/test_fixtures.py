@@ -5,6 +5,7 @@ harness's Digest transport for credentials) and its json/http.client for the par
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -234,6 +235,28 @@ class Refused(unittest.TestCase):
         status, line = self.refused("Name,Level,parent\nX,Root,\n", "p.csv", "--partner-fixtures")
         self.assertEqual(status, 78)
         self.assertIn("p.csv:2: partnerInfo.Level: Level Root is not below", line)
+        # Said once that it is not JSON.
+        status, line = self.refused("[" * 3000 + "]" * 3000, "deep.json")
+        self.assertEqual(status, 78)
+        self.assertRegex(line, r"deep\.json: not valid JSON: line 1, column \d+: maximum parsing "
+                         r"depth reached$")
+
+    def test_a_fifo_is_refused_not_waited_on(self):
+        """Fixtures are read with SIGTERM already blocked: a FIFO nobody writes would keep the
+        server from starting, and from stopping but by SIGKILL."""
+        tmp = tempfile.mkdtemp(prefix="custrpc-test-")
+        try:
+            path = os.path.join(tmp, "fifo.csv")
+            os.mkfifo(path)
+            for option in ("--fixtures", "--partner-fixtures"):
+                out = subprocess.run([os.environ.get("CUSTRPC_SERVER", "server/custrpc-server"),
+                                      "--listen", "127.0.0.1:0", option, path],
+                                     capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+                self.assertEqual(out.returncode, 78, out.stderr)
+                self.assertEqual(out.stderr.decode(),
+                                 "custrpc-server: fixtures: %s: not a regular file\n" % path)
+        finally:
+            shutil.rmtree(tmp)
 
 
 class Reset(unittest.TestCase):

@@ -402,6 +402,11 @@ class Admin(unittest.TestCase):
             ({"method": "m", "times": 1, "delay_ms": 600001}, "delay_ms"),
             ({"method": "m", "times": 1, "delay_ms": 5, "after": True}, "after"),
             (dict(ok, after="yes"), "after"),
+            # A long name is cut at 60 bytes, before a character the cut would split.
+            (dict(ok, **{"\u00e9": 1}), "\u00e9"),
+            (dict(ok, **{"a" + "\u00e9" * 40: 1}), "a" + "\u00e9" * 29),
+            (dict(ok, **{"\U0001F600" * 20: 1}), "\U0001F600" * 15),
+            (dict(ok, **{"ab" + "\U0001F600" * 20: 1}), "ab" + "\U0001F600" * 14),
         ]
         with admin_server() as srv:
             auth = ops()
@@ -411,7 +416,8 @@ class Admin(unittest.TestCase):
                 self.assertEqual(doc["member"], member, (rule, doc))
                 self.assertTrue(doc["error"].startswith(member + ":"), doc)
             for raw in (b"", b"[1]", b"{", b'{"method": "m", "method": "n"}',
-                        b'{"method": "\xff\xfe", "times": 1, "transport": "drop"}', b"\x00"):
+                        b'{"method": "\xff\xfe", "times": 1, "transport": "drop"}', b"\x00",
+                        b"[" * 5000 + b"]" * 5000):
                 status, doc = inject(srv, auth, raw)
                 self.assertEqual(status, 400, raw)
                 self.assertIn("JSON object", doc["error"])

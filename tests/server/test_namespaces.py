@@ -4,6 +4,7 @@ store and journal of its own, so test runs sharing one server never see each oth
 #169/#273). Driven by clients we did not write: Python's xmlrpc.client through the path prefix
 (it cannot set headers), http.client and urllib with the header, the harness's own Digest class,
 and curl for the journal."""
+import http.client
 import json
 import os
 import shutil
@@ -12,6 +13,7 @@ import tempfile
 import threading
 import unittest
 import urllib.error
+import urllib.parse
 import urllib.request
 import xmlrpc.client
 
@@ -289,7 +291,15 @@ class Rules(unittest.TestCase):
                 self.assertEqual(r.status, 400, (value, r.body))
                 self.assertIn(HEADER.encode(), r.body)
                 self.assertIn(b"1 to 64 of A-Z a-z 0-9 . _ -", r.body)
-            for path in ("/ns//RPC2", "/ns/a%20b/RPC2", "/ns/" + "x" * 65 + "/RPC2", "/ns/only"):
+            # Dot segments: curl would send /ns/../RPC2 as /RPC2, the default namespace.
+            for value in (".", ".."):
+                r = post(srv.url, body, {HEADER: value})
+                self.assertEqual(r.status, 400, (value, r.body))
+                self.assertIn(b"not . or ..", r.body)
+            self.assertEqual(call(srv, "listCustomers", {}, ns="...").status, 200)
+            self.assertEqual(call(srv, "listCustomers", {}, ns=".a").status, 200)
+            for path in ("/ns//RPC2", "/ns/a%20b/RPC2", "/ns/" + "x" * 65 + "/RPC2", "/ns/only",
+                         "/ns/../RPC2", "/ns/./RPC2", "/ns/%2e%2e/RPC2"):
                 r = post(srv.url, body, path=path)
                 self.assertEqual(r.status, 400, (path, r.body))
                 self.assertIn(b"/ns/NAME/", r.body)
@@ -302,6 +312,20 @@ class Rules(unittest.TestCase):
             self.assertIn(b'"one"', r.body)
             r = post(srv.url, body, {HEADER: "one"}, path="/ns/one/RPC2")
             self.assertEqual(r.status, 200)
+            # The header twice, differing or not: refused, not the first one taken quietly.
+            for second in ("two", "one"):
+                u = urllib.parse.urlsplit(srv.url)
+                conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+                conn.putrequest("POST", "/RPC2")
+                conn.putheader(HEADER, "one")
+                conn.putheader(HEADER.lower(), second)
+                conn.putheader("Content-Type", "text/xml")
+                conn.putheader("Content-Length", str(len(body)))
+                conn.endheaders(body)
+                r = conn.getresponse()
+                self.assertEqual(r.status, 400, second)
+                self.assertIn(b"given 2 times", r.read())
+                conn.close()
             # An unknown endpoint under a namespace is a 404 like any other.
             self.assertEqual(post(srv.url, body, path="/ns/one/nothing").status, 404)
 

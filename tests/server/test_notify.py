@@ -10,7 +10,7 @@ import tempfile
 import time
 import unittest
 
-from harness import Server, base, create, main
+from harness import Server, base, create, main, wait_until
 
 
 class Notify(unittest.TestCase):
@@ -57,6 +57,28 @@ class Notify(unittest.TestCase):
     def test_abstract_socket(self):
         name = "custrpc-test-notify-%s" % os.urandom(6).hex()
         self.run_protocol("\0" + name, "@" + name)
+
+    def test_a_manager_that_does_not_read_never_stops_the_server(self):
+        """A unix datagram socket whose queue is full blocks the sender: the datagrams go out
+        on the thread that also waits for SIGTERM, so they must not wait."""
+        name = "custrpc-test-notify-%s" % os.urandom(6).hex()
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind("\0" + name)
+        try:
+            srv = Server(config="<custrpc-server/>", env=dict(os.environ, NOTIFY_SOCKET="@" + name))
+            srv.start()
+            try:
+                # Linux queues 10 datagrams (net.unix.max_dgram_qlen) on a socket nobody reads.
+                for n in range(1, 16):
+                    srv.proc.send_signal(signal.SIGHUP)
+                    self.assertTrue(wait_until(
+                        lambda: srv.log_text().count("configuration reloaded") >= n, 60),
+                        "reload %d never finished:\n%s" % (n, srv.log_text()))
+                create(srv.url, base()).value()
+            finally:
+                self.assertEqual(srv.stop(), 0, srv.log_text())
+        finally:
+            sock.close()
 
     def test_without_notify_socket_nothing_changes(self):
         env = {k: v for k, v in os.environ.items() if k != "NOTIFY_SOCKET"}

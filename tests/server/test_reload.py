@@ -84,6 +84,31 @@ class OpenLocal(Reloading, unittest.TestCase):
         self.assertNotIn("\n\n", self.srv.log_text())
         del line
 
+    def test_config_replaced_by_a_fifo_or_a_directory(self):
+        """The file is re-read on the thread that also waits for SIGTERM: a FIFO in its place is
+        refused at once, not waited on for a writer that never comes."""
+        path = os.path.join(self.srv.tmp, "server.xml")
+        os.unlink(path)
+        os.mkfifo(path)
+        try:
+            self.hup(r"^custrpc-server: reload: config file '.*server\.xml': not a regular "
+                     r"file; keeping the previous configuration$")
+            create(self.srv.url, base()).value()
+        finally:
+            os.unlink(path)
+        os.mkdir(path)
+        self.hup(r"^custrpc-server: reload: config file '.*server\.xml': Is a directory; keeping")
+        os.rmdir(path)
+
+    def test_libxml2_writes_nothing_itself(self):
+        """Some libxml2 errors bypass XML_PARSE_NOERROR ("huge text node", with a line of the
+        file): on SIGHUP they would be a blocking write to standard error from the thread that
+        waits for SIGTERM. One line of ours says it."""
+        self.write("server.xml", config(extra="<!--" + "x" * 11000000 + "-->\n"))
+        self.hup(r"^custrpc-server: reload: .*server\.xml:\d+: .*; keeping the previous")
+        self.assertNotIn("xxxx", self.srv.log_text())
+        self.assertEqual(len(self.srv.log_text().splitlines()), 1, self.srv.log_text()[:500])
+
     def test_adding_a_root_password_needs_a_restart(self):
         self.write("root.pw", "Secret-1\n")
         self.write("server.xml", config(root_pw_file="root.pw"))
@@ -247,6 +272,27 @@ class LogFile(Reloading, unittest.TestCase):
             self.assertEqual(self.srv.stop(), 0)
         self.assertIn("signal 15", open(path).read())
         self.assertEqual(self.srv.log_text(), "")  # nothing went to the inherited standard error
+
+    def test_log_file_replaced_by_a_fifo_nobody_reads(self):
+        """Reopened on SIGHUP by the thread that also waits for SIGTERM: a FIFO without a reader
+        is refused (the previous file kept), not waited on."""
+        self.srv = Server(config=config())
+        path = os.path.join(self.srv.tmp, "requests.log")
+        self.srv.args += ["--log-file", path]
+        self.srv.start()
+        try:
+            create(self.srv.url, base()).value()
+            os.rename(path, path + ".1")
+            os.mkfifo(path)
+            self.srv.proc.send_signal(signal.SIGHUP)
+            self.assertTrue(wait_until(lambda: "a FIFO that nobody reads; still writing to the "
+                                       "previous file" in open(path + ".1").read(), 60))
+            self.assertTrue(wait_until(lambda: "configuration reloaded" in
+                                       open(path + ".1").read(), 60))
+            create(self.srv.url, base()).value()
+        finally:
+            self.assertEqual(self.srv.stop(), 0)  # no wait: SIGTERM was heard
+        self.assertIn("signal 15", open(path + ".1").read())
 
     def test_unwritable_log_file_is_a_clear_error(self):
         srv = Server("--log-file", "/nonexistent-dir/x.log")
