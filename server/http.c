@@ -382,7 +382,8 @@ static enum MHD_Result finish(struct http_server *h, struct MHD_Connection *conn
     const char *replacement = NULL;
     switch (rq->inj.kind) {
     case INJECT_DELAY:
-        if (atomic_load(&rq->delay_state) != 0 || !h->timer)
+        /* Stopping: sent now, never suspended (see http_stop). */
+        if (atomic_load(&rq->delay_state) != 0 || !h->timer || atomic_load(&h->stopping))
             break;
         rq->late.status = status;
         rq->late.type = type;
@@ -473,10 +474,11 @@ static enum MHD_Result queue(struct http_server *h, struct MHD_Connection *conn,
     rq->held = (struct held_answer){conn, status, type, body, len, {on_flushed, &rq->held, 0, NULL},
                                     0,    true};
     atomic_fetch_add(&h->held, 1);
-    if (atomic_load(&h->in_flight) == 1) {
+    if (atomic_load(&h->in_flight) == 1 || atomic_load(&h->stopping)) {
         /* Alone in the server: nobody shares the flush, and nobody waits behind this thread
          * while it flushes; handing over to the sync thread and back would only add two
-         * wake-ups (c=1 with --db: 2,021 req/s that way, bench/run). */
+         * wake-ups (c=1 with --db: 2,021 req/s that way, bench/run). Stopping: never
+         * suspended (see http_stop). */
         atomic_store(&rq->held.flushed, 1 + store_flush_now(h->opt.store));
         return send_held(h, rq);
     }
@@ -1398,6 +1400,11 @@ void http_stop(struct http_server *h)
      * past the idle timeout, however slow the disk: the sync thread resumes it once its flush
      * returns, and libmicrohttpd aborts the process when stopped with a connection still
      * suspended. */
+    /* A request that a keep-alive connection begins after the wait below saw none in flight
+     * must not suspend its connection: libmicrohttpd aborts the process when stopped with one
+     * suspended. Such a request counts itself in flight before it reads stopping, and the
+     * wait reads in_flight after stopping is set, so it sees stopping and answers at once
+     * (finish, queue). */
     atomic_store(&h->stopping, true);
     delay_timer_hurry(h->timer); /* injected delays end now: their answers go out */
     for (unsigned waited = 0; atomic_load(&h->in_flight) > 0 &&

@@ -51,13 +51,20 @@ int server_load_credentials(const struct server_config *cfg, bool admin,
     return ha1_from_file(cfg->admin_login, cfg->admin_password_file, &out->admin_ha1, err);
 }
 
-void server_publish(struct server *s)
+/* The seed's parts that the configuration gives. */
+static void seed_from(const struct server_config *cfg, const struct server_credentials *creds,
+                      struct store_seed *seed)
 {
     static const struct store_tariff fallback = {1, "Default"};
-    s->seed.tariffs = s->cfg.n_tariffs ? s->cfg.tariffs : &fallback;
-    s->seed.n_tariffs = s->cfg.n_tariffs ? s->cfg.n_tariffs : 1;
-    s->seed.root_login = server_root_login(&s->cfg);
-    s->seed.root_ha1 = s->creds.has_root_ha1 ? &s->creds.root_ha1 : NULL;
+    seed->tariffs = cfg->n_tariffs ? cfg->tariffs : &fallback;
+    seed->n_tariffs = cfg->n_tariffs ? cfg->n_tariffs : 1;
+    seed->root_login = server_root_login(cfg);
+    seed->root_ha1 = creds->has_root_ha1 ? &creds->root_ha1 : NULL;
+}
+
+void server_publish(struct server *s)
+{
+    seed_from(&s->cfg, &s->creds, &s->seed);
     s->auth.n_trusted = 0;
     for (size_t i = 0; i < s->cfg.n_trusted; i++)
         auth_add_trusted(&s->auth, s->cfg.trusted[i]); /* config_load checked each address */
@@ -109,6 +116,31 @@ static void note_restart_only(const struct server *s, const struct server_config
                     "partner API users change at restart\n");
 }
 
+/* --fixtures applied with the next configuration's seed to a scratch store, as at start-up:
+ * a configuration without a tariff a fixture row uses would make every later POST /admin/reset
+ * and every new namespace fail. The seed is only ever written on this thread: read unlocked. */
+static int check_fixtures(const struct server *s, const struct server_config *next,
+                          const struct server_credentials *creds, struct custrpc_error *err)
+{
+    if (!s->seed.fixtures)
+        return 0;
+    struct store_seed trial = s->seed;
+    seed_from(next, creds, &trial);
+    trial.guard = NULL;
+    struct store *scratch = NULL;
+    int rc = store_open(&scratch, NULL, NULL, err);
+    if (rc == 0)
+        rc = store_reset(scratch, &trial, NULL, NULL, err);
+    store_close(scratch);
+    if (rc < 0) {
+        char message[sizeof err->message];
+        memcpy(message, err->message, sizeof message);
+        snprintf(err->message, sizeof err->message, "fixtures: %.*s",
+                 (int)(sizeof err->message - sizeof "fixtures: "), message);
+    }
+    return rc;
+}
+
 static void reopen_log(const struct server *s)
 {
     struct custrpc_error err = {0};
@@ -136,7 +168,8 @@ void server_reload(struct server *s)
     memset(&creds, 0, sizeof creds);
     struct custrpc_error err = {0};
     if (config_load(s->config_path, &next, &err) < 0 || check_mode(s, &next, &err) < 0 ||
-        server_load_credentials(&next, s->admin, &creds, &err) < 0) {
+        server_load_credentials(&next, s->admin, &creds, &err) < 0 ||
+        check_fixtures(s, &next, &creds, &err) < 0) {
         reqlog_note("custrpc-server: reload: %s; keeping the previous configuration\n",
                     err.message);
         config_free(&next);

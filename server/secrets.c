@@ -98,7 +98,15 @@ int secrets_load_key(const char *path, bool may_create, uint8_t key[SECRETS_KEY_
                                      gnutls_strerror(rc))
                       : 0;
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO in its place must be refused, not waited on (at start, with SIGTERM
+     * already blocked). */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+        close(fd);
+        return custrpc_fail(err, CUSTRPC_E_INTERNAL, NULL,
+                            "%s: the server key file must be a regular file", path);
+    }
     if (fd >= 0) {
         int rc = read_exactly(fd, key, SECRETS_KEY_LEN);
         close(fd);

@@ -5,6 +5,7 @@ harness's Digest transport for credentials) and its json/http.client for the par
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -279,6 +280,30 @@ class Reset(unittest.TestCase):
             again = p.createCustomer({"name": "Created", "web_password": "pw", "i_tariff": 1})
             self.assertEqual(again["i_customer"], 6)
             proxy(srv, "reseller-a", RESELLER_PW).getCustomerInfo({"i_customer": 3})
+
+    def test_reload_that_would_break_the_fixtures_is_refused(self):
+        """A SIGHUP configuration without a tariff a fixture row uses is checked as at start
+        (it refuses to start): kept out, or every later reset and new namespace would fail."""
+        tmp = tempfile.mkdtemp(prefix="custrpc-test-")
+        path = write(tmp, "fixtures.csv", CSV)  # "Other B" has i_tariff 7
+        with server("--fixtures", path, tmp=tmp) as srv:
+            write(tmp, "server.xml.new", config(tmp).replace('<tariff i_tariff="7" name="Gold"/>', ""))
+            os.replace(os.path.join(tmp, "server.xml.new"), os.path.join(tmp, "server.xml"))
+            srv.proc.send_signal(signal.SIGHUP)
+            line = srv.log_showing(r"reload: .*previous configuration")
+            self.assertRegex(line, r"custrpc-server: reload: fixtures: .*fixtures\.csv:5: i_tariff: "
+                             r".*; keeping the previous configuration")
+            reset(srv)
+            self.assertEqual(tree(srv), EXPECTED)
+            # A configuration the fixtures still fit is taken.
+            write(tmp, "server.xml.new", config(tmp).replace(
+                '<tariff i_tariff="7" name="Gold"/>',
+                '<tariff i_tariff="7" name="Gold"/><tariff i_tariff="8" name="New"/>'))
+            os.replace(os.path.join(tmp, "server.xml.new"), os.path.join(tmp, "server.xml"))
+            srv.proc.send_signal(signal.SIGHUP)
+            srv.log_showing("configuration reloaded")
+            reset(srv)
+            self.assertEqual(tree(srv), EXPECTED)
 
     def test_reset_while_creating_and_reading(self):
         tmp = tempfile.mkdtemp(prefix="custrpc-test-")

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sqlite3
 import stat
+import tempfile
 import threading
 import time
 import unittest
@@ -233,6 +234,19 @@ class Store(unittest.TestCase):
         self.assertIn(b"customers.db.key: the server key is missing", p.stderr)
         self.assertIn(b"restore the key file", p.stderr)
         self.assertFalse(os.path.exists(db + ".key"))  # not silently regenerated
+
+    def test_key_file_that_is_a_fifo_is_refused_not_waited_on(self):
+        """Read at start with SIGTERM already blocked: a FIFO would hold the server for good."""
+        tmp = tempfile.mkdtemp(prefix="custrpc-test-")
+        try:
+            db = os.path.join(tmp, "customers.db")
+            os.mkfifo(db + ".key")
+            p = subprocess.run([SERVER, "--listen", "127.0.0.1:0", "--db", db], capture_output=True,
+                               timeout=60, stdin=subprocess.DEVNULL)
+            self.assertEqual(p.returncode, 69, p.stderr)
+            self.assertIn(b"customers.db.key: the server key file must be a regular file", p.stderr)
+        finally:
+            shutil.rmtree(tmp)
 
     def test_ids_start_after_root(self):
         with Server() as srv:
