@@ -302,6 +302,20 @@ static void clear_state(void *arg, uint64_t epoch)
     inject_clear(env->inject, NULL);
 }
 
+struct ns_clear {
+    const struct admin_env *env;
+    const char *ns;
+};
+
+/* Under the namespaces' lock (ns_discard): the namespace's journal entries and injected rules
+ * go with it, and a request of a namespace made afresh meanwhile cannot lose its entry. */
+static void clear_namespace_state(void *arg)
+{
+    const struct ns_clear *c = arg;
+    journal_clear_namespace(c->env->journal, c->ns, false);
+    inject_clear(c->env->inject, c->ns);
+}
+
 static void reset(const struct admin_env *env, struct MHD_Connection *conn, const char *ns,
                   struct admin_answer *out)
 {
@@ -312,9 +326,8 @@ static void reset(const struct admin_env *env, struct MHD_Connection *conn, cons
     if (ns) {
         /* Discarded, not wiped: the next request makes it afresh, while requests still
          * holding it finish on the old store. */
-        ns_discard(env->namespaces, ns);
-        journal_clear_namespace(env->journal, ns, false);
-        inject_clear(env->inject, ns);
+        struct ns_clear c = {env, ns};
+        ns_discard(env->namespaces, ns, clear_namespace_state, &c);
         answer_json(out, 200, json_pack("{s:s}", "status", "ok"));
         return;
     }

@@ -185,7 +185,7 @@ void ns_release(struct ns_registry *r, struct ns_space *ns)
         ns_free(ns);
 }
 
-bool ns_discard(struct ns_registry *r, const char *name)
+bool ns_discard(struct ns_registry *r, const char *name, void (*locked)(void *arg), void *arg)
 {
     pthread_mutex_lock(&r->lock);
     struct ns_space **p = &r->list;
@@ -200,6 +200,11 @@ bool ns_discard(struct ns_registry *r, const char *name)
         ns->discarded = true;
         unused = ns->refs == 0;
     }
+    /* Under the lock that journaling a namespace's request takes (ns_if_current): no entry of
+     * the old namespace can be added after this, and none of a new one made of the same name
+     * before it. */
+    if (locked)
+        locked(arg);
     pthread_mutex_unlock(&r->lock);
     if (unused)
         ns_free(ns);

@@ -64,9 +64,10 @@ enum ns_result ns_acquire(struct ns_registry *r, const char *name, struct ns_spa
 void ns_release(struct ns_registry *r, struct ns_space *ns);
 
 /* Forgets the namespace called name, if it exists: the next request makes it afresh. Requests
- * holding it finish on its old store, which is freed with the last of them. Whether it
- * existed. */
-bool ns_discard(struct ns_registry *r, const char *name);
+ * holding it finish on its old store, which is freed with the last of them. locked (may be
+ * NULL) runs under the registry's lock, whether or not it existed: what clears the namespace's
+ * journal entries and rules. Whether it existed. */
+bool ns_discard(struct ns_registry *r, const char *name, void (*locked)(void *arg), void *arg);
 
 /* Runs fn(arg) unless ns has been discarded, under the registry's lock: what fn adds for ns
  * (its journal entry) is either there before a discard, and so cleared with it, or never added.
