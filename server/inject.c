@@ -29,7 +29,7 @@ struct rule {
 struct inject_table {
     pthread_mutex_t lock;
     atomic_size_t n; /* read without the lock: no rule, no lock taken by the API's requests */
-    struct rule rules[INJECT_MAX_RULES];
+    struct rule rules[INJECT_MAX_TOTAL];
     uint64_t next_id;
     uint64_t rng; /* xorshift64 state, under the lock */
 };
@@ -326,11 +326,18 @@ unsigned inject_add_json(struct inject_table *t, const char *body, size_t len, c
         return *answer = NULL, 500;
     pthread_mutex_lock(&t->lock);
     const size_t n = atomic_load(&t->n);
-    if (n == INJECT_MAX_RULES) {
+    size_t mine = 0;
+    for (size_t i = 0; i < n; i++)
+        mine += same_ns(t->rules[i].ns, ns);
+    if (mine >= INJECT_MAX_RULES || n >= INJECT_MAX_TOTAL) {
         pthread_mutex_unlock(&t->lock);
         free(r.ns);
-        *answer = error_answer(NULL, "the table holds at most 256 rules: wait for counted rules to "
-                                     "be used up, or POST /admin/reset to remove them all");
+        *answer = error_answer(
+            NULL, mine >= INJECT_MAX_RULES
+                      ? "a namespace holds at most 256 rules: wait for counted rules to be used "
+                        "up, or POST /admin/reset (of this namespace) to remove them"
+                      : "the server holds at most 4096 rules in all namespaces together: reset "
+                        "namespaces that are done");
         return 409;
     }
     r.id = t->next_id++;
@@ -338,7 +345,7 @@ unsigned inject_add_json(struct inject_table *t, const char *body, size_t len, c
     atomic_store(&t->n, n + 1);
     pthread_mutex_unlock(&t->lock);
     json_t *ok = json_pack("{s:s, s:I, s:I}", "status", "ok", "id", (json_int_t)r.id, "rules",
-                           (json_int_t)(n + 1));
+                           (json_int_t)(mine + 1));
     *answer = ok ? json_dumps(ok, JSON_COMPACT) : NULL;
     json_decref(ok);
     return 200;

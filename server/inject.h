@@ -8,7 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Ours: a namespace's rules, and every namespace's together. Per namespace, so one test run
+ * that fills its share cannot make another's POST fail with a 409 its own reset cannot clear. */
 #define INJECT_MAX_RULES 256
+#define INJECT_MAX_TOTAL 4096
 #define INJECT_DELAY_MAX_MS 600000
 #define INJECT_FAULT_STRING_MAX 400
 
@@ -54,7 +57,8 @@ bool inject_active(struct inject_table *t);
 const char *inject_kind_name(enum inject_kind k);
 
 /* POST /admin/inject: the rule in body added for namespace ns (NULL: none). Returns the HTTP
- * status (200; 400 naming the member for a bad body; 409 when the table is full) and sets
+ * status (200; 400 naming the member for a bad body; 409 when ns has INJECT_MAX_RULES rules or
+ * the table INJECT_MAX_TOTAL) and sets
  * *answer to the JSON answer text (malloc'd; NULL when out of memory). */
 unsigned inject_add_json(struct inject_table *t, const char *body, size_t len, const char *ns,
                          char **answer);

@@ -443,6 +443,9 @@ class Admin(unittest.TestCase):
             self.assertEqual(status, 409)
             self.assertIn("256", doc["error"])
             self.assertEqual(len(rules(srv, auth)), 256)
+            # The bound is per namespace: another test run still adds its own (ours).
+            self.assertEqual(inject_ok(srv, auth, {"method": "x", "times": 1, "transport": "drop"},
+                                       namespace="other-run")["rules"], 1)
 
     def test_reset_removes_the_rules(self):
         with admin_server() as srv:
