@@ -57,23 +57,13 @@ static void usage(FILE *out)
  * keeps its own status (76: more likely a wrong URL), with the same advice. */
 static int report(const struct custrpc_customer *c, const struct custrpc_error *err)
 {
-    if (!cli_outcome_unknown(err))
-        return cli_report(err);
     const char *name = "NAME";
     (void)custrpc_customer_get_string(c, CUSTRPC_F_name, &name, NULL);
-    int status = EXIT_UNKNOWN;
-    if (err->kind == CUSTRPC_KIND_TRANSPORT && err->code == CUSTRPC_E_PROTOCOL)
-        status = cli_report(err);
-    else
-        fprintf(stderr,
-                "%s: unknown whether customer %s was created: the request was sent but no "
-                "usable answer came back (%s)\n",
-                cli_program, name, err->message);
-    fprintf(stderr,
-            "%s: check with: custrpc get --name %s (create it again only if it is not "
-            "there)\n",
-            cli_program, name);
-    return status;
+    char what[300], check[300];
+    snprintf(what, sizeof what, "customer %s was created", name);
+    snprintf(check, sizeof check, "custrpc get --name %s (create it again only if it is not there)",
+             name);
+    return cli_report_unknown(err, what, check);
 }
 
 int cmd_create(int argc, char **argv)

@@ -121,7 +121,13 @@ int cmd_funds(int argc, char **argv)
     if (status == EXIT_OK) {
         struct custrpc_error err;
         if (current->call(cl, a.id, a.amount, a.currency, a.notes, conn.wholesaler, &err) < 0) {
-            status = cli_report(&err);
+            /* A payment sent twice is paid twice: a lost answer is "unknown", never "failed". */
+            char what[200], check[200];
+            snprintf(what, sizeof what, "%s of %s %s %s customer %lld took effect", current->method,
+                     a.amount_text, a.currency, current->to, a.id);
+            snprintf(check, sizeof check,
+                     "custrpc get --i-customer %lld (its balance) before sending it again", a.id);
+            status = cli_report_unknown(&err, what, check);
         } else if (strcmp(conn.output, "json") == 0) {
             printf("{\"result\": \"OK\", \"i_customer\": %lld, \"amount\": ", a.id);
             output_double(stdout, a.amount);

@@ -201,9 +201,9 @@ const struct cli_exit_doc cli_exit_docs[] = {
     {EXIT_DATA, "invalid value or file, found before anything was sent"},
     {EXIT_TRANSPORT, "cannot connect, TLS failure, or timed out"},
     {EXIT_PROTOCOL, "the answer is not the API's (an HTTP error status, an HTML page, ...)"},
-    {EXIT_UNKNOWN, "create: the request was sent but its answer was lost (cut off, timed out, "
-                   "HTTP 5xx): unknown whether the customer was created; check with custrpc get "
-                   "--name NAME"},
+    {EXIT_UNKNOWN, "create, add-funds, credit, debit: the request was sent but its answer was "
+                   "lost (cut off, timed out, HTTP 5xx): unknown whether it took effect; the "
+                   "message says how to check (custrpc get) before sending it again"},
     {EXIT_AUTH, "authentication failed (HTTP 401)"},
     {-1, NULL},
 };
@@ -574,6 +574,22 @@ bool cli_outcome_unknown(const struct custrpc_error *err)
     if (err->kind == CUSTRPC_KIND_TRANSPORT)
         return err->code != CUSTRPC_E_CONNECT;
     return err->kind == CUSTRPC_KIND_HTTP && err->http_status >= 500;
+}
+
+int cli_report_unknown(const struct custrpc_error *err, const char *what, const char *check)
+{
+    if (!cli_outcome_unknown(err))
+        return cli_report(err);
+    int status = EXIT_UNKNOWN;
+    if (err->kind == CUSTRPC_KIND_TRANSPORT && err->code == CUSTRPC_E_PROTOCOL)
+        status = cli_report(err);
+    else
+        fprintf(stderr,
+                "%s: unknown whether %s: the request was sent but no usable answer came back "
+                "(%s)\n",
+                cli_program, what, err->message);
+    fprintf(stderr, "%s: check with: %s\n", cli_program, check);
+    return status;
 }
 
 static size_t count(const struct option *o)

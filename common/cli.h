@@ -160,6 +160,12 @@ int cli_report(const struct custrpc_error *err);
  * went out and no usable answer came back (cut off, timed out, an answer that does not parse,
  * an HTTP 5xx). A refused connection, a fault or a 4xx is not that. */
 bool cli_outcome_unknown(const struct custrpc_error *err);
+/* cli_report for a call that changes something (a create, a payment): when the request went
+ * out and its answer was lost (cli_outcome_unknown), sending it again could do it twice, so say
+ * "unknown whether WHAT" and how to find out ("check with: CHECK") and return EXIT_UNKNOWN; an
+ * answer that is not the API's keeps its own status (more likely a wrong URL), with the same
+ * advice. */
+int cli_report_unknown(const struct custrpc_error *err, const char *what, const char *check);
 
 /* Parses option's decimal argument in min..max; on failure prints "cmd: --option: ..." and
  * returns -1. */

@@ -15,7 +15,7 @@ import xmlrpc.client
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "server"))
-from harness import main, unique  # noqa: E402
+from harness import base, main, unique  # noqa: E402
 from test_admin import ADMIN_PW, ROOT_PW, server  # noqa: E402
 from test_cli import custrpc  # noqa: E402
 
@@ -220,6 +220,23 @@ class Inject(unittest.TestCase):
             help_text = custrpc("create", "--help").stdout
             self.assertIn("75", help_text)
             self.assertIn("unknown whether", help_text)
+
+    def test_a_payment_whose_answer_is_lost_is_unknown_not_failed(self):
+        # add-funds sent again after a lost answer would pay twice: exit 75 and how to check,
+        # and the balance shows the one payment that landed.
+        with admin_server() as srv:
+            i = srv.proxy().createCustomer(dict(base(), balance=0.0, payment_currency="USD"))["i_customer"]
+            self.inject(srv, "--method", "customerAddFunds", "--times", "1", "--transport", "drop",
+                        "--after")
+            r = custrpc("add-funds", "--url", srv.url, "--i-customer", str(i), "--amount", "10.5",
+                        "--currency", "USD")
+            self.assertEqual(r.returncode, EXIT_UNKNOWN, r.stderr)
+            self.assertIn("unknown whether customerAddFunds of 10.5 USD to customer %d took effect" % i,
+                          r.stderr)
+            self.assertIn("check with: custrpc get --i-customer %d" % i, r.stderr)
+            self.assertEqual(r.stdout, "")
+            info = srv.proxy().getCustomerInfo({"i_customer": i})["customer"]
+            self.assertEqual(abs(float(info["balance"])), 10.5)  # paid once, not twice
 
     def test_create_with_digest_is_not_sent_twice(self):
         # With credentials the create is sent twice on one connection: first refused with 401,
