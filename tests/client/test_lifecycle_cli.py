@@ -247,7 +247,11 @@ class Lifecycle(unittest.TestCase):
                         "credit": ["--i-customer", "5", "--amount", "1", "--currency", "USD"],
                         "debit": ["--i-customer", "5", "--amount", "1", "--currency", "USD"]}.get(cmd, ["--i-customer", "5"])
                 with self.subTest(cmd=cmd):
-                    self.assertEqual(custrpc(cmd, "--url", base + "/RPC2", *args).returncode, 76)
+                    # A 500 to a payment may have come after it was booked: unknown (75), as
+                    # create; the other commands' 500 is an answer that is not the API's (76).
+                    unknown = cmd in ("add-funds", "credit", "debit")
+                    self.assertEqual(custrpc(cmd, "--url", base + "/RPC2", *args).returncode,
+                                     75 if unknown else 76)
                     self.assertEqual(custrpc(cmd, "--url", base + "/auth", *args).returncode, 77)
                     s = socket.socket()
                     s.bind(("127.0.0.1", 0))
