@@ -20,6 +20,7 @@ enum {
     OPT_OUTCOME,
     OPT_SINCE,
     OPT_LIMIT,
+    OPT_CONTAINS,
     OPT_TIMES,
     OPT_PROBABILITY,
     OPT_FAULT_CODE,
@@ -36,6 +37,7 @@ static const struct option journal_options[] = {
     {"outcome", required_argument, NULL, OPT_OUTCOME},
     {"since", required_argument, NULL, OPT_SINCE},
     {"limit", required_argument, NULL, OPT_LIMIT},
+    {"contains", required_argument, NULL, OPT_CONTAINS},
     CLI_HELP_OPTION,
     {NULL, 0, NULL, 0},
 };
@@ -81,6 +83,8 @@ static void usage(FILE *out)
             "  --outcome O             ok, fault or http_error\n"
             "  --since T               only requests answered at or after T: RFC 3339\n"
             "                          (2026-11-26T01:10:00Z) or Unix seconds\n"
+            "  --contains TEXT         only requests whose request or answer body holds TEXT\n"
+            "                          (secrets are masked before they are kept)\n"
             "  --limit N               at most the N newest\n"
             "  --output json           the server's document: entries with the request and\n"
             "                          the answer bodies\n"
@@ -272,6 +276,7 @@ static int journal_option(void *ctx, int opt, const char *arg)
         q->outcome = arg;
         return EXIT_OK;
     case OPT_SINCE: q->since = arg; return EXIT_OK;
+    case OPT_CONTAINS: q->contains = arg; return EXIT_OK;
     case OPT_LIMIT:
         if (cli_number("admin", "limit", arg, 1, 1000000000, &n) < 0)
             return EXIT_USAGE;

@@ -238,6 +238,7 @@ int custrpc_admin_journal(struct custrpc_admin *a, const struct custrpc_journal_
         add_param(path, sizeof path, "login", q->login);
         add_param(path, sizeof path, "outcome", q->outcome);
         add_param(path, sizeof path, "since", q->since);
+        add_param(path, sizeof path, "contains", q->contains);
         snprintf(limit, sizeof limit, "%lu", q->limit);
         add_param(path, sizeof path, "limit", q->limit ? limit : NULL);
     }

@@ -222,6 +222,13 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char 
                      "header " NS_HEADER " or the path /ns/NAME/admin/journal",
                      v);
         q->every_namespace = true;
+    } else if (strcmp(key, "contains") == 0) {
+        /* Ours: a verification by content ("was a customer named X created?"), as stub
+         * servers' request matching; plain text, in the masked bodies as the journal keeps
+         * them (a secret can never be matched). */
+        if (!*v)
+            snprintf(q->bad, sizeof q->bad, "contains: empty");
+        q->f.contains = v;
     } else if (strcmp(key, "limit") == 0) {
         char *end;
         errno = 0;
@@ -231,7 +238,8 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char 
         q->f.limit = (size_t)n;
     } else {
         snprintf(q->bad, sizeof q->bad,
-                 "unknown parameter \"%.60s\" (method, login, outcome, since, limit, namespace)",
+                 "unknown parameter \"%.60s\" (method, login, outcome, since, contains, limit, "
+                 "namespace)",
                  key);
     }
     return q->bad[0] ? MHD_NO : MHD_YES;

@@ -177,7 +177,9 @@ static bool matches(const struct journal_entry *e, const struct journal_filter *
     return (!f->ns || strcmp(e->ns, f->ns) == 0) &&
            (!f->method || (e->method && strcmp(e->method, f->method) == 0)) &&
            (!f->login || strcmp(e->login, f->login) == 0) &&
-           (f->outcome < 0 || (int)e->outcome == f->outcome) && e->time_ms >= f->since_ms;
+           (f->outcome < 0 || (int)e->outcome == f->outcome) && e->time_ms >= f->since_ms &&
+           (!f->contains || (e->request && strstr(e->request, f->contains)) ||
+            (e->response && strstr(e->response, f->contains)));
 }
 
 char *journal_json(struct journal *j, const struct journal_filter *f)

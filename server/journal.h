@@ -21,7 +21,7 @@ struct journal_entry {
     char login[128];
     const char *method; /* a method table's name, or NULL */
     enum metrics_outcome outcome;
-    int fault_code; /* 0 unless outcome is fault */
+    int fault_code;           /* 0 unless outcome is fault */
     unsigned status;          /* 0: none was sent (an injected drop or reset) */
     const char *injected;     /* POST /admin/inject's kind ("drop", ...), static; NULL: none */
     bool injected_after;      /* the call was carried out before the injected failure */
@@ -55,6 +55,7 @@ struct journal_filter {
     int outcome;                /* -1: any */
     int64_t since_ms;           /* entries at or after; INT64_MIN: all */
     size_t limit;               /* 0: no limit */
+    const char *contains;       /* text the masked request or answer holds; NULL: any */
 };
 
 /* {"entries": [...], "evicted": K}, newest first (malloc'd JSON text; NULL when out of

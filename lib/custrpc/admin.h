@@ -55,6 +55,7 @@ int custrpc_admin_metrics(struct custrpc_admin *a, char **text, struct custrpc_e
  * ("2026-11-26T01:10:00Z") or Unix seconds; outcome one of ok, fault, http_error. */
 struct custrpc_journal_query {
     const char *method, *login, *outcome, *since;
+    const char *contains; /* text the masked request or answer body holds */
     unsigned long limit;
 };
 

@@ -66,6 +66,8 @@ class AdminCommand(unittest.TestCase):
                         "ok", "--limit", "1", "--login", "root", *auth, url=srv.url)
             entries = json.loads(r.stdout)["entries"]
             self.assertEqual([(e["method"], e["outcome"]) for e in entries], [("createCustomer", "ok")])
+            r = custrpc("journal", "--output", "json", "--contains", "<i4>999</i4>", *auth, url=srv.url)
+            self.assertEqual([e["outcome"] for e in json.loads(r.stdout)["entries"]], ["fault"])
             r = custrpc("journal", "--output", "json", "--since", "%.3f" % since, *auth, url=srv.url)
             self.assertEqual([e["outcome"] for e in json.loads(r.stdout)["entries"]], ["fault"])
             r = custrpc("journal", "--since", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(since - 60)),

@@ -300,7 +300,13 @@ class Journal(unittest.TestCase):
             self.assertEqual(q("?since=" + rfc.replace("T", "t") + "Z"),
                              q("?since=%d" % (int(t1) + 1)))
             self.assertEqual(q("?since=2999-01-01T00:00:00Z"), [])
-            for bad in ("outcome=maybe", "since=yesterday", "limit=0", "limit=x", "colour=red",
+            # By content (ours): the masked request or answer body; a secret never matches.
+            self.assertEqual(q("?contains=" + urllib.parse.quote("<i4>%d</i4>" % first)),
+                             ["getCustomerInfo", "createCustomer"])
+            self.assertEqual(q("?contains=999&method=createCustomer"), ["createCustomer"])
+            self.assertEqual(q("?contains=" + secret_web), [])
+            self.assertEqual(q("?contains=" + PARTNER_PW), [])
+            for bad in ("contains=", "outcome=maybe", "since=yesterday", "limit=0", "limit=x", "colour=red",
                         "since=2026-13-01T00:00:00Z", "outcome=%FF", "%C3%A9t%C3=1"):
                 r = root.request("GET", base_url(srv) + "/admin/journal?" + bad)
                 self.assertEqual(r.status, 400, bad)
