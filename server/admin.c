@@ -22,6 +22,7 @@ static const struct {
     {"/admin/journal", ROUTE_JOURNAL, "GET"},
     {"/admin/reset", ROUTE_RESET, "POST"},
     {"/admin/inject", ROUTE_INJECT, "GET, POST"},
+    {"/admin/namespaces", ROUTE_NAMESPACES, "GET"},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
@@ -37,7 +38,8 @@ enum admin_route admin_route_of(const char *url)
 
 bool admin_route_is_admin(enum admin_route r)
 {
-    return r == ROUTE_JOURNAL || r == ROUTE_RESET || r == ROUTE_INJECT || r == ROUTE_ADMIN_OTHER;
+    return r == ROUTE_JOURNAL || r == ROUTE_RESET || r == ROUTE_INJECT || r == ROUTE_NAMESPACES ||
+           r == ROUTE_ADMIN_OTHER;
 }
 
 const char *admin_route_path(enum admin_route r)
@@ -284,6 +286,25 @@ static bool plain_query_ok(struct MHD_Connection *conn, struct plain_query *q,
     return !q->bad[0];
 }
 
+static void add_name(const char *name, void *arg)
+{
+    json_array_append_new(arg, json_string(name));
+}
+
+/* GET /admin/namespaces (ours): the namespaces that exist, the oldest first, so a suite can
+ * see what earlier runs left behind and reset it. */
+static void namespaces(const struct admin_env *env, struct MHD_Connection *conn,
+                       struct admin_answer *out)
+{
+    struct plain_query q = {.endpoint = "GET /admin/namespaces"};
+    if (!plain_query_ok(conn, &q, out))
+        return;
+    json_t *names = json_array();
+    if (names && env->namespaces)
+        ns_names(env->namespaces, add_name, names);
+    answer_json(out, 200, names ? json_pack("{s:o}", "namespaces", names) : NULL);
+}
+
 static void journal(const struct admin_env *env, struct MHD_Connection *conn, const char *ns,
                     struct admin_answer *out)
 {
@@ -383,10 +404,12 @@ void admin_answer(const struct admin_env *env, enum admin_route r, struct MHD_Co
     case ROUTE_METRICS: metrics(env, out); break;
     case ROUTE_JOURNAL: journal(env, conn, ns, out); break;
     case ROUTE_RESET: reset(env, conn, ns, out); break;
+    case ROUTE_NAMESPACES: namespaces(env, conn, out); break;
     default:
         answer_error(out, 404,
                      "no such admin endpoint: the admin interface has GET "
-                     "/admin/journal, POST /admin/reset and GET and POST /admin/inject");
+                     "/admin/journal, POST /admin/reset, GET and POST /admin/inject and GET "
+                     "/admin/namespaces");
         break;
     }
 }

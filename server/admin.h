@@ -19,12 +19,13 @@
 #include "store.h"
 
 enum admin_route {
-    ROUTE_API,     /* not one of these: /RPC2, /xmlapi/xmlapi, /jsonapi or a 404 */
-    ROUTE_HEALTH,  /* GET /health */
-    ROUTE_METRICS, /* GET /metrics */
-    ROUTE_JOURNAL, /* GET /admin/journal */
-    ROUTE_RESET,   /* POST /admin/reset */
-    ROUTE_INJECT,  /* GET and POST /admin/inject */
+    ROUTE_API,        /* not one of these: /RPC2, /xmlapi/xmlapi, /jsonapi or a 404 */
+    ROUTE_HEALTH,     /* GET /health */
+    ROUTE_METRICS,    /* GET /metrics */
+    ROUTE_JOURNAL,    /* GET /admin/journal */
+    ROUTE_RESET,      /* POST /admin/reset */
+    ROUTE_INJECT,     /* GET and POST /admin/inject */
+    ROUTE_NAMESPACES, /* GET /admin/namespaces */
     ROUTE_ADMIN_OTHER
 };
 

@@ -221,6 +221,20 @@ bool ns_if_current(struct ns_registry *r, struct ns_space *ns, void (*fn)(void *
     return current;
 }
 
+size_t ns_names(struct ns_registry *r, void (*fn)(const char *name, void *arg), void *arg)
+{
+    pthread_mutex_lock(&r->lock);
+    /* The list is newest first; oldest first reads as the order the runs began. */
+    const struct ns_space *order[NS_LIST_MAX];
+    size_t n = 0;
+    for (const struct ns_space *ns = r->list; ns && n < NS_LIST_MAX; ns = ns->next)
+        order[n++] = ns;
+    for (size_t i = n; i-- > 0;)
+        fn(order[i]->name, arg);
+    pthread_mutex_unlock(&r->lock);
+    return n;
+}
+
 size_t ns_count(struct ns_registry *r)
 {
     pthread_mutex_lock(&r->lock);

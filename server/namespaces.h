@@ -76,5 +76,9 @@ bool ns_if_current(struct ns_registry *r, struct ns_space *ns, void (*fn)(void *
 
 /* How many namespaces exist. */
 size_t ns_count(struct ns_registry *r);
+/* Calls fn with each namespace's name, the oldest first, under the registry's lock (fn must not
+ * call back into the registry); at most NS_LIST_MAX. Returns how many. */
+#define NS_LIST_MAX 100000
+size_t ns_names(struct ns_registry *r, void (*fn)(const char *name, void *arg), void *arg);
 
 #endif

@@ -236,8 +236,12 @@ class Journal(unittest.TestCase):
                 self.assertEqual(ns_proxy(srv, ns).createCustomer(base(name="keep"))["result"], "OK")
             srv.proxy().createCustomer(base(name="keep"))
             self.assertEqual(health(srv)["namespaces"], 2)
+            listing = lambda: json.loads(Digest("ops", ADMIN_PW).request(
+                "GET", root_url(srv) + "/admin/namespaces").body)["namespaces"]
+            self.assertEqual(listing(), ["ra", "rb"])  # oldest first (ours)
             reset(srv, "ra")
             self.assertEqual(health(srv)["namespaces"], 1)
+            self.assertEqual(listing(), ["rb"])
             self.assertEqual(journal(srv, ns="ra"), [])
             self.assertEqual(len(journal(srv, "?method=createCustomer", ns="rb")), 1)
             self.assertEqual(len(journal(srv, "?method=createCustomer")), 1)
