@@ -101,8 +101,16 @@ class ManPages(unittest.TestCase):
             self.skipTest("no Makefile in the build directory")
         with tempfile.TemporaryDirectory() as dest:
             env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+            extra = []
+            with open(os.path.join(BUILD, "Makefile")) as f:
+                m = re.search(r"^BASH_COMPLETION_DIR = (.*)$", f.read(), re.M)
+            if not m or not m.group(1).startswith("/"):
+                # make distcheck configures it as $dc_install_base/..., a variable of its own
+                # recipe that is empty here: give it a directory below DESTDIR.
+                extra = ["bashcompletiondir=/share/bash-completion/completions"]
             r = subprocess.run(["make", "-C", BUILD, "install-man", "install-nodist_bashcompletionDATA",
-                                "DESTDIR=" + dest], capture_output=True, text=True, env=env, timeout=300)
+                                "DESTDIR=" + dest] + extra, capture_output=True, text=True, env=env,
+                               timeout=300)
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
             installed = {}
             for root, _, files in os.walk(dest):
