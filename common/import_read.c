@@ -115,7 +115,7 @@ static void csv_cell(void *data, size_t len, void *state_)
             return;
         }
         for (size_t i = 0; i < st->n_columns; i++)
-            if (strcmp(st->paths[i], text) == 0) {
+            if (st->paths[i] && strcmp(st->paths[i], text) == 0) { /* NULL: an extra column */
                 st->failed = true;
                 custrpc_fail(st->err, CUSTRPC_E_VALUE, NULL, "line %zu: column %s appears twice",
                              st->line, text);

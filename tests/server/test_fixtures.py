@@ -236,6 +236,11 @@ class Refused(unittest.TestCase):
         status, line = self.refused("Name,Level,parent\nX,Root,\n", "p.csv", "--partner-fixtures")
         self.assertEqual(status, 78)
         self.assertIn("p.csv:2: partnerInfo.Level: Level Root is not below", line)
+        # The extra column first: the header check compared a member with it (a NULL path;
+        # fuzz_import found the crash).
+        status, line = self.refused("parent,Name,Level\n,X,Root\n", "p.csv", "--partner-fixtures")
+        self.assertEqual(status, 78)
+        self.assertIn("p.csv:2: partnerInfo.Level: Level Root is not below", line)
         # Said once that it is not JSON.
         status, line = self.refused("[" * 3000 + "]" * 3000, "deep.json")
         self.assertEqual(status, 78)
